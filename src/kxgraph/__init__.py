@@ -1,0 +1,23 @@
+"""kxgraph: a knowledge-graph explorer for the collaboration networks of science associations.
+
+>>> import kxgraph
+>>> g = kxgraph.open(memory=True)
+
+Importing kxgraph is cheap: rdflib, networkx, pyvis and pandas load only when a call needs them.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (  # noqa: E402  (light: no third-party imports)
+    InputError, KxError, NotFoundError, ParameterError, QueryError, StoreError, ValidationError,
+)
+from .graph import KxGraph, open  # noqa: E402,A004
+from .results import Result  # noqa: E402
+
+__all__ = [
+    "__version__", "open", "KxGraph", "Result",
+    "KxError", "InputError", "ValidationError", "QueryError", "ParameterError", "NotFoundError",
+    "StoreError",
+]

@@ -1,0 +1,75 @@
+"""The ``kx`` command line: a thin shell over the ``kxgraph`` library.
+
+Commands live in small modules of this package, each a few lines over one library call. Only
+click and kxgraph's light modules are imported here, so ``kx --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import KxError
+
+# Command name -> "module:function" in this package; modules are imported when first needed.
+COMMANDS: dict[str, str] = {
+    # issue 3: store, load, query, explore
+    # issue 4: generate
+    # issue 5: view, analyze, path, export
+    # issue 6: import, validate
+    # issue 7: demo
+    # issue 8: report
+}
+
+
+class KxGroup(click.Group):
+    """A click group that loads its commands lazily and turns KxError into one clean line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS:
+            module, _, attr = COMMANDS[name].partition(":")
+            return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KxError as exc:
+            click.echo(f"kx: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("kx: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()  # quietly stop when piped into `head`
+            ctx.exit(1)
+
+
+@click.group(cls=KxGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="kx")
+@click.option("--store", "store_path", envvar="KXGRAPH_STORE", metavar="PATH",
+              help="Embedded store directory (default ./.kxgraph, or $KXGRAPH_STORE).")
+@click.option("--memory", is_flag=True, help="Use a throw-away in-memory store.")
+@click.pass_context
+def main(ctx: click.Context, store_path: str | None, memory: bool) -> None:
+    """kx: explore the collaboration network of a science-and-technology association.
+
+    \b
+    Load RDF or spreadsheets into an embedded store, query it with SPARQL or named queries,
+    find and describe entities, analyse the network and export offline HTML network views.
+
+    \b
+    Example:
+      kx demo                      # build the demo graph, views and answers
+      kx find 太原                  # entities whose label matches
+      kx query workstations-by-district
+    """
+    from ._common import StoreOptions
+
+    ctx.obj = StoreOptions(store_path=store_path, memory=memory)

@@ -1,0 +1,217 @@
+"""The one output renderer: every command writes its results through ``render``.
+
+Tabular results (SELECT, analyses, reports) go out as ``table`` (aligned, CJK-aware), the W3C
+SPARQL result formats ``csv``, ``tsv``, ``json`` and ``xml``, or ``markdown`` and ``html``;
+ASK results as ``true``/``false`` or their JSON/XML forms; graph results as ``turtle``,
+``ntriples`` or ``jsonld``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import unicodedata
+from typing import IO, Any
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+from .errors import ParameterError
+from .results import Result, term_value
+from .vocab import PREFIXES, shorten
+
+TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "html")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+ALL_FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
+
+
+def render(result: Result, fmt: str, out: IO[str]) -> None:
+    """Write ``result`` to the text stream ``out`` in format ``fmt``."""
+    if result.kind == "graph":
+        if fmt == "table":
+            fmt = "turtle"
+        if fmt not in GRAPH_FORMATS:
+            raise ParameterError(f"a graph result is written as {', '.join(GRAPH_FORMATS)}, not {fmt}")
+        out.write(_graph(result, fmt))
+        return
+    if fmt not in TABULAR_FORMATS:
+        raise ParameterError(f"a table result is written as {', '.join(TABULAR_FORMATS)}, not {fmt}")
+    _WRITERS[fmt](result, out)
+
+
+def render_to_string(result: Result, fmt: str) -> str:
+    """Return ``result`` rendered in ``fmt`` as a string."""
+    buffer = io.StringIO()
+    render(result, fmt, buffer)
+    return buffer.getvalue()
+
+
+# -- cells ---------------------------------------------------------------------------------
+
+def _kind(term: Any) -> str:
+    return type(term).__name__
+
+
+def display(term: Any) -> str:
+    """A short human form of a term: CURIE for IRIs, lexical form for literals."""
+    if term is None:
+        return ""
+    if _kind(term) == "NamedNode":
+        return shorten(term.value)
+    if _kind(term) == "BlankNode":
+        return "_:" + term.value
+    value = term_value(term)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _ntriples(term: Any) -> str:
+    return "" if term is None else str(term)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _is_number(term: Any) -> bool:
+    return isinstance(term_value(term), (int, float)) and not isinstance(term_value(term), bool)
+
+
+# -- tabular writers -------------------------------------------------------------------------
+
+def _table(result: Result, out: IO[str]) -> None:
+    if result.kind == "ask":
+        out.write(("true" if result.boolean else "false") + "\n")
+        return
+    header = result.variables
+    cells = [[display(t).replace("\n", " ") for t in row] for row in result.rows]
+    numeric = [bool(result.rows) and all(r[i] is None or _is_number(r[i]) for r in result.rows)
+               for i in range(len(header))]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
+    out.write("  ".join(_pad(h, w, False) for h, w in zip(header, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write("  ".join(_pad(c, w, n) for c, w, n in zip(row, widths, numeric)).rstrip() + "\n")
+    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+
+
+def _csv(result: Result, out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else ("_:" + t.value if _kind(t) == "BlankNode" else t.value)
+                         for t in row])
+
+
+def _tsv(result: Result, out: IO[str]) -> None:
+    if result.kind == "ask":
+        out.write("?boolean\n" + ("true" if result.boolean else "false") + "\n")
+        return
+    out.write("\t".join("?" + v for v in result.variables) + "\n")
+    for row in result.rows:
+        out.write("\t".join(_ntriples(t) for t in row) + "\n")
+
+
+def _json_term(term: Any) -> dict:
+    kind = _kind(term)
+    if kind == "NamedNode":
+        return {"type": "uri", "value": term.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _json(result: Result, out: IO[str]) -> None:
+    if result.kind == "ask":
+        json.dump({"head": {}, "boolean": bool(result.boolean)}, out)
+        out.write("\n")
+        return
+    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                for row in result.rows]
+    json.dump({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, out,
+              ensure_ascii=False)
+    out.write("\n")
+
+
+def _xml(result: Result, out: IO[str]) -> None:
+    out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n')
+    if result.kind == "ask":
+        out.write(f"<head/>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
+        return
+    out.write("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>\n")
+    out.write("<results>\n")
+    for row in result.rows:
+        out.write("<result>")
+        for v, t in zip(result.variables, row):
+            if t is None:
+                continue
+            kind = _kind(t)
+            if kind == "NamedNode":
+                inner = f"<uri>{xml_escape(t.value)}</uri>"
+            elif kind == "BlankNode":
+                inner = f"<bnode>{xml_escape(t.value)}</bnode>"
+            elif t.language:
+                inner = f"<literal xml:lang={quoteattr(t.language)}>{xml_escape(t.value)}</literal>"
+            elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                inner = f"<literal datatype={quoteattr(t.datatype.value)}>{xml_escape(t.value)}</literal>"
+            else:
+                inner = f"<literal>{xml_escape(t.value)}</literal>"
+            out.write(f"<binding name={quoteattr(v)}>{inner}</binding>")
+        out.write("</result>\n")
+    out.write("</results>\n</sparql>\n")
+
+
+def _markdown(result: Result, out: IO[str]) -> None:
+    if result.kind == "ask":
+        out.write(("true" if result.boolean else "false") + "\n")
+        return
+    def cell(t: Any) -> str:
+        return display(t).replace("|", "\\|").replace("\n", " ")
+    out.write("| " + " | ".join(result.variables) + " |\n")
+    out.write("|" + "|".join("---:" if any(_is_number(r[i]) for r in result.rows) else "---"
+                             for i in range(len(result.variables))) + "|\n")
+    for row in result.rows:
+        out.write("| " + " | ".join(cell(t) for t in row) + " |\n")
+
+
+def _html(result: Result, out: IO[str]) -> None:
+    if result.kind == "ask":
+        out.write(f"<p>{'true' if result.boolean else 'false'}</p>\n")
+        return
+    out.write("<table class=\"kx-table\">\n<thead><tr>")
+    out.write("".join(f"<th>{html.escape(v)}</th>" for v in result.variables))
+    out.write("</tr></thead>\n<tbody>\n")
+    for row in result.rows:
+        out.write("<tr>" + "".join(f"<td>{html.escape(display(t))}</td>" for t in row) + "</tr>\n")
+    out.write("</tbody>\n</table>\n")
+
+
+_WRITERS = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "xml": _xml,
+            "markdown": _markdown, "html": _html}
+
+
+# -- graph writers ---------------------------------------------------------------------------
+
+def _graph(result: Result, fmt: str) -> str:
+    import pyoxigraph as ox
+
+    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                  "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    kwargs = {"prefixes": PREFIXES} if fmt == "turtle" else {}
+    data = ox.serialize(result.triples, format=rdf_format, **kwargs)
+    return data.decode("utf-8")

@@ -1,0 +1,50 @@
+"""Shared fixtures: a CLI runner bound to a fresh store, and small hand-built graphs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def repo() -> Path:
+    """The repository's top folder (ontology/, data/ …)."""
+    return REPO
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """A fresh, empty store directory."""
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def kx(store_path: Path):
+    """Run ``kx`` against the fresh store: ``kx("query", "ASK {}")`` returns the click Result."""
+    from kxgraph.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, store: Path | None = None):
+        return runner.invoke(main, ["--store", str(store or store_path), *args], input=input,
+                             catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def kx_json(kx):
+    """Run ``kx ... --format json`` and return the parsed rows as dicts of plain values."""
+
+    def run(*args: str):
+        result = kx(*args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+    return run
