@@ -16,6 +16,15 @@ from .errors import (  # noqa: E402  (light: no third-party imports)
 from .graph import KxGraph, open  # noqa: E402,A004
 from .results import Result  # noqa: E402
 
+
+
+def load_ipython_extension(ipython) -> None:  # pragma: no cover - exercised through IPython
+    """``%load_ext kxgraph``: register the ``%%sparql`` cell magic."""
+    from .magic import register
+
+    register(ipython)
+
+
 __all__ = [
     "__version__", "open", "KxGraph", "Result",
     "KxError", "InputError", "ValidationError", "QueryError", "ParameterError", "NotFoundError",
