@@ -1,0 +1,356 @@
+"""Reported figures against the data: each figure of a report beside the count of its entities.
+
+A reported figure (``kx:ReportedFigure``) is a fact about a report ("75 academician workstations").
+Where its indicator has a ``kx:countQuery`` (``ontology/indicator-queries.ttl`` or the store), the
+packaged query ``queries/indicators/<name>.rq`` counts the same thing from the entities in the
+graph, and the two are compared. Consistency rules between figures (``kx:ConsistencyRule``,
+``ontology/consistency-rules.ttl`` or the store) check the report against itself.
+
+>>> import kxgraph
+>>> rep = kxgraph.open(memory=True).report()
+>>> rep.variables[:6]
+['id', 'indicator', 'reported', 'unit', 'computed', 'difference']
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import KxError, NotFoundError, ParameterError, QueryError
+from .render import render, render_to_string
+from .resources import package_path, resource_path
+from .results import Result
+from .vocab import KX, shorten
+
+AGREES, DISAGREES = "agrees", "disagrees"
+NOT_COMPUTABLE, NO_ENTITY_DATA = "not computable", "no entity data"
+HOLDS, FAILS, UNCHECKED = "holds", "fails", "cannot be checked"
+STATUS_ORDER = (DISAGREES, AGREES, NO_ENTITY_DATA, NOT_COMPUTABLE)
+
+FIGURE_COLUMNS = ["id", "indicator", "reported", "unit", "computed", "difference", "status", "period", "area",
+                  "passage"]
+RULE_COLUMNS = ["rule", "parts", "relation", "whole", "status", "detail", "period", "area"]
+
+# The files beside the ontology that say what is computable and which rules hold.
+SHIPPED = ("ontology/indicators.ttl", "ontology/indicator-queries.ttl", "ontology/consistency-rules.ttl")
+AREA_SLOT = "VALUES ?area { UNDEF }"
+MORE_THAN = KX + "MoreThan"
+RELATIONS = {KX + "Equal": "=", KX + "AtMost": "≤", KX + "AtLeast": "≥"}
+
+
+@dataclass
+class Report(Result):
+    """The figures table (a ``Result``) with the consistency-rules table in ``rules``.
+
+    ``failed`` is true when a figure disagrees with the data or a rule fails; ``notes`` say what
+    a reader should know about the data behind the counts (e.g. that it is synthetic).
+    """
+
+    rules: Result = field(default_factory=lambda: Result("select", list(RULE_COLUMNS)))
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when any figure disagrees or any consistency rule fails."""
+        return DISAGREES in self.column("status") or FAILS in self.rules.column("status")
+
+    def write(self, out: IO[str], fmt: str = "table", *, rules: bool = False) -> None:
+        """Write the report in ``fmt``; ``rules=True`` writes only the consistency-rules table.
+
+        Human formats (table, markdown, html) carry both tables and the notes; ``json`` carries the
+        figures as SPARQL JSON results with ``rules`` and ``notes`` members; csv, tsv and xml carry
+        one table (the figures, or the rules when asked). The HTML page always carries both.
+        """
+        figures = Result("select", self.variables, self.rows)
+        if fmt == "html":
+            out.write(self.to_html())
+        elif rules:
+            render(self.rules, fmt, out)
+        elif fmt == "json":
+            document = json.loads(render_to_string(figures, "json"))
+            document["rules"] = json.loads(render_to_string(self.rules, "json"))
+            document["notes"] = self.notes
+            json.dump(document, out, ensure_ascii=False)
+            out.write("\n")
+        elif fmt in ("table", "markdown"):
+            heading = "## " if fmt == "markdown" else ""
+            out.write(f"{heading}Reported figures / 报告数字\n\n")
+            render(figures, fmt, out)
+            out.write(f"\n{heading}Consistency rules / 一致性规则\n\n")
+            render(self.rules, fmt, out)
+            for note in self.notes:
+                out.write(f"\n{'> ' if fmt == 'markdown' else 'note: '}{note}\n")
+        else:
+            render(figures, fmt, out)
+
+    def _repr_html_(self) -> str:  # Jupyter: both tables, without the page's global styles
+        import html
+
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
+        return (render_to_string(Result("select", self.variables, self.rows), "html")
+                + "<p><b>Consistency rules / 一致性规则</b></p>" + render_to_string(self.rules, "html") + notes)
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """Return the report as a self-contained HTML page (every value escaped); write it to ``path``."""
+        import html
+        from string import Template
+
+        template = Template(package_path("templates/report.html").read_text(encoding="utf-8"))
+        statuses = self.column("status")
+        summary = ", ".join(f"{statuses.count(s)} {s}" for s in (AGREES, DISAGREES, NO_ENTITY_DATA,
+                                                                  NOT_COMPUTABLE) if s in statuses)
+        rule_statuses = self.rules.column("status")
+        rule_summary = ", ".join(f"{rule_statuses.count(s)} {s}" for s in (HOLDS, FAILS, UNCHECKED)
+                                 if s in rule_statuses)
+        page = template.substitute(
+            verdict=html.escape("FAILED: a figure disagrees with the data or a rule fails" if self.failed
+                                else "every check passed"),
+            verdict_class="failed" if self.failed else "passed",
+            summary=html.escape(summary or "no reported figures"),
+            rule_summary=html.escape(rule_summary or "no rules"),
+            figures=render_to_string(Result("select", self.variables, self.rows), "html"),
+            rules=render_to_string(self.rules, "html"),
+            notes="".join(f"<p class=\"note\">{html.escape(n)}</p>\n" for n in self.notes),
+        )
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+
+def report(graph: Any, *, period: str | None = None, area: str | None = None) -> Report:
+    """Compare every reported figure in ``graph`` with the count computed from its entities.
+
+    ``period`` and ``area`` keep only the figures of that reference period / area, given as an IRI,
+    a CURIE, the last segment of the IRI (``cumulative``, ``140100``) or a label (``太原市``). With
+    ``area``, counts include only entities located in that area (through ``schema:location`` and
+    ``schema:containedInPlace``); without it, every entity of the graph counts.
+
+    >>> import kxgraph
+    >>> kxgraph.open(memory=True).report().failed
+    False
+    """
+    meta = _shipped_metadata()
+    figures = _figures(graph)
+    labels = _labels([graph, meta], {f[k] for f in figures for k in ("indicator", "period", "area") if f[k]})
+    figures = _select(figures, labels, period=period, area=area)
+    queries = {**_pairs(meta, "count-queries.rq"), **_pairs(graph, "count-queries.rq")}
+    computed: dict[tuple[str, str | None], tuple[int | Decimal, int]] = {}
+    rows = []
+    for fig in figures:
+        ind = fig["indicator"]
+        name = queries.get(ind)
+        value = entities = None
+        if name is not None:
+            key = (name, fig["area"] if area else None)
+            if key not in computed:
+                computed[key] = _count(graph, name, key[1])
+            value, entities = computed[key]
+        status = _status(fig, value, entities)
+        shown = value if status in (AGREES, DISAGREES) else None
+        rows.append((shorten(ind), _label(labels, ind), _reported(fig), fig["unit"], shown,
+                     None if shown is None else _number(Decimal(shown) - fig["value"]), status,
+                     _label(labels, fig["period"]), _label(labels, fig["area"]), fig["passage"]))
+    at = FIGURE_COLUMNS.index("status")
+    rows.sort(key=lambda row: (STATUS_ORDER.index(row[at]), row[0]))  # disagreements first
+    rules = _check_rules(graph, meta, figures, labels)
+    return Report("select", FIGURE_COLUMNS, Result.table(FIGURE_COLUMNS, rows).rows,
+                  rules=Result.table(RULE_COLUMNS, rules), notes=_notes(graph, figures))
+
+
+# -- reading the graph -----------------------------------------------------------------------
+
+def _query_text(name: str) -> str:
+    path = package_path(f"queries/report/{name}")
+    return path.read_text(encoding="utf-8")
+
+
+def _shipped_metadata():
+    """An in-memory store with the shipped indicators, count-query links and rules."""
+    from .store import OxigraphStore, rdf_format
+
+    meta = OxigraphStore(None)
+    for relative in SHIPPED:
+        try:
+            path = resource_path(relative)
+        except KxError:  # an absent file (say, no indicators.ttl yet) adds nothing
+            continue
+        meta.load(path, format=rdf_format(path), graph=None)
+    return meta
+
+
+def _figures(graph: Any) -> list[dict]:
+    """Every reported figure, one dict each (several passages are joined)."""
+    by_iri: dict[str, dict] = {}
+    for row in graph.query(_query_text("figures.rq")).records():
+        fig = by_iri.setdefault(row["figure"], {
+            "iri": row["figure"], "indicator": row["indicator"], "value": Decimal(str(row["value"])),
+            "more_than": row["qualifier"] == MORE_THAN, "unit": row["unit"],
+            "period": row["period"], "area": row["area"],
+            "passages": []})
+        if row["passage"] and row["passage"] not in fig["passages"]:
+            fig["passages"].append(row["passage"])
+    for fig in by_iri.values():
+        fig["passage"] = " / ".join(fig.pop("passages")) or None
+    return sorted(by_iri.values(), key=lambda f: (f["indicator"], f["period"] or "", f["area"] or "", f["iri"]))
+
+
+def _labels(sources: list, iris: set[str]) -> dict[str, dict[str, str]]:
+    """zh and en labels (and notations) of ``iris``, the first source that has one winning."""
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in sorted(iris))
+    text = _query_text("labels.rq").replace("VALUES ?s { }", f"VALUES ?s {{ {values} }}")
+    labels: dict[str, dict[str, str]] = {}
+    for source in sources:
+        for row in source.query(text).records():
+            lang = (row["lang"] or "").split("-")[0].lower()
+            labels.setdefault(row["s"], {}).setdefault(lang, row["label"])
+    return labels
+
+
+def _label(labels: dict, iri: str | None) -> str | None:
+    if iri is None:
+        return None
+    found = labels.get(iri, {})
+    parts = [found[k] for k in ("zh", "en") if k in found]
+    return " / ".join(parts) if parts else found.get("", shorten(iri))
+
+
+def _pairs(source: Any, name: str) -> dict[str, str]:
+    return {row["indicator"]: row["query"] for row in source.query(_query_text(name)).records()}
+
+
+def _select(figures: list[dict], labels: dict, *, period: str | None, area: str | None) -> list[dict]:
+    """Keep the figures whose period and area match the user's words."""
+    for key, wanted in (("period", period), ("area", area)):
+        if wanted is None:
+            continue
+        known = {f[key] for f in figures if f[key]}
+        chosen = {iri for iri in known if _names(iri, labels) & {wanted.strip(), wanted.strip().lower()}}
+        if not chosen:
+            offered = ", ".join(sorted(f"{_local(i)} ({_label(labels, i)})" for i in known)) or "none"
+            raise ParameterError(f"no reported figure has {key} {wanted!r}; {key}s in the graph: {offered}")
+        figures = [f for f in figures if f[key] in chosen]
+    return figures
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _names(iri: str, labels: dict) -> set[str]:
+    """Everything a user may call ``iri`` by."""
+    names = {iri, shorten(iri), _local(iri), *labels.get(iri, {}).values()}
+    return names | {n.lower() for n in names}
+
+
+# -- computing and comparing -----------------------------------------------------------------
+
+def _count(graph: Any, name: str, area: str | None) -> tuple[int | Decimal, int]:
+    """Run the count query ``name``: (value, entities of that kind in the graph)."""
+    path = package_path(f"queries/indicators/{name}.rq")
+    if not path.is_file():
+        raise NotFoundError(f"kx:countQuery names {name!r}, but there is no query {path.name} "
+                            "in kxgraph/queries/indicators")
+    text = path.read_text(encoding="utf-8")
+    if area is not None:
+        if AREA_SLOT not in text:
+            raise QueryError(f"{path.name} cannot count by area: it has no '{AREA_SLOT}' line")
+        text = text.replace(AREA_SLOT, f"VALUES ?area {{ <{area}> }}")
+    rows = graph.query(text).records()
+    if len(rows) != 1 or "value" not in rows[0]:
+        raise QueryError(f"{path.name} must return one row with ?value and ?entities")
+    value = rows[0]["value"] if rows[0]["value"] is not None else 0
+    return _number(Decimal(str(value))), int(rows[0].get("entities") or 0)
+
+
+def _status(fig: dict, value: Any, entities: int | None) -> str:
+    if value is None:
+        return NOT_COMPUTABLE
+    if not entities:
+        return NO_ENTITY_DATA
+    if fig["more_than"]:
+        return AGREES if value >= fig["value"] else DISAGREES
+    return AGREES if value == fig["value"] else DISAGREES
+
+
+def _number(value: Decimal) -> int | Decimal:
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _show(value: Decimal, more_than: bool) -> str:
+    return (">" if more_than else "") + str(_number(value))
+
+
+def _reported(fig: dict) -> str:
+    return _show(fig["value"], fig["more_than"])
+
+
+def _check_rules(graph: Any, meta: Any, figures: list[dict], labels: dict) -> list[tuple]:
+    """One row per rule and period/area where all its figures are present (else one unchecked row)."""
+    parts_of: dict[str, dict] = {}
+    for source in (meta, graph):
+        for row in source.query(_query_text("rules.rq")).records():
+            rule = parts_of.setdefault(row["rule"], {"parts": set(), "whole": row["whole"],
+                                                     "relation": row["relation"]})
+            rule["parts"].add(row["part"])
+    rule_labels = _labels([graph, meta], set(parts_of))
+    by_key = {(f["indicator"], f["period"], f["area"]): f for f in figures}
+    groups = sorted({(f["period"], f["area"]) for f in figures}, key=lambda g: (g[0] or "", g[1] or ""))
+    rows = []
+    for iri in sorted(parts_of):
+        rule = parts_of[iri]
+        symbol = RELATIONS.get(rule["relation"])
+        if symbol is None:
+            raise QueryError(f"rule {shorten(iri)} has relation {rule['relation']!r}; "
+                             f"use one of {', '.join(shorten(r) for r in RELATIONS)}")
+        checked = False
+        for period, area in groups:
+            parts = [by_key.get((p, period, area)) for p in sorted(rule["parts"])]
+            whole = by_key.get((rule["whole"], period, area))
+            if whole is None or None in parts:
+                continue
+            checked = True
+            holds = _holds(parts, whole, symbol)
+            total = _show(sum((p["value"] for p in parts), Decimal(0)), any(p["more_than"] for p in parts))
+            detail = None if holds else f"{total} is not {symbol} {_reported(whole)}"
+            rows.append((_label(rule_labels, iri),
+                         " + ".join(_reported(p) for p in parts) + (f" = {total}" if len(parts) > 1 else ""),
+                         symbol, _reported(whole),
+                         HOLDS if holds else FAILS, detail, _label(labels, period), _label(labels, area)))
+        if not checked:
+            missing = sorted(shorten(i) for i in rule["parts"] | {rule["whole"]}
+                             if not any(f["indicator"] == i for f in figures))
+            rows.append((_label(rule_labels, iri), " + ".join(shorten(p) for p in sorted(rule["parts"])),
+                         symbol, shorten(rule["whole"]), UNCHECKED,
+                         f"no figure for {', '.join(missing)}" if missing
+                         else "its figures never share one period and area", None, None))
+    return rows
+
+
+def _holds(parts: list[dict], whole: dict, symbol: str) -> bool:
+    """Whether the figures can all be true: a "more than" figure is a lower bound."""
+    low = sum((p["value"] for p in parts), Decimal(0))
+    high = None if any(p["more_than"] for p in parts) else low  # None: unbounded above
+    whole_low, whole_high = whole["value"], None if whole["more_than"] else whole["value"]
+    can_be_at_most = whole_high is None or low <= whole_high
+    can_be_at_least = high is None or high >= whole_low
+    return {"=": can_be_at_most and can_be_at_least, "≤": can_be_at_most, "≥": can_be_at_least}[symbol]
+
+
+def _notes(graph: Any, figures: list[dict]) -> list[str]:
+    notes = []
+    if not figures:
+        notes.append("The graph holds no reported figures (kx:ReportedFigure): load the report's data first.")
+    if graph.query(_query_text("synthetic.rq")).boolean:
+        notes.append("The computed counts include synthetic sample entities (kx:synthetic true), "
+                     "not real ones. 计算值包含合成的示例数据。")
+    return notes
+
+
+__all__ = ["Report", "report", "AGREES", "DISAGREES", "NOT_COMPUTABLE", "NO_ENTITY_DATA", "HOLDS", "FAILS",
+           "UNCHECKED"]
