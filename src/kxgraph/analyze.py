@@ -1,0 +1,272 @@
+"""Network analysis over a projection: centralities, communities, brokers, explained paths, export.
+
+Every function takes the networkx graph ``kxgraph.network.project`` returns and gives back a
+``Result`` table (rendered like ``kx query`` output) or writes a file.
+
+>>> import networkx as nx
+>>> G = nx.Graph([("a", "b"), ("b", "c")])
+>>> centrality(G, top=1).records()[0]["entity"]
+'b'
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .errors import InputError, NotFoundError, ParameterError, QueryError
+from .results import Result
+from .vocab import shorten
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from .graph import KxGraph
+
+MEASURES = ("degree", "betweenness", "eigenvector")
+EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes
+BETWEENNESS_SAMPLES = 256  # at most; fewer on big graphs, so the sampled work stays bounded
+BETWEENNESS_WORK = 2_000_000  # samples × (nodes + links)
+EXPORT_FORMATS = ("graphml", "gexf", "json")
+
+
+def _node(iri: str):
+    import pyoxigraph as ox
+
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return iri
+
+
+def _label(G: "nx.Graph", n: str, lang: str = "zh") -> str:
+    from .network import node_label
+
+    return node_label(G.nodes[n], n, lang)
+
+
+def scores(G: "nx.Graph", measure: str, *, seed: int = 1) -> dict[str, float]:
+    """Centrality of every node: ``degree``, ``betweenness`` (sampled on large graphs) or ``eigenvector``."""
+    import networkx as nx
+
+    if G.number_of_nodes() == 0:
+        return {}
+    if measure == "degree":
+        return nx.degree_centrality(G)
+    if measure == "betweenness":
+        if G.number_of_nodes() <= EXACT_BETWEENNESS_UP_TO:
+            return nx.betweenness_centrality(G)
+        size = G.number_of_nodes() + G.number_of_edges()
+        k = max(16, min(BETWEENNESS_SAMPLES, BETWEENNESS_WORK // size, G.number_of_nodes()))
+        return nx.betweenness_centrality(G, k=k, seed=seed)
+    if measure == "eigenvector":
+        return _eigenvector(G)
+    raise ParameterError(f"unknown measure {measure!r}; choose from {', '.join(MEASURES)}")
+
+
+def _eigenvector(G: "nx.Graph", *, max_iter: int = 1000, tol: float = 1e-6) -> dict[str, float]:
+    """networkx's power iteration on (A + I), as sparse matrix products when scipy is present
+    (well under a second at 20,000 nodes where the pure-Python loop takes half a minute)."""
+    import networkx as nx
+
+    try:
+        import numpy as np
+        import scipy.sparse  # noqa: F401  (needed by to_scipy_sparse_array)
+    except ImportError:
+        try:
+            return nx.eigenvector_centrality(G, max_iter=max_iter, tol=tol, weight="weight")
+        except nx.PowerIterationFailedConvergence as exc:
+            raise QueryError("eigenvector centrality did not converge on this network") from exc
+    nodes = list(G)
+    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight="weight", format="csr")
+    x = np.full(len(nodes), 1.0 / len(nodes))
+    for _ in range(max_iter):
+        last = x
+        x = A @ x + x
+        x = x / (np.linalg.norm(x) or 1.0)
+        if np.abs(x - last).sum() < len(nodes) * tol:
+            return dict(zip(nodes, x.tolist()))
+    raise QueryError("eigenvector centrality did not converge on this network")
+
+
+def community_of(G: "nx.Graph", *, seed: int = 1) -> dict[str, int]:
+    """Louvain communities (seeded, so repeatable), numbered from 1 by decreasing size."""
+    import networkx as nx
+
+    if G.number_of_nodes() == 0:
+        return {}
+    found = nx.community.louvain_communities(G, weight="weight", seed=seed)
+    found = sorted(found, key=lambda c: (-len(c), min(c)))
+    return {n: i for i, members in enumerate(found, 1) for n in members}
+
+
+def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: int = 1,
+               lang: str = "zh") -> Result:
+    """Top ``top`` nodes of each type by ``sort_by``, with degree, betweenness, eigenvector and community."""
+    if sort_by not in MEASURES:
+        raise ParameterError(f"unknown measure {sort_by!r}; choose from {', '.join(MEASURES)}")
+    table = {m: scores(G, m, seed=seed) for m in MEASURES}
+    community = community_of(G, seed=seed)
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for n, t in G.nodes(data="type"):
+        by_type[t or ""].append(n)
+    rows = []
+    for t in sorted(by_type):
+        ranked = sorted(by_type[t], key=lambda n: (-table[sort_by][n], n))[:top]
+        for rank, n in enumerate(ranked, 1):
+            rows.append((t, rank, _node(n), _label(G, n, lang), G.degree(n),
+                         round(table["degree"][n], 6), round(table["betweenness"][n], 6),
+                         round(table["eigenvector"][n], 6), community.get(n)))
+    return Result.table(["type", "rank", "entity", "label", "links", "degree", "betweenness",
+                         "eigenvector", "community"], rows)
+
+
+def communities(G: "nx.Graph", *, seed: int = 1, top: int = 5, lang: str = "zh") -> Result:
+    """One row per Louvain community: size, its types, and its best-connected members."""
+    community = community_of(G, seed=seed)
+    members: dict[int, list[str]] = defaultdict(list)
+    for n, c in community.items():
+        members[c].append(n)
+    rows = []
+    for c in sorted(members):
+        nodes = members[c]
+        types = Counter(G.nodes[n].get("type") or "?" for n in nodes)
+        leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:top]
+        rows.append((c, len(nodes), ", ".join(f"{t} {k}" for t, k in types.most_common()),
+                     "、".join(_label(G, n, lang) for n in leaders)))
+    return Result.table(["community", "size", "types", "members"], rows)
+
+
+def brokers(G: "nx.Graph", *, top: int = 10, seed: int = 1, lang: str = "zh") -> Result:
+    """Nodes linking communities: how many other communities they reach and with how many links."""
+    community = community_of(G, seed=seed)
+    rows = []
+    for n in G.nodes:
+        own = community[n]
+        outside = [community[m] for m in G.neighbors(n) if community[m] != own]
+        if outside:
+            rows.append((len(set(outside)), len(outside), n))
+    rows.sort(key=lambda r: (-r[0], -r[1], -G.degree(r[2]), r[2]))
+    return Result.table(
+        ["entity", "label", "type", "community", "communities_reached", "cross_links"],
+        [(_node(n), _label(G, n, lang), G.nodes[n].get("type", ""), community[n], reached, cross)
+         for reached, cross, n in rows[:top]])
+
+
+def analyze(G: "nx.Graph", *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
+            seed: int = 1, lang: str = "zh") -> Result:
+    """One analysis as a table: ``centrality`` (default), ``communities`` or ``brokers``."""
+    if measure == "centrality":
+        return centrality(G, top=top, sort_by=sort_by, seed=seed, lang=lang)
+    if measure == "communities":
+        return communities(G, seed=seed, lang=lang)
+    if measure == "brokers":
+        return brokers(G, top=top, seed=seed, lang=lang)
+    raise ParameterError(f"unknown analysis {measure!r}; choose centrality, communities or brokers")
+
+
+# -- paths -----------------------------------------------------------------------------------
+
+def _step(G: "nx.Graph", here: str, there: str, lang: str) -> str:
+    from .network import links, type_label
+
+    data = G.edges[here, there]
+    key = data.get("link", "").split("|")[0]
+    link = links().get(key)
+    if link is None:
+        verb = key.replace("-", " ")
+    else:
+        words = link.verb if data.get("subject") == here else link.inverse_verb
+        verb = words.get(lang) or words.get("en", key)
+    kind = type_label(G.nodes[there].get("type"), lang)
+    name = _label(G, there, lang)
+    return f"{verb}{kind}「{name}」" if lang == "zh" else f"{verb} {kind} {name}".replace("  ", " ")
+
+
+def explain(G: "nx.Graph", nodes: list[str], *, lang: str = "zh") -> str:
+    """Read a path out in words, one clause per step, from the declared verbs.
+
+    In English: "Academician A works at academician workstation W, hosted by enterprise E, …".
+    """
+    first = _label(G, nodes[0], lang)
+    steps = [_step(G, a, b, lang) for a, b in zip(nodes, nodes[1:])]
+    if lang == "zh":
+        return first + "，".join(steps)
+    return " ".join([first, ", ".join(steps)]) if steps else first
+
+
+def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 5, lang: str = "zh",
+          links: Iterable[str] | None = None) -> Result:
+    """The shortest collaboration paths from ``a`` to ``b`` (IRI, CURIE or exact label), explained.
+
+    Grows a breadth-first neighbourhood of ``a`` with SPARQL until it reaches ``b``, so only the
+    part of the graph within that distance is pulled.
+    """
+    import networkx as nx
+
+    from .network import neighbourhood_until, resolve
+
+    if max_depth < 1:
+        raise ParameterError("--max-depth must be 1 or more")
+    start, goal = resolve(graph, a), resolve(graph, b)
+    if start == goal:
+        raise ParameterError("give two different entities")
+    G = neighbourhood_until(graph, start, goal, max_depth=max_depth, links=links)
+    if goal not in G:
+        raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps")
+    rows = []
+    for i, nodes in enumerate(nx.all_shortest_paths(G, start, goal), 1):
+        if i > limit:
+            break
+        rows.append((i, len(nodes) - 1, explain(G, nodes, lang=lang), " → ".join(shorten(n) for n in nodes)))
+    return Result.table(["path", "steps", "explanation", "entities"], rows)
+
+
+# -- export ----------------------------------------------------------------------------------
+
+def _flat(G: "nx.Graph") -> "nx.Graph":
+    """A copy whose attributes are all strings or numbers (what GraphML and GEXF accept)."""
+    H = G.__class__()
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
+                         for k, v in d.items() if v is not None})
+    for u, v, d in G.edges(data=True):
+        H.add_edge(u, v, **{k: x for k, x in d.items() if x is not None})
+    return H
+
+
+def cytoscape(G: "nx.Graph") -> dict[str, Any]:
+    """The network as Cytoscape.js elements (``{"elements": {"nodes": […], "edges": […]}}``)."""
+    nodes = [{"data": {"id": n, "label": d.get("label_zh") or d.get("label_en") or shorten(n), **d}}
+             for n, d in G.nodes(data=True)]
+    edges = [{"data": {"id": f"e{i}", "source": u, "target": v, **d}}
+             for i, (u, v, d) in enumerate(G.edges(data=True))]
+    return {"data": dict(G.graph), "elements": {"nodes": nodes, "edges": edges}}
+
+
+def export(G: "nx.Graph", path: str | Path, *, format: str | None = None) -> Path:  # noqa: A002
+    """Write the network for Gephi (``graphml``, ``gexf``) or Cytoscape (``json``); return the path.
+
+    The format defaults to the file's extension.
+    """
+    import networkx as nx
+
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in EXPORT_FORMATS:
+        raise ParameterError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    tmp = path.with_name(path.name + ".part")
+    try:
+        if fmt == "json":
+            tmp.write_text(json.dumps(cytoscape(G), ensure_ascii=False, indent=1), encoding="utf-8")
+        elif fmt == "graphml":
+            nx.write_graphml(_flat(G), tmp)
+        else:
+            nx.write_gexf(_flat(G), tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+    return path

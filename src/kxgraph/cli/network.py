@@ -1,0 +1,147 @@
+"""``kx view``, ``kx analyze``, ``kx path``, ``kx export``: the collaboration network from the command line."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import click
+
+from ._common import TABULAR_FORMATS, emit, format_option, open_graph
+
+
+def network_options(command: Callable) -> Callable:
+    """The options that choose which network to pull, shared by view, analyze and export."""
+    options = [
+        click.option("--focus", metavar="ENTITY", help="Only the neighbourhood of ENTITY (IRI, CURIE or exact label)."),
+        click.option("--depth", type=click.IntRange(0), default=2, show_default=True,
+                     help="Hops from --focus."),
+        click.option("--type", "types", multiple=True, metavar="TYPE",
+                     help="Keep nodes of this class and its subclasses (repeatable), e.g. kx:Academician."),
+        click.option("--query", metavar="NAME|FILE",
+                     help="Network of a named query or .rq file (CONSTRUCT, or SELECT ?source ?target)."),
+        click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+                     help="A parameter of the named --query (repeatable)."),
+        click.option("--projection", metavar="NAME",
+                     help="Derived network: academician-academician, academician-enterprise, "
+                          "organisation-organisation."),
+        click.option("--link", "links", multiple=True, metavar="KEY",
+                     help="Follow only these collaboration links (repeatable), e.g. works-at, hosts."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _network(focus, depth, types, query, params, projection, links) -> dict:
+    pairs = [p.partition("=") for p in params]
+    if any(not sep or not name for name, sep, _ in pairs):
+        raise click.BadParameter("give NAME=VALUE", param_hint="--param")
+    return {"focus": focus, "depth": depth, "types": list(types) or None, "query": query,
+            "params": {name: value for name, _, value in pairs} or None, "projection": projection,
+            "links": list(links) or None}
+
+
+@click.command("view")
+@network_options
+@click.option("--size-by", type=click.Choice(["degree", "betweenness", "eigenvector", "none"]),
+              default="degree", show_default=True, help="What node size shows.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language the labels start in (the page has a switch).")
+@click.option("--title", help="Page title.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="kx-view.html",
+              show_default=True, help="HTML file to write.")
+@click.option("--open", "open_file", is_flag=True, help="Open the file in the default browser.")
+def view(focus, depth, types, query, params, projection, links, size_by, lang, title, output, open_file) -> None:
+    """Write the network as one self-contained, offline HTML page.
+
+    \b
+    Colours and legend by type, node size by degree or centrality, zh/en
+    labels, search, click for details (source passage or "synthetic"),
+    type filter, physics on/off. Large networks get a precomputed layout.
+
+    \b
+    Example:
+      kx view -o network.html
+      kx view --focus 太原市科学技术协会 --depth 2 -o focus.html --open
+      kx view --projection academician-academician --size-by betweenness
+    """
+    page = open_graph().view(size_by=size_by, lang=lang, title=title,
+                                           **_network(focus, depth, types, query, params, projection, links))
+    path = page.to_html(output)
+    click.echo(f"wrote {path} ({page.graph.number_of_nodes()} nodes, {page.graph.number_of_edges()} links)",
+               err=True)
+    if open_file:
+        click.launch(str(path))
+
+
+@click.command("analyze")
+@network_options
+@click.option("--measure", type=click.Choice(["centrality", "communities", "brokers"]), default="centrality",
+              show_default=True, help="Which analysis.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows per type (or brokers).")
+@click.option("--sort-by", type=click.Choice(["degree", "betweenness", "eigenvector"]), default="degree",
+              show_default=True, help="Centrality that ranks each type.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the Louvain communities.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
+@format_option(TABULAR_FORMATS)
+def analyze(focus, depth, types, query, params, projection, links, measure, top, sort_by, seed, lang, fmt) -> None:
+    """Centralities, communities and brokers of the network, as a table.
+
+    \b
+    centrality   top N per type: links, degree, betweenness (sampled above
+                 1000 nodes), eigenvector, community
+    communities  Louvain communities: size, types, best-connected members
+    brokers      nodes that link communities
+
+    \b
+    Example:
+      kx analyze --sort-by betweenness --top 5
+      kx analyze --measure communities --projection academician-academician
+      kx analyze --measure brokers --format csv > brokers.csv
+    """
+    emit(open_graph().analyze(measure=measure, top=top, sort_by=sort_by, seed=seed, lang=lang,
+                                            **_network(focus, depth, types, query, params, projection, links)), fmt)
+
+
+@click.command("path")
+@click.argument("a")
+@click.argument("b")
+@click.option("--max-depth", type=click.IntRange(1), default=8, show_default=True, help="Longest path looked for.")
+@click.option("--limit", type=click.IntRange(1), default=5, show_default=True, help="At most this many paths.")
+@click.option("--link", "links", multiple=True, metavar="KEY", help="Follow only these links (repeatable).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the explanation.")
+@format_option(TABULAR_FORMATS)
+def path(a, b, max_depth, limit, links, lang, fmt) -> None:
+    """The shortest collaboration paths from A to B, each step explained.
+
+    \b
+    A and B are IRIs, CURIEs or exact labels.
+
+    \b
+    Example:
+      kx path 市委宣传部 太原市科学技术协会
+      市委宣传部主办活动「首届太原市“最美科技工作者”学习宣传活动」，主办方为科学技术协会「太原市科学技术协会」
+      kx path syn:a1 syn:a3 --lang en
+      A works at academician workstation W, hosted by enterprise E, takes part in
+      cooperation project P, with partner academician B
+    """
+    emit(open_graph().path(a, b, max_depth=max_depth, limit=limit, lang=lang,
+                                         links=list(links) or None), fmt)
+
+
+@click.command("export")
+@network_options
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
+              help="graphml / gexf for Gephi, json for Cytoscape.js (default: from the file's extension).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+def export(focus, depth, types, query, params, projection, links, fmt, output) -> None:
+    """Write the network for Gephi (GraphML, GEXF) or Cytoscape (JSON elements).
+
+    \b
+    Example:
+      kx export -o network.graphml
+      kx export --projection academician-enterprise --format json -o ae.json
+    """
+    written = open_graph().export(output, format=fmt,
+                                                **_network(focus, depth, types, query, params, projection, links))
+    click.echo(f"wrote {written}", err=True)

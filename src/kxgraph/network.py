@@ -1,0 +1,381 @@
+"""Project the RDF graph onto a networkx graph of collaboration links, pulling only what is needed.
+
+Which links count is data (``ontology/collaboration.ttl``); the SPARQL lives in template files.
+A projection is one of: the whole collaboration graph, the neighbourhood of a focus entity
+(a breadth-first search run as SPARQL over ``VALUES`` batches), the graph of a named query or
+``.rq`` file (a CONSTRUCT, or a SELECT of ``?source ?target`` pairs), or a derived projection
+declared in ``queries/projections/*.rq``.
+
+Nodes are IRIs carrying ``type`` (CURIE of the most specific class), ``label_zh``, ``label_en``,
+``synthetic``, ``source`` (the quoted passage or imported row) and ``props``; edges carry
+``link`` (the link key), ``subject`` (the IRI the link reads from) and ``weight``.
+
+>>> import kxgraph
+>>> g = kxgraph.open(memory=True)
+>>> g.network().number_of_nodes()
+0
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .errors import NotFoundError, ParameterError, QueryError
+from .resources import package_path, resource_path
+from .results import term_value
+from .vocab import KX, RDF, RDFS, SYN, expand_curie, shorten, sparql_prefixes
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from .graph import KxGraph
+
+BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough to stay fast
+MAX_PROPS = 40  # statements per node shown in a details panel
+
+
+@dataclass(frozen=True)
+class Link:
+    """A kind of collaboration link, as declared in ``ontology/collaboration.ttl``."""
+
+    key: str
+    iri: str
+    path: str
+    object_classes: tuple[str, ...]
+    label: dict[str, str]
+    verb: dict[str, str]
+    inverse_verb: dict[str, str]
+
+
+@functools.cache
+def links() -> dict[str, Link]:
+    """The declared collaboration links by key (``works-at``, ``hosts``, …)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(resource_path("ontology/collaboration.ttl")), format=ox.RdfFormat.TURTLE)
+
+    def objects(s, local: str, ns: str = KX) -> list:
+        return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(ns + local), None)]
+
+    def by_lang(s, local: str, ns: str = KX) -> dict[str, str]:
+        return {(o.language or ""): o.value for o in objects(s, local, ns)}
+
+    found: dict[str, Link] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(KX + "CollaborationLink")):
+        s = quad.subject
+        key = objects(s, "linkKey")[0].value
+        found[key] = Link(key=key, iri=s.value, path=objects(s, "linkPath")[0].value,
+                          object_classes=tuple(sorted(o.value for o in objects(s, "objectClass"))),
+                          label=by_lang(s, "label", RDFS), verb=by_lang(s, "verb"),
+                          inverse_verb=by_lang(s, "inverseVerb"))
+    return dict(sorted(found.items()))
+
+
+@functools.cache
+def ontology_classes() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+    """Class labels (``{iri: {"zh": …, "en": …}}``) and superclasses, read from ``ontology/kx.ttl``."""
+    import pyoxigraph as ox
+
+    labels: dict[str, dict[str, str]] = {}
+    parents: dict[str, set[str]] = {}
+    for t in ox.parse(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE):
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
+        if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal):
+            labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+        elif t.predicate.value == RDFS + "subClassOf" and isinstance(t.object, ox.NamedNode):
+            parents.setdefault(t.subject.value, set()).add(t.object.value)
+    return labels, parents
+
+
+def _ancestors(cls: str) -> set[str]:
+    _, parents = ontology_classes()
+    seen: set[str] = set()
+    todo = [cls]
+    while todo:
+        for p in parents.get(todo.pop(), ()):
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)
+    return seen
+
+
+def most_specific(types: Iterable[str]) -> str | None:
+    """The deepest class among ``types`` (kx classes first), or None."""
+    types = sorted(set(types))
+    if not types:
+        return None
+    return max(types, key=lambda t: (t.startswith(KX), len(_ancestors(t)), t))
+
+
+def type_label(type_curie: str | None, lang: str = "zh") -> str:
+    """The zh/en label of a class given as CURIE or IRI (its CURIE when the ontology has none)."""
+    if not type_curie:
+        return ""
+    iri = expand_curie(type_curie) or type_curie
+    names = ontology_classes()[0].get(iri, {})
+    return names.get(lang) or names.get("en") or shorten(iri)
+
+
+def expand_types(types: Iterable[str]) -> set[str]:
+    """IRIs of the given classes (CURIEs, IRIs or local kx names) and of all their subclasses."""
+    labels, parents = ontology_classes()
+    known = set(labels) | set(parents)
+    wanted: set[str] = set()
+    for t in types:
+        iri = t if "://" in t else expand_curie(t) or (KX + t if ":" not in t else None)
+        if iri is None:
+            raise ParameterError(f"unknown type {t!r}: give a CURIE such as kx:Academician")
+        if iri not in known:
+            raise ParameterError(f"unknown type {t!r}: not a class of ontology/kx.ttl")
+        wanted.add(iri)
+    return wanted | {c for c in parents if _ancestors(c) & wanted}
+
+
+def resolve(graph: "KxGraph", name: str) -> str:
+    """Return the IRI of an entity named by IRI, CURIE or exact label (through ``kxgraph.explore``).
+
+    Raises ``NotFoundError`` when nothing matches, a ``KxError`` when a label is ambiguous.
+    """
+    from .explore import resolve as resolve_entity
+
+    try:
+        return resolve_entity(graph.store, name).value
+    except ValueError as exc:
+        raise ParameterError(f"{name!r} is not a valid IRI: {exc}") from exc
+
+
+_PREFIX = sparql_prefixes()
+
+
+def _template(name: str) -> str:
+    return package_path(f"templates/{name}").read_text(encoding="utf-8")
+
+
+def _values(var: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+
+
+def _batches(items: list[str], size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _edges_query(chosen: list[Link], *, values: str = "", types: set[str] | None = None) -> str:
+    branches = []
+    for link in chosen:
+        limit = (f" ?o a ?_oc . VALUES ?_oc {{ {' '.join(f'<{c}>' for c in link.object_classes)} }}"
+                 if link.object_classes else "")
+        branches.append(f'{{ ?s {link.path} ?o .{limit} BIND("{link.key}" AS ?link) }}')
+    type_filter = ""
+    if types:
+        listed = " ".join(f"<{t}>" for t in sorted(types))
+        type_filter = f"?s a ?_st . VALUES ?_st {{ {listed} }} ?o a ?_ot . VALUES ?_ot {{ {listed} }}"
+    text = _template("edges.rq").replace("%LINKS%", "\n  UNION ".join(branches))
+    return _PREFIX + text.replace("%VALUES%", values).replace("%TYPES%", type_filter)
+
+
+def _chosen_links(link_keys: Iterable[str] | None) -> list[Link]:
+    declared = links()
+    if not link_keys:
+        return list(declared.values())
+    unknown = [k for k in link_keys if k not in declared]
+    if unknown:
+        raise ParameterError(f"unknown link {unknown[0]!r}; choose from {', '.join(declared)}")
+    return [declared[k] for k in link_keys]
+
+
+def _add_edges(G: "nx.Graph", rows, *, keep=None) -> set[str]:
+    """Add (s, o, link) rows; return the endpoints not yet in ``keep`` (when given)."""
+    new: set[str] = set()
+    for s, o, link in rows:
+        s, o, link = s.value, o.value, link.value
+        if G.has_edge(s, o):
+            if link not in G.edges[s, o]["link"].split("|"):
+                G.edges[s, o]["link"] += "|" + link
+            continue
+        G.add_edge(s, o, link=link, subject=s, weight=1)
+        if keep is not None:
+            new.update(x for x in (s, o) if x not in keep)
+    return new
+
+
+def _whole(graph, chosen, types) -> "nx.Graph":
+    import networkx as nx
+
+    G = nx.Graph(kind="collaboration")
+    _add_edges(G, graph.query(_edges_query(chosen, types=types)).rows)
+    return G
+
+
+def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str | None = None) -> "nx.Graph":
+    """Breadth-first search from ``start`` to ``depth`` hops, one SPARQL query per batch and side."""
+    import networkx as nx
+
+    G = nx.Graph(kind="focus", focus=start, depth=depth)
+    G.add_node(start)
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        new: set[str] = set()
+        for batch in _batches(sorted(frontier)):
+            for var in ("s", "o"):
+                rows = graph.query(_edges_query(chosen, values=_values(var, batch), types=types)).rows
+                new |= _add_edges(G, rows, keep=seen)
+        seen |= new
+        frontier = sorted(new)
+        if not frontier or (stop_at is not None and stop_at in seen):
+            break
+    return G
+
+
+def _query_text(query: str, params: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """Text and bound parameters of a ``.rq`` file, a shipped projection or a named query."""
+    path = Path(query)
+    if path.suffix == ".rq":
+        if not path.is_file():
+            raise NotFoundError(f"no query file {query}")
+        return path.read_text(encoding="utf-8"), {}
+    if query.startswith("projections/"):
+        return package_path(f"queries/{query}.rq").read_text(encoding="utf-8"), {}
+    from .query import named_query
+
+    named = named_query(query)
+    return named.text, named.bind(params)
+
+
+def projections() -> list[str]:
+    """Names of the derived projections shipped in ``queries/projections``."""
+    return sorted(p.stem for p in package_path("queries/projections").glob("*.rq"))
+
+
+def _from_query(graph, text: str, kind: str, substitutions: dict[str, Any]) -> "nx.Graph":
+    import networkx as nx
+
+    result = graph.query(text, substitutions=substitutions or None)
+    G = nx.Graph(kind=kind)
+    if result.kind == "graph":
+        for t in result.triples:
+            if type(t.object).__name__ == "NamedNode" and t.subject != t.object:
+                G.add_edge(t.subject.value, t.object.value, link=shorten(t.predicate.value),
+                           subject=t.subject.value, weight=1)
+        return G
+    if result.kind != "select" or len(result.variables) < 2:
+        raise QueryError("a network query is a CONSTRUCT, or a SELECT of ?source ?target (or two IRI columns)")
+    names = result.variables
+    labels, parents = ontology_classes()
+
+    def entity_column(i: int) -> bool:  # IRIs that are not classes of the ontology
+        cells = [row[i] for row in result.rows if row[i] is not None]
+        return bool(cells) and all(type(c).__name__ == "NamedNode" for c in cells) and not all(
+            c.value in labels or c.value in parents for c in cells)
+
+    iri_columns = [i for i in range(len(names)) if entity_column(i)]
+    if "source" in names and "target" in names:
+        si, ti = names.index("source"), names.index("target")
+    elif len(iri_columns) >= 2:  # e.g. ?collaborator … ?via: the first two columns of IRIs
+        si, ti = iri_columns[:2]
+    else:
+        return G
+    wi = names.index("weight") if "weight" in names else None
+    li = names.index("link") if "link" in names else None
+    for row in result.rows:
+        s, t = row[si], row[ti]
+        if s is None or t is None or type(s).__name__ == "Literal" or type(t).__name__ == "Literal" or s == t:
+            continue
+        weight = term_value(row[wi]) if wi is not None and row[wi] is not None else 1
+        link = term_value(row[li]) if li is not None and row[li] is not None else "linked"
+        G.add_edge(s.value, t.value, link=str(link), subject=s.value, weight=weight)
+    return G
+
+
+def _describe(graph, G: "nx.Graph") -> None:
+    """Fill in node attributes with two queries per batch of nodes."""
+    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    props: dict[str, dict[str, list[str]]] = {}
+    for batch in _batches(nodes):
+        values = _values("n", batch)
+        for row in graph.query(_PREFIX + _template("nodes.rq").replace("%VALUES%", values)).rows:
+            n, types, zh, en, plain, syn, passage, src = (term_value(x) for x in row)
+            type_iri = most_specific((types or "").split())
+            G.nodes[n].update(
+                type=shorten(type_iri) if type_iri else "", label_zh=zh or plain or "",
+                label_en=en or plain or "", synthetic=bool(syn) or n.startswith(SYN),
+                source=passage or (shorten(src) if src else ""))
+        for n, p, v in graph.query(_PREFIX + _template("properties.rq").replace("%VALUES%", values)).rows:
+            values_of = props.setdefault(n.value, {}).setdefault(shorten(p.value), [])
+            if sum(len(x) for x in props[n.value].values()) < MAX_PROPS:
+                values_of.append(shorten(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
+    for n, data in G.nodes(data=True):
+        data.setdefault("type", "")
+        data.setdefault("label_zh", "")
+        data.setdefault("label_en", "")
+        data.setdefault("synthetic", n.startswith(SYN))
+        data.setdefault("source", "")
+        data["props"] = {p: "; ".join(v) for p, v in sorted(props.get(n, {}).items())}
+
+
+
+def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
+            types: Iterable[str] | None = None, query: str | None = None,
+            projection: str | None = None, links: Iterable[str] | None = None,
+            params: dict[str, str] | None = None) -> "nx.Graph":
+    """Return the collaboration network (or the part asked for) as an undirected networkx graph.
+
+    ``focus`` (IRI, CURIE or exact label) with ``depth`` pulls a neighbourhood; ``types`` keeps
+    nodes of those classes (and subclasses); ``query`` (named query or ``.rq`` file) or
+    ``projection`` (``academician-academician`` …) replace the declared links (``params`` fill a
+    named query's parameters, e.g. ``{"entity": "syn:a1"}``); ``links``
+    restricts them to some keys (``works-at``, ``hosts`` …).
+
+    >>> import kxgraph
+    >>> kxgraph.open(memory=True).network(types=["kx:Academician"]).number_of_edges()
+    0
+    """
+    import networkx as nx
+
+    if depth < 0:
+        raise ParameterError("--depth must be 0 or more")
+    if query and projection:
+        raise ParameterError("give --query or --projection, not both")
+    wanted = expand_types(types) if types else None
+    focus_iri = resolve(graph, focus) if focus else None
+    if projection:
+        if projection not in projections():
+            raise NotFoundError(f"no projection {projection!r}; choose from {', '.join(projections())}")
+        query = f"projections/{projection}"
+    if query:
+        text, bound = _query_text(query, dict(params or {}))
+        G = _from_query(graph, _PREFIX + text, "projection" if projection else "query", bound)
+        _describe(graph, G)
+        if wanted:
+            keep = {c for c in wanted}
+            G = G.subgraph(n for n, d in G.nodes(data=True) if expand_curie(d["type"]) in keep).copy()
+        if focus_iri:
+            if focus_iri not in G:
+                raise NotFoundError(f"{focus} is not in this projection")
+            G = nx.ego_graph(G, focus_iri, radius=depth)
+        return G
+    chosen = _chosen_links(links)
+    G = (_neighbourhood(graph, focus_iri, depth, chosen, wanted) if focus_iri
+         else _whole(graph, chosen, wanted))
+    _describe(graph, G)
+    return G
+
+
+def neighbourhood_until(graph: "KxGraph", start: str, goal: str, *, max_depth: int,
+                        links: Iterable[str] | None = None) -> "nx.Graph":
+    """The breadth-first neighbourhood of ``start`` grown until it reaches ``goal`` (or ``max_depth``)."""
+    G = _neighbourhood(graph, start, max_depth, _chosen_links(links), None, stop_at=goal)
+    _describe(graph, G)
+    return G
+
+
+def node_label(data: dict[str, Any], node: str, lang: str = "zh") -> str:
+    """The label of a node in ``lang``, falling back to the other language, then its CURIE."""
+    other = "en" if lang == "zh" else "zh"
+    return data.get(f"label_{lang}") or data.get(f"label_{other}") or shorten(str(node))

@@ -1,0 +1,117 @@
+"""The HTML view as a file: self-contained, escaped, sized, laid out when large (no browser needed)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import networkx as nx
+import pytest
+
+from kxgraph import view as view_module
+from kxgraph.errors import InputError, ParameterError
+from kxgraph.view import View, grid_layout, script_json
+
+EVIL = ["</script><script>window.pwned=1</script>", "<!--", "<img src=x onerror=alert(1)>",
+        "&lt;b&gt;", "\u2028line"]
+
+
+def page_data(page: str) -> dict:
+    return json.loads(page.split('id="kx-data">', 1)[1].split("</script>", 1)[0])
+
+
+def labelled(labels: list[str]) -> nx.Graph:
+    G = nx.path_graph([f"urn:n{i}" for i in range(len(labels))])
+    for n, label in zip(G, labels):
+        G.nodes[n].update(type="kx:Academician", label_zh=label, label_en=label, synthetic=True)
+    return G
+
+
+def test_the_page_loads_nothing_from_outside():
+    page = View(labelled(["甲", "乙"])).html()
+    assert "new vis.Network" in page
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page, re.I)
+    assert "default-src 'none'" in page  # the page itself forbids requests
+
+
+def test_labels_cannot_break_out_of_the_data_script():
+    page = View(labelled(EVIL)).html()
+    for label in EVIL[:3]:
+        assert label not in page
+    assert [n["zh"] for n in page_data(page)["nodes"]] == EVIL
+    assert page.count("</script>") == 3  # data, vis-network, the page's own code
+
+
+def test_script_json_escapes_what_html_parsers_look_for():
+    text = script_json({"a": "</script><!--&\u2028"})
+    assert not set("<>&\u2028") & set(text)
+    assert json.loads(text) == {"a": "</script><!--&\u2028"}
+
+
+def test_the_title_is_escaped():
+    page = View(labelled(["甲"]), title="<b>网络</b>").html()
+    assert "<title>&lt;b&gt;网络&lt;/b&gt;</title>" in page
+
+
+def test_every_node_and_edge_is_in_the_data_once():
+    G = nx.les_miserables_graph()
+    data = View(G).data()
+    assert len(data["nodes"]) == G.number_of_nodes()
+    assert len(data["edges"]) == G.number_of_edges()
+    assert {n["i"] for n in data["nodes"]} == set(G.nodes)
+
+
+def test_size_follows_degree_or_the_chosen_centrality():
+    star = nx.star_graph(["urn:hub", "urn:a", "urn:b", "urn:c"])
+    for size_by in ("degree", "betweenness", "eigenvector"):
+        nodes = {n["i"]: n["s"] for n in View(star, size_by=size_by).data()["nodes"]}
+        assert nodes["urn:hub"] > nodes["urn:a"] == nodes["urn:b"]
+    with pytest.raises(ParameterError):
+        View(star, size_by="height")
+
+
+def test_types_get_a_colour_a_legend_entry_and_both_labels():
+    G = labelled(["甲", "乙"])
+    G.nodes["urn:n1"]["type"] = "kx:Enterprise"
+    types = View(G).data()["types"]
+    assert {(t["curie"], t["zh"], t["en"]) for t in types} == {
+        ("kx:Academician", "院士", "academician"), ("kx:Enterprise", "企业", "enterprise")}
+    assert len({t["color"] for t in types}) == 2
+
+
+def test_small_networks_use_physics_and_large_ones_a_precomputed_layout():
+    small = View(nx.path_graph(["urn:a", "urn:b"])).data()
+    assert small["large"] is False and "x" not in small["nodes"][0]
+    big = View(nx.path_graph(50), large=20).data()
+    assert big["large"] is True
+    assert all("x" in n and "py" in n for n in big["nodes"])
+
+
+def test_the_linear_layout_places_every_node_at_a_distinct_point():
+    G = nx.disjoint_union_all([nx.path_graph(30), nx.star_graph(10), nx.empty_graph(5)])
+    pos = grid_layout(G)
+    assert set(pos) == set(G.nodes)
+    assert len(set(pos.values())) == G.number_of_nodes()
+
+
+def test_to_html_writes_the_file_or_raises_input_error(tmp_path):
+    page = View(labelled(["甲"]))
+    written = page.to_html(tmp_path / "v.html")
+    assert written.read_text(encoding="utf-8") == page.html()
+    with pytest.raises(InputError, match="missing"):
+        page.to_html(tmp_path / "missing" / "v.html")
+    assert not list((tmp_path).glob("*.part"))
+
+
+def test_jupyter_shows_the_page_in_a_srcdoc_iframe():
+    page = View(labelled(EVIL))
+    shown = page._repr_html_()
+    assert shown.startswith("<iframe srcdoc=\"") and "src=\"http" not in shown
+    srcdoc = shown.split('srcdoc="', 1)[1].split('" style=', 1)[0]
+    assert html.unescape(srcdoc) == page.html()
+
+
+def test_vis_network_comes_from_the_installed_copy_with_its_licence():
+    js = view_module.vis_network_js()
+    assert "@license" in js[:2000] and "vis-network" in js[:200]

@@ -1,0 +1,174 @@
+"""Views in a real browser: headless Chromium with every http(s) request aborted and recorded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import kxgraph
+from kxgraph.view import View
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium")
+DATA = Path(__file__).parent / "data" / "network-small.ttl"
+SYN = "https://w3id.org/kxgraph/synthetic/"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+EVIL = [
+    '<img src=x onerror="window.__pwned=1">',
+    "<script>window.__pwned=1</script>",
+    '"><svg onload="window.__pwned=1">',
+    "</script><script>window.__pwned=1</script><!--",
+    "javascript:window.__pwned=1",
+    "<iframe src=\"javascript:parent.__pwned=1\"></iframe>",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a file with networking cut off; returns (page, requests that tried to leave, dialogs)."""
+    pages = []
+
+    def run(path: Path):
+        # bypass_csp: the page's own Content-Security-Policy would also refuse Playwright's polling
+        # script; without it these tests check the page's escaping and routing, not the CSP.
+        context = browser.new_context(viewport={"width": 1200, "height": 800}, bypass_csp=True)
+        page = context.new_page()
+        requests, dialogs, errors = [], [], []
+        page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_function("window.kxView && window.kxView.ready", timeout=30000)
+        pages.append(page)
+        return page, requests, dialogs, errors
+
+    yield run
+    for page in pages:
+        page.context.close()
+
+
+def evil_turtle() -> str:
+    lines = ["@prefix kx: <https://w3id.org/kxgraph/ns#> . @prefix org: <http://www.w3.org/ns/org#> .",
+             "@prefix syn: <https://w3id.org/kxgraph/synthetic/> . "
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    for i, label in enumerate(EVIL):
+        text = label.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'syn:evil{i} a kx:Academician ; rdfs:label "{text}"@zh , "{text}"@en ; kx:synthetic true .')
+        lines.append(f"syn:evil-m{i} org:member syn:evil{i} ; org:organization syn:w2 .")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def store_with_evil(store_path, tmp_path):
+    import pyoxigraph as ox
+
+    extra = tmp_path / "evil.ttl"
+    extra.write_text(evil_turtle(), encoding="utf-8")
+    g = kxgraph.open(store_path)
+    g.store.load(DATA, format=ox.RdfFormat.TURTLE, graph="urn:test:small")
+    g.store.load(extra, format=ox.RdfFormat.TURTLE, graph="urn:test:evil")
+    g.close()
+    return store_path
+
+
+@pytest.fixture
+def page_of_network(kx, store_with_evil, tmp_path, open_page):
+    out = tmp_path / "view.html"
+    result = kx("view", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return open_page(out)
+
+
+def node_index(page, iri: str) -> int:
+    return page.evaluate("iri => kxView.data.nodes.findIndex(n => n.i === iri)", iri)
+
+
+def test_the_network_renders_every_node_without_a_request(page_of_network):
+    page, requests, dialogs, errors = page_of_network
+    assert page.evaluate("kxView.nodes.length") == 12 + len(EVIL)
+    assert page.evaluate("kxView.network.body.nodeIndices.length") == 12 + len(EVIL)
+    assert page.evaluate("kxView.edges.length") == 14 + len(EVIL)
+    assert page.evaluate("document.querySelectorAll('#legend input').length") == 7  # seven types
+    assert requests == [] and dialogs == [] and errors == []
+
+
+def test_search_focuses_the_right_node_and_shows_its_details(page_of_network):
+    page, requests, _, _ = page_of_network
+    page.fill("#search", "乙院士")
+    page.press("#search", "Enter")
+    target = node_index(page, SYN + "a2")
+    assert page.evaluate("kxView.focused") == target
+    assert page.evaluate("kxView.network.getSelectedNodes()") == [target]
+    details = page.inner_text("#details")
+    assert "Academician B" in details and SYN + "a2" in details and "合成数据" in details
+    assert requests == []
+
+
+def test_clicking_a_node_shows_its_type_labels_and_source(page_of_network):
+    page, requests, _, _ = page_of_network
+    target = node_index(page, SYN + "e1")
+    page.evaluate("kxView.network.setOptions({physics: {enabled: false}})")
+    page.evaluate("i => kxView.network.focus(i, {scale: 1.5, animation: false})", target)
+    point = page.evaluate("i => kxView.network.canvasToDOM(kxView.network.getPosition(i))", target)
+    box = page.locator("#net").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_function("i => kxView.selected === i", arg=target, timeout=5000)
+    details = page.inner_text("#details")
+    assert "一号企业" in details and "Enterprise 1" in details and "kx:Enterprise" in details
+    assert "样例原文：一号企业依托建设一号工作站。" in details
+    assert requests == []
+
+
+def test_script_injection_labels_show_as_text_and_never_run(page_of_network):
+    page, requests, dialogs, errors = page_of_network
+    for i, label in enumerate(EVIL):
+        page.evaluate("q => kxView.search(q)", label)
+        assert page.evaluate("kxView.selected") == node_index(page, f"{SYN}evil{i}")
+        assert label in page.inner_text("#details")
+    page.click("#lang")  # relabel everything in English, legend and details too
+    page.evaluate("kxView.network.redraw()")
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.querySelectorAll('#side img, #side svg, #side iframe, #side script').length") == 0
+    assert dialogs == [] and requests == [] and errors == []
+
+
+def test_type_filter_and_language_switch(page_of_network):
+    page, _, _, _ = page_of_network
+    legend = page.inner_text("#legend")
+    assert "院士" in legend
+    page.click("#lang")
+    assert "academician" in page.inner_text("#legend")
+    first_type_count = page.evaluate("kxView.data.types[0].count")
+    page.locator("#legend input").first.uncheck()
+    hidden = page.evaluate("kxView.nodes.get({filter: n => n.hidden === true}).length")
+    assert hidden == first_type_count
+
+
+def test_a_large_network_opens_with_its_layout_and_physics_off(tmp_path, open_page):
+    G = nx.connected_watts_strogatz_graph(3000, 4, 0.1, seed=1)
+    G = nx.relabel_nodes(G, {i: f"urn:n{i}" for i in G})
+    out = View(G).to_html(tmp_path / "large.html")
+    page, requests, _, errors = open_page(out)
+    assert page.evaluate("kxView.data.large") is True
+    assert page.evaluate("kxView.network.physics.physicsEnabled") is False
+    assert page.evaluate("kxView.network.body.nodeIndices.length") == 3000
+    page.evaluate("kxView.search('urn:n2999')")
+    assert page.evaluate("kxView.focused") == node_index(page, "urn:n2999")
+    assert requests == [] and errors == []
