@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import html as html_lib
-import importlib.util
 import json
 import math
 import re
@@ -24,7 +23,7 @@ from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, KxError, ParameterError
+from .errors import InputError, ParameterError
 from .resources import package_path
 from .vocab import shorten
 
@@ -41,16 +40,8 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 
 def vis_network_js() -> str:
-    """The vis-network library pyvis ships (newest 9.x copy), read without importing pyvis."""
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise KxError("views need pyvis's copy of vis-network: pip install pyvis")
-    lib = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib"
-    copies = sorted(lib.glob("vis-9.*/vis-network.min.js"),
-                    key=lambda p: tuple(int(x) for x in p.parent.name[4:].split(".") if x.isdigit()))
-    if not copies:
-        raise KxError(f"vis-network.min.js not found under {lib}")
-    return copies[-1].read_text(encoding="utf-8")
+    """The vis-network library (9.1.2, vendored from pyvis's copy; see resources/vis-network)."""
+    return package_path("resources/vis-network/vis-network.min.js").read_text(encoding="utf-8")
 
 
 def script_json(data: Any) -> str:
