@@ -1,0 +1,162 @@
+"""Benchmark: `kx import` of a 100,000-row CSV, with every check, against a raw load baseline.
+
+    python3 benchmarks/bench_import.py [--rows 100000] [--out benchmarks/RESULTS-import.md]
+
+The CSV is generated (synthetic names, 合成…, no real people): cooperation projects, each naming a
+lead enterprise, one to three partner organisations and (mostly) one or two people, a status, a
+start year (mostly) and a count, so a row exercises splitting, references, dates, numbers and
+value lists, and the rows come in several shapes. The baseline, measured
+in the same run, is Oxigraph loading the very N-Triples the import wrote (``kx load`` of a
+``.nt`` file): the ratio says what reading, checking and mapping cost on top of storing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STATUSES = ["成果转化", "完成研发", "正在研发"]
+
+
+def make_csv(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    enterprises = [f"合成{i:05d}号科技有限公司" for i in range(rows // 20 + 1)]
+    people = [f"合成人员{i:05d}" for i in range(rows // 10 + 1)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["项目名称", "项目状态", "牵头单位", "参与单位", "参与人员", "开始年份", "联合培养人才数"])
+        for i in range(rows):
+            # like real sheets, some cells are empty and cells name one to three entities
+            out.writerow([f"合成合作项目{i:06d}", rng.choice(STATUSES), rng.choice(enterprises),
+                          "、".join(rng.sample(enterprises, rng.randint(1, 3))),
+                          "；".join(rng.sample(people, rng.randint(1, 2))) if rng.random() < 0.9 else "",
+                          f"{rng.randint(2010, 2024)}年{rng.randint(1, 12)}月" if rng.random() < 0.95 else "",
+                          rng.randint(0, 30)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS-import.md"))
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+
+    import kxgraph
+    from kxgraph import tables, validate
+    from kxgraph.store import LoadItem
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        sheet = folder / "projects.csv"
+        make_csv(sheet, args.rows)
+        timings: dict[str, float] = {}
+
+        # where the time goes: plan (read + map + row checks), SHACL, duplicates
+        start = time.perf_counter()
+        plan = tables.plan_import([sheet])
+        timings["read, map and check rows"] = time.perf_counter() - start
+        start = time.perf_counter()
+        validate.shacl_check(plan)
+        timings["SHACL (" + plan.shacl + ")"] = time.perf_counter() - start
+        # what the slice saves: pySHACL on 500 whole rows, to extrapolate to all of them
+        sample = tables.Plan(rows=plan.rows[:500], stubs=plan.stubs, context=plan.context)
+        limit, validate.FULL_SHACL_ROWS = validate.FULL_SHACL_ROWS, len(sample.rows)
+        start = time.perf_counter()
+        validate.shacl_check(sample)
+        whole = time.perf_counter() - start
+        validate.FULL_SHACL_ROWS = limit
+        timings["for comparison: SHACL on 500 whole rows"] = whole
+        timings["for comparison: SHACL on all rows, extrapolated (not run)"] = whole * args.rows / 500
+        start = time.perf_counter()
+        duplicates = validate.likely_duplicates(plan)
+        timings["likely duplicates"] = time.perf_counter() - start
+        assert not plan.all_problems(), plan.all_problems()[:3]
+
+        # the whole import, as `kx import` runs it, into a fresh on-disk store
+        start = time.perf_counter()
+        with kxgraph.open(folder / "store") as g:
+            report = g.import_tables(sheet)
+        total = time.perf_counter() - start
+        triples = sum(report.written.values())
+
+        # baseline: Oxigraph loading the same triples from an N-Triples file
+        nt = folder / "same.nt"
+        nt.write_text(plan.ntriples(str(sheet)), encoding="utf-8")
+        import pyoxigraph as ox
+
+        start = time.perf_counter()
+        with kxgraph.open(folder / "baseline") as g:
+            g.store.load_files([LoadItem(nt, ox.RdfFormat.N_TRIPLES, "urn:x-bench:baseline")])
+        baseline = time.perf_counter() - start
+
+    figures = {"rows": args.rows, "load_average_at_start": round(load, 1), "triples": triples, "import_seconds": round(total, 2),
+               "baseline_load_seconds": round(baseline, 2), "ratio_to_baseline": round(total / baseline, 2),
+               "rows_per_second": round(args.rows / total), "likely_duplicate_pairs": len(duplicates),
+               "stages_seconds": {k: round(v, 2) for k, v in timings.items()}}
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    lines = [f"| {k} | {v:.2f} s |" for k, v in timings.items()]
+    args.out.write_text(RESULTS.format(python=sys.version.split()[0], stages="\n".join(lines),
+                                       load=f"{load:.1f}",
+                                       json=json.dumps(figures, ensure_ascii=False, indent=2), **figures),
+                        encoding="utf-8")
+
+
+RESULTS = """# Import benchmark (`benchmarks/bench_import.py`)
+
+`kx import` of a generated {rows:,}-row CSV of cooperation projects (each row: status, lead
+enterprise, 1–3 partner organisations, 0–2 people, start year as 2019年6月 or empty, a count),
+with every check, into a fresh on-disk store. Python {python}, this machine (2 cores, shared
+with other engineers' runs: load average {load} when it started).
+
+| figure | value |
+|---|---|
+| rows | {rows:,} |
+| triples written | {triples:,} |
+| whole import (read, check, SHACL, write) | **{import_seconds} s** ({rows_per_second:,} rows/s) |
+| baseline: Oxigraph loading the same N-Triples | {baseline_load_seconds} s |
+| ratio import / baseline | {ratio_to_baseline} |
+
+Where the time goes (measured separately, same data):
+
+| stage | time |
+|---|---|
+{stages}
+
+## How validation stays fast
+
+pySHACL over the whole import (~{triples:,} triples) would take many minutes, so validation is
+split by what each part can check:
+
+* **Every row, in Python, while mapping** (`kxgraph.tables`): required columns and cells, dates
+  (2019, 2019-06, 2019年6月, 2019/6/1, Excel serials), whole numbers, allowed values (status,
+  level, roles), patterns (credit codes), unique columns, duplicate names, references to
+  entities no sheet defines and the store does not hold, closed lists (districts, academies).
+* **pySHACL on a representative slice** (`kxgraph.validate.shacl_check`): pySHACL with
+  `ontology/shapes.ttl` costs about 20 ms a row here (see "for comparison" above: whole-file
+  SHACL of this import would take the extrapolated time, far over the minute). So up to 200
+  rows are validated whole; beyond that, rows are grouped by *signature* (template, class,
+  which columns are filled, how many names each split cell holds — this fixes the shape of the
+  RDF a row becomes) and 3 rows of each group (1 when there are many groups; at most 400 rows)
+  go through pySHACL. A structural violation (missing/extra property, link to the wrong kind)
+  found on a representative is reported for every row of its group. Value-level constraints are
+  the Python checks above, on every row.
+* Limits, honestly: a value-level constraint that only the shapes express (not the mapping) is
+  checked on the representatives only; with more than 400 row shapes the rest go unchecked by
+  SHACL (the summary says so).
+
+Raw figures:
+
+```json
+{json}
+```
+"""
+
+if __name__ == "__main__":
+    main()

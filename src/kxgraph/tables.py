@@ -1,0 +1,552 @@
+"""Spreadsheets into the graph: map the rows of read sheets to RDF, check them, write them.
+
+``plan_import`` reads the files (``kxgraph.sheets``), recognises each sheet's template or uses
+the given mapping (``kxgraph.mapping``) and turns every row into N-Triples, collecting every
+problem instead of stopping at the first; ``check_tables`` adds SHACL and the likely-duplicates
+report (``kxgraph.validate``); ``import_tables`` writes a clean plan (or, with
+``skip_bad_rows=True``, its good rows) with each file in its own named graph, all or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import ParameterError, ValidationError
+from .mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
+from .results import Result
+from .sheets import Sheet, clean, name_key, parse_integer, parse_year, read_tables, split_names
+from .validate import Problem, problems_result
+from .vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
+
+__all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
+           "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
+
+MAX_CELL = 100_000           # characters; a longer cell is a pasted document, not a value
+MAX_HEADER_SCAN = 10         # rows above the header (titles, notes) a formatted sheet may have
+
+
+# -- N-Triples ------------------------------------------------------------------------------
+
+def nt_literal(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
+    """An N-Triples literal with every special character escaped."""
+    body = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    if lang:
+        return f'"{body}"@{lang}'
+    return f'"{body}"^^<{datatype}>' if datatype else f'"{body}"'
+
+
+def triple(s: str, p: str, o: str) -> str:
+    """One N-Triples line; ``o`` is an IRI unless it is already a literal."""
+    obj = o if o[:1] == '"' else f"<{o}>"
+    return f"<{s}> <{p}> {obj} .\n"
+
+
+
+# -- planning: rows to RDF, with every problem found --------------------------------------
+
+@dataclass
+class RowPlan:
+    """One data row: where it is, its cells, the N-Triples it becomes and its problems."""
+
+    file: str
+    sheet: str | None
+    number: int
+    mapping: Mapping
+    cells: dict[str, tuple[str, Any]]          # column id -> (header as written, cleaned value)
+    source: str = ""                           # IRI of the row resource (dcterms:source)
+    cls: str | None = None
+    subject: str | None = None
+    lines: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)  # (node, property) -> header
+    stubs: list[str] = field(default_factory=list)
+
+    def problem(self, column: str | None, value: Any, text: str) -> None:
+        self.problems.append(Problem(self.file, self.sheet or "", self.number, column or "",
+                                     _shown(value), text))
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Stub:
+    """An entity a row names but no row defines: typed and labelled where first named."""
+
+    cls: str
+    name: str
+    rows: list[RowPlan] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What importing would write, and every problem found on the way."""
+
+    rows: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)   # sheet-level: block the whole import
+    stubs: dict[str, Stub] = field(default_factory=dict)
+    context: set[str] = field(default_factory=set)           # types of linked entities (checks only)
+    sheets: list[tuple[str, str, str, int]] = field(default_factory=list)  # file, sheet, template, rows
+    files: dict[str, str] = field(default_factory=dict)       # file as given -> its graph IRI
+    defined: dict[str, RowPlan] = field(default_factory=dict)
+    shacl: str = ""
+
+    def all_problems(self) -> list[Problem]:
+        return self.problems + [p for row in self.rows for p in row.problems]
+
+    def ntriples(self, file: str) -> str:
+        """The N-Triples of the good rows of ``file`` (and the entities they first name)."""
+        graph = self.files[file]
+        out = [triple(graph, RDF + "type", KX + "SourceDocument"),
+               triple(graph, RDFS + "label", nt_literal(Path(file).name))]
+        for f, sheet, _, _ in self.sheets:
+            if f == file and sheet:
+                out.append(triple(_sheet_iri(graph, sheet), DCTERMS + "isPartOf", graph))
+                out.append(triple(_sheet_iri(graph, sheet), RDFS + "label", nt_literal(sheet)))
+        for row in self.rows:
+            if row.file == file and row.ok:
+                out.extend(row.lines)
+        for iri, stub in self.stubs.items():
+            first = next((r for r in stub.rows if r.ok), None)
+            if first is not None and first.file == file:
+                out.extend(_stub_lines(iri, stub, first.source))
+        return "".join(out)
+
+
+def _shown(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else f"{text[:60]}… ({len(text):,} characters)"
+
+
+def _sheet_iri(graph: str, sheet: str) -> str:
+    from urllib.parse import quote
+
+    return f"{graph}#sheet={quote(sheet)}"
+
+
+def _stub_lines(iri: str, stub: Stub, source: str) -> list[str]:
+    return [triple(iri, RDF + "type", stub.cls), triple(iri, RDFS + "label", nt_literal(stub.name, lang="zh")),
+            triple(iri, DCTERMS + "source", source)]
+
+
+def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = None,
+                encoding: str | None = None, sheet: str | None = None, store: Any = None) -> Plan:
+    """Read ``files`` and map every row to RDF without writing anything.
+
+    ``store`` (a ``kxgraph.store.Store``) lets names refer to entities it already holds.
+    """
+    mappings = [load_mapping(mapping)] if mapping else [load_mapping(n) for n in template_names()]
+    plan = Plan()
+    for file in files:
+        plan.files[str(file)] = Path(file).resolve().as_uri()
+        for table in read_tables(file, encoding=encoding, sheet=sheet):
+            _prepare(plan, table, mappings)
+    _define(plan)
+    _link(plan, _Resolver(plan, store))
+    return plan
+
+
+def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping]) -> None:
+    where = Problem(table.file, table.name or "", 0, "", "", "")
+    scored = []
+    for position, (number, cells) in enumerate(table.rows[:MAX_HEADER_SCAN]):
+        for m in mappings:
+            score = sum(1 for c in cells if m.column(c) is not None)
+            scored.append((score, m.key.id in {m.column(c).id for c in cells if m.column(c)}, -position, m))
+    score, has_key, position, mapping = max(scored, key=lambda s: s[:3])
+    header_number, header = table.rows[-position]
+    if score == 0:
+        seen = "、".join(str(c) for c in table.rows[0][1] if c not in (None, ""))[:80]
+        plan.problems.append(where._replace(row=table.rows[0][0], value=seen, problem=(
+            "没有可识别的列名 / no known column headers: use a template's headers "
+            f"({', '.join(template_names())}) or --mapping")))
+        return
+    columns: dict[int, Column] = {}
+    for index, text in enumerate(header):
+        column = mapping.column(text)
+        if column is None:
+            if not mapping.ignores(text):
+                plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text), problem=(
+                    f"未知列名 / unknown column header for template '{mapping.name}': rename it to one of "
+                    f"{', '.join(c.headers[0] for c in mapping.columns)}, or use --mapping")))
+        elif column in columns.values():
+            plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text),
+                                                problem=f"列重复 / column {column.title} appears twice"))
+        else:
+            columns[index] = column
+    for column in mapping.columns:
+        if (column.key or column.required) and column not in columns.values():
+            plan.problems.append(where._replace(row=header_number, column=column.title, problem=(
+                f"缺少必需的列 / missing required column {column.title}")))
+    data = [(n, cells) for n, cells in table.rows if n > header_number]
+    if not data:
+        plan.problems.append(where._replace(row=header_number, problem=(
+            "只有表头，没有数据行 / the sheet has headers but no data rows")))
+    plan.sheets.append((table.file, table.name or "", mapping.name, len(data)))
+    graph = plan.files[table.file]
+    base = _sheet_iri(graph, table.name) + "&" if table.name else graph + "#"
+    for number, cells in data:
+        row = RowPlan(table.file, table.name, number, mapping, {}, f"{base}row={number}")
+        for index, column in columns.items():
+            value = cells[index] if index < len(cells) else None
+            title = str(header[index])
+            if isinstance(value, str) and len(value) <= MAX_CELL:
+                value = clean(value)
+            if (number, index) in table.formulas:
+                row.problem(title, table.formulas[(number, index)],
+                            "公式没有计算结果 / formula without a computed value: open and save the file in "
+                            "Excel, or paste values")
+            elif isinstance(value, str) and len(value) > MAX_CELL:
+                row.problem(title, value, f"单元格过长 / cell longer than {MAX_CELL:,} characters")
+            elif value not in (None, ""):
+                row.cells[column.id] = (title, value)
+        plan.rows.append(row)
+
+
+def _define(plan: Plan) -> None:
+    unique: dict[tuple[str, str], RowPlan] = {}
+    for row in plan.rows:
+        mapping = row.mapping
+        row.cls = _iri(mapping.cls)
+        for column in mapping.columns:
+            if column.class_values and column.id in row.cells:
+                header, value = row.cells[column.id]
+                chosen = _lookup(column.class_values, value)
+                if chosen is None:
+                    row.problem(header, value, _not_one_of(column.class_values))
+                else:
+                    row.cls = _iri(chosen)
+            if column.unique and column.id in row.cells:
+                header, value = row.cells[column.id]
+                first = unique.setdefault((column.id, name_key(str(value))), row)
+                if first is not row:
+                    row.problem(header, value, f"重复 / duplicate {column.title}: already in {_at(first)}")
+        key = mapping.key
+        if key.id not in row.cells:
+            row.problem(key.headers[0], "", f"缺少名称 / required {key.title} is empty")
+            continue
+        header, name = row.cells[key.id]
+        row.subject = mint(row.cls, str(name))
+        first = plan.defined.setdefault(row.subject, row)
+        if first is not row:
+            row.problem(header, name, f"重复 / duplicate: the same {key.title} is already in {_at(first)}")
+
+
+def _at(row: RowPlan) -> str:
+    return ":".join(str(x) for x in (Path(row.file).name, row.sheet, f"row {row.number}") if x)
+
+
+def _lookup(table: dict[str, str], value: Any) -> str | None:
+    return table.get(name_key(str(value)))   # load_mapping keyed the table by name_key
+
+
+def _not_one_of(table: dict[str, str]) -> str:
+    return f"不在可选值中 / not one of: {'、'.join(list(table)[:8])}"
+
+
+class _Resolver:
+    """Turns a name in a cell into the IRI of the entity it means, or says why it cannot."""
+
+    def __init__(self, plan: Plan, store: Any) -> None:
+        self.plan, self.store = plan, store
+        self.existing: dict[str, str] = {}      # minted IRI or label key -> IRI already in the store
+        self._done: dict[tuple, str] = {}
+        if store is not None:
+            self._ask_store()
+
+    def _candidates(self, column: Column) -> list[str]:
+        return [_iri(c) for c in column.refers]
+
+    def _ask_store(self) -> None:
+        held = {cls for cls, spec in entity_classes().items()   # classes the store has any of
+                if spec["iri"] and self.store.query(f"ASK {{ ?s a <{cls}> }}").boolean}
+        wanted: dict[str, set[str]] = {}
+        for row in self.plan.rows:
+            for column in row.mapping.columns:
+                classes = [c for c in self._candidates(column) if c in held]
+                if classes and column.id in row.cells:
+                    for name in self._names(column, row.cells[column.id][1]):
+                        for cls in classes:
+                            wanted.setdefault(cls, set()).add(name)
+        for cls, names in wanted.items():
+            names = sorted(names)
+            for start in range(0, len(names), 500):
+                chunk = names[start:start + 500]
+                minted = " ".join(f"<{mint(cls, n)}>" for n in chunk)
+                labels = " ".join(nt_literal(n, lang="zh") for n in chunk)
+                # what this import replaces does not count: only other graphs
+                replaced = ", ".join(f"<{g}>" for g in self.plan.files.values())
+                query = (f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ {{ VALUES ?s {{ {minted} }} ?s a <{cls}> BIND('' AS ?l) }} "
+                         f"UNION {{ VALUES ?l {{ {labels} }} ?s <{RDFS}label> ?l ; a <{cls}> }} }} "
+                         f"FILTER(?g NOT IN ({replaced})) }}")
+                for s, label in self.store.query(query).rows:
+                    key = s.value if not label.value else f"{cls}|{name_key(label.value)}"
+                    self.existing[key] = s.value
+
+    @staticmethod
+    def _names(column: Column, value: Any) -> list[str]:
+        return split_names(str(value)) if column.split else [str(value)]
+
+    def resolve(self, row: RowPlan, column: Column, header: str, name: str) -> str | None:
+        key = (column.id, id(column), name_key(name))
+        if key in self._done:           # the same name in the same column: same answer
+            iri = self._done[key]
+            if iri in self.plan.stubs:
+                self.plan.stubs[iri].rows.append(row)
+                row.stubs.append(iri)
+            return iri
+        iri = self._resolve(row, column, header, name)
+        if iri is not None:
+            self._done[key] = iri
+        return iri
+
+    def _resolve(self, row: RowPlan, column: Column, header: str, name: str) -> str | None:
+        candidates = self._candidates(column)
+        classes = entity_classes()
+        for cls in candidates:
+            known = classes.get(cls, {}).get("known", {}).get(name_key(name))
+            if known:
+                self.plan.context.add(triple(known, RDF + "type", cls))
+                return known
+        for cls in candidates:
+            if not classes.get(cls, {}).get("iri"):
+                continue
+            iri = mint(cls, name)
+            if iri in self.plan.defined:
+                return iri
+            found = self.existing.get(iri) or self.existing.get(f"{cls}|{name_key(name)}")
+            if found:
+                self.plan.context.add(triple(found, RDF + "type", cls))
+                return found
+            if iri in self.plan.stubs:
+                self.plan.stubs[iri].rows.append(row)
+                row.stubs.append(iri)
+                return iri
+        from .validate import label
+
+        zh = "或".join(label(c, "zh") for c in candidates)
+        en = " or ".join(label(c, "en") for c in candidates)
+        open_classes = [c for c in candidates if not classes.get(c, {}).get("closed")]
+        if not open_classes:
+            known = "、".join(list(dict.fromkeys(
+                k for c in candidates for k in classes.get(c, {}).get("known", {})))[:6])
+            row.problem(header, name, f"不是已知的{zh} / not a known {en} (e.g. {known})")
+            return None
+        if not column.create:
+            row.problem(header, name, f"引用的{zh}没有定义 / refers to a {en} that no sheet defines "
+                                      "and the store does not hold: add its row, or import that sheet too")
+            return None
+        new = _iri(column.create) if isinstance(column.create, str) else open_classes[0]
+        iri = mint(new, name)
+        self.plan.stubs[iri] = Stub(new, name, [row])
+        row.stubs.append(iri)
+        return iri
+
+
+def _link(plan: Plan, resolver: _Resolver) -> None:
+    for row in plan.rows:
+        if row.subject is None:
+            continue
+        subject, add = row.subject, row.lines.append
+        parent = row.source.rsplit("&", 1)[0] if row.sheet else plan.files[row.file]
+        add(triple(row.source, DCTERMS + "isPartOf", parent))
+        add(triple(row.source, SCHEMA + "position", nt_literal(str(row.number), datatype=XSD + "integer")))
+        add(triple(subject, RDF + "type", row.cls))
+        add(triple(subject, RDFS + "label", nt_literal(str(row.cells[row.mapping.key.id][1]), lang="zh")))
+        add(triple(subject, DCTERMS + "source", row.source))
+        row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
+        memberships: dict[str, list[str]] = {}
+        later = []
+        for column in row.mapping.columns:
+            if column.key or column.class_values:
+                continue
+            if column.id not in row.cells:
+                if column.required:
+                    row.problem(column.headers[0], "", f"必填 / required {column.title} is empty")
+                continue
+            if column.attach_to:
+                later.append(column)
+                continue
+            header, value = row.cells[column.id]
+            for part in (resolver._names(column, value) if column.split else [value]):
+                _cell(plan, resolver, row, column, header, part, memberships)
+        for column in later:
+            header, value = row.cells[column.id]
+            if not memberships.get(column.attach_to):
+                row.problem(header, value, f"需要同时填写 / only meaningful with {column.attach_to} filled in")
+            for node in memberships.get(column.attach_to, []):
+                literal = _literal(row, column, header, value)
+                if literal:
+                    add(triple(node, _iri(column.property), literal))
+                    row.where[(node, _iri(column.property))] = header
+
+
+def _cell(plan: Plan, resolver: _Resolver, row: RowPlan, column: Column, header: str, value: Any,
+          memberships: dict[str, list[str]]) -> None:
+    subject, prop = row.subject, _iri(column.property) if column.property else None
+    if column.property_values:
+        predicate = _lookup(column.property_values, value)
+        if predicate is None:
+            return row.problem(header, value, _not_one_of(column.property_values))
+        row.lines.append(triple(subject, _iri(predicate), _iri(column.object)))
+        plan.context.update(triple(_iri(column.object), RDF + "type", cls) for cls, spec in entity_classes().items()
+                            if _iri(column.object) in spec["known"].values())
+        row.where[(subject, _iri(predicate))] = header
+        return None
+    if column.values:
+        target = _lookup(column.values, value)
+        if target is None:
+            return row.problem(header, value, _not_one_of(column.values))
+        objects = [_iri(target)]
+    elif column.refers:
+        target = resolver.resolve(row, column, header, str(value))
+        if target is None:
+            return None
+        objects = [target]
+    else:
+        literal = _literal(row, column, header, value)
+        objects = [literal] if literal else []
+    for obj in objects:
+        if column.membership:
+            _membership(row, column, header, obj, memberships)
+            continue
+        for p in [prop, *map(_iri, column.also)]:
+            row.lines.append(triple(obj, p, subject) if column.inverse else triple(subject, p, obj))
+            row.where[(obj if column.inverse else subject, p)] = header
+    return None
+
+
+def _membership(row: RowPlan, column: Column, header: str, target: str,
+                memberships: dict[str, list[str]]) -> None:
+    spec = column.membership
+    member, organization = (target, row.subject) if spec.get("member") == "cell" else (row.subject, target)
+    role = spec["role"]
+    if isinstance(role, dict):
+        role = role.get(next((k for k in role if _iri(k) == row.cls), ""), next(iter(role.values())))
+    role = _iri(role)
+    node = ID + "membership/m-" + hashlib.sha1(f"{organization}|{member}|{role}".encode()).hexdigest()[:12]
+    for p, o in ((RDF + "type", ORG + "Membership"), (ORG + "member", member),
+                 (ORG + "organization", organization), (ORG + "role", role), (DCTERMS + "source", row.source)):
+        row.lines.append(triple(node, p, o))
+        row.where[(node, p)] = header
+    memberships.setdefault(column.id, []).append(node)
+
+
+def _literal(row: RowPlan, column: Column, header: str, value: Any) -> str | None:
+    try:
+        if column.datatype == "year":
+            return nt_literal(parse_year(value), datatype=XSD + "gYear")
+        if column.datatype == "integer":
+            return nt_literal(parse_integer(value), datatype=XSD + "integer")
+    except ValueError as exc:
+        row.problem(header, value, str(exc))
+        return None
+    text = str(value)
+    if column.pattern and not re.search(column.pattern, text):
+        row.problem(header, value, "格式不对 / wrong format for " + column.title)
+        return None
+    return nt_literal(text, lang=column.lang) if column.lang else nt_literal(text)
+
+
+# -- importing ------------------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    """What ``import_tables`` did: per sheet counts, problems, likely duplicates, rejects file."""
+
+    plan: Plan
+    written: dict[str, int] = field(default_factory=dict)     # graph IRI -> triples written
+    rejects: list[Path] = field(default_factory=list)
+    duplicates: Result | None = None
+
+    def result(self) -> Result:
+        """One row per sheet: file, sheet, template, rows, rejected, graph."""
+        rows = []
+        for file, sheet, template, count in self.plan.sheets:
+            rejected = sum(1 for r in self.plan.rows if r.file == file and (r.sheet or "") == sheet and not r.ok)
+            rows.append((file, sheet, template, count, rejected, self.plan.files[file]))
+        return Result.table(["file", "sheet", "template", "rows", "rejected", "graph"], rows)
+
+    def problems(self) -> Result:
+        """Every problem found, one row each (file, sheet, row, column, value, problem)."""
+        return problems_result(self.plan.all_problems())
+
+
+def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: Any) -> tuple[Plan, Result]:
+    """Plan the import of ``files`` and run every check (cells, references, SHACL); write nothing."""
+    from .validate import likely_duplicates, shacl_check
+
+    files = list(files)
+    if not files:
+        raise ParameterError("give at least one CSV or XLSX file")
+    plan = plan_import(files, store=store, **options)
+    if not plan.problems:
+        shacl_check(plan)
+    return plan, likely_duplicates(plan)
+
+
+def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Path | None = None,
+                  encoding: str | None = None, sheet: str | None = None, skip_bad_rows: bool = False,
+                  rejects: str | Path | None = None) -> ImportReport:
+    """Validate spreadsheets and load each file into its own named graph (its ``file://`` IRI).
+
+    Nothing is written when any row fails, unless ``skip_bad_rows``: then the good rows are
+    loaded and the rejected ones listed in ``rejects`` (default ``<file>.rejects.csv`` beside it).
+    Problems with a whole sheet (missing or unknown columns, no data) are never skipped.
+    Raises ``ValidationError`` (with ``.problems``) when nothing could be written.
+    """
+    files = [str(f) for f in files]
+    plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet)
+    problems = plan.all_problems()
+    # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
+    if plan.problems or (problems and not skip_bad_rows) or not any(r.ok for r in plan.rows):
+        first = problems[0]
+        raise ValidationError(
+            f"{len(problems)} problem(s), nothing written; first: {first.where()}: {first.problem} "
+            f"(run `kx validate` for the full list)", problems)
+    report = ImportReport(plan, duplicates=duplicates)
+    if problems:
+        report.rejects = _write_rejects(plan, files, rejects)
+    report.written = _write(graph.store, {plan.files[f]: plan.ntriples(f) for f in files})
+    return report
+
+
+def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
+    from .render import render
+
+    groups: dict[Path, list[Problem]] = {}
+    for p in plan.all_problems():
+        path = Path(target) if target else Path(p.file).with_suffix(".rejects.csv")
+        groups.setdefault(path, []).append(p)
+    for path, problems in groups.items():
+        buffer = io.StringIO()
+        render(problems_result(problems), "csv", buffer)
+        # utf-8-sig so that Excel in China opens it with the right characters
+        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    return list(groups)
+
+
+def _write(store: Any, contents: dict[str, str]) -> dict[str, int]:
+    """Make each graph hold exactly its N-Triples (an earlier import of the file is replaced).
+
+    One ``load_files`` call: all graphs are written or none, even if the process dies.
+    """
+    import tempfile
+
+    import pyoxigraph as ox
+
+    from .store import LoadItem
+
+    with tempfile.TemporaryDirectory(prefix="kx-import-") as folder:
+        items = []
+        for i, (graph, data) in enumerate(contents.items()):
+            path = Path(folder) / f"{i}.nt"
+            path.write_text(data, encoding="utf-8")
+            items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size))
+        return store.load_files(items, replace=True)

@@ -1,0 +1,340 @@
+"""Validation in the user's terms: SHACL (pySHACL, ``ontology/shapes.ttl``) and duplicate names.
+
+Every problem is a ``Problem``: file, sheet, row, column, value and what is wrong, in Chinese and
+English, never raw SHACL. ``problems_result`` turns a list of them into the ``Result`` every
+command renders.
+
+How much SHACL runs: pySHACL is slow (~20 ms a row with these shapes), so up to
+``FULL_SHACL_ROWS`` rows are validated whole and a larger import on a representative slice:
+rows are grouped by their *signature* (template, class, which columns are filled and how many
+names each split cell holds, which fixes the shape of the RDF a row becomes) and up to
+``PER_SIGNATURE`` rows of each group go through pySHACL (one each when there are many groups;
+at most ``MAX_SLICE`` rows). A structural violation (a missing or extra property, a link to the
+wrong kind of thing) found on one row of a group holds for all of them and is reported for
+each; value-level constraints (dates, numbers, allowed values, patterns) are checked on every
+row in Python by ``kxgraph.tables`` as the rows are read.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from .results import Result
+from .vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
+
+FULL_SHACL_ROWS = 200    # pySHACL takes ~20 ms a row here (benchmarks/RESULTS-import.md)
+PER_SIGNATURE = 3
+MAX_SLICE = 400          # rows; beyond, one row per shape, and shapes past this go unchecked
+STRUCTURAL = {"MinCount", "MaxCount", "Class", "NodeKind", "Node", "Or", "And", "Xone", "Not",
+              "Closed", "HasValue", "QualifiedMinCount", "QualifiedMaxCount"}
+COLUMNS = ["file", "sheet", "row", "column", "value", "problem"]
+
+
+class Problem(NamedTuple):
+    """One thing wrong with the input, where the user can find and fix it."""
+
+    file: str
+    sheet: str
+    row: int | str
+    column: str
+    value: str
+    problem: str
+
+    def where(self) -> str:
+        return ":".join(str(x) for x in (self.file, self.sheet, self.row, self.column) if x not in ("", 0, None))
+
+
+def problems_result(problems: list[Problem]) -> Result:
+    """The problems as a table (file, sheet, row, column, value, problem), in input order."""
+    return Result.table(COLUMNS, [tuple(p) for p in problems])
+
+
+# -- labels of the ontology, for messages ---------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, dict[str, str]]:
+    import pyoxigraph as ox
+
+    from .resources import resource_path
+
+    labels: dict[str, dict[str, str]] = {}
+    for t in ox.parse(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE):
+        if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal) and t.object.language:
+            labels.setdefault(t.subject.value, {})[t.object.language] = t.object.value
+    return labels
+
+
+def class_label(iri: str) -> str:
+    """A class or property as the user knows it: ``企业 (enterprise)``."""
+    names = _labels().get(iri, {})
+    if "zh" in names:
+        return f"{names['zh']} ({names.get('en', shorten(iri))})"
+    return shorten(iri)
+
+
+def label(iri: str, lang: str) -> str:
+    """The ontology's ``lang`` label of a term (its CURIE when it has none)."""
+    return _labels().get(iri, {}).get(lang) or shorten(iri)
+
+
+# -- SHACL ----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _shapes_and_ontology():
+    from rdflib import Graph
+
+    from .resources import resource_path
+
+    shapes = Graph().parse(resource_path("ontology/shapes.ttl"), format="turtle")
+    ontology = Graph().parse(resource_path("ontology/kx.ttl"), format="turtle")
+    return shapes, ontology
+
+
+def run_shacl(ntriples: str) -> list[dict[str, Any]]:
+    """Run pySHACL on N-Triples; return each violation as plain strings (focus, path, value, …)."""
+    import pyshacl
+    from rdflib import Graph, Literal, URIRef
+
+    shapes, ontology = _shapes_and_ontology()
+    # The ontology goes into the data graph: sh:class needs its subclasses and typed concepts.
+    data = Graph()
+    for t in ontology:
+        data.add(t)
+    data.parse(data=ntriples, format="nt")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                           allow_warnings=True, advanced=True)
+    if conforms:
+        return []
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    found = []
+    for result in report.subjects(URIRef(RDF + "type"), sh("ValidationResult")):
+        if report.value(result, sh("resultSeverity")) != sh("Violation"):
+            continue
+        shape = report.value(result, sh("sourceShape"))
+        value = report.value(result, sh("value"))
+        path = report.value(result, sh("resultPath"))
+        found.append({
+            "focus": str(report.value(result, sh("focusNode"))),
+            "path": str(path) if isinstance(path, URIRef) else "",
+            "value": ("" if value is None else str(value) if isinstance(value, Literal)
+                      else _label_in(data, value) or shorten(str(value))),
+            "component": str(report.value(result, sh("sourceConstraintComponent"))).rsplit("#", 1)[-1]
+            .removesuffix("ConstraintComponent"),
+            "class": str(shapes.value(shape, sh("class")) or ""),
+            "message": _message(shapes, shape, sh("message")),
+        })
+    return found
+
+
+def _message(shapes, shape, predicate) -> str:
+    """The shape's own sh:message, Chinese then English (the shapes speak the user's terms)."""
+    texts = {getattr(m, "language", None): str(m) for m in shapes.objects(shape, predicate)}
+    return " / ".join(texts[lang] for lang in ("zh", "en", None) if lang in texts)
+
+
+def _label_in(data, node) -> str:
+    from rdflib import URIRef
+
+    label = data.value(node, URIRef(RDFS + "label"))
+    return str(label) if label is not None else ""
+
+
+def explain(violation: dict[str, Any], column: str) -> str:
+    """What a violation means, in Chinese and English, for the column it is about."""
+    if violation["message"]:
+        return violation["message"]
+    what = column or (class_label(violation["path"]) if violation["path"] else "值")
+    component = violation["component"]
+    if component == "MinCount":
+        return f"缺少必填项 / required value missing: {what}"
+    if component == "MaxCount":
+        return f"只能填一个值 / only one value allowed: {what}"
+    if component == "Class":
+        kind = class_label(violation["class"]) if violation["class"] else "?"
+        return f"引用的对象类型不对，应为{kind} / refers to something that is not a {kind}"
+    if component in ("Datatype", "Pattern", "MinLength", "MaxLength", "NodeKind"):
+        return f"格式不对 / wrong format: {what}"
+    if component == "In":
+        return f"不在可选值中 / not one of the allowed values: {what}"
+    return f"不符合数据规范 / breaks the data rules ({what})"
+
+
+def shacl_check(plan: Any) -> None:
+    """Validate a planned import with SHACL, adding each violation to the row it comes from."""
+    rows = [r for r in plan.rows if r.subject is not None and r.ok]  # bad rows are reported already
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault(_signature(row), []).append(row)
+    if len(rows) <= FULL_SHACL_ROWS:
+        chosen = rows
+        plan.shacl = f"SHACL on all {len(rows)} rows"
+    else:
+        each = PER_SIGNATURE if len(groups) * PER_SIGNATURE <= MAX_SLICE else 1
+        chosen = [r for group in groups.values() for r in group[:each]][:MAX_SLICE]
+        plan.shacl = f"SHACL on {len(chosen)} representative rows of {len(rows)} ({len(groups)} row shapes"
+        plan.shacl += f", {len(groups) - MAX_SLICE} not checked by SHACL)" if len(groups) > MAX_SLICE else ")"
+    if not chosen:
+        return
+    owner: dict[str, Any] = {}
+    parts = list(plan.context)
+    for row in chosen:   # a row owns its subject and its memberships, before what it links to
+        owner[row.subject] = row
+        owner.update({node: row for node, p in row.where if p == ORG + "member"})
+    for row in chosen:
+        parts.extend(row.lines)
+        for node, _ in row.where:
+            owner.setdefault(node, row)
+        for iri in row.stubs:
+            if iri not in owner:
+                owner[iri] = row
+                stub = plan.stubs[iri]
+                from .tables import _stub_lines
+                parts.extend(_stub_lines(iri, stub, row.source))
+    for violation in run_shacl("".join(parts)):
+        row = owner.get(violation["focus"])
+        if row is None:
+            continue
+        column = row.where.get((violation["focus"], violation["path"])) or _header_for(row, violation["path"])
+        text = explain(violation, column)
+        if violation["component"] in STRUCTURAL and len(chosen) < len(rows):
+            for other in groups[_signature(row)]:
+                value = next((v for h, v in other.cells.values() if h == column), violation["value"])
+                other.problem(column, value, text)
+        else:
+            row.problem(column, violation["value"], text)
+
+
+def _signature(row: Any) -> tuple:
+    """What fixes the shape of a row's RDF: template, class, filled columns, names per cell."""
+    from .sheets import split_names
+
+    counts = tuple(sorted((c.id, len(split_names(str(row.cells[c.id][1]))))
+                          for c in row.mapping.columns if c.split and c.id in row.cells))
+    return row.mapping.name, row.cls, frozenset(row.cells), counts
+
+
+def _header_for(row: Any, path: str) -> str:
+    """The template's header for a property (the column to fill in), else the property's name."""
+    from .mapping import _iri
+
+    for column in row.mapping.columns:
+        if column.property and _iri(column.property) == path:
+            return column.headers[0]
+    return label(path, "zh") if path else ""
+
+
+def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
+    """Validate what a store holds with SHACL, graph by graph; imported rows are named by row."""
+    from .render import render_to_string
+
+    names = [graph] if graph else [g for g, _ in store.graphs()]
+    problems: list[Problem] = []
+    for name in names:
+        content = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        # Linked things from other graphs come with their labels, or the shapes would miss them.
+        types = store.query(f"CONSTRUCT {{ ?o a ?t ; <{RDFS}label> ?l }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+                            f"?o a ?t OPTIONAL {{ ?o <{RDFS}label> ?l }} }}")
+        data = render_to_string(content, "ntriples") + render_to_string(types, "ntriples")
+        rows = {}
+        located = store.query(
+            f"SELECT ?s ?n ?sheet WHERE {{ GRAPH <{name}> {{ ?s <{DCTERMS}source> ?r . "
+            f"?r <{SCHEMA}position> ?n OPTIONAL {{ ?r <{DCTERMS}isPartOf> ?sh . ?sh <{DCTERMS}isPartOf> ?file ; "
+            f"<{RDFS}label> ?sheet }} }} }}")
+        for s, n, sheet in located.rows:
+            rows[s.value] = (n.value, sheet.value if sheet is not None else "")
+        # only what this graph describes is judged here; what it links to is typed for sh:class
+        described = {r[0].value for r in store.query(
+            f"SELECT DISTINCT ?s WHERE {{ GRAPH <{name}> {{ ?s a ?t }} }}").rows}
+        for v in run_shacl(data):
+            if v["focus"] not in described:
+                continue
+            row, sheet = rows.get(v["focus"], ("", ""))
+            column = class_label(v["path"]) if v["path"] else ""
+            where = name if row else f"{name} {shorten(v['focus'])}"
+            problems.append(Problem(where, sheet, row, column, v["value"], explain(v, column)))
+    return problems
+
+
+# -- likely duplicates ----------------------------------------------------------------------
+
+_BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
+_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|总公司|分公司|股份公司|集团|公司|"
+                    r"co\.?,?ltd\.?|ltd\.?|inc\.?|corp\.?|group)+$")
+
+
+_NUMBERS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def core_name(name: str) -> str:
+    """A name without brackets and legal-form suffixes: 太原钢铁（集团）有限公司 → 太原钢铁."""
+    from .sheets import name_key
+
+    key = _BRACKETS.sub("", name_key(name))
+    return _LEGAL.sub("", key) or key
+
+
+def _subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
+
+
+def why_alike(a: str, b: str) -> str | None:
+    """Why two different names may mean the same entity, or None.
+
+    >>> why_alike("太原钢铁（集团）有限公司", "太钢集团")
+    'abbreviation'
+    """
+    ca, cb = core_name(a), core_name(b)
+    if _NUMBERS.findall(ca) != _NUMBERS.findall(cb):   # 第一/第二, 1号/2号: different on purpose
+        return None
+    if ca == cb:
+        return "same name without legal form or brackets"
+    short, long = sorted((ca, cb), key=len)
+    if len(short) >= 2 and short[0] == long[0] and (short in long or _subsequence(short, long)):
+        return "contained" if short in long else "abbreviation"
+    matcher = SequenceMatcher(None, ca, cb)
+    if min(len(ca), len(cb)) >= 4 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+        return "similar"
+    return None
+
+
+def likely_duplicates(plan: Any, *, block_limit: int = 400) -> Result:
+    """Pairs of names of the same kind that may be one entity: for the user to confirm, not merged."""
+    names: dict[str, dict[str, Any]] = {}   # kind -> name -> the row that first names it
+    for row in plan.rows:
+        if row.subject and row.ok:
+            kind = label(row.cls, "zh")
+            names.setdefault(kind, {}).setdefault(str(row.cells[row.mapping.key.id][1]), row)
+    for stub in plan.stubs.values():
+        if stub.rows:
+            names.setdefault(label(stub.cls, "zh"), {}).setdefault(stub.name, stub.rows[0])
+    pairs = []
+    for kind, seen in names.items():
+        blocks: dict[str, list[str]] = {}
+        for name in seen:
+            blocks.setdefault(core_name(name)[:1], []).append(name)
+        for block in blocks.values():
+            if len(block) > block_limit:   # too many to compare pairwise: exact core names only
+                by_core: dict[str, str] = {}
+                for name in block:
+                    other = by_core.setdefault(core_name(name), name)
+                    if other != name:
+                        pairs.append((kind, other, name, "same name without legal form or brackets",
+                                      f"{_where(seen[other])}; {_where(seen[name])}"))
+                continue
+            for i, a in enumerate(block):
+                for b in block[i + 1:]:
+                    reason = why_alike(a, b)
+                    if reason:
+                        pairs.append((kind, a, b, reason, f"{_where(seen[a])}; {_where(seen[b])}"))
+    return Result.table(["kind", "name", "other", "why", "where"], pairs)
+
+
+def _where(row: Any) -> str:
+    from pathlib import Path
+
+    return ":".join(str(x) for x in (Path(row.file).name, row.sheet, row.number) if x)
