@@ -15,11 +15,11 @@ def cli_reference() -> str:
     parts = ["# `kx` command reference\n",
              "Generated from `kx --help` and each command's `--help` by "
              "`python -m kxgraph.cli._docs > docs/cli.md`; a test keeps it in step.\n"]
-    ctx = click.Context(main, info_name="kx")
+    ctx = click.Context(main, info_name="kx", help_option_names=["-h", "--help"])
     parts.append(f"## kx\n\n```text\n{main.get_help(ctx)}\n```\n")
     for name in main.list_commands(ctx):
         command = main.get_command(ctx, name)
-        sub = click.Context(command, info_name=name, parent=ctx)
+        sub = click.Context(command, info_name=name, parent=ctx, help_option_names=["-h", "--help"])
         parts.append(f"## kx {name}\n\n```text\n{command.get_help(sub)}\n```\n")
     return "\n".join(parts)
 
