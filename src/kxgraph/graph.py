@@ -9,7 +9,9 @@ False
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
+
+import weakref
 
 from .results import Result
 from .store import Store
@@ -19,7 +21,9 @@ class KxGraph:
     """A knowledge graph in an embedded store or behind a SPARQL endpoint."""
 
     def __init__(self, store: Store) -> None:
+        global _last_opened
         self.store = store
+        _last_opened = weakref.ref(self)  # what the %%sparql magic runs against
 
     def __repr__(self) -> str:
         return f"<KxGraph {self.store!r}>"
@@ -36,38 +40,212 @@ class KxGraph:
 
     # --- store, load, query (issue 3) ---------------------------------------------------------
 
-    def query(self, sparql: str, **options: Any) -> Result:
-        """Run a read-only SPARQL query and return its ``Result``."""
-        return self.store.query(sparql, **options)
+    def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
+              limit: int | None = None, timeout: float | None = None,
+              allow_service: bool = False) -> Result:
+        """Run a read-only SPARQL query and return its ``Result``.
+
+        Common prefixes (kx:, kxid:, rdfs:, org: … see ``kxgraph.vocab``) need not be declared;
+        ``substitutions`` binds variables to terms; updates and ``SERVICE`` are refused.
+
+        >>> g = open(memory=True)
+        >>> g.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", limit=1).column("n")
+        [1]
+        """
+        from .query import run
+
+        return run(self.store, sparql, substitutions=substitutions, limit=limit, timeout=timeout,
+                   allow_service=allow_service)
+
+    def named(self, name: str, params: Mapping[str, Any] | None = None, *, limit: int | None = None,
+              timeout: float | None = None) -> Result:
+        """Run a packaged named query with parameters given as text (``"kx:x"``, ``"太原@zh"``) or terms.
+
+        >>> g = open(memory=True)
+        >>> g.named("projects-by-status").variables[:2]
+        ['project', 'label']
+        """
+        from .query import named_query
+
+        named = named_query(name)
+        return self.query(named.text, substitutions=named.bind(params or {}), limit=limit, timeout=timeout)
+
+    def queries(self, *, indicators: bool = False) -> Result:
+        """The named queries: name, parameters and description."""
+        from .query import listing
+
+        return listing(indicators=indicators)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update (the only write path besides loading)."""
         self.store.update(sparql)
 
+    def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,
+             replace: bool = False, ontology: bool = False, progress: Any = None) -> Result:
+        """Load RDF files, each into its own named graph, all or nothing; returns graph and triples.
+
+        >>> g = open(memory=True)
+        >>> g.load(ontology=True).column("graph")
+        ['https://w3id.org/kxgraph/graph/ontology']
+        """
+        from .load import load
+
+        return load(self.store, paths, format=format, graph=graph, replace=replace, ontology=ontology,
+                    progress=progress)
+
     def graphs(self) -> Result:
         """Named graphs with their triple counts."""
-        return Result.table(["graph", "triples"], self.store.graphs())
+        from .load import graph_table
+
+        return graph_table(self.store.graphs())
 
     def drop(self, graph: str) -> None:
-        """Remove a named graph."""
-        self.store.drop(graph)
+        """Remove a named graph (``NotFoundError`` when there is none by that name)."""
+        from .errors import NotFoundError
+        from .vocab import expand_curie
+
+        iri = expand_curie(graph) or graph.strip("<>")
+        if iri not in {g for g, _ in self.store.graphs()}:
+            raise NotFoundError(f"no graph {graph}; kx graphs lists them")
+        self.store.drop(iri)
+
+    def stats(self) -> Result:
+        """Triples, graphs and entities per class (with zh/en class labels)."""
+        from .explore import stats
+
+        return stats(self.store)
+
+    def find(self, text: str, *, limit: int = 20) -> Result:
+        """Entities whose zh/en label or pinyin contains ``text``: entity, label, en, type, synthetic."""
+        from .explore import find
+
+        return find(self.store, text, limit=limit)
+
+    def show(self, entity: str) -> Result:
+        """Everything about one entity (IRI, CURIE or exact label): section, property, value, label."""
+        from .explore import show
+
+        return show(self.store, entity)
 
     # --- generate (issue 4) --------------------------------------------------------------------
 
+    def generate(self, *, scale: float = 1, seed: int = 0):
+        """Generate the synthetic sample network into its own named graph; returns a ``GenerateReport``.
+
+        >>> g = open(memory=True)
+        >>> g.generate(scale=0.1).graph
+        'https://w3id.org/kxgraph/graph/synthetic/seed-0-scale-0.1'
+        """
+        from .generate import load_into
+
+        return load_into(self, scale=scale, seed=seed)
+
     # --- network, views, analysis (issue 5) ----------------------------------------------------
+
+    def network(self, **options: Any):
+        """The collaboration network as a networkx graph (see ``kxgraph.network.project``).
+
+        Options: ``focus``, ``depth``, ``types``, ``query``, ``projection``, ``links``.
+        """
+        from .network import project
+
+        return project(self, **options)
+
+    def view(self, *, size_by: str = "degree", lang: str = "zh", title: str | None = None,
+             **options: Any):
+        """An offline HTML view of the network; ``.to_html(path)`` writes it (see ``kxgraph.view``)."""
+        from .view import View
+
+        return View(self.network(**options), size_by=size_by, lang=lang, title=title)
+
+    def analyze(self, *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
+                seed: int = 1, lang: str = "zh", **options: Any) -> Result:
+        """Centralities (top per type), communities or brokers of the network, as a table."""
+        from .analyze import analyze
+
+        return analyze(self.network(**options), measure=measure, top=top, sort_by=sort_by,
+                       seed=seed, lang=lang)
+
+    def path(self, a: str, b: str, **options: Any) -> Result:
+        """The shortest collaboration paths between two entities, each explained in words."""
+        from .analyze import paths
+
+        return paths(self, a, b, **options)
+
+    def export(self, path: str | Path, *, format: str | None = None, **options: Any) -> Path:  # noqa: A002
+        """Write the network as GraphML, GEXF or Cytoscape.js JSON for Gephi or Cytoscape."""
+        from .analyze import export
+
+        return export(self.network(**options), path, format=format)
 
     # --- spreadsheets and validation (issue 6) -------------------------------------------------
 
+    def import_tables(self, *files: str | Path, mapping: str | Path | None = None,
+                      encoding: str | None = None, sheet: str | None = None,
+                      skip_bad_rows: bool = False, rejects: str | Path | None = None):
+        """Validate CSV/XLSX files and load each into its own named graph (its ``file://`` IRI).
+
+        Nothing is written when a row fails (``ValidationError`` lists every problem) unless
+        ``skip_bad_rows``; returns a ``kxgraph.tables.ImportReport`` (``.result()``, ``.duplicates``).
+
+        >>> from kxgraph.resources import resource_path
+        >>> g = open(memory=True)
+        >>> g.import_tables(resource_path("data/templates/enterprises.csv")).result().column("rows")
+        [3]
+        """
+        from .tables import import_tables
+
+        return import_tables(self, files, mapping=mapping, encoding=encoding, sheet=sheet,
+                             skip_bad_rows=skip_bad_rows, rejects=rejects)
+
+    def validate(self, *files: str | Path, store: bool = False, graph: str | None = None,
+                 mapping: str | Path | None = None, encoding: str | None = None,
+                 sheet: str | None = None) -> Result:
+        """Run the import checks on files, or SHACL on the store (``store=True``), writing nothing.
+
+        Returns the problems as a table: file, sheet, row, column, value, problem (empty = valid).
+        """
+        from .validate import problems_result, validate_store
+
+        if store:
+            return problems_result(validate_store(self.store, graph=graph))
+        from .tables import check_tables
+
+        plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet)
+        return problems_result(plan.all_problems())
+
     # --- reported figures (issue 8) ------------------------------------------------------------
 
+    def report(self, *, period: str | None = None, area: str | None = None):
+        """Reported figures beside the counts computed from entities, and the consistency rules.
 
-def open(path: str | Path | None = None, *, memory: bool = False, read_only: bool = False) -> KxGraph:  # noqa: A001
-    """Open the embedded store at ``path`` (default ``./.kxgraph``), or in memory.
+        Returns a ``kxgraph.report.Report`` (a ``Result``); see ``kxgraph.report.report``.
+
+        >>> open(memory=True).report().failed
+        False
+        """
+        from .report import report
+
+        return report(self, period=period, area=area)
+
+
+def open(path: str | Path | None = None, *, memory: bool = False, endpoint: str | None = None,  # noqa: A001
+         update_endpoint: str | None = None, read_only: bool = False) -> KxGraph:
+    """Open the embedded store at ``path`` (default ``./.kxgraph``), in memory, or a SPARQL endpoint.
+
+    An endpoint takes its credentials from ``KXGRAPH_ENDPOINT_USER`` / ``KXGRAPH_ENDPOINT_PASSWORD``.
 
     >>> g = open(memory=True)
     """
-    from .store import OxigraphStore
+    from .store import open_store
 
-    if memory:
-        return KxGraph(OxigraphStore(None))
-    return KxGraph(OxigraphStore(Path(path or ".kxgraph"), read_only=read_only))
+    return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
+                              read_only=read_only))
+
+
+_last_opened: "weakref.ref[KxGraph] | None" = None
+
+
+def last_opened() -> KxGraph | None:
+    """The graph opened most recently in this process, if it is still alive."""
+    return _last_opened() if _last_opened is not None else None

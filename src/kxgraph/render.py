@@ -14,7 +14,6 @@ import io
 import json
 import unicodedata
 from typing import IO, Any
-from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from .errors import ParameterError
 from .results import Result, term_value
@@ -47,6 +46,16 @@ def render_to_string(result: Result, fmt: str) -> str:
 
 
 # -- cells ---------------------------------------------------------------------------------
+
+def xml_escape(text: str) -> str:
+    """Escape text for an XML element (xml.sax.saxutils would pull in urllib and ssl at start-up)."""
+    return html.escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """Quote and escape text as an XML attribute value."""
+    return '"' + html.escape(text, quote=True) + '"'
+
 
 def _kind(term: Any) -> str:
     return type(term).__name__

@@ -17,11 +17,20 @@ from ..errors import KxError
 # Command name -> "module:function" in this package; modules are imported when first needed.
 COMMANDS: dict[str, str] = {
     # issue 3: store, load, query, explore
+    "load": "store:load", "graphs": "store:graphs", "drop": "store:drop", "stats": "store:stats",
+    "update": "store:update", "query": "query:query", "queries": "query:queries",
+    "find": "explore:find", "show": "explore:show",
     # issue 4: generate
+    "generate": "generate:generate",
     # issue 5: view, analyze, path, export
+    "view": "network:view", "analyze": "network:analyze", "path": "network:path",
+    "export": "network:export",
     # issue 6: import, validate
+    "import": "tables:import_cmd", "validate": "tables:validate_cmd",
     # issue 7: demo
+    "demo": "demo:demo",
     # issue 8: report
+    "report": "report:report",
 }
 
 
@@ -56,8 +65,13 @@ class KxGroup(click.Group):
 @click.option("--store", "store_path", envvar="KXGRAPH_STORE", metavar="PATH",
               help="Embedded store directory (default ./.kxgraph, or $KXGRAPH_STORE).")
 @click.option("--memory", is_flag=True, help="Use a throw-away in-memory store.")
+@click.option("--endpoint", metavar="URL", envvar="KXGRAPH_ENDPOINT",
+              help="Use a SPARQL 1.1 query endpoint instead (credentials: $KXGRAPH_ENDPOINT_USER, "
+                   "$KXGRAPH_ENDPOINT_PASSWORD).")
+@click.option("--update-endpoint", metavar="URL", help="The endpoint's SPARQL update URL (for writes).")
 @click.pass_context
-def main(ctx: click.Context, store_path: str | None, memory: bool) -> None:
+def main(ctx: click.Context, store_path: str | None, memory: bool, endpoint: str | None,
+         update_endpoint: str | None) -> None:
     """kx: explore the collaboration network of a science-and-technology association.
 
     \b
@@ -72,4 +86,5 @@ def main(ctx: click.Context, store_path: str | None, memory: bool) -> None:
     """
     from ._common import StoreOptions
 
-    ctx.obj = StoreOptions(store_path=store_path, memory=memory)
+    ctx.obj = StoreOptions(store_path=store_path, memory=memory, endpoint=endpoint,
+                           update_endpoint=update_endpoint)

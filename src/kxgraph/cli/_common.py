@@ -16,14 +16,24 @@ class StoreOptions:
 
     store_path: str | None = None
     memory: bool = False
+    endpoint: str | None = None
+    update_endpoint: str | None = None
     _graph: Any = field(default=None, repr=False)
 
     def graph(self, ctx: click.Context, *, read_only: bool = False):
-        """Open (once per command) and return the ``KxGraph`` these options name."""
+        """Open (once per command) and return the ``KxGraph`` these options name.
+
+        The embedded store is always opened with its lock, even for reading: RocksDB's lock-free
+        read-only mode is undefined while another process writes, so a second process waits a
+        moment and then gets a clear "store is busy" error instead. ``read_only`` keeps a
+        command from writing to an endpoint.
+        """
         if self._graph is None:
             import kxgraph
 
-            self._graph = kxgraph.open(self.store_path, memory=self.memory, read_only=read_only)
+            self._graph = kxgraph.open(self.store_path, memory=self.memory, endpoint=self.endpoint,
+                                       update_endpoint=self.update_endpoint,
+                                       read_only=read_only and bool(self.endpoint))
             ctx.call_on_close(self._graph.close)
         return self._graph
 
@@ -49,4 +59,22 @@ def emit(result, fmt: str) -> None:
     render(result, fmt, sys.stdout)
 
 
-__all__ = ["StoreOptions", "open_graph", "format_option", "emit", "ALL_FORMATS", "TABULAR_FORMATS"]
+def read_sparql(sparql: str | None, path: str | None) -> str:
+    """The SPARQL text of a command: its argument, ``-f FILE``, or standard input."""
+    import sys
+
+    from ..errors import ParameterError
+
+    if sparql is not None and path is not None:
+        raise ParameterError("give the SPARQL as an argument or with -f FILE, not both")
+    if path is not None:
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    if sparql is not None and sparql != "-":
+        return sparql
+    if sys.stdin.isatty():
+        raise ParameterError("give SPARQL as an argument, with -f FILE, or on standard input")
+    return sys.stdin.read()
+
+
+__all__ = ["StoreOptions", "open_graph", "format_option", "emit", "read_sparql", "ALL_FORMATS", "TABULAR_FORMATS"]

@@ -1,0 +1,81 @@
+"""``kx query`` and ``kx queries``: SPARQL and the packaged named queries."""
+
+from __future__ import annotations
+
+import click
+
+from ..render import ALL_FORMATS
+from ._common import emit, format_option, open_graph, read_sparql
+
+
+@click.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="Read the query from a file (a header's parameters are honoured).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter: an IRI, a CURIE (kx:x), text, text@zh, a number, or \"5\"^^xsd:integer.")
+@click.option("--limit", type=click.IntRange(min=0), help="Return at most this many rows.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Give up when the query takes longer.")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network.")
+@format_option(ALL_FORMATS)
+def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: int | None,
+          timeout: float | None, allow_service: bool, fmt: str) -> None:
+    """Run a read-only SPARQL query or a named query (kx queries lists them).
+
+    SPARQL comes from the argument, -f FILE or standard input. Common prefixes (kx:, kxid:,
+    rdfs:, org:, schema: …) need no PREFIX lines. SELECT/ASK print as a table or csv, tsv, json,
+    xml; CONSTRUCT/DESCRIBE as turtle, ntriples or jsonld.
+
+    \b
+    Example:
+      kx query 'SELECT ?a ?l WHERE { ?a a kx:Academician ; rdfs:label ?l }' --limit 5
+      kx query collaborators --param entity=kxid:person/li-deyi
+      kx query -f my.rq --format csv > out.csv
+    """
+    from pathlib import Path
+
+    from ..query import looks_like_name, parse_term, read_named
+
+    values = _params(params)
+    if path is None and sparql and sparql.endswith(".rq") and Path(sparql).is_file():
+        path, sparql = sparql, None  # `kx query my.rq` means the file
+    graph = open_graph()
+    if path is None and sparql is not None and looks_like_name(sparql):
+        result = graph.named(sparql, values, limit=limit, timeout=timeout)
+    else:
+        text = read_sparql(sparql, path)
+        header = read_named(Path(path)) if path else None
+        terms = (header.bind(values) if header and header.parameters
+                 else {k: parse_term(v, "term", name=k) for k, v in values.items()})
+        result = graph.query(text, substitutions=terms, limit=limit, timeout=timeout,
+                             allow_service=allow_service)
+    emit(result, fmt)
+
+
+def _params(params: tuple[str, ...]) -> dict[str, str]:
+    from ..errors import ParameterError
+
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ParameterError(f"--param {item!r}: write NAME=VALUE")
+        values[name.strip()] = value
+    return values
+
+
+@click.command()
+@click.option("--indicators", is_flag=True, help="Also list the indicator count queries.")
+@format_option()
+def queries(indicators: bool, fmt: str) -> None:
+    """List the named queries with their parameters (NAME:TYPE, ? when optional).
+
+    \b
+    Example:
+      kx queries
+      kx query workstations-by-district --param district=kxid:place/140105
+    """
+    from ..query import listing
+
+    emit(listing(indicators=indicators), fmt)

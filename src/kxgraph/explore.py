@@ -1,0 +1,168 @@
+"""Finding and describing entities: ``find`` by label or pinyin, ``show`` everything about one.
+
+Pinyin matching (``taiyuan`` finds 太原) uses ``kx:pinyin`` where the data has it, and for
+every entity pulls its Chinese labels with one bounded SPARQL query and spells them out with
+pypinyin through a per-character table (each distinct character is looked up once, one
+``str.translate`` over all labels), so a search over ~120k labels takes about a second. A
+character with several readings is spelt with its most common one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from .errors import NotFoundError, ParameterError, QueryError
+from .resources import package_path
+from .results import Result
+from .store import Store
+from .vocab import expand_curie
+
+SECTIONS = ("type", "synthetic", "label", "property", "membership", "out", "in", "source")
+MAX_INCOMING = 200
+
+
+def _text(name: str) -> str:
+    return package_path(f"queries/explore/{name}.rq").read_text(encoding="utf-8")
+
+
+def _literal(value: str):
+    import pyoxigraph as ox
+
+    return ox.Literal(value)
+
+
+def find(store: Store, text: str, *, limit: int = 20) -> Result:
+    """Entities whose zh/en label contains ``text``, or whose pinyin does; best matches first.
+
+    >>> import kxgraph
+    >>> g = kxgraph.open(memory=True)
+    >>> g.find("taiyuan").variables
+    ['entity', 'label', 'en', 'type', 'synthetic']
+    """
+    needle = text.strip().lower()
+    if not needle:
+        raise ParameterError("give some text to find")
+    if limit < 1:
+        raise ParameterError("--limit must be 1 or more")
+    hits: dict[str, tuple[Any, str]] = {}
+    for row in store.query(_text("find-text"), substitutions={"needle": _literal(needle)}).rows:
+        hits.setdefault(row[0].value, (row[0], row[1].value))
+    spelt = _spelling(needle)
+    if spelt:
+        for entity, label in _pinyin_matches(store, spelt):
+            hits.setdefault(entity.value, (entity, label))
+    ranked = sorted(hits.values(), key=lambda hit: _rank(hit[1], needle, spelt))[:limit]
+    rows = [(entity, *_summary(store, entity)) for entity, _ in ranked]
+    return Result("select", ["entity", "label", "en", "type", "synthetic"], rows)
+
+
+def _spelling(needle: str) -> str:
+    """The query as bare pinyin letters, or "" when it is not latin text."""
+    letters = re.sub(r"[\s'’-]", "", needle)
+    return letters if re.fullmatch(r"[a-z0-9]*[a-z][a-z0-9]*", letters) else ""
+
+
+def _pinyin_matches(store: Store, spelt: str):
+    from pypinyin import lazy_pinyin
+
+    rows = store.query(_text("zh-labels")).rows
+    # One translate over all labels at once: each distinct Han character is looked up once.
+    text = "\n".join(label.value.replace("\n", " ") for _, label in rows).lower()
+    table = {ord(c): lazy_pinyin(c)[0] for c in set(text) if _is_han(c)}
+    for (entity, label), spelling in zip(rows, text.translate(table).split("\n")):
+        if spelt in spelling.replace(" ", ""):
+            yield entity, label.value
+
+
+def _is_han(char: str) -> bool:
+    return "CJK" in unicodedata.name(char, "")
+
+
+def _rank(label: str, needle: str, spelt: str) -> tuple:
+    lowered = label.lower()
+    exact = lowered == needle
+    starts = lowered.startswith(needle) or (spelt and lowered.startswith(spelt))
+    return (not exact, not starts, len(label), label)
+
+
+def _summary(store: Store, entity: Any) -> tuple:
+    rows = store.query(_text("summary"), substitutions={"entity": entity}).rows
+    kind, zh, en, synthetic = rows[0] if rows else (None, None, None, None)
+    flag = _literal("synthetic") if synthetic is not None and synthetic.value in ("true", "1") else None
+    return zh, en, kind, flag
+
+
+def resolve(store: Store, entity: str | Any) -> Any:
+    """The IRI node that ``entity`` names: an IRI, a CURIE, or an exact label."""
+    import pyoxigraph as ox
+
+    if isinstance(entity, ox.NamedNode):
+        return entity
+    text = entity.strip()
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
+    if iri is None and re.match(r"^[a-z][\w+.-]*://", text):
+        iri = text
+    if iri is not None:
+        node = ox.NamedNode(iri)
+        if not store.query("ASK { { ?entity ?p ?o } UNION { ?s ?p ?entity } }",
+                           substitutions={"entity": node}).boolean:
+            raise NotFoundError(f"no entity {text} in the graph")
+        return node
+    found = [row[0] for row in store.query(_text("by-label"), substitutions={"text": _literal(text)}).rows]
+    if not found:
+        raise NotFoundError(f"no entity labelled {text!r}; try kx find {text}")
+    if len(found) > 1:
+        names = ", ".join(n.value for n in found[:5])
+        raise QueryError(f"{len(found)} entities are labelled {text!r} ({names}); give the IRI")
+    return found[0]
+
+
+def show(store: Store, entity: str | Any) -> Result:
+    """Everything about one entity, a row per fact: section, property, value, label.
+
+    Sections: type, synthetic (when ``kx:synthetic true``), label, property (literal values),
+    membership (``org:Membership`` nodes: organisation and role), out, in (at most 200),
+    source (``prov:wasDerivedFrom`` passages with their text, ``dcterms:source`` rows).
+    """
+    node = resolve(store, entity)
+    rows = list(dict.fromkeys(store.query(_text("show"), substitutions={"entity": node}).rows))
+    incoming = store.query(_text("incoming"), substitutions={"entity": node}).rows
+    rows += incoming[:MAX_INCOMING]
+    if len(incoming) > MAX_INCOMING:
+        rows.append((_literal("in"), None, _literal(f"… more than {MAX_INCOMING} incoming links"), None))
+    order = {name: i for i, name in enumerate(SECTIONS)}
+    rows.sort(key=lambda r: (order.get(r[0].value, len(order)), r[1].value if r[1] is not None else ""))
+    return Result("select", ["section", "property", "value", "label"], rows)
+
+
+
+
+def stats(store: Store) -> Result:
+    """Triples, graphs, and entities per class with the class's zh/en labels.
+
+    Class labels come from ``kxg:ontology`` when it is loaded, else from the shipped ontology.
+    """
+    graphs = store.graphs()
+    labels = {row[0].value: (row[1], row[2]) for row in store.query(_text("class-labels")).rows}
+    shipped = _shipped_class_labels()
+    rows = [(_literal("triples"), _literal("三元组"), _literal("triples"), sum(n for _, n in graphs)),
+            (_literal("graphs"), _literal("命名图"), _literal("named graphs"), len(graphs))]
+    for kind, count in store.query(_text("class-counts")).rows:
+        zh, en = labels.get(kind.value) or shipped.get(kind.value, (None, None))
+        rows.append((kind, zh, en, count))
+    return Result.table(["item", "zh", "en", "count"], rows)
+
+
+def _shipped_class_labels() -> dict[str, tuple]:
+    from .store import OxigraphStore, rdf_format
+    from .resources import resource_path
+
+    path = resource_path("ontology/kx.ttl")
+    shipped = OxigraphStore(None)
+    shipped.raw.load(path=str(path), format=rdf_format(path))
+    return {row[0].value: (row[1], row[2]) for row in shipped.query(_text("class-labels")).rows}
+
+
+__all__ = ["find", "show", "resolve", "stats"]

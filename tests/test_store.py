@@ -1,0 +1,182 @@
+"""The embedded store under stress: a second process, a load killed with SIGKILL, a locked store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+KX = "https://w3id.org/kxgraph/ns#"
+CLI = "from kxgraph.cli import main; main()"
+
+
+def kx_process(*args: str, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", CLI, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **popen)
+
+
+def graphs(kx) -> dict[str, int]:
+    result = kx("graphs", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return {r["graph"]["value"]: int(r["triples"]["value"])
+            for r in json.loads(result.stdout)["results"]["bindings"]}
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory) -> Path:
+    """About 200k triples of N-Triples: a load that takes a second or more."""
+    path = tmp_path_factory.mktemp("big") / "big.nt"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(100_000):
+            out.write(f'<{KX}e{i}> <{KX}p> <{KX}e{i + 1}> .\n<{KX}e{i}> <{KX}label> "实体{i}"@zh .\n')
+    return path
+
+
+@pytest.fixture
+def small_file(tmp_path) -> Path:
+    path = tmp_path / "small.ttl"
+    path.write_text(f"@prefix kx: <{KX}> .\nkx:a kx:p kx:b .\nkx:a kx:q kx:c .\n", encoding="utf-8")
+    return path
+
+
+def _kill_during_load(store: Path, *load_args: str) -> None:
+    proc = kx_process("--store", str(store), "load", *load_args)
+    journal = store / "kxgraph-load.json"
+    deadline = time.monotonic() + 30
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)  # into the bulk load
+    assert proc.poll() is None, "the load finished before it could be killed: " + proc.stderr.read()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _leftovers(store: Path) -> list[str]:
+    import kxgraph
+
+    with kxgraph.open(store) as g:
+        return [n.value for n in g.store.raw.named_graphs() if "/graph/staging/" in n.value]
+
+
+@pytest.mark.slow
+def test_a_load_killed_midway_leaves_the_store_as_before(kx, store_path, small_file, big_file):
+    kx("load", str(small_file))
+    before = graphs(kx)
+    _kill_during_load(store_path, str(big_file))
+    assert graphs(kx) == before
+    assert not (store_path / "kxgraph-load.json").exists()
+    assert _leftovers(store_path) == []
+
+
+@pytest.mark.slow
+def test_a_replace_killed_midway_keeps_the_old_graph(kx, store_path, small_file, big_file):
+    kx("load", "--graph", "https://example.org/g", str(small_file))
+    before = graphs(kx)
+    _kill_during_load(store_path, "--replace", "--graph", "https://example.org/g", str(big_file))
+    assert graphs(kx) == before
+    assert _leftovers(store_path) == []
+
+
+@pytest.mark.slow
+def test_a_second_process_during_a_load_is_told_the_store_is_busy(kx, store_path, big_file, monkeypatch):
+    monkeypatch.setattr("kxgraph.store.LOCK_WAIT", 0.1)  # answer while the load surely still runs
+    proc = kx_process("--store", str(store_path), "load", str(big_file))
+    journal = store_path / "kxgraph-load.json"
+    while not journal.exists() and proc.poll() is None:
+        time.sleep(0.02)
+    result = kx("graphs")
+    busy = proc.poll() is None
+    proc.wait()
+    assert busy, "the load finished before the second process looked"
+    assert result.exit_code == 1
+    assert "busy" in result.stderr and "load is in progress" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert proc.returncode == 0 and graphs(kx) == {big_file.resolve().as_uri(): 200_000}
+
+
+def test_a_store_held_by_another_process_gives_a_clear_message(kx, store_path, small_file):
+    kx("load", str(small_file))
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import sys, time, pyoxigraph\n"
+                               f"s = pyoxigraph.Store({str(store_path)!r})\nprint('ready', flush=True)\n"
+                               "sys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = kx("query", "ASK { ?s ?p ?o }")
+    finally:
+        holder.communicate("")
+    assert result.exit_code == 1 and "busy" in result.stderr
+    assert kx("query", "ASK { ?s ?p ?o }").stdout.strip() == "true"  # free again afterwards
+
+
+def test_memory_store_is_empty_and_throw_away(tmp_path):
+    from click.testing import CliRunner
+    from kxgraph.cli import main
+
+    result = CliRunner().invoke(main, ["--memory", "query", "ASK { ?s ?p ?o }"])
+    assert result.exit_code == 0 and result.stdout.strip() == "false"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_store_path_comes_from_the_environment(tmp_path, small_file, monkeypatch):
+    from click.testing import CliRunner
+    from kxgraph.cli import main
+
+    monkeypatch.setenv("KXGRAPH_STORE", str(tmp_path / "env-store"))
+    assert CliRunner().invoke(main, ["load", str(small_file)]).exit_code == 0
+    assert (tmp_path / "env-store").is_dir()
+
+
+def test_python_api_opens_store_memory_and_read_only(tmp_path, small_file):
+    import kxgraph
+
+    with kxgraph.open(tmp_path / "s") as g:
+        g.load(small_file)
+    with kxgraph.open(tmp_path / "s", read_only=True) as g:
+        assert g.query("ASK { kx:a kx:p kx:b }").boolean
+    with pytest.raises(kxgraph.StoreError):
+        kxgraph.open(tmp_path / "missing", read_only=True)
+    with kxgraph.open(memory=True) as g:
+        assert len(g.graphs()) == 0
+
+
+def _journal(store: Path, graph: str, *, uncommitted: bool) -> None:
+    import kxgraph
+    from kxgraph.store import JOURNAL, STAGING
+
+    prefix = STAGING + "test/"
+    if uncommitted:
+        with kxgraph.open(store) as g:
+            g.update(f"INSERT DATA {{ GRAPH <{prefix}uncommitted> {{ <{prefix}s> <{prefix}p> 1 }} }}")
+    (store / JOURNAL).write_text(json.dumps({"sentinel": prefix + "uncommitted", "staging": prefix,
+                                             "new_graphs": [graph]}), encoding="utf-8")
+
+
+def test_opening_after_a_crash_undoes_an_uncommitted_load(kx, store_path, small_file):
+    kx("load", str(small_file))
+    _journal(store_path, small_file.resolve().as_uri(), uncommitted=True)
+    assert graphs(kx) == {}
+    assert _leftovers(store_path) == []
+
+
+def test_opening_after_a_crash_keeps_a_committed_load(kx, store_path, small_file):
+    kx("load", str(small_file))
+    _journal(store_path, small_file.resolve().as_uri(), uncommitted=False)
+    assert graphs(kx) == {small_file.resolve().as_uri(): 2}
+    assert not (store_path / "kxgraph-load.json").exists()
+
+
+def test_read_only_refuses_a_store_with_an_unfinished_load(kx, store_path, small_file):
+    import kxgraph
+
+    kx("load", str(small_file))
+    _journal(store_path, small_file.resolve().as_uri(), uncommitted=True)
+    with pytest.raises(kxgraph.StoreError, match="load in progress or interrupted"):
+        kxgraph.open(store_path, read_only=True)
