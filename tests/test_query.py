@@ -121,6 +121,15 @@ def test_collaborators_say_through_what(loaded, kx_json):
     assert through[(SYN + "org/e2", SYN + "ws/w2")] == "workstation host"
 
 
+def test_being_elected_to_the_same_academy_is_not_collaboration(loaded, kx_json):
+    loaded("update", f"""INSERT DATA {{ GRAPH <urn:test:academy> {{
+        <{SYN}election/1> org:member <{SYN}person/a1> ; org:organization kx:CAS .
+        <{SYN}election/9> org:member <{SYN}person/x9> ; org:organization kx:CAS . }} }}""")
+    rows = kx_json("query", "collaborators", "--param", "entity=syn:person/a1")
+    assert SYN + "person/x9" not in {r["collaborator"] for r in rows}
+    assert SYN + "person/e1" in {r["collaborator"] for r in rows}
+
+
 def test_workstations_of_a_district_or_of_a_host(loaded, kx_json):
     assert [r["workstation"] for r in kx_json("query", "workstations-by-district",
                                               "--param", f"district={ID}place/140105")] == [SYN + "ws/w1"]
