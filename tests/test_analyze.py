@@ -79,8 +79,17 @@ def test_centrality_table_ranks_each_type(g):
     rows = g.analyze(sort_by="degree").records()
     workstations = [r for r in rows if r["type"] == "kx:AcademicianWorkstation"]
     assert [r["label"] for r in workstations] == ["一号工作站", "二号工作站"]
-    assert [r["links"] for r in workstations] == [4, 3]
+    assert [r["links"] for r in workstations] == [3, 3]  # w1's district is context, not a link
     assert {r["type"] for r in rows} >= {"kx:Academician", "kx:Enterprise", "kx:CooperationProject"}
+
+
+def test_places_are_analysed_only_when_located_in_is_named(g):
+    assert "kx:District" not in {r["type"] for r in g.analyze().records()}
+    rows = g.analyze(links=["works-at", "hosts", "located-in"]).records()
+    district = [r for r in rows if r["type"] == "kx:District"]
+    assert [r["entity"] for r in district] == [SYN + "d"]
+    workstations = [r["links"] for r in rows if r["type"] == "kx:AcademicianWorkstation"]
+    assert workstations == [4, 2]  # w1: a1, a2, e1 and its district; w2: a3, e2
 
 
 def test_the_cut_vertex_between_the_two_halves_has_the_highest_betweenness(g):
@@ -102,6 +111,13 @@ def test_communities_split_two_teams_joined_by_a_broker():
     assert community["urn:x0"] != community["urn:y0"]
     table = analyze.communities(teams("xy")).records()
     assert sorted(r["size"] for r in table) == [4, 5]
+
+
+def test_communities_name_their_types_in_the_chosen_language():
+    assert {r["types"] for r in analyze.communities(teams("xy")).records()} == {"院士 4", "院士 4, 企业 1"}
+    english = analyze.communities(teams("xy"), lang="en").records()
+    assert {r["types"] for r in english} == {"academician 4", "academician 4, enterprise 1"}
+    assert all("、" not in r["members"] and r["members"].count("; ") == r["size"] - 1 for r in english)
 
 
 def test_communities_are_repeatable_with_a_seed():
@@ -147,7 +163,7 @@ def test_export_formats_round_trip(g, tmp_path):
     for fmt, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         written = g.export(tmp_path / f"n.{fmt}")
         H = reader(written)
-        assert (H.number_of_nodes(), H.number_of_edges()) == (12, 14)
+        assert (H.number_of_nodes(), H.number_of_edges()) == (11, 13)
     data = json.loads(g.export(tmp_path / "n.json").read_text(encoding="utf-8"))
     ids = {n["data"]["id"] for n in data["elements"]["nodes"]}
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in data["elements"]["edges"])
@@ -155,7 +171,7 @@ def test_export_formats_round_trip(g, tmp_path):
 
 def test_kx_analyze_prints_tables_like_kx_query(kx_json, small_store):
     rows = kx_json("analyze", "--measure", "communities")
-    assert sum(int(r["size"]) for r in rows) == 12
+    assert sum(int(r["size"]) for r in rows) == 11
     brokers = kx_json("analyze", "--measure", "brokers", "--top", "1")
     assert brokers[0]["entity"] == SYN + "e1"
 
@@ -169,3 +185,11 @@ def test_kx_path_with_unknown_entity_fails_cleanly(kx, small_store):
     result = kx("path", "syn:a1", "nobody")
     assert result.exit_code == 1
     assert result.stderr.startswith("kx: error:") and "nobody" in result.stderr
+
+
+def test_paths_do_not_run_through_places_unless_asked(g):
+    with pytest.raises(NotFoundError, match="--link all"):
+        g.path("syn:d", "syn:a1")
+    rows = g.path("syn:d", "syn:a1", links=["all"], lang="en").records()
+    assert rows[0]["explanation"] == ("Sample District which contains academician workstation Workstation 1, "
+                                      "with resident academician Academician A")

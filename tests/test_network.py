@@ -58,7 +58,9 @@ def test_collaboration_links_are_declared_as_data():
 
 def test_whole_graph_has_every_collaboration_link_and_nothing_else(g):
     G = g.network()
-    assert (G.number_of_nodes(), G.number_of_edges()) == (12, 14)
+    # the district is context, not a collaborator: w1 located-in d is left out unless asked for
+    assert (G.number_of_nodes(), G.number_of_edges()) == (11, 13)
+    assert SYN + "d" not in G
     assert frozenset(("a1", "w1")) in edge_set(G)
     assert G.edges[SYN + "a1", SYN + "w1"]["link"] == "works-at"
     assert dict(G.edges[SYN + "e1", SYN + "w1"]) == {"link": "hosts", "subject": SYN + "e1", "weight": 1}
@@ -80,7 +82,7 @@ def test_nodes_carry_type_labels_synthetic_marker_source_and_properties(g):
 @pytest.mark.parametrize("depth, expected", [
     (0, {"a1"}),
     (1, {"a1", "w1", "p2"}),
-    (2, {"a1", "w1", "p2", "a2", "e1", "d"}),
+    (2, {"a1", "w1", "p2", "a2", "e1"}),
 ])
 def test_focus_pulls_the_neighbourhood_to_the_given_depth(g, depth, expected):
     G = g.network(focus="syn:a1", depth=depth)
@@ -113,6 +115,19 @@ def test_type_filter_keeps_the_subgraph_of_those_classes(g):
 def test_type_filter_includes_subclasses(g):
     G = g.network(types=["foaf:Person", "kx:AcademicianWorkstation"])
     assert syn("a1", "a2", "a3") <= set(G.nodes)
+
+
+def test_context_links_are_declared_and_left_out_unless_named(g):
+    declared = network.links()
+    assert {k for k, link in declared.items() if link.context} == {"located-in", "part-of"}
+    assert "located-in" not in {d["link"] for _, _, d in g.network().edges(data=True)}
+    everything = g.network(links=["all"])
+    assert (everything.number_of_nodes(), everything.number_of_edges()) == (12, 14)
+    assert edge_set(everything) == edge_set(g.network(links=list(declared)))
+    with pytest.raises(ParameterError, match="choose from all, "):
+        g.network(links=["all", "knows"])
+    assert everything.edges[SYN + "w1", SYN + "d"]["link"] == "located-in"
+    assert SYN + "d" in g.network(focus="syn:a1", depth=2, links=["works-at", "located-in"])
 
 
 def test_links_option_follows_only_the_named_links(g):
@@ -185,7 +200,7 @@ def test_kx_export_writes_cytoscape_json_and_graphml(kx, small_store, tmp_path):
     import networkx as nx
 
     G = nx.read_graphml(gml)
-    assert (G.number_of_nodes(), G.number_of_edges()) == (12, 14)
+    assert (G.number_of_nodes(), G.number_of_edges()) == (11, 13)
     assert G.nodes[SYN + "a1"]["label_zh"] == "甲院士"
 
 
@@ -211,3 +226,11 @@ def test_a_named_query_with_parameters_draws_its_rows(kx, small_store, tmp_path)
     assert "乙院士" in labels
     missing = kx("export", "--query", "collaborators", "-o", str(out))
     assert missing.exit_code == 2 and "entity" in missing.stderr
+
+
+def test_details_keep_at_most_max_props_statements_and_no_empty_property(g):
+    many = " ; ".join(f'<urn:test:p{i}> "值{i}-{j}"' for i in range(20) for j in range(5))
+    g.update(f"PREFIX kx: <https://w3id.org/kxgraph/ns#> INSERT DATA {{ <{SYN}a1> {many} }}")
+    props = g.network().nodes[SYN + "a1"]["props"]
+    assert all(value for value in props.values())
+    assert sum(len(value.split("; ")) for value in props.values()) == network.MAX_PROPS

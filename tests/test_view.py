@@ -115,3 +115,40 @@ def test_jupyter_shows_the_page_in_a_srcdoc_iframe():
 def test_vis_network_comes_from_the_installed_copy_with_its_licence():
     js = view_module.vis_network_js()
     assert "@license" in js[:2000] and "vis-network" in js[:200]
+
+
+def test_every_type_looks_different_however_many_there_are():
+    G = nx.empty_graph([f"urn:n{i}" for i in range(25)])
+    for i, n in enumerate(G):
+        G.nodes[n]["type"] = f"kx:Type{i}"
+    types = View(G).data()["types"]
+    assert len({(t["color"], t["shape"]) for t in types}) == 25
+    assert {t["shape"] for t in types[:10]} == {"dot"}  # the ten biggest types are plain dots
+
+
+def test_a_focus_view_marks_its_focus_node():
+    G = nx.path_graph(["urn:a", "urn:b", "urn:c"])
+    G.graph.update(kind="focus", focus="urn:b", depth=1)
+    data = View(G).data()
+    assert data["nodes"][data["focus"]]["i"] == "urn:b"
+    assert View(nx.path_graph(["urn:a", "urn:b"])).data()["focus"] is None
+
+
+def test_details_name_properties_and_known_values_in_both_languages():
+    G = labelled(["甲"])
+    G.nodes["urn:n0"]["props"] = {"kx:discipline": "材料", "kx:status": "kx:RnDCompleted", "ex:odd": "x"}
+    terms = View(G).data()["terms"]
+    assert terms["kx:discipline"] == {"zh": "学科", "en": "discipline"}
+    assert terms["kx:RnDCompleted"]["zh"] == "完成研发"
+    assert "ex:odd" not in terms  # shown as it is
+
+
+def test_default_titles_name_the_focus_or_projection_in_the_starting_language():
+    G = labelled(["甲", "乙"])
+    G.nodes["urn:n0"]["label_en"] = "Jia"
+    G.graph.update(kind="focus", focus="urn:n0", depth=2)
+    assert View(G).title == "协作网络 · 甲 · 2 层"
+    assert View(G, lang="en").title == "Collaboration network · Jia · 2 hops"
+    P = nx.Graph(kind="projection", projection="academician-enterprise")
+    assert View(P, lang="en").title == "Collaboration network · projection academician-enterprise"
+    assert View(nx.Graph()).title == "协作网络"

@@ -102,10 +102,11 @@ def node_index(page, iri: str) -> int:
 
 def test_the_network_renders_every_node_without_a_request(page_of_network):
     page, requests, dialogs, errors = page_of_network
-    assert page.evaluate("kxView.nodes.length") == 12 + len(EVIL)
-    assert page.evaluate("kxView.network.body.nodeIndices.length") == 12 + len(EVIL)
-    assert page.evaluate("kxView.edges.length") == 14 + len(EVIL)
-    assert page.evaluate("document.querySelectorAll('#legend input').length") == 7  # seven types
+    # the small network's 11 collaborating nodes (its district is context, left out) and 13 links
+    assert page.evaluate("kxView.nodes.length") == 11 + len(EVIL)
+    assert page.evaluate("kxView.network.body.nodeIndices.length") == 11 + len(EVIL)
+    assert page.evaluate("kxView.edges.length") == 13 + len(EVIL)
+    assert page.evaluate("document.querySelectorAll('#legend input').length") == 6  # six types
     assert requests == [] and dialogs == [] and errors == []
 
 
@@ -172,3 +173,65 @@ def test_a_large_network_opens_with_its_layout_and_physics_off(tmp_path, open_pa
     page.evaluate("kxView.search('urn:n2999')")
     assert page.evaluate("kxView.focused") == node_index(page, "urn:n2999")
     assert requests == [] and errors == []
+
+
+def people(*synthetic: bool) -> nx.Graph:
+    """A chain of academicians with pinyin and alternative labels; ``synthetic`` marks each."""
+    names = [("甲院士", "jia yuan shi", "老甲"), ("乙院士", "yi yuan shi", "老乙"), ("丙院士", "bing yuan shi", "")]
+    G = nx.path_graph([f"urn:p{i}" for i in range(len(synthetic))])
+    for n, (zh, pinyin, alt), syn in zip(G, names, synthetic):
+        G.nodes[n].update(type="kx:Academician", label_zh=zh, synthetic=syn,
+                          props={"kx:pinyin": pinyin, "skos:altLabel": alt, "kx:discipline": "材料"})
+    return G
+
+
+def test_synthetic_data_is_announced_on_the_page(tmp_path, open_page):
+    page, _, _, _ = open_page(View(people(True, False, True)).to_html(tmp_path / "mixed.html"))
+    assert "2" in page.inner_text("#synthetic-note") and "合成" in page.inner_text("#synthetic-note")
+    page.click("#lang")
+    assert "2 nodes are synthetic" in page.inner_text("#synthetic-note")
+    page, _, _, _ = open_page(View(people(False, False)).to_html(tmp_path / "real.html"))
+    assert page.inner_text("#synthetic-note") == ""
+
+
+def test_search_finds_pinyin_with_or_without_spaces_and_alternative_labels(tmp_path, open_page):
+    page, _, _, _ = open_page(View(people(True, True, True)).to_html(tmp_path / "p.html"))
+    for query, expected in (("jiayuanshi", "urn:p0"), ("yi yuan shi", "urn:p1"), ("老乙", "urn:p1"),
+                            ("BING", "urn:p2")):
+        page.fill("#search", query)
+        page.click("#go")
+        assert page.evaluate("kxView.data.nodes[kxView.focused].i") == expected, query
+
+
+def test_details_name_properties_in_the_page_language(page_of_network):
+    page, _, _, _ = page_of_network
+    assert page.inner_text("#go") == "搜索"
+    page.evaluate("kxView.search('甲院士')")
+    details = page.inner_text("#details")
+    assert "学科" in details and "材料" in details and "kx:discipline" not in details
+    page.click("#lang")
+    assert page.inner_text("#go") == "Search" and "discipline" in page.inner_text("#details")
+
+
+def test_a_focus_view_opens_on_its_focus_entity(kx, store_with_evil, tmp_path, open_page):
+    out = tmp_path / "focus.html"
+    assert kx("view", "--focus", "syn:a1", "--depth", "1", "-o", str(out)).exit_code == 0
+    page, requests, _, errors = open_page(out)
+    a1 = node_index(page, SYN + "a1")
+    assert page.evaluate("kxView.selected") == a1
+    assert page.evaluate("kxView.network.getSelectedNodes()") == [a1]
+    assert "甲院士" in page.inner_text("#details")
+    assert requests == [] and errors == []
+
+
+def test_related_entities_in_the_details_are_links_that_select_them(page_of_network):
+    page, requests, _, errors = page_of_network
+    page.evaluate("kxView.search('一号项目')")
+    links = page.locator("#details a.entity")
+    assert "一号专利" in links.all_inner_texts() and "一号企业" in links.all_inner_texts()
+    assert "kx:RnDCompleted" not in page.inner_text("#details")  # the status reads as its label
+    page.locator("#details a.entity", has_text="一号专利").click()
+    assert page.evaluate("kxView.selected") == node_index(page, SYN + "x")
+    assert "Patent 1" in page.inner_text("#details")
+    assert requests == [] and errors == []
+

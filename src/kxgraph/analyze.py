@@ -124,7 +124,9 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
 
 
 def communities(G: "nx.Graph", *, seed: int = 1, top: int = 5, lang: str = "zh") -> Result:
-    """One row per Louvain community: size, its types, and its best-connected members."""
+    """One row per Louvain community: size, its types (named in ``lang``), and its best-connected members."""
+    from .network import type_label
+
     community = community_of(G, seed=seed)
     members: dict[int, list[str]] = defaultdict(list)
     for n, c in community.items():
@@ -132,10 +134,11 @@ def communities(G: "nx.Graph", *, seed: int = 1, top: int = 5, lang: str = "zh")
     rows = []
     for c in sorted(members):
         nodes = members[c]
-        types = Counter(G.nodes[n].get("type") or "?" for n in nodes)
+        types = Counter(G.nodes[n].get("type") or "" for n in nodes)
         leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:top]
-        rows.append((c, len(nodes), ", ".join(f"{t} {k}" for t, k in types.most_common()),
-                     "、".join(_label(G, n, lang) for n in leaders)))
+        named = [f"{type_label(t, lang) or ('未分类' if lang == 'zh' else 'untyped')} {k}" for t, k in types.most_common()]
+        rows.append((c, len(nodes), ", ".join(named),
+                     ("、" if lang == "zh" else "; ").join(_label(G, n, lang) for n in leaders)))
     return Result.table(["community", "size", "types", "members"], rows)
 
 
@@ -215,7 +218,8 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
         raise ParameterError("give two different entities")
     G = neighbourhood_until(graph, start, goal, max_depth=max_depth, links=links)
     if goal not in G:
-        raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps")
+        hint = "" if links else " (places and programmes take part only with --link all)"
+        raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps{hint}")
     rows = []
     for i, nodes in enumerate(nx.all_shortest_paths(G, start, goal), 1):
         if i > limit:

@@ -48,6 +48,7 @@ class Link:
     label: dict[str, str]
     verb: dict[str, str]
     inverse_verb: dict[str, str]
+    context: bool = False  # says where or under what an entity is; left out unless named
 
 
 @functools.cache
@@ -71,7 +72,8 @@ def links() -> dict[str, Link]:
         found[key] = Link(key=key, iri=s.value, path=objects(s, "linkPath")[0].value,
                           object_classes=tuple(sorted(o.value for o in objects(s, "objectClass"))),
                           label=by_lang(s, "label", RDFS), verb=by_lang(s, "verb"),
-                          inverse_verb=by_lang(s, "inverseVerb"))
+                          inverse_verb=by_lang(s, "inverseVerb"),
+                          context=any(o.value == "true" for o in objects(s, "context")))
     return dict(sorted(found.items()))
 
 
@@ -181,11 +183,13 @@ def _edges_query(chosen: list[Link], *, values: str = "", types: set[str] | None
 
 def _chosen_links(link_keys: Iterable[str] | None) -> list[Link]:
     declared = links()
-    if not link_keys:
-        return list(declared.values())
-    unknown = [k for k in link_keys if k not in declared]
+    if not link_keys:  # collaboration only: context links (places, programmes) only when named
+        return [link for link in declared.values() if not link.context]
+    unknown = [k for k in link_keys if k not in declared and k != "all"]
     if unknown:
-        raise ParameterError(f"unknown link {unknown[0]!r}; choose from {', '.join(declared)}")
+        raise ParameterError(f"unknown link {unknown[0]!r}; choose from all, {', '.join(declared)}")
+    if "all" in link_keys:
+        return list(declared.values())
     return [declared[k] for k in link_keys]
 
 
@@ -307,9 +311,10 @@ def _describe(graph, G: "nx.Graph") -> None:
                 label_en=en or plain or "", synthetic=bool(syn) or n.startswith(SYN),
                 source=passage or (shorten(src) if src else ""))
         for n, p, v in graph.query(_PREFIX + _template("properties.rq").replace("%VALUES%", values)).rows:
-            values_of = props.setdefault(n.value, {}).setdefault(shorten(p.value), [])
-            if sum(len(x) for x in props[n.value].values()) < MAX_PROPS:
-                values_of.append(shorten(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
+            mine = props.setdefault(n.value, {})
+            if sum(len(x) for x in mine.values()) < MAX_PROPS:  # a property past the cap gets no empty row
+                mine.setdefault(shorten(p.value), []).append(
+                    shorten(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
     for n, data in G.nodes(data=True):
         data.setdefault("type", "")
         data.setdefault("label_zh", "")
@@ -329,8 +334,10 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     ``focus`` (IRI, CURIE or exact label) with ``depth`` pulls a neighbourhood; ``types`` keeps
     nodes of those classes (and subclasses); ``query`` (named query or ``.rq`` file) or
     ``projection`` (``academician-academician`` …) replace the declared links (``params`` fill a
-    named query's parameters, e.g. ``{"entity": "syn:a1"}``); ``links``
-    restricts them to some keys (``works-at``, ``hosts`` …).
+    named query's parameters, e.g. ``{"entity": "syn:a1"}``); ``links`` names the links to follow
+    (``works-at``, ``hosts`` …). By default every declared link except the context links
+    (``located-in``, ``part-of``): a district or programme is not a collaborator, and with them it
+    would be the best-connected "broker" of every analysis; ``links=["all"]`` follows every link.
 
     >>> import kxgraph
     >>> kxgraph.open(memory=True).network(types=["kx:Academician"]).number_of_edges()
@@ -351,6 +358,8 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     if query:
         text, bound = _query_text(query, dict(params or {}))
         G = _from_query(graph, _PREFIX + text, "projection" if projection else "query", bound)
+        if projection:
+            G.graph["projection"] = projection
         _describe(graph, G)
         if wanted:
             keep = {c for c in wanted}

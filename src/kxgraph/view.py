@@ -32,9 +32,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LARGE = 1500  # nodes; above it the page starts with a precomputed layout and physics off
 SIZE_BY = ("degree", "betweenness", "eigenvector", "none")
+# Ten colours that stay distinct (Tableau 10); types beyond ten reuse them with another shape, so
+# no two types look alike however many there are (the demo network has 25).
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-           "#9c755f", "#bab0ac", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#17becf", "#bcbd22", "#7f7f7f", "#393b79")
+           "#9c755f", "#bab0ac")
+SHAPES = ("dot", "square", "triangle", "diamond", "triangleDown", "hexagon", "star")
 _MARKER = re.compile(r"__KX_(TITLE|DATA|VIS_JS)__")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -50,9 +52,10 @@ def script_json(data: Any) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
 
 
-def grid_layout(G: "nx.Graph", *, spacing: float = 30.0) -> dict[Any, tuple[float, float]]:
+def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[float, float]]:
     """A linear-time layout: each connected component a sunflower spiral in breadth-first order
-    (neighbours land near each other), components packed in rows, biggest first."""
+    (neighbours land near each other), components packed in rows, biggest first. ``spacing`` (px)
+    leaves room for a label between neighbours once zoomed in far enough to read them."""
     golden = math.pi * (3 - math.sqrt(5))
     seen: set = set()
     components: list[list] = []
@@ -101,7 +104,7 @@ class View:
         if lang not in ("zh", "en"):
             raise ParameterError("--lang is zh or en")
         self.graph, self.size_by, self.lang, self.large = G, size_by, lang, large
-        self.title = title or _default_title(G)
+        self.title = title or _default_title(G, lang)
 
     def __repr__(self) -> str:
         return f"<View {self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} links>"
@@ -117,7 +120,7 @@ class View:
         type_index = {t: i for i, t in enumerate(type_order)}
         types = [{"curie": t or "?", "zh": type_label(t, "zh") if t else "未分类",
                   "en": type_label(t, "en") if t else "untyped", "count": counts[t],
-                  "color": PALETTE[i % len(PALETTE)] if i < len(PALETTE) else "#999999"}
+                  "color": PALETTE[i % len(PALETTE)], "shape": SHAPES[i // len(PALETTE) % len(SHAPES)]}
                  for i, t in enumerate(type_order)]
         size = self._sizes()
         large = G.number_of_nodes() > self.large
@@ -144,8 +147,11 @@ class View:
         for _, _, key in G.edges(data="link", default=""):
             if key not in declared:
                 declared[key] = {"zh": key, "en": key.replace("-", " ")}
+        focus = G.graph.get("focus")
         return {"title": self.title, "lang": self.lang, "large": large, "sizeBy": self.size_by,
-                "types": types, "links": declared, "nodes": nodes, "edges": edges}
+                "focus": index.get(focus) if focus is not None else None,
+                "types": types, "links": declared, "terms": _term_labels(nodes),
+                "nodes": nodes, "edges": edges}
 
     def _sizes(self) -> dict[Any, float]:
         G = self.graph
@@ -194,12 +200,39 @@ class View:
                 'style="width:100%;height:640px;border:1px solid #ddd" sandbox="allow-scripts"></iframe>')
 
 
-def _default_title(G: "nx.Graph") -> str:
+def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """zh/en labels of the properties (and CURIE values, e.g. a project status) in details panels."""
+    from .network import ontology_classes
+    from .vocab import expand_curie
+
+    labels = ontology_classes()[0]
+    found: dict[str, dict[str, str]] = {}
+    seen: set[str] = set()
+    for item in nodes:
+        for key, value in item.get("p", {}).items():
+            for curie in (key, *value.split("; ")):
+                if curie in seen or ":" not in curie or " " in curie:
+                    continue
+                seen.add(curie)
+                names = labels.get(expand_curie(curie) or "", {})
+                if names.get("zh") or names.get("en"):
+                    found[curie] = {"zh": names.get("zh") or names["en"], "en": names.get("en") or names["zh"]}
+    return found
+
+
+def _default_title(G: "nx.Graph", lang: str = "zh") -> str:
     kind = G.graph.get("kind", "collaboration")
     if kind == "focus":
         from .network import node_label
 
         focus = G.graph.get("focus", "")
-        name = node_label(G.nodes[focus], focus) if focus in G else shorten(focus)
-        return f"协作网络 · {name} · {G.graph.get('depth')} 层"
-    return {"projection": "协作网络（派生投影）", "query": "协作网络（查询）"}.get(kind, "协作网络")
+        name = node_label(G.nodes[focus], focus, lang) if focus in G else shorten(focus)
+        depth = G.graph.get("depth")
+        return f"协作网络 · {name} · {depth} 层" if lang == "zh" else f"Collaboration network · {name} · {depth} hops"
+    if kind == "projection" and G.graph.get("projection"):
+        name = G.graph["projection"]
+        return f"协作网络 · 派生投影 {name}" if lang == "zh" else f"Collaboration network · projection {name}"
+    titles = {"zh": {"projection": "协作网络（派生投影）", "query": "协作网络（查询）", "": "协作网络"},
+              "en": {"projection": "Collaboration network (projection)", "query": "Collaboration network (query)",
+                     "": "Collaboration network"}}[lang]
+    return titles.get(kind, titles[""])

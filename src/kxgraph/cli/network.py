@@ -25,7 +25,9 @@ def network_options(command: Callable) -> Callable:
                      help="Derived network: academician-academician, academician-enterprise, "
                           "organisation-organisation."),
         click.option("--link", "links", multiple=True, metavar="KEY",
-                     help="Follow only these collaboration links (repeatable), e.g. works-at, hosts."),
+                     help="Follow only these links (repeatable), e.g. works-at, hosts; 'all' for every "
+                          "link. Default: all but the context links located-in and part-of (places and "
+                          "programmes are not collaborators)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -94,6 +96,11 @@ def analyze(focus, depth, types, query, params, projection, links, measure, top,
     brokers      nodes that link communities
 
     \b
+    Links to districts, parks and programmes (located-in, part-of) are left
+    out unless named, e.g. --link all: with them every district is a hub
+    and the top broker of the whole network.
+
+    \b
     Example:
       kx analyze --sort-by betweenness --top 5
       kx analyze --measure communities --projection academician-academician
@@ -108,7 +115,9 @@ def analyze(focus, depth, types, query, params, projection, links, measure, top,
 @click.argument("b")
 @click.option("--max-depth", type=click.IntRange(1), default=8, show_default=True, help="Longest path looked for.")
 @click.option("--limit", type=click.IntRange(1), default=5, show_default=True, help="At most this many paths.")
-@click.option("--link", "links", multiple=True, metavar="KEY", help="Follow only these links (repeatable).")
+@click.option("--link", "links", multiple=True, metavar="KEY",
+              help="Follow only these links (repeatable); 'all' for every link. Default: all but "
+                   "located-in and part-of, so no path runs through a district or programme.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the explanation.")
 @format_option(TABULAR_FORMATS)
 def path(a, b, max_depth, limit, links, lang, fmt) -> None:
