@@ -1,7 +1,8 @@
 """The demo: the Taiyuan report's facts plus the calibrated sample network, answers and views.
 
-``build_demo`` is what ``kx demo`` runs. Rerunning it replaces the demo's graphs, so it is safe;
-the views are written again into the same folder.
+``build_demo`` is what ``kx demo`` runs. Rerunning it replaces the demo's graphs, so it is safe
+(with another seed or scale, the earlier sample network is dropped: one at a time); the views
+are written again into the same folder.
 """
 
 from __future__ import annotations
@@ -36,10 +37,16 @@ def build_demo(graph, *, out_dir: str | Path = "kx-demo", scale: float = 1, seed
     >>> sorted(report.views)
     ['academician', 'network', 'societies']
     """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)  # before the store is touched: a bad folder changes nothing
     graph.load(ontology=True, replace=True)
     graph.load(resource_path("data/places/gazetteer.ttl"), graph=vocab.GAZETTEER_GRAPH, replace=True)
     graph.load(resource_path("data/taiyuan/taiyuan.trig"), replace=True)
     synthetic = graph.generate(scale=scale, seed=seed)
+    # One sample network at a time: an earlier demo's (another seed or scale) would double every count.
+    for name, _ in graph.store.graphs():
+        if name.startswith(vocab.SYNTHETIC_GRAPH + "/") and name != synthetic.graph:
+            graph.store.drop(name)
 
     graphs = Result.table(["graph", "triples"], [
         (name, n) for name, n in graph.store.graphs()
@@ -48,8 +55,6 @@ def build_demo(graph, *, out_dir: str | Path = "kx-demo", scale: float = 1, seed
     top_workstations = graph.named("workstations-ranked", limit=top)
     figures = graph.report()
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     busiest = top_academicians.rows[0][0].value if top_academicians.rows else None
     views = {
         "network": graph.view(title="协作网络 collaboration network (synthetic sample + Taiyuan report)"),

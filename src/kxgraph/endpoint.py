@@ -18,7 +18,8 @@ from typing import Any, Callable, Mapping
 from .errors import QueryError, StoreError
 from .query import with_prefixes
 from .results import Result
-from .store import LoadItem, Store, _insert_data, _materialise, _parse, inject_values, is_quad_format
+from .store import (LoadItem, Store, _insert_data, _materialise, _parse, inject_values, is_quad_format,
+                    open_rdf)
 
 USER_VARIABLE = "KXGRAPH_ENDPOINT_USER"
 PASSWORD_VARIABLE = "KXGRAPH_ENDPOINT_PASSWORD"
@@ -99,7 +100,9 @@ class EndpointStore(Store):
 
         quads, touched = [], []
         for item in items:
-            parsed = _parse(item.path.read_bytes(), item.format, item.graph, file=str(item.path))
+            with open_rdf(item.path) as handle:
+                data = handle.read()
+            parsed = _parse(data, item.format, item.graph, file=str(item.path))
             if progress:
                 progress(item.size)
             quads.extend(parsed)

@@ -46,9 +46,12 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
         raise ParameterError("give some text to find")
     if limit < 1:
         raise ParameterError("--limit must be 1 or more")
+    # Several words (太原 科协) must all occur in one label; the store is asked for the longest.
+    words = needle.split()
     hits: dict[str, tuple[Any, str]] = {}
-    for row in store.query(_text("find-text"), substitutions={"needle": _literal(needle)}).rows:
-        hits.setdefault(row[0].value, (row[0], row[1].value))
+    for row in store.query(_text("find-text"), substitutions={"needle": _literal(max(words, key=len))}).rows:
+        if all(word in row[1].value.lower() for word in words):
+            hits.setdefault(row[0].value, (row[0], row[1].value))
     spelt = _spelling(needle)
     if spelt:
         for entity, label in _pinyin_matches(store, spelt):
@@ -59,8 +62,13 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
 
 
 def _spelling(needle: str) -> str:
-    """The query as bare pinyin letters, or "" when it is not latin text."""
-    letters = re.sub(r"[\s'’-]", "", needle)
+    """The query as bare pinyin letters, or "" when it is not latin text.
+
+    Tone marks are dropped and ü is spelt v, as pypinyin spells it: tàiyuán finds 太原, lǚ 吕.
+    """
+    plain = unicodedata.normalize("NFKD", needle).replace("u\u0308", "v")
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    letters = re.sub(r"[\s'’-]", "", plain)
     return letters if re.fullmatch(r"[a-z0-9]*[a-z][a-z0-9]*", letters) else ""
 
 
@@ -101,6 +109,8 @@ def resolve(store: Store, entity: str | Any) -> Any:
     if isinstance(entity, ox.NamedNode):
         return entity
     text = entity.strip()
+    if not text:
+        raise ParameterError("give an entity: an IRI, a CURIE or an exact label")
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
     if iri is None and re.match(r"^[a-z][\w+.-]*://", text):
         iri = text

@@ -76,8 +76,14 @@ class KxGraph:
 
         return listing(indicators=indicators)
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update (the only write path besides loading)."""
+    def update(self, sparql: str, *, allow_service: bool = False) -> None:
+        """Run a SPARQL update (the only write path besides loading).
+
+        ``LOAD <url>`` and ``SERVICE`` reach the network, so they are refused unless ``allow_service``.
+        """
+        from .query import check_update
+
+        check_update(sparql, allow_service=allow_service)
         self.store.update(sparql)
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,

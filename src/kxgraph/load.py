@@ -16,13 +16,18 @@ from .errors import InputError, ParameterError
 from .resources import resource_path
 from .results import Result
 from .store import LoadItem, Store, rdf_format
-from .vocab import ONTOLOGY_GRAPH
+from .vocab import ONTOLOGY_GRAPH, expand_curie
 
 ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl")
 
 
 def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str | None = None) -> list[LoadItem]:
-    """Check every file (exists, known format) and decide its graph, before anything is written."""
+    """Check every file (exists, known format) and decide its graph, before anything is written.
+
+    ``graph`` may be an IRI, an ``<IRI>`` or a CURIE (``kxg:mine``), as ``kx drop`` takes it.
+    """
+    if graph:
+        graph = expand_curie(graph) or graph.strip().removeprefix("<").removesuffix(">")
     if graph and not _is_iri(graph):
         raise ParameterError(f"--graph must be an absolute IRI, not {graph!r}")
     items = []

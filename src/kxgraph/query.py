@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import NotFoundError, ParameterError, QueryError
+from .errors import InputError, NotFoundError, ParameterError, QueryError
 from .resources import package_path
 from .results import Result
 from .vocab import PREFIXES, XSD, expand_curie, sparql_prefixes
@@ -65,6 +65,19 @@ def check_read_only(sparql: str, *, allow_service: bool = False) -> None:
         raise QueryError("this is an update, and kx query is read-only; run it with kx update")
     if not allow_service and _SERVICE.search(_blank(sparql)):
         raise QueryError("the query calls a remote SERVICE; give --allow-service to let it reach the network")
+
+
+_LOAD = re.compile(r"(?<![?$\w:])LOAD\s+(?:SILENT\b|<|[\w-]*:)", re.IGNORECASE)
+
+
+def check_update(sparql: str, *, allow_service: bool = False) -> None:
+    """Refuse, unless allowed, updates that reach the network: ``LOAD <url>`` and ``SERVICE``."""
+    if allow_service:
+        return
+    body = _blank(sparql)
+    if _LOAD.search(body) or _SERVICE.search(body):
+        raise QueryError("the update fetches data over the network (LOAD or SERVICE); "
+                         "give --allow-service to let it, or kx load a local file")
 
 
 def run(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
@@ -143,7 +156,7 @@ class NamedQuery:
 
     @property
     def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        return read_query_text(self.path)
 
     def bind(self, values: Mapping[str, str | Any]) -> dict[str, Any]:
         """Check ``values`` against the parameters and return them as RDF terms."""
@@ -163,10 +176,34 @@ _HEADER = re.compile(r"^#\s*(description|param)\b\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([A-Za-z_]\w*)\s+(\w+)((?:\s+optional)?)\s*:\s*(.*)$")
 
 
+def decode_query(data: bytes, name: str = "<stdin>") -> str:
+    """SPARQL text from bytes: UTF-8, with or without a byte-order mark (as Notepad saves it).
+
+    Other encodings are refused with an ``InputError`` naming the line and column of the first
+    bad byte, since a guessed encoding would silently change the labels a query matches.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the query as UTF-8",
+                         file=name, line=line, column=column) from None
+
+
+def read_query_text(path: str | Path) -> str:
+    """The text of a query file (see ``decode_query``); a missing file is an ``InputError``."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the query file: {exc.strerror}", file=str(path)) from None
+    return decode_query(data, str(path))
+
+
 def read_named(path: Path, group: str = "") -> NamedQuery:
     """Read a named query's header."""
     description, parameters = "", []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_query_text(path).splitlines():
         if not line.startswith("#"):
             break
         match = _HEADER.match(line)
@@ -207,7 +244,8 @@ def named_query(name: str) -> NamedQuery:
     path = package_path(f"{folder}/{stem}.rq")
     if group not in ("", "indicators") or not re.fullmatch(r"[\w.-]+", stem) or not path.is_file():
         names = ", ".join(q.name for q in catalogue())
-        raise NotFoundError(f"no named query {name!r}; kx queries lists them ({names})")
+        hint = f"; to run the file {name}, give -f {name}" if Path(name).is_file() else ""
+        raise NotFoundError(f"no named query {name!r}; kx queries lists them ({names}){hint}")
     return read_named(path, group)
 
 

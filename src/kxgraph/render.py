@@ -38,6 +38,17 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
     _WRITERS[fmt](result, out)
 
 
+def render_page(result: Result, out: IO[str]) -> None:
+    """Write ``result`` as a whole HTML page, declared UTF-8 so that Chinese reads right when the
+    file is opened from disk (a browser on a Chinese Windows would otherwise guess GBK)."""
+    out.write('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>kx</title>\n'
+              "<style>.kx-table{border-collapse:collapse;font-family:sans-serif}"
+              ".kx-table th,.kx-table td{border:1px solid #ccc;padding:2px 6px;text-align:left}</style>\n"
+              "</head><body>\n")
+    render(result, "html", out)
+    out.write("</body></html>\n")
+
+
 def render_to_string(result: Result, fmt: str) -> str:
     """Return ``result`` rendered in ``fmt`` as a string."""
     buffer = io.StringIO()
@@ -70,9 +81,19 @@ def display(term: Any) -> str:
     if _kind(term) == "BlankNode":
         return "_:" + term.value
     value = term_value(term)
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as written in RDF, not Python's True
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
+
+
+def _one_line(text: str) -> str:
+    """A cell on one line: tabs and line breaks would break a table's columns."""
+    return text.translate(_BREAKS)
+
+
+_BREAKS = {ord(c): " " for c in "\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 def _ntriples(term: Any) -> str:
@@ -99,7 +120,7 @@ def _table(result: Result, out: IO[str]) -> None:
         out.write(("true" if result.boolean else "false") + "\n")
         return
     header = result.variables
-    cells = [[display(t).replace("\n", " ") for t in row] for row in result.rows]
+    cells = [[_one_line(display(t)) for t in row] for row in result.rows]
     numeric = [bool(result.rows) and all(r[i] is None or _is_number(r[i]) for r in result.rows)
                for i in range(len(header))]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
@@ -190,7 +211,7 @@ def _markdown(result: Result, out: IO[str]) -> None:
         out.write(("true" if result.boolean else "false") + "\n")
         return
     def cell(t: Any) -> str:
-        return display(t).replace("|", "\\|").replace("\n", " ")
+        return _one_line(display(t)).replace("|", "\\|")
     out.write("| " + " | ".join(result.variables) + " |\n")
     out.write("|" + "|".join("---:" if any(_is_number(r[i]) for r in result.rows) else "---"
                              for i in range(len(result.variables))) + "|\n")

@@ -106,10 +106,15 @@ class Report(Result):
         rule_statuses = self.rules.column("status")
         rule_summary = ", ".join(f"{rule_statuses.count(s)} {s}" for s in (HOLDS, FAILS, UNCHECKED)
                                  if s in rule_statuses)
+        if self.failed:
+            verdict, verdict_class = "FAILED: a figure disagrees with the data or a rule fails", "failed"
+        elif AGREES not in statuses and HOLDS not in rule_statuses:  # nothing was compared at all
+            verdict, verdict_class = "nothing could be checked: no figure was compared with the data", "empty"
+        else:
+            verdict, verdict_class = "every check passed", "passed"
         page = template.substitute(
-            verdict=html.escape("FAILED: a figure disagrees with the data or a rule fails" if self.failed
-                                else "every check passed"),
-            verdict_class="failed" if self.failed else "passed",
+            verdict=html.escape(verdict),
+            verdict_class=verdict_class,
             summary=html.escape(summary or "no reported figures"),
             rule_summary=html.escape(rule_summary or "no rules"),
             figures=render_to_string(Result("select", self.variables, self.rows), "html"),

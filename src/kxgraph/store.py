@@ -16,9 +16,10 @@ import os
 import re
 import time
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import IO, Any, Callable, Iterator, Mapping
 
 from .errors import InputError, QueryError, StoreError
 from .results import Result
@@ -50,8 +51,10 @@ def rdf_format(path: str | Path, fmt: str | None = None):
         if key is None:
             raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMAT_NAMES)}", file=str(path))
         return getattr(ox.RdfFormat, key)
-    suffixes = Path(path).suffixes
-    key = FORMATS.get(suffixes[-1].lower()) if suffixes else None
+    suffixes = [x.lower() for x in Path(path).suffixes]
+    if suffixes and suffixes[-1] == ".gz":  # network.nt.gz, as kx generate writes it
+        suffixes.pop()
+    key = FORMATS.get(suffixes[-1]) if suffixes else None
     if key is None:
         raise InputError(f"unknown file type; give --format ({', '.join(FORMAT_NAMES)})",
                          file=Path(path).name)
@@ -256,6 +259,9 @@ class OxigraphStore(Store):
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise sparql_syntax_error(exc, sparql) from exc
+        except RuntimeError as exc:  # e.g. DROP GRAPH of a graph that is not there
+            hint = " (DROP SILENT ignores a missing graph)" if "does not exist" in str(exc) else ""
+            raise QueryError(f"update failed: {exc}{hint}") from exc
         except OSError as exc:
             raise StoreError(f"update failed: {exc}") from exc
 
@@ -307,14 +313,14 @@ class OxigraphStore(Store):
 
         options = {"format": item.format, "to_graph": ox.NamedNode(target), "base_iri": item.path.resolve().as_uri()}
         try:
-            if progress is None:  # Oxigraph reads the file itself: no Python in the loop
+            if progress is None and not (is_gzip(item.path) or _has_bom(item.path)):  # no Python in the loop
                 self._store.bulk_load(path=str(item.path), **options)
                 return
-            with item.path.open("rb") as handle:
-                self._store.bulk_load(_Progress(handle, progress), **options)
+            with open_rdf(item.path, progress) as handle:
+                self._store.bulk_load(handle, **options)
         except SyntaxError as exc:
             raise syntax_error(exc, str(item.path)) from exc
-        except OSError as exc:
+        except (OSError, EOFError) as exc:
             raise InputError(f"cannot load: {exc}", file=str(item.path)) from exc
 
     def _stage_quads(self, item: LoadItem, prefix: str, counter: Iterator[int],
@@ -333,12 +339,13 @@ class OxigraphStore(Store):
             return ox.Quad(quad.subject, quad.predicate, quad.object, nodes[key])
 
         try:
-            with item.path.open("rb") as handle:
-                source = _Progress(handle, progress) if progress else handle
+            with open_rdf(item.path, progress) as source:
                 parsed = ox.parse(source, item.format, base_iri=item.path.resolve().as_uri())
                 self._store.bulk_extend(staged(q) for q in parsed)
         except SyntaxError as exc:
             raise syntax_error(exc, str(item.path)) from exc
+        except (OSError, EOFError) as exc:
+            raise InputError(f"cannot load: {exc}", file=str(item.path)) from exc
         return {stage: target for target, stage in mapping.items()}
 
     def _rollback(self, new_graphs: list[str], prefix: str) -> None:
@@ -390,6 +397,36 @@ def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: boo
         ops += [f"ADD <{stage}> TO <{target}>", f"DROP SILENT GRAPH <{stage}>"]
     ops.append(f"DROP SILENT GRAPH <{sentinel}>")
     return " ;\n".join(ops)
+
+
+def is_gzip(path: Path) -> bool:
+    """True for a gzip-compressed file (by its ``.gz`` extension)."""
+    return path.suffix.lower() == ".gz"
+
+
+BOM = b"\xef\xbb\xbf"  # Windows Notepad starts UTF-8 files with it; RDF parsers refuse it
+
+
+def _has_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(3) == BOM
+
+
+@contextmanager
+def open_rdf(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[IO[bytes]]:
+    """Open an RDF file for reading bytes, decompressing ``.gz`` on the fly and skipping a UTF-8
+    byte-order mark; ``progress`` gets the bytes read from disk."""
+    with path.open("rb") as handle:
+        if not is_gzip(path):
+            handle.seek(3 if handle.read(3) == BOM else 0)
+            yield _Progress(handle, progress) if progress else handle
+            return
+        import gzip
+
+        with gzip.GzipFile(fileobj=_Progress(handle, progress) if progress else handle, mode="rb") as unzipped:
+            if unzipped.peek(3)[:3] == BOM:
+                unzipped.read(3)
+            yield unzipped
 
 
 class _Progress:

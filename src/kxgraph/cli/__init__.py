@@ -46,17 +46,41 @@ class KxGroup(click.Group):
             return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
         return super().get_command(ctx, name)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a bad global option, before any command runs
+            click.echo(f"kx: error: {exc.format_message()} (see kx --help)", err=True)
+            sys.exit(exc.exit_code)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except KxError as exc:
             click.echo(f"kx: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:  # a bad option or argument: one line too, with a pointer
+            usage = isinstance(exc, click.UsageError) and exc.ctx is not None
+            hint = f" (see {exc.ctx.command_path} --help)" if usage else ""
+            click.echo(f"kx: error: {exc.format_message()}{hint}", err=True)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("kx: interrupted", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             sys.stderr.close()  # quietly stop when piped into `head`
+            ctx.exit(1)
+        except UnicodeEncodeError as exc:  # a terminal or pipe that cannot carry Chinese text
+            click.echo(f"kx: error: standard output is {exc.encoding}, which cannot carry this text; "
+                       "set PYTHONIOENCODING=utf-8 (or PYTHONUTF8=1)", err=True)
+            ctx.exit(1)
+        except OSError as exc:  # a file that cannot be read or written, e.g. -o into a missing folder
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"kx: error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(1)
 
 

@@ -12,14 +12,15 @@ from ._common import emit, open_graph
               help="Folder for the HTML views.")
 @click.option("--scale", default=1.0, show_default=True, help="Scale of the synthetic sample network.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the synthetic sample network.")
-@click.option("--top", default=5, show_default=True, help="How many rows in each answer.")
+@click.option("--top", type=click.IntRange(min=0), default=5, show_default=True,
+              help="How many rows in each answer.")
 def demo(out_dir: str, scale: float, seed: int, top: int) -> None:
     """Build the demo graph, print what it holds and a few answers, and write its views.
 
     \b
     Loads the ontology, the Taiyuan gazetteer and the facts of the Taiyuan congress report
     (real, with quoted passages) plus a calibrated SYNTHETIC sample network whose totals
-    match the report, into the store; rerunning replaces them.
+    match the report, into the store; rerunning replaces them (and any earlier sample network).
 
     \b
     Example:

@@ -35,21 +35,21 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     """
     from pathlib import Path
 
-    from ..query import looks_like_name, parse_term, read_named
+    from ..query import looks_like_name, named_query, parse_term, read_named
 
     values = _params(params)
     if path is None and sparql and sparql.endswith(".rq") and Path(sparql).is_file():
         path, sparql = sparql, None  # `kx query my.rq` means the file
-    graph = open_graph()
-    if path is None and sparql is not None and looks_like_name(sparql):
-        result = graph.named(sparql, values, limit=limit, timeout=timeout)
+    if path is None and sparql not in (None, "-") and looks_like_name(sparql):
+        named = named_query(sparql)  # checked before the store is opened
+        text, terms = named.text, named.bind(values)
     else:
         text = read_sparql(sparql, path)
         header = read_named(Path(path)) if path else None
         terms = (header.bind(values) if header and header.parameters
                  else {k: parse_term(v, "term", name=k) for k, v in values.items()})
-        result = graph.query(text, substitutions=terms, limit=limit, timeout=timeout,
-                             allow_service=allow_service)
+    result = open_graph(read_only=True).query(text, substitutions=terms, limit=limit, timeout=timeout,
+                                              allow_service=allow_service)
     emit(result, fmt)
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import click
 
 from ._common import TABULAR_FORMATS, format_option, open_graph
+
+OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv", ".json": "json",
+                  ".xml": "xml", ".md": "markdown"}
 
 
 @click.command("report")
@@ -16,7 +20,8 @@ from ._common import TABULAR_FORMATS, format_option, open_graph
               help="Only figures of this area, counting only entities located there (IRI, code or label).")
 @format_option(TABULAR_FORMATS)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output (e.g. the HTML page).")
+              help="Write to this file instead of standard output; its extension (.html, .csv, "
+                   ".json …) sets the format unless --format is given.")
 @click.option("--rules", "rules_only", is_flag=True, help="Print only the consistency-rules table.")
 @click.option("--check", is_flag=True,
               help="Exit with status 1 when a figure disagrees with the data or a rule fails.")
@@ -38,6 +43,8 @@ def report(ctx: click.Context, period: str | None, area: str | None, fmt: str, o
       kx report --format html -o report.html
       kx report --check || echo "figures and data disagree"
     """
+    if output and ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
+        fmt = OUTPUT_FORMATS.get(Path(output).suffix.lower(), fmt)  # -o report.html means HTML
     result = open_graph(read_only=True).report(period=period, area=area)
     text = io.StringIO()
     result.write(text, fmt, rules=rules_only)

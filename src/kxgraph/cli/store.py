@@ -23,6 +23,8 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
          ontology: bool) -> None:
     """Load RDF files, each into its own named graph; all of them or none.
 
+    Files may be gzipped (network.nt.gz, as kx generate writes it).
+
     \b
     Example:
       kx load data/taiyuan/report.trig network.ttl
@@ -49,7 +51,7 @@ def graphs(fmt: str) -> None:
     Example:
       kx graphs --format csv
     """
-    emit(open_graph().graphs(), fmt)
+    emit(open_graph(read_only=True).graphs(), fmt)
 
 
 @click.command()
@@ -77,19 +79,20 @@ def stats(fmt: str) -> None:
     Example:
       kx stats
     """
-    emit(open_graph().stats(), fmt)
+    emit(open_graph(read_only=True).stats(), fmt)
 
 
 @click.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="Read the update from a file.")
-def update(sparql: str | None, path: str | None) -> None:
+@click.option("--allow-service", is_flag=True, help="Let LOAD <url> and SERVICE reach the network.")
+def update(sparql: str | None, path: str | None, allow_service: bool) -> None:
     """Run a SPARQL 1.1 update (INSERT, DELETE, DROP …) — the explicit way to write.
 
     \b
     Example:
       kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
     """
-    open_graph().update(read_sparql(sparql, path))
+    open_graph().update(read_sparql(sparql, path), allow_service=allow_service)
     click.echo("update done", err=True)
