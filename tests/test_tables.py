@@ -247,9 +247,15 @@ def test_a_sheet_can_be_chosen_from_a_workbook(kx, tmp_path):
     for line in ENTERPRISES.splitlines():
         data.append(line.split(","))
     book.save(tmp_path / "book.xlsx")
-    assert kx("import", str(tmp_path / "book.xlsx")).exit_code != 0
+    # an instructions sheet beside the data is left out, and said to be
+    result = kx("import", str(tmp_path / "book.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "说明" in result.stderr and "sheet not imported" in result.stderr
     result = kx("import", str(tmp_path / "book.xlsx"), "--sheet", "企业", "--format", "json")
     assert result.exit_code == 0, result.output
+    assert "sheet not imported" not in result.stderr
+    # chosen by name, a sheet without known headers is an error
+    assert kx("import", str(tmp_path / "book.xlsx"), "--sheet", "说明").exit_code != 0
 
 
 def test_python_api_imports_and_validates(tmp_path):

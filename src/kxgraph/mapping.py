@@ -77,12 +77,13 @@ class Mapping:
     def __post_init__(self) -> None:
         self._by_header = {_header_key(h): c for c in self.columns for h in [c.id, *c.headers]}
         self.key_column = next((c for c in self.columns if c.key), None)
-        self._ignored = {_header_key(h) for h in self.ignore}
+        # 序号 (the row's running number) heads almost every office sheet and never means data
+        self._ignored = {_header_key(h) for h in [*self.ignore, "序号"]}
 
     @property
     def key(self) -> Column:
         if self.key_column is None:
-            raise StopIteration  # reported by load_mapping as a mapping without a key column
+            raise InputError(f"mapping {self.name!r} has no column with key: true")
         return self.key_column
 
     def column(self, header: Any) -> Column | None:
@@ -99,8 +100,12 @@ def _yaml(path: Path) -> dict:
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read the mapping: {exc}", file=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the mapping: {exc.strerror or exc}", file=str(path)) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=str(path),
+                         line=mark.line + 1 if mark else None) from exc
     if not isinstance(data, dict):
         raise InputError("a mapping is a YAML mapping with name, class and columns", file=str(path))
     return data
@@ -114,10 +119,15 @@ def load_mapping(source: str | Path) -> Mapping:
         if not path.is_file() or path.stem == "entities":
             raise ParameterError(f"no template {source!r}; templates: {', '.join(template_names())}")
     data = _yaml(path)
+    fields = set(Column.__dataclass_fields__)
     try:
         columns = []
         for spec in data["columns"]:
             spec = dict(spec)
+            unknown = sorted(set(spec) - fields)
+            if unknown:
+                raise InputError(f"column {spec.get('id', '?')!r}: unknown key {unknown[0]!r} "
+                                 f"(keys: {', '.join(sorted(fields))})", file=str(path))
             refers = spec.pop("refers", [])
             spec["refers"] = [refers] if isinstance(refers, str) else list(refers)
             spec["headers"] = [str(h) for h in spec.get("headers", [])]
@@ -127,11 +137,31 @@ def load_mapping(source: str | Path) -> Mapping:
             columns.append(Column(**spec))
         mapping = Mapping(str(data.get("name", path.stem)), data["class"], columns,
                           [str(i) for i in data.get("ignore", [])], data.get("title", {}))
-        mapping.key  # noqa: B018  (a mapping without a key column cannot name its rows)
-    except (KeyError, TypeError, StopIteration) as exc:
-        raise InputError(f"not a valid mapping ({exc!r}): it needs class, and columns with one key",
-                         file=str(path)) from exc
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"not a valid mapping (missing or malformed {exc}): it needs class, and "
+                         "columns each with an id and headers", file=str(path)) from exc
+    if mapping.key_column is None:
+        raise InputError("no column has key: true (the column that names each row)", file=str(path))
+    _check_classes(mapping, str(path))
     return mapping
+
+
+def _check_classes(mapping: Mapping, file: str) -> None:
+    """Refuse a class a row or a name cannot be (a typo such as kx:Enterprize)."""
+    classes = entity_classes()
+    mintable = sorted(c for c, spec in classes.items() if spec["iri"])
+    wanted = [("class", mapping.cls, True)]
+    for column in mapping.columns:
+        wanted += [(f"column {column.id!r} refers", c, False) for c in column.refers]
+        wanted += [(f"column {column.id!r} create", column.create, True)] if isinstance(column.create, str) else []
+        wanted += [(f"column {column.id!r} class_values", c, True) for c in column.class_values.values()]
+    for where, curie, mint_it in wanted:
+        spec = classes.get(_iri(str(curie)))
+        if spec is None or (mint_it and not spec["iri"]):
+            from .vocab import shorten
+
+            raise InputError(f"{where}: {curie} is not a class kxgraph can name (one of: "
+                             f"{', '.join(shorten(c) for c in mintable)})", file=file)
 
 
 def template_names() -> list[str]:
@@ -144,11 +174,13 @@ _ENTITIES: dict | None = None
 
 
 def entity_classes() -> dict[str, dict]:
-    """The classes names can refer to: IRI path, known names, closed or not (``entities.yaml``)."""
+    """The classes names can refer to: IRI path, known names, closed, annotated (``entities.yaml``)."""
     global _ENTITIES
     if _ENTITIES is None:
         raw = _yaml(package_path("resources/mappings/entities.yaml"))["classes"]
         _ENTITIES = {_iri(c): {"iri": spec.get("iri"), "closed": bool(spec.get("closed")),
+                               "annotated": bool(spec.get("annotated")),
+                               "names": [str(k) for k in spec.get("known", {})],   # as written, for messages
                                "known": {name_key(str(k)): _iri(v) for k, v in spec.get("known", {}).items()}}
                      for c, spec in raw.items()}
     return _ENTITIES

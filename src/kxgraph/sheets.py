@@ -31,11 +31,39 @@ _WIDTH = ({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP} 
 
 # -- cells ----------------------------------------------------------------------------------
 
-def clean(value: Any) -> Any:
-    """Normalise a cell: full-width ASCII to half-width, whitespace collapsed; non-text kept."""
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+# Spaces between two Chinese characters pad names to one width (王　伟 beside 欧阳修): not content.
+_PADDING = re.compile(f"(?<=[{_HAN}]) +(?=[{_HAN}])")
+_OPEN, _CLOSE = "（(【[", "）)】]"
+_BRACKETED = re.compile(r"\s*[（(【\[][^（()）【】\[\]]*[)）】\]]\s*$")
+
+
+def clean(value: Any, *, lines: bool = False) -> Any:
+    r"""Normalise a cell: full-width ASCII to half-width, whitespace collapsed; non-text kept.
+
+    With ``lines``, line breaks (Alt+Enter in Excel) are kept, for cells listing one name a line.
+
+    >>> clean("王　伟 "), clean("示例甲\n示例乙"), clean("示例甲\n示例乙", lines=True)
+    ('王伟', '示例甲示例乙', '示例甲\n示例乙')
+    """
     if not isinstance(value, str):
         return value
-    return " ".join(value.translate(_WIDTH).split())
+    text = value.translate(_WIDTH)
+    if lines and ("\n" in text or "\r" in text):
+        return "\n".join(filter(None, (_PADDING.sub("", " ".join(line.split())) for line in text.splitlines())))
+    text = " ".join(text.split())
+    return _PADDING.sub("", text) if " " in text else text
+
+
+def strip_note(name: str) -> str:
+    """A person's name without the bracketed note written after it.
+
+    >>> strip_note("示例院士甲（中国工程院院士）")
+    '示例院士甲'
+    """
+    while name.rstrip()[-1:] in _CLOSE and (shorter := _BRACKETED.sub("", name)) != name and shorter:
+        name = shorter
+    return name
 
 
 @lru_cache(maxsize=1 << 18)
@@ -45,8 +73,23 @@ def name_key(name: str) -> str:
 
 
 def split_names(text: str) -> list[str]:
-    """Split a cell naming several entities on 、 ， , ; ； / and line breaks."""
-    return [part for part in SPLIT.split(text) if part]
+    """Split a cell naming several entities on 、 ， , ; ； / and line breaks, not inside brackets.
+
+    >>> split_names("甲（中国工程院院士，材料）、乙")
+    ['甲（中国工程院院士，材料）', '乙']
+    """
+    def depth(end: int) -> int:
+        return sum(text.count(c, 0, end) for c in _OPEN) - sum(text.count(c, 0, end) for c in _CLOSE)
+
+    if not any(c in text for c in _OPEN) or depth(len(text)) != 0:   # unbalanced: split as if none
+        return [part for part in SPLIT.split(text) if part]
+    parts, start = [], 0
+    for match in SPLIT.finditer(text):
+        if depth(match.start()) <= 0:
+            parts.append(text[start:match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return [part for part in parts if part]
 
 
 @lru_cache(maxsize=4096)   # a sheet repeats the same few hundred dates
@@ -91,6 +134,30 @@ def parse_integer(value: Any) -> str:
     raise ValueError("不是整数 / not a whole number")
 
 
+# Rows staff write around a table: totals, and notes or sign-off lines below it.
+_TOTAL = re.compile(r"(合计|总计|小计|共计|total|subtotal)([:：].*)?", re.IGNORECASE)
+_NOTE_ROW = re.compile(r"((附)?注|说明|填表说明)\s*\d*\s*[:：.、]|(填表人|填报人|制表人?|审核人?|负责人|单位负责人|联系人|"
+                   r"联系电话|电话|填表日期|填报日期|日期|填报单位|填表单位)\s*[:：]")
+
+
+def not_data(cells: list[Any]) -> str | None:
+    """Why a row under a table's header is not data (a total or a note), or None.
+
+    >>> not_data(["合  计", "3个"]), not_data(["注：以批复为准"]), not_data(["1", "示例公司"])
+    ('合计行 / total row', '表下注释 / note below the table', None)
+    """
+    first = next((c for c in cells if c is not None and str(c).strip()), None)
+    if not isinstance(first, str):
+        return None
+    first = clean(first)
+    if _TOTAL.fullmatch(first.replace(" ", "")):
+        return "合计行 / total row"
+    if not _NOTE_ROW.match(first):   # most rows: the first cell is data
+        return None
+    texts = [clean(str(c)) for c in cells if c is not None and str(c).strip()]
+    return "表下注释 / note below the table" if all(_NOTE_ROW.match(t) for t in texts) else None
+
+
 # -- reading files --------------------------------------------------------------------------
 
 @dataclass
@@ -102,6 +169,8 @@ class Sheet:
     name: str | None
     rows: list[tuple[int, list[Any]]]
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # formulas with no value
+    merged: set[tuple[int, int]] = field(default_factory=set)   # cells a merge spans right of its first
+    hidden: set[int] = field(default_factory=set)                # indexes of hidden columns
 
 
 def read_tables(path: str | Path, *, encoding: str | None = None, sheet: str | None = None) -> list[Sheet]:
@@ -109,7 +178,7 @@ def read_tables(path: str | Path, *, encoding: str | None = None, sheet: str | N
     path = Path(path)
     shown = str(path)
     if not path.is_file():
-        raise InputError("no such file", file=shown)
+        raise InputError("文件不存在 / no such file", file=shown)
     suffix = path.suffix.lower()
     with path.open("rb") as handle:
         head = handle.read(8)
@@ -119,10 +188,11 @@ def read_tables(path: str | Path, *, encoding: str | None = None, sheet: str | N
         return _read_xlsx(path, shown, sheet)
     if suffix in (".csv", ".tsv", ".txt"):
         if head.startswith(b"PK\x03\x04"):
-            raise InputError("this is an Excel workbook, not CSV: name it .xlsx", file=shown)
+            raise InputError("这是Excel工作簿，不是CSV / this is an Excel workbook, not CSV: name it .xlsx", file=shown)
         return [_read_csv(path, shown, encoding)]
     if suffix == ".xls":
-        raise InputError("old .xls workbooks are not read: save it as .xlsx in Excel", file=shown)
+        raise InputError("不能读取旧版.xls，请在Excel或WPS中另存为.xlsx / old .xls workbooks are not read: "
+                         "save it as .xlsx in Excel or WPS", file=shown)
     raise InputError("not a spreadsheet / 不是表格文件: use .csv or .xlsx", file=shown)
 
 
@@ -131,14 +201,14 @@ def _decode(data: bytes, shown: str, encoding: str | None) -> str:
         try:
             return data.decode(candidate)
         except LookupError:
-            raise ParameterError(f"unknown encoding {encoding!r}; try utf-8 or gbk") from None
+            raise ParameterError(f"未知编码 / unknown encoding {encoding!r}; try utf-8 or gbk") from None
         except UnicodeDecodeError as exc:
             failure = exc
     line = data[:failure.start].count(b"\n") + 1
     if encoding:
-        raise InputError(f"not valid {encoding} text (byte {failure.start}); give the right "
+        raise InputError(f"编码不对 / not valid {encoding} text (byte {failure.start}); give the right "
                          "--encoding or leave it out to detect UTF-8/GBK", file=shown, line=line)
-    raise InputError("not UTF-8 or GBK/GB18030 text: is it a spreadsheet? give --encoding",
+    raise InputError("不是UTF-8或GBK编码的文本 / not UTF-8 or GBK/GB18030 text: is it a spreadsheet? give --encoding",
                      file=shown, line=line)
 
 
@@ -157,11 +227,12 @@ def _read_csv(path: Path, shown: str, encoding: str | None) -> Sheet:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
-        for cells in reader:
+        # rows are numbered as Excel shows them: a cell with line breaks does not add rows
+        for number, cells in enumerate(reader, 1):
             if any(c.strip() for c in cells):
-                rows.append((reader.line_num, cells))
+                rows.append((number, cells))
     except csv.Error as exc:
-        raise InputError(f"broken CSV: {exc}", file=shown, line=reader.line_num) from exc
+        raise InputError(f"CSV格式错误 / broken CSV: {exc}", file=shown, line=reader.line_num) from exc
     return Sheet(shown, path, None, rows)
 
 
@@ -178,7 +249,7 @@ def _read_xlsx(path: Path, shown: str, only: str | None) -> list[Sheet]:
         raise InputError(f"not an Excel workbook / 不是Excel文件 ({type(exc).__name__})", file=shown) from exc
     names = values.sheetnames
     if only is not None and only not in names:
-        raise InputError(f"no sheet {only!r}; the workbook has {', '.join(names)}", file=shown)
+        raise InputError(f"没有此工作表 / no sheet {only!r}; the workbook has {'、'.join(names)}", file=shown)
     sheets = []
     for name in ([only] if only else names):
         ws, wf = values[name], formulas[name]
@@ -190,16 +261,21 @@ def _read_xlsx(path: Path, shown: str, only: str | None) -> list[Sheet]:
                 if isinstance(cell, str) and cell.startswith("=") and grid[r][c] is None:
                     missing[(r + 1, c)] = cell
         # A merged range shows its value in every cell it covers, as the reader sees it.
+        spanned = set()
         for merged in ws.merged_cells.ranges:
             top = grid[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row, merged.max_row + 1):
                 for c in range(merged.min_col, merged.max_col + 1):
                     grid[r - 1][c - 1] = top
+                    if c > merged.min_col:
+                        spanned.add((r, c - 1))
+        hidden = {c - 1 for d in ws.column_dimensions.values() if d.hidden and d.min
+                  for c in range(d.min, (d.max or d.min) + 1)}
         # rows blank before merged values were spread are blank (spacing in a formatted sheet)
         rows = [(i + 1, row) for i, row in enumerate(grid)
                 if written[i] or any((i + 1, c) in missing for c in range(len(row)))]
         if rows:
-            sheets.append(Sheet(shown, path, name, rows, missing))
+            sheets.append(Sheet(shown, path, name, rows, missing, spanned, hidden))
     if not sheets:
         raise InputError("the workbook has no data / 工作簿为空", file=shown)
     return sheets

@@ -13,13 +13,15 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ParameterError, ValidationError
 from .mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
 from .results import Result
-from .sheets import Sheet, clean, name_key, parse_integer, parse_year, read_tables, split_names
+from .sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
+                     strip_note)
 from .validate import Problem, problems_result
 from .vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
 
@@ -96,6 +98,7 @@ class Plan:
     files: dict[str, str] = field(default_factory=dict)       # file as given -> its graph IRI
     defined: dict[str, RowPlan] = field(default_factory=dict)
     shacl: str = ""
+    skipped: list[Problem] = field(default_factory=list)      # total, notes and instruction rows/sheets
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
@@ -145,14 +148,29 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
     plan = Plan()
     for file in files:
         plan.files[str(file)] = Path(file).resolve().as_uri()
-        for table in read_tables(file, encoding=encoding, sheet=sheet):
-            _prepare(plan, table, mappings)
+        tables = read_tables(file, encoding=encoding, sheet=sheet)
+        unknown = [t for t in tables if not _prepare(plan, t, mappings, optional=len(tables) > 1)]
+        if unknown and len(unknown) == len(tables):   # some sheet of a workbook must be a table
+            plan.skipped = [s for s in plan.skipped if s.file != str(file)]
+            plan.problems.extend(_no_headers(t) for t in unknown)
     _define(plan)
     _link(plan, _Resolver(plan, store))
     return plan
 
 
-def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping]) -> None:
+def _no_headers(table: Sheet) -> Problem:
+    seen = "、".join(str(c) for c in table.rows[0][1] if c not in (None, ""))[:80]
+    return Problem(table.file, table.name or "", table.rows[0][0], "", seen, (
+        "没有可识别的列名 / no known column headers: use a template's headers "
+        f"({', '.join(template_names())}) or --mapping"))
+
+
+def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: bool = False) -> bool:
+    """Map the rows of one sheet; False when it has no known header at all.
+
+    An ``optional`` sheet (one of several in a workbook) without known headers, such as an
+    instructions sheet (说明), is skipped and noted rather than reported as a problem.
+    """
     where = Problem(table.file, table.name or "", 0, "", "", "")
     scored = []
     for position, (number, cells) in enumerate(table.rows[:MAX_HEADER_SCAN]):
@@ -162,19 +180,26 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping]) -> None:
     score, has_key, position, mapping = max(scored, key=lambda s: s[:3])
     header_number, header = table.rows[-position]
     if score == 0:
-        seen = "、".join(str(c) for c in table.rows[0][1] if c not in (None, ""))[:80]
-        plan.problems.append(where._replace(row=table.rows[0][0], value=seen, problem=(
-            "没有可识别的列名 / no known column headers: use a template's headers "
-            f"({', '.join(template_names())}) or --mapping")))
-        return
+        if optional:
+            plan.skipped.append(where._replace(row="", problem="没有可识别的列名，未导入此工作表 / "
+                                               "no known column headers: sheet not imported"))
+        else:
+            plan.problems.append(_no_headers(table))
+        return False
     columns: dict[int, Column] = {}
     for index, text in enumerate(header):
+        if (header_number, index) in table.merged:   # a header merged over several columns
+            if index - 1 in columns and header[index - 1] == text:
+                columns[index] = columns[index - 1]
+            continue
         column = mapping.column(text)
         if column is None:
-            if not mapping.ignores(text):
+            # a hidden helper column the user does not see is not part of the table
+            if not mapping.ignores(text) and index not in table.hidden:
                 plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text), problem=(
-                    f"未知列名 / unknown column header for template '{mapping.name}': rename it to one of "
-                    f"{', '.join(c.headers[0] for c in mapping.columns)}, or use --mapping")))
+                    f"未知列名（可改名、隐藏或删除此列）/ unknown column header for template '{mapping.name}': "
+                    f"rename it to one of {', '.join(c.headers[0] for c in mapping.columns)}; hide or delete "
+                    "it if it is not for the graph; or use --mapping")))
         elif column in columns.values():
             plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text),
                                                 problem=f"列重复 / column {column.title} appears twice"))
@@ -184,7 +209,20 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping]) -> None:
         if (column.key or column.required) and column not in columns.values():
             plan.problems.append(where._replace(row=header_number, column=column.title, problem=(
                 f"缺少必需的列 / missing required column {column.title}")))
-    data = [(n, cells) for n, cells in table.rows if n > header_number]
+    data = []
+    key = next((i for i, c in columns.items() if c.key), None)
+    for number, cells in table.rows:
+        if number <= header_number:
+            continue
+        why = not_data(cells)
+        # the header again: printed on every page, or spread down by a header merged over two rows
+        if key is not None and key < len(cells) and clean(str(cells[key])) == clean(str(header[key])):
+            why = "重复的表头 / the header repeated"
+        if why:
+            plan.skipped.append(where._replace(row=number, value=_shown(next(c for c in cells if c)), problem=why))
+        # a row filled only in ignored columns (a pre-numbered 序号 in an empty template row) is blank
+        elif any(cells[i] not in (None, "") and str(cells[i]).strip() for i in columns if i < len(cells)):
+            data.append((number, cells))
     if not data:
         plan.problems.append(where._replace(row=header_number, problem=(
             "只有表头，没有数据行 / the sheet has headers but no data rows")))
@@ -197,16 +235,26 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping]) -> None:
             value = cells[index] if index < len(cells) else None
             title = str(header[index])
             if isinstance(value, str) and len(value) <= MAX_CELL:
-                value = clean(value)
+                value = clean(value, lines=column.split)
             if (number, index) in table.formulas:
                 row.problem(title, table.formulas[(number, index)],
                             "公式没有计算结果 / formula without a computed value: open and save the file in "
                             "Excel, or paste values")
             elif isinstance(value, str) and len(value) > MAX_CELL:
                 row.problem(title, value, f"单元格过长 / cell longer than {MAX_CELL:,} characters")
+            elif value not in (None, "") and column.id in row.cells:   # two columns under one header
+                before = row.cells[column.id][1]
+                if value == before:        # a merged cell spread over both
+                    continue
+                if column.split:
+                    row.cells[column.id] = (title, f"{before}、{value}")
+                else:
+                    row.problem(title, value, f"合并表头下有两个不同的值 / two values under the one merged "
+                                              f"header {column.title}: keep one")
             elif value not in (None, ""):
                 row.cells[column.id] = (title, value)
         plan.rows.append(row)
+    return True
 
 
 def _define(plan: Plan) -> None:
@@ -232,10 +280,20 @@ def _define(plan: Plan) -> None:
             row.problem(key.headers[0], "", f"缺少名称 / required {key.title} is empty")
             continue
         header, name = row.cells[key.id]
+        if _annotated((row.cls,)):
+            name = strip_note(str(name))
+            row.cells[key.id] = (header, name)
         row.subject = mint(row.cls, str(name))
         first = plan.defined.setdefault(row.subject, row)
         if first is not row:
             row.problem(header, name, f"重复 / duplicate: the same {key.title} is already in {_at(first)}")
+
+
+@lru_cache(maxsize=256)
+def _annotated(classes: tuple[str, ...]) -> bool:
+    """Whether names of these classes (people) may carry a bracketed note to drop."""
+    specs = [entity_classes().get(c, {}) for c in classes]
+    return bool(specs) and all(spec.get("annotated") for spec in specs)
 
 
 def _at(row: RowPlan) -> str:
@@ -257,6 +315,7 @@ class _Resolver:
         self.plan, self.store = plan, store
         self.existing: dict[str, str] = {}      # minted IRI or label key -> IRI already in the store
         self._done: dict[tuple, str] = {}
+        self.hints = 0                          # near names suggested so far
         if store is not None:
             self._ask_store()
 
@@ -291,7 +350,8 @@ class _Resolver:
 
     @staticmethod
     def _names(column: Column, value: Any) -> list[str]:
-        return split_names(str(value)) if column.split else [str(value)]
+        names = split_names(str(value)) if column.split else [str(value)]
+        return [strip_note(n) for n in names] if _annotated(tuple(map(_iri, column.refers))) else names
 
     def resolve(self, row: RowPlan, column: Column, header: str, name: str) -> str | None:
         key = (column.id, id(column), name_key(name))
@@ -332,21 +392,38 @@ class _Resolver:
 
         zh = "或".join(label(c, "zh") for c in candidates)
         en = " or ".join(label(c, "en") for c in candidates)
+        a = "an" if en[:1].lower() in "aeiou" else "a"
         open_classes = [c for c in candidates if not classes.get(c, {}).get("closed")]
+        known = "、".join(list(dict.fromkeys(
+            k for c in candidates for k in classes.get(c, {}).get("names", []) if not k.isascii()))[:8])
         if not open_classes:
-            known = "、".join(list(dict.fromkeys(
-                k for c in candidates for k in classes.get(c, {}).get("known", {})))[:6])
             row.problem(header, name, f"不是已知的{zh} / not a known {en} (e.g. {known})")
             return None
+        if not column.create and known:   # places: no sheet defines them; the gazetteer does
+            row.problem(header, name, f"不是已知的{zh} / not a known {en}: write one of {known} …, "
+                                      "or load a graph that defines it first")
+            return None
         if not column.create:
-            row.problem(header, name, f"引用的{zh}没有定义 / refers to a {en} that no sheet defines "
-                                      "and the store does not hold: add its row, or import that sheet too")
+            alike = self._alike(name, candidates)
+            hint = f" (是否为 / did you mean {alike}?)" if alike else ""
+            row.problem(header, name, f"引用的{zh}没有定义 / refers to {a} {en} that no sheet defines "
+                                      f"and the store does not hold: add its row, or import that sheet too{hint}")
             return None
         new = _iri(column.create) if isinstance(column.create, str) else open_classes[0]
         iri = mint(new, name)
         self.plan.stubs[iri] = Stub(new, name, [row])
         row.stubs.append(iri)
         return iri
+
+    def _alike(self, name: str, classes: list[str]) -> str | None:
+        """A name the sheets define for one of ``classes`` that may be the one meant (测试装备有限公司)."""
+        from .validate import why_alike
+
+        self.hints += 1
+        if self.hints > 100:   # a sheet of wrong names: the first hundred hints are enough
+            return None
+        defined = (str(r.cells[r.mapping.key.id][1]) for r in self.plan.defined.values() if r.cls in classes)
+        return next((other for other in defined if why_alike(name, other)), None)
 
 
 def _link(plan: Plan, resolver: _Resolver) -> None:
@@ -374,12 +451,14 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
                 later.append(column)
                 continue
             header, value = row.cells[column.id]
-            for part in (resolver._names(column, value) if column.split else [value]):
+            for part in (resolver._names(column, value) if column.split or column.refers else [value]):
                 _cell(plan, resolver, row, column, header, part, memberships)
         for column in later:
             header, value = row.cells[column.id]
-            if not memberships.get(column.attach_to):
-                row.problem(header, value, f"需要同时填写 / only meaningful with {column.attach_to} filled in")
+            if column.attach_to not in row.cells:   # when it is filled but wrong, that is reported
+                other = next(c for c in row.mapping.columns if c.id == column.attach_to)
+                row.problem(header, value, f"需要同时填写{other.headers[0]} / only meaningful with "
+                                           f"{other.title} filled in")
             for node in memberships.get(column.attach_to, []):
                 literal = _literal(row, column, header, value)
                 if literal:
@@ -507,8 +586,10 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
     if plan.problems or (problems and not skip_bad_rows) or not any(r.ok for r in plan.rows):
         first = problems[0]
+        why = ("every row has a problem" if skip_bad_rows and not plan.problems else
+               f"{len(problems)} problem(s)")
         raise ValidationError(
-            f"{len(problems)} problem(s), nothing written; first: {first.where()}: {first.problem} "
+            f"{why}, nothing written; first: {first.where()}: {first.problem} "
             f"(run `kx validate` for the full list)", problems)
     report = ImportReport(plan, duplicates=duplicates)
     if problems:

@@ -64,6 +64,9 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
         _notes(problems_result(exc.problems), "problems (nothing was written):")
         raise
     emit(report.result(), fmt)
+    from ..validate import problems_result
+
+    _notes(problems_result(report.plan.skipped), "not imported (totals, notes, instruction sheets):")
     if "representative" in report.plan.shacl:
         click.echo(f"checked every row; {report.plan.shacl}", err=True)
     for path in report.rejects:
