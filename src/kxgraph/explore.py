@@ -166,13 +166,13 @@ def stats(store: Store) -> Result:
 
 
 def _shipped_class_labels() -> dict[str, tuple]:
-    from .store import OxigraphStore, rdf_format
-    from .resources import resource_path
+    import pyoxigraph as ox
 
-    path = resource_path("ontology/kx.ttl")
-    shipped = OxigraphStore(None)
-    shipped.raw.load(path=str(path), format=rdf_format(path))
-    return {row[0].value: (row[1], row[2]) for row in shipped.query(_text("class-labels")).rows}
+    from .ontology import terms
+
+    return {iri: tuple(ox.Literal(names[lang], language=lang) if lang in names else None
+                       for lang in ("zh", "en"))
+            for iri, names in terms()[0].items()}
 
 
 __all__ = ["find", "show", "resolve", "stats"]

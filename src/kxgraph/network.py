@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import NotFoundError, ParameterError, QueryError
 from .resources import package_path, resource_path
+from .ontology import terms
 from .results import term_value
 from .vocab import KX, RDF, RDFS, SYN, expand_curie, shorten, sparql_prefixes
 
@@ -77,25 +78,8 @@ def links() -> dict[str, Link]:
     return dict(sorted(found.items()))
 
 
-@functools.cache
-def ontology_classes() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
-    """Class labels (``{iri: {"zh": …, "en": …}}``) and superclasses, read from ``ontology/kx.ttl``."""
-    import pyoxigraph as ox
-
-    labels: dict[str, dict[str, str]] = {}
-    parents: dict[str, set[str]] = {}
-    for t in ox.parse(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE):
-        if not isinstance(t.subject, ox.NamedNode):
-            continue
-        if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal):
-            labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
-        elif t.predicate.value == RDFS + "subClassOf" and isinstance(t.object, ox.NamedNode):
-            parents.setdefault(t.subject.value, set()).add(t.object.value)
-    return labels, parents
-
-
 def _ancestors(cls: str) -> set[str]:
-    _, parents = ontology_classes()
+    _, parents = terms()
     seen: set[str] = set()
     todo = [cls]
     while todo:
@@ -119,13 +103,13 @@ def type_label(type_curie: str | None, lang: str = "zh") -> str:
     if not type_curie:
         return ""
     iri = expand_curie(type_curie) or type_curie
-    names = ontology_classes()[0].get(iri, {})
+    names = terms()[0].get(iri, {})
     return names.get(lang) or names.get("en") or shorten(iri)
 
 
 def expand_types(types: Iterable[str]) -> set[str]:
     """IRIs of the given classes (CURIEs, IRIs or local kx names) and of all their subclasses."""
-    labels, parents = ontology_classes()
+    labels, parents = terms()
     known = set(labels) | set(parents)
     wanted: set[str] = set()
     for t in types:
@@ -271,7 +255,7 @@ def _from_query(graph, text: str, kind: str, substitutions: dict[str, Any]) -> "
     if result.kind != "select" or len(result.variables) < 2:
         raise QueryError("a network query is a CONSTRUCT, or a SELECT of ?source ?target (or two IRI columns)")
     names = result.variables
-    labels, parents = ontology_classes()
+    labels, parents = terms()
 
     def entity_column(i: int) -> bool:  # IRIs that are not classes of the ontology
         cells = [row[i] for row in result.rows if row[i] is not None]

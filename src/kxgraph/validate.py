@@ -54,22 +54,11 @@ def problems_result(problems: list[Problem]) -> Result:
 
 # -- labels of the ontology, for messages ---------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _labels() -> dict[str, dict[str, str]]:
-    import pyoxigraph as ox
-
-    from .resources import resource_path
-
-    labels: dict[str, dict[str, str]] = {}
-    for t in ox.parse(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE):
-        if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal) and t.object.language:
-            labels.setdefault(t.subject.value, {})[t.object.language] = t.object.value
-    return labels
-
-
 def class_label(iri: str) -> str:
     """A class or property as the user knows it: ``企业 (enterprise)``."""
-    names = _labels().get(iri, {})
+    from .ontology import terms
+
+    names = terms()[0].get(iri, {})
     if "zh" in names:
         return f"{names['zh']} ({names.get('en', shorten(iri))})"
     return shorten(iri)
@@ -77,7 +66,9 @@ def class_label(iri: str) -> str:
 
 def label(iri: str, lang: str) -> str:
     """The ontology's ``lang`` label of a term (its CURIE when it has none)."""
-    return _labels().get(iri, {}).get(lang) or shorten(iri)
+    from .ontology import label as ontology_label
+
+    return ontology_label(iri, lang)
 
 
 # -- SHACL ----------------------------------------------------------------------------------

@@ -202,10 +202,10 @@ class View:
 
 def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     """zh/en labels of the properties (and CURIE values, e.g. a project status) in details panels."""
-    from .network import ontology_classes
+    from .ontology import terms
     from .vocab import expand_curie
 
-    labels = ontology_classes()[0]
+    labels = terms()[0]
     found: dict[str, dict[str, str]] = {}
     seen: set[str] = set()
     for item in nodes:

@@ -1,0 +1,38 @@
+"""The shipped ontology's terms, read once: zh/en labels of classes and properties, and superclasses.
+
+Messages, tables and views use these to name things in the user's language whether or not the
+ontology is loaded into the store.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from .resources import resource_path
+from .vocab import RDFS, shorten
+
+
+@functools.cache
+def terms() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
+    """Labels (``{iri: {"zh": …, "en": …}}``) and superclasses (``{iri: {iri, …}}``) of ``ontology/kx.ttl``."""
+    import pyoxigraph as ox
+
+    labels: dict[str, dict[str, str]] = {}
+    parents: dict[str, set[str]] = {}
+    for t in ox.parse(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE):
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
+        if t.predicate.value == RDFS + "label" and isinstance(t.object, ox.Literal):
+            labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+        elif t.predicate.value == RDFS + "subClassOf" and isinstance(t.object, ox.NamedNode):
+            parents.setdefault(t.subject.value, set()).add(t.object.value)
+    return labels, parents
+
+
+def label(iri: str, lang: str) -> str:
+    """The ontology's ``lang`` label of a term (its CURIE when it has none).
+
+    >>> label("https://w3id.org/kxgraph/ns#Enterprise", "zh")
+    '企业'
+    """
+    return terms()[0].get(iri, {}).get(lang) or shorten(iri)
