@@ -229,3 +229,11 @@ def test_malformed_parameter_values_are_refused(text, kind):
 
     with pytest.raises(ParameterError):
         parse_term(text, kind)
+
+
+def test_excel_format_is_the_csv_with_a_byte_order_mark_excel_needs(loaded):
+    plain = loaded("query", ACADEMICIANS, "--format", "csv").stdout_bytes
+    excel = loaded("query", ACADEMICIANS, "--format", "excel").stdout_bytes
+    assert excel.startswith(b"\xef\xbb\xbf") and not plain.startswith(b"\xef\xbb\xbf")
+    assert excel.decode("utf-8-sig") == plain.decode("utf-8")
+    assert "甲院士" in excel.decode("utf-8-sig")

@@ -1,7 +1,8 @@
 """The one output renderer: every command writes its results through ``render``.
 
 Tabular results (SELECT, analyses, reports) go out as ``table`` (aligned, CJK-aware), the W3C
-SPARQL result formats ``csv``, ``tsv``, ``json`` and ``xml``, or ``markdown`` and ``html``;
+SPARQL result formats ``csv``, ``tsv``, ``json`` and ``xml``, ``excel`` (the CSV with a UTF-8
+byte-order mark that Excel on Chinese Windows needs), or ``markdown`` and ``html``;
 ASK results as ``true``/``false`` or their JSON/XML forms; graph results as ``turtle``,
 ``ntriples`` or ``jsonld``.
 """
@@ -19,7 +20,7 @@ from .errors import ParameterError
 from .results import Result, term_value
 from .vocab import PREFIXES, shorten
 
-TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown", "html")
+TABULAR_FORMATS = ("table", "csv", "excel", "tsv", "json", "xml", "markdown", "html")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 ALL_FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
 
@@ -231,7 +232,13 @@ def _html(result: Result, out: IO[str]) -> None:
     out.write("</tbody>\n</table>\n")
 
 
-_WRITERS = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "xml": _xml,
+def _excel(result: Result, out: IO[str]) -> None:
+    # Excel on a Chinese Windows machine reads a CSV as GBK unless it starts with a UTF-8 BOM.
+    out.write("\ufeff")
+    _csv(result, out)
+
+
+_WRITERS = {"table": _table, "csv": _csv, "excel": _excel, "tsv": _tsv, "json": _json, "xml": _xml,
             "markdown": _markdown, "html": _html}
 
 
