@@ -38,6 +38,13 @@ def kx(store_path: Path):
 
 
 @pytest.fixture
+def loaded(kx):
+    """``kx`` on a store holding the small synthetic network ``tests/data/kx3-sample.ttl``."""
+    assert kx("load", str(REPO / "tests" / "data" / "kx3-sample.ttl")).exit_code == 0
+    return kx
+
+
+@pytest.fixture
 def kx_json(kx):
     """Run ``kx ... --format json`` and return the parsed rows as dicts of plain values."""
 

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-SAMPLE = Path(__file__).parent / "data" / "kx3-sample.ttl"
 KX = "https://w3id.org/kxgraph/ns#"
 SYN = "https://w3id.org/kxgraph/synthetic/"
 ID = "https://w3id.org/kxgraph/id/"
-
-
-@pytest.fixture
-def loaded(kx):
-    assert kx("load", str(SAMPLE)).exit_code == 0
-    return kx
 
 
 def test_find_by_chinese_substring_gives_type_and_iri(loaded, kx_json):

@@ -17,12 +17,6 @@ ID = "https://w3id.org/kxgraph/id/"
 ACADEMICIANS = "SELECT ?a ?l WHERE { ?a a kx:Academician ; rdfs:label ?l FILTER(LANG(?l) = 'zh') } ORDER BY ?a"
 
 
-@pytest.fixture
-def loaded(kx):
-    assert kx("load", str(SAMPLE)).exit_code == 0
-    return kx
-
-
 def test_select_as_json_needs_no_prefix_lines(loaded, kx_json):
     rows = kx_json("query", ACADEMICIANS)
     assert [r["l"] for r in rows] == ["甲院士", "乙院士"]

@@ -8,10 +8,9 @@ False
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any, Mapping
-
-import weakref
 
 from .results import Result
 from .store import Store
