@@ -26,8 +26,8 @@ HERE = Path(__file__).resolve().parent
 
 CHILD = """
 import resource, sys, time
-from kxgraph.generate import generate
-from kxgraph.synthetic import tables
+from kxgraph.synthetic.generate import generate
+from kxgraph.synthetic.build import tables
 
 class Sink:
     def write(self, data): return len(data)
@@ -58,7 +58,7 @@ def speed(scale: float, tmp: Path) -> dict:
     """Rates of the generator writing files, and of pyoxigraph on the same triples."""
     import pyoxigraph as ox
 
-    from kxgraph.generate import generate
+    from kxgraph.synthetic.generate import generate
 
     rows = {}
     for fmt, ext in (("ntriples", "nt"), ("nquads", "nq"), ("turtle", "ttl")):

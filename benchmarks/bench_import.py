@@ -49,8 +49,9 @@ def main() -> None:
     load = os.getloadavg()[0]
 
     import kxgraph
-    from kxgraph import tables, validate
-    from kxgraph.store import LoadItem
+    from kxgraph.tables import importer as tables
+    from kxgraph.tables import validate
+    from kxgraph.store.oxigraph import LoadItem
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -134,11 +135,11 @@ Where the time goes (measured separately, same data):
 pySHACL over the whole import (~{triples:,} triples) would take many minutes, so validation is
 split by what each part can check:
 
-* **Every row, in Python, while mapping** (`kxgraph.tables`): required columns and cells, dates
+* **Every row, in Python, while mapping** (`kxgraph.tables.importer`): required columns and cells, dates
   (2019, 2019-06, 2019年6月, 2019/6/1, Excel serials), whole numbers, allowed values (status,
   level, roles), patterns (credit codes), unique columns, duplicate names, references to
   entities no sheet defines and the store does not hold, closed lists (districts, academies).
-* **pySHACL on a representative slice** (`kxgraph.validate.shacl_check`): pySHACL with
+* **pySHACL on a representative slice** (`kxgraph.tables.validate.shacl_check`): pySHACL with
   `ontology/shapes.ttl` costs about 20 ms a row here (see "for comparison" above: whole-file
   SHACL of this import would take the extrapolated time, far over the minute). So up to 200
   rows are validated whole; beyond that, rows are grouped by *signature* (template, class,

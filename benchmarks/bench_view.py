@@ -6,7 +6,7 @@
 Each network is a random synthetic collaboration graph following docs/modelling.md (academicians
 and team experts working at workstations hosted by enterprises, projects carried out at
 workstations with partners, outputs), loaded into an in-memory store and pulled with
-``kxgraph.network.project`` like ``kx view`` does. All figures are measured in the same run; the
+``kxgraph.network.project.project`` like ``kx view`` does. All figures are measured in the same run; the
 claims are ratios against a baseline from that run (pyvis ``Network.from_nx`` + ``write_html``),
 never absolute times. Page-ready: headless Chromium opens the file with every http(s) request
 aborted; we time the load event, then poll until vis-network has drawn with physics off (large
@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 import kxgraph
-from kxgraph.view import View
+from kxgraph.network.view import View
 
 HERE = Path(__file__).resolve().parent
 SIZES = (1000, 5000, 20000)
@@ -181,7 +181,7 @@ def write_markdown(s: dict) -> None:
     lines = ["# Network view benchmark", "",
              "Produced by `python benchmarks/bench_view.py` (figures in `RESULTS-view.json`). Random synthetic",
              "collaboration networks (docs/modelling.md) loaded in an in-memory store, projected with",
-             "`kxgraph.network.project`, written with `View.to_html` (best of 5). Baseline from the same run:",
+             "`kxgraph.network.project.project`, written with `View.to_html` (best of 5). Baseline from the same run:",
              "pyvis `Network.from_nx` + `write_html`.", "",
              "| nodes | links | project (s) | kx HTML (s) | kx µs/node | pyvis (s) | HTML MB | load (s) | ready (s) | drawn | search (ms) | zh→en (ms) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

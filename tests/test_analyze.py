@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 import kxgraph
-from kxgraph import analyze
+from kxgraph.network import analyze
 from kxgraph.errors import NotFoundError, ParameterError
 
 DATA = Path(__file__).parent / "data" / "network-small.ttl"

@@ -121,7 +121,7 @@ def test_an_unreachable_endpoint_is_one_line(kx):
 
 
 def test_credentials_come_from_the_environment(monkeypatch):
-    from kxgraph.endpoint import EndpointStore
+    from kxgraph.store.endpoint import EndpointStore
 
     monkeypatch.setenv("KXGRAPH_ENDPOINT_USER", "analyst")
     monkeypatch.setenv("KXGRAPH_ENDPOINT_PASSWORD", "s3cret")

@@ -13,7 +13,7 @@ import pytest
 
 from kxgraph import vocab as V
 from kxgraph.errors import ParameterError
-from kxgraph.generate import BASE, generate, graph_name, totals
+from kxgraph.synthetic.generate import BASE, generate, graph_name, totals
 from kxgraph.resources import package_path
 
 PREFIXES = V.sparql_prefixes()
@@ -300,7 +300,7 @@ def test_memory_stays_flat_as_the_scale_grows():
 @pytest.mark.slow
 def test_the_network_conforms_to_the_shapes(repo):
     """Every kind of entity and link of the model, at scale 0.3 (pySHACL takes ~1 min at scale 1)."""
-    from kxgraph.validate import run_shacl
+    from kxgraph.tables.validate import run_shacl
 
     network = store_of(network_bytes(scale=0.3, seed=2))
 

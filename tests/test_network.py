@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kxgraph
-from kxgraph import network
+from kxgraph.network import project as network
 from kxgraph.errors import KxError, NotFoundError, ParameterError
 
 DATA = Path(__file__).parent / "data" / "network-small.ttl"

@@ -176,7 +176,7 @@ def test_load_into_a_graph_named_by_curie_is_the_graph_drop_removes(kx, kx_json,
 def test_a_demo_with_another_seed_replaces_the_earlier_sample_network(tmp_path):
     import kxgraph
     from kxgraph.demo import build_demo
-    from kxgraph.generate import graph_name
+    from kxgraph.synthetic.generate import graph_name
 
     graph = kxgraph.open(memory=True)
     build_demo(graph, out_dir=tmp_path, scale=0.1, seed=1)

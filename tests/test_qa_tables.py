@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kxgraph.sheets import clean, split_names, strip_note
+from kxgraph.tables.sheets import clean, split_names, strip_note
 
 PREFIXES = ("PREFIX kx: <https://w3id.org/kxgraph/ns#> PREFIX org: <http://www.w3.org/ns/org#> "
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/> ")

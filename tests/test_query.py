@@ -209,7 +209,7 @@ def test_describe_gives_the_triples_about_an_entity(loaded):
     ("kxid:place/140100", "term", ("NamedNode", ID + "place/140100", None)),
 ])
 def test_parameter_values_become_typed_terms(text, kind, expected):
-    from kxgraph.query import parse_term
+    from kxgraph.sparql.query import parse_term
 
     term = parse_term(text, kind)
     assert (type(term).__name__, term.value, getattr(term, "language", None)) == expected
@@ -219,7 +219,7 @@ def test_parameter_values_become_typed_terms(text, kind, expected):
                                         ('"open', "term"), ("1.2.3", "decimal")])
 def test_malformed_parameter_values_are_refused(text, kind):
     from kxgraph.errors import ParameterError
-    from kxgraph.query import parse_term
+    from kxgraph.sparql.query import parse_term
 
     with pytest.raises(ParameterError):
         parse_term(text, kind)

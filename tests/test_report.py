@@ -274,7 +274,7 @@ def test_the_taiyuan_report_alone_has_a_figure_for_every_countable_indicator(rep
 @pytest.fixture
 def taiyuan_and_sample(repo, tmp_path, store_path, kx) -> Path:
     """The Taiyuan report's facts plus the calibrated sample network at scale 1, loaded with `kx load`."""
-    from kxgraph.generate import generate
+    from kxgraph.synthetic.generate import generate
 
     network = tmp_path / "sample.nq"
     generate(network, scale=1, seed=0)

@@ -85,7 +85,7 @@ def test_a_replace_killed_midway_keeps_the_old_graph(kx, store_path, small_file,
 
 @pytest.mark.slow
 def test_a_second_process_during_a_load_is_told_the_store_is_busy(kx, store_path, big_file, monkeypatch):
-    monkeypatch.setattr("kxgraph.store.LOCK_WAIT", 0.1)  # answer while the load surely still runs
+    monkeypatch.setattr("kxgraph.store.oxigraph.LOCK_WAIT", 0.1)  # answer while the load surely still runs
     proc = kx_process("--store", str(store_path), "load", str(big_file))
     journal = store_path / "kxgraph-load.json"
     while not journal.exists() and proc.poll() is None:
@@ -149,7 +149,7 @@ def test_python_api_opens_store_memory_and_read_only(tmp_path, small_file):
 
 def _journal(store: Path, graph: str, *, uncommitted: bool) -> None:
     import kxgraph
-    from kxgraph.store import JOURNAL, STAGING
+    from kxgraph.store.oxigraph import JOURNAL, STAGING
 
     prefix = STAGING + "test/"
     if uncommitted:

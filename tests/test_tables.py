@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kxgraph.mapping import load_mapping, template_names
-from kxgraph.sheets import clean, name_key, parse_year, split_names
+from kxgraph.tables.mapping import load_mapping, template_names
+from kxgraph.tables.sheets import clean, name_key, parse_year, split_names
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
 PREFIXES = ("PREFIX kx: <https://w3id.org/kxgraph/ns#> PREFIX org: <http://www.w3.org/ns/org#> "

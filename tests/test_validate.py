@@ -233,8 +233,8 @@ def test_skip_bad_rows_with_no_good_row_writes_nothing(kx, tmp_path, store_path,
 
 
 def test_large_imports_run_shacl_on_representatives_and_report_every_row_like_them(tmp_path, monkeypatch):
-    from kxgraph import validate
-    from kxgraph.tables import check_tables
+    from kxgraph.tables import validate
+    from kxgraph.tables.importer import check_tables
 
     monkeypatch.setattr(validate, "FULL_SHACL_ROWS", 5)
     lines = ["项目名称,项目状态,牵头单位"] + [f"示例项目{i},在研,示例企业{i}" for i in range(20)]

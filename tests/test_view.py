@@ -9,9 +9,9 @@ import re
 import networkx as nx
 import pytest
 
-from kxgraph import view as view_module
+from kxgraph.network import view as view_module
 from kxgraph.errors import InputError, ParameterError
-from kxgraph.view import View, grid_layout, script_json
+from kxgraph.network.view import View, grid_layout, script_json
 
 EVIL = ["</script><script>window.pwned=1</script>", "<!--", "<img src=x onerror=alert(1)>",
         "&lt;b&gt;", "\u2028line"]

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 import kxgraph
-from kxgraph.view import View
+from kxgraph.network.view import View
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from kxgraph.mapping import load_mapping, template_names
+from kxgraph.tables.mapping import load_mapping, template_names
 
 HERE = Path(__file__).resolve().parent
 
@@ -79,7 +79,7 @@ def readme() -> str:
 
 def _defined_where(column) -> str:
     """Where a name the column refers to must come from, when it cannot be new."""
-    from kxgraph.mapping import _iri, entity_classes
+    from kxgraph.tables.mapping import _iri, entity_classes
 
     if column.create is not False:
         return ""

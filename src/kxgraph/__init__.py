@@ -10,17 +10,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import (  # noqa: E402  (light: no third-party imports)
+from kxgraph.errors import (  # noqa: E402  (light: no third-party imports)
     InputError, KxError, NotFoundError, ParameterError, QueryError, StoreError, ValidationError,
 )
-from .graph import KxGraph, open  # noqa: E402,A004
-from .results import Result  # noqa: E402
+from kxgraph.graph import KxGraph, open  # noqa: E402,A004
+from kxgraph.output.results import Result  # noqa: E402
 
 
 
 def load_ipython_extension(ipython) -> None:  # pragma: no cover - exercised through IPython
     """``%load_ext kxgraph``: register the ``%%sparql`` cell magic."""
-    from .magic import register
+    from kxgraph.magic import register
 
     register(ipython)
 

@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import vocab
-from .resources import resource_path
-from .results import Result
+from kxgraph import vocab
+from kxgraph.resources import resource_path
+from kxgraph.output.results import Result
 
 
 @dataclass

@@ -13,11 +13,11 @@ import re
 import unicodedata
 from typing import Any
 
-from .errors import NotFoundError, ParameterError, QueryError
-from .resources import package_path
-from .results import Result
-from .store import Store
-from .vocab import expand_curie
+from kxgraph.errors import NotFoundError, ParameterError, QueryError
+from kxgraph.resources import package_path
+from kxgraph.output.results import Result
+from kxgraph.store.oxigraph import Store
+from kxgraph.vocab import expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "out", "in", "source")
 MAX_INCOMING = 200
@@ -168,7 +168,7 @@ def stats(store: Store) -> Result:
 def _shipped_class_labels() -> dict[str, tuple]:
     import pyoxigraph as ox
 
-    from .ontology import terms
+    from kxgraph.ontology import terms
 
     return {iri: tuple(ox.Literal(names[lang], language=lang) if lang in names else None
                        for lang in ("zh", "en"))

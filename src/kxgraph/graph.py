@@ -12,8 +12,8 @@ import weakref
 from pathlib import Path
 from typing import Any, Mapping
 
-from .results import Result
-from .store import Store
+from kxgraph.output.results import Result
+from kxgraph.store.oxigraph import Store
 
 
 class KxGraph:
@@ -51,7 +51,7 @@ class KxGraph:
         >>> g.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", limit=1).column("n")
         [1]
         """
-        from .query import run
+        from kxgraph.sparql.query import run
 
         return run(self.store, sparql, substitutions=substitutions, limit=limit, timeout=timeout,
                    allow_service=allow_service)
@@ -64,14 +64,14 @@ class KxGraph:
         >>> g.named("projects-by-status").variables[:2]
         ['project', 'label']
         """
-        from .query import named_query
+        from kxgraph.sparql.query import named_query
 
         named = named_query(name)
         return self.query(named.text, substitutions=named.bind(params or {}), limit=limit, timeout=timeout)
 
     def queries(self, *, indicators: bool = False) -> Result:
         """The named queries: name, parameters and description."""
-        from .query import listing
+        from kxgraph.sparql.query import listing
 
         return listing(indicators=indicators)
 
@@ -80,7 +80,7 @@ class KxGraph:
 
         ``LOAD <url>`` and ``SERVICE`` reach the network, so they are refused unless ``allow_service``.
         """
-        from .query import check_update
+        from kxgraph.sparql.query import check_update
 
         check_update(sparql, allow_service=allow_service)
         self.store.update(sparql)
@@ -93,21 +93,21 @@ class KxGraph:
         >>> g.load(ontology=True).column("graph")
         ['https://w3id.org/kxgraph/graph/ontology']
         """
-        from .load import load
+        from kxgraph.load import load
 
         return load(self.store, paths, format=format, graph=graph, replace=replace, ontology=ontology,
                     progress=progress)
 
     def graphs(self) -> Result:
         """Named graphs with their triple counts."""
-        from .load import graph_table
+        from kxgraph.load import graph_table
 
         return graph_table(self.store.graphs())
 
     def drop(self, graph: str) -> None:
         """Remove a named graph (``NotFoundError`` when there is none by that name)."""
-        from .errors import NotFoundError
-        from .vocab import expand_curie
+        from kxgraph.errors import NotFoundError
+        from kxgraph.vocab import expand_curie
 
         iri = expand_curie(graph) or graph.strip("<>")
         if iri not in {g for g, _ in self.store.graphs()}:
@@ -116,19 +116,19 @@ class KxGraph:
 
     def stats(self) -> Result:
         """Triples, graphs and entities per class (with zh/en class labels)."""
-        from .explore import stats
+        from kxgraph.explore import stats
 
         return stats(self.store)
 
     def find(self, text: str, *, limit: int = 20) -> Result:
         """Entities whose zh/en label or pinyin contains ``text``: entity, label, en, type, synthetic."""
-        from .explore import find
+        from kxgraph.explore import find
 
         return find(self.store, text, limit=limit)
 
     def show(self, entity: str) -> Result:
         """Everything about one entity (IRI, CURIE or exact label): section, property, value, label."""
-        from .explore import show
+        from kxgraph.explore import show
 
         return show(self.store, entity)
 
@@ -141,45 +141,45 @@ class KxGraph:
         >>> g.generate(scale=0.1).graph
         'https://w3id.org/kxgraph/graph/synthetic/seed-0-scale-0.1'
         """
-        from .generate import load_into
+        from kxgraph.synthetic.generate import load_into
 
         return load_into(self, scale=scale, seed=seed)
 
     # --- network, views, analysis (issue 5) ----------------------------------------------------
 
     def network(self, **options: Any):
-        """The collaboration network as a networkx graph (see ``kxgraph.network.project``).
+        """The collaboration network as a networkx graph (see ``kxgraph.network.project.project``).
 
         Options: ``focus``, ``depth``, ``types``, ``query``, ``projection``, ``links``.
         """
-        from .network import project
+        from kxgraph.network.project import project
 
         return project(self, **options)
 
     def view(self, *, size_by: str = "degree", lang: str = "zh", title: str | None = None,
              **options: Any):
-        """An offline HTML view of the network; ``.to_html(path)`` writes it (see ``kxgraph.view``)."""
-        from .view import View
+        """An offline HTML view of the network; ``.to_html(path)`` writes it (see ``kxgraph.network.view``)."""
+        from kxgraph.network.view import View
 
         return View(self.network(**options), size_by=size_by, lang=lang, title=title)
 
     def analyze(self, *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
                 seed: int = 1, lang: str = "zh", **options: Any) -> Result:
         """Centralities (top per type), communities or brokers of the network, as a table."""
-        from .analyze import analyze
+        from kxgraph.network.analyze import analyze
 
         return analyze(self.network(**options), measure=measure, top=top, sort_by=sort_by,
                        seed=seed, lang=lang)
 
     def path(self, a: str, b: str, **options: Any) -> Result:
         """The shortest collaboration paths between two entities, each explained in words."""
-        from .analyze import paths
+        from kxgraph.network.analyze import paths
 
         return paths(self, a, b, **options)
 
     def export(self, path: str | Path, *, format: str | None = None, **options: Any) -> Path:  # noqa: A002
         """Write the network as GraphML, GEXF or Cytoscape.js JSON for Gephi or Cytoscape."""
-        from .analyze import export
+        from kxgraph.network.analyze import export
 
         return export(self.network(**options), path, format=format)
 
@@ -191,14 +191,14 @@ class KxGraph:
         """Validate CSV/XLSX files and load each into its own named graph (its ``file://`` IRI).
 
         Nothing is written when a row fails (``ValidationError`` lists every problem) unless
-        ``skip_bad_rows``; returns a ``kxgraph.tables.ImportReport`` (``.result()``, ``.duplicates``).
+        ``skip_bad_rows``; returns a ``kxgraph.tables.importer.ImportReport`` (``.result()``, ``.duplicates``).
 
         >>> from kxgraph.resources import resource_path
         >>> g = open(memory=True)
         >>> g.import_tables(resource_path("data/templates/enterprises.csv")).result().column("rows")
         [3]
         """
-        from .tables import import_tables
+        from kxgraph.tables.importer import import_tables
 
         return import_tables(self, files, mapping=mapping, encoding=encoding, sheet=sheet,
                              skip_bad_rows=skip_bad_rows, rejects=rejects)
@@ -210,11 +210,11 @@ class KxGraph:
 
         Returns the problems as a table: file, sheet, row, column, value, problem (empty = valid).
         """
-        from .validate import problems_result, validate_store
+        from kxgraph.tables.validate import problems_result, validate_store
 
         if store:
             return problems_result(validate_store(self.store, graph=graph))
-        from .tables import check_tables
+        from kxgraph.tables.importer import check_tables
 
         plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet)
         return problems_result(plan.all_problems())
@@ -229,7 +229,7 @@ class KxGraph:
         >>> open(memory=True).report().failed
         False
         """
-        from .report import report
+        from kxgraph.report import report
 
         return report(self, period=period, area=area)
 
@@ -242,7 +242,7 @@ def open(path: str | Path | None = None, *, memory: bool = False, endpoint: str 
 
     >>> g = open(memory=True)
     """
-    from .store import open_store
+    from kxgraph.store.oxigraph import open_store
 
     return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
                               read_only=read_only))

@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import InputError, ParameterError
-from .resources import resource_path
-from .results import Result
-from .store import LoadItem, Store, rdf_format
-from .vocab import ONTOLOGY_GRAPH, expand_curie
+from kxgraph.errors import InputError, ParameterError
+from kxgraph.resources import resource_path
+from kxgraph.output.results import Result
+from kxgraph.store.oxigraph import LoadItem, Store, rdf_format
+from kxgraph.vocab import ONTOLOGY_GRAPH, expand_curie
 
 ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl")
 

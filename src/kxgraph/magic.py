@@ -19,7 +19,7 @@ _OPTIONS = {"-o": "output", "--output": "output", "-g": "graph", "--graph": "gra
 
 
 def _parse_line(line: str) -> dict[str, str]:
-    from .errors import ParameterError
+    from kxgraph.errors import ParameterError
 
     words = shlex.split(line)
     if len(words) % 2 or any(w not in _OPTIONS for w in words[::2]):
@@ -29,8 +29,8 @@ def _parse_line(line: str) -> dict[str, str]:
 
 def sparql_cell(line: str, cell: str, namespace: dict):
     """Run the cell's SPARQL on the chosen graph; return what the notebook displays."""
-    from .errors import KxError
-    from .graph import KxGraph, last_opened
+    from kxgraph.errors import KxError
+    from kxgraph.graph import KxGraph, last_opened
 
     options = _parse_line(line)
     graph = namespace.get(options["graph"]) if "graph" in options else last_opened()
@@ -48,7 +48,7 @@ def register(ipython) -> None:
 
     @register_cell_magic("sparql")
     def _sparql(line: str, cell: str):  # noqa: ANN202 - IPython's signature
-        from .errors import KxError
+        from kxgraph.errors import KxError
 
         try:
             return sparql_cell(line, cell, ipython.user_ns)

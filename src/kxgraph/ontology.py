@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 
-from .resources import resource_path
-from .vocab import RDFS, shorten
+from kxgraph.resources import resource_path
+from kxgraph.vocab import RDFS, shorten
 
 
 @functools.cache

@@ -20,11 +20,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import KxError, NotFoundError, ParameterError, QueryError
-from .render import render, render_to_string
-from .resources import package_path, resource_path
-from .results import Result
-from .vocab import KX, shorten
+from kxgraph.errors import KxError, NotFoundError, ParameterError, QueryError
+from kxgraph.output.render import render, render_to_string
+from kxgraph.resources import package_path, resource_path
+from kxgraph.output.results import Result
+from kxgraph.vocab import KX, shorten
 
 AGREES, DISAGREES = "agrees", "disagrees"
 NOT_COMPUTABLE, NO_ENTITY_DATA = "not computable", "no entity data"
@@ -175,7 +175,7 @@ def _query_text(name: str) -> str:
 
 def _shipped_metadata():
     """An in-memory store with the shipped indicators, count-query links and rules."""
-    from .store import OxigraphStore, rdf_format
+    from kxgraph.store.oxigraph import OxigraphStore, rdf_format
 
     meta = OxigraphStore(None)
     for relative in SHIPPED:

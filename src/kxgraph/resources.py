@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import KxError
+from kxgraph.errors import KxError
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -11,8 +11,8 @@ import sys
 
 import click
 
-from .. import __version__
-from ..errors import KxError
+from kxgraph import __version__
+from kxgraph.errors import KxError
 
 # Command name -> "module:function" in this package; modules are imported when first needed.
 COMMANDS: dict[str, str] = {
@@ -108,7 +108,7 @@ def main(ctx: click.Context, store_path: str | None, memory: bool, endpoint: str
       kx find 太原                  # entities whose label matches
       kx query workstations-by-district
     """
-    from ._common import StoreOptions
+    from kxgraph.cli._common import StoreOptions
 
     ctx.obj = StoreOptions(store_path=store_path, memory=memory, endpoint=endpoint,
                            update_endpoint=update_endpoint)

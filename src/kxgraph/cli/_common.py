@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import click
 
-from ..render import ALL_FORMATS, TABULAR_FORMATS
+from kxgraph.output.render import ALL_FORMATS, TABULAR_FORMATS
 
 
 @dataclass
@@ -57,7 +57,7 @@ def _unwritable(exc: Exception) -> bool:
 
 
 def _require_store(path: Path) -> None:
-    from ..errors import StoreError
+    from kxgraph.errors import StoreError
 
     if not path.exists():
         raise StoreError(f"no store at {path}; build one with kx demo or kx load FILE, "
@@ -80,7 +80,7 @@ def emit(result, fmt: str) -> None:
     """Write a result to standard output in ``fmt`` (the one place output is rendered)."""
     import sys
 
-    from ..render import render, render_page
+    from kxgraph.output.render import render, render_page
 
     if fmt == "html" and result.kind != "graph":
         render_page(result, sys.stdout)  # a file of its own, opened from disk
@@ -92,8 +92,8 @@ def read_sparql(sparql: str | None, path: str | None) -> str:
     """The SPARQL text of a command: its argument, ``-f FILE``, or standard input."""
     import sys
 
-    from ..errors import ParameterError
-    from ..query import decode_query, read_query_text
+    from kxgraph.errors import ParameterError
+    from kxgraph.sparql.query import decode_query, read_query_text
 
     if sparql is not None and path is not None:
         raise ParameterError("give the SPARQL as an argument or with -f FILE, not both")

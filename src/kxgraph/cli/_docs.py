@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from . import main
+from kxgraph.cli import main
 
 
 def cli_reference() -> str:

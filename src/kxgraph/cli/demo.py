@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import emit, open_graph
+from kxgraph.cli._common import emit, open_graph
 
 
 @click.command()
@@ -26,7 +26,7 @@ def demo(out_dir: str, scale: float, seed: int, top: int) -> None:
     Example:
       kx demo -o kx-demo && xdg-open kx-demo/network.html
     """
-    from ..demo import build_demo, figures_summary
+    from kxgraph.demo import build_demo, figures_summary
 
     report = build_demo(open_graph(), out_dir=out_dir, scale=scale, seed=seed, top=top)
     click.secho("Graphs built (the sample network is synthetic, not real data):", bold=True)

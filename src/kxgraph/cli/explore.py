@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import emit, format_option, open_graph
+from kxgraph.cli._common import emit, format_option, open_graph
 
 
 @click.command()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..errors import ParameterError
-from ..generate import FORMATS, generate as write_network
-from ._common import open_graph
+from kxgraph.errors import ParameterError
+from kxgraph.synthetic.generate import FORMATS, generate as write_network
+from kxgraph.cli._common import open_graph
 
 
 @click.command()

@@ -6,7 +6,7 @@ from typing import Callable
 
 import click
 
-from ._common import TABULAR_FORMATS, emit, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, emit, format_option, open_graph
 
 
 def network_options(command: Callable) -> Callable:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..render import ALL_FORMATS
-from ._common import emit, format_option, open_graph, read_sparql
+from kxgraph.output.render import ALL_FORMATS
+from kxgraph.cli._common import emit, format_option, open_graph, read_sparql
 
 
 @click.command()
@@ -35,7 +35,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     """
     from pathlib import Path
 
-    from ..query import looks_like_name, named_query, parse_term, read_named
+    from kxgraph.sparql.query import looks_like_name, named_query, parse_term, read_named
 
     values = _params(params)
     if path is None and sparql and sparql.endswith(".rq") and Path(sparql).is_file():
@@ -54,7 +54,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
 
 
 def _params(params: tuple[str, ...]) -> dict[str, str]:
-    from ..errors import ParameterError
+    from kxgraph.errors import ParameterError
 
     values = {}
     for item in params:
@@ -76,6 +76,6 @@ def queries(indicators: bool, fmt: str) -> None:
       kx queries
       kx query workstations-by-district --param district=kxid:place/140105
     """
-    from ..query import listing
+    from kxgraph.sparql.query import listing
 
     emit(listing(indicators=indicators), fmt)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ._common import TABULAR_FORMATS, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, format_option, open_graph
 
 OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv", ".json": "json",
                   ".xml": "xml", ".md": "markdown"}

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 
 import click
 
-from ._common import emit, format_option, open_graph, read_sparql
+from kxgraph.cli._common import emit, format_option, open_graph, read_sparql
 
 PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would help
 
@@ -31,7 +31,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
       kx load --replace network.ttl      # reload a changed file
       kx load --ontology                 # class labels and the collaboration model
     """
-    from ..load import plan, total_size
+    from kxgraph.load import plan, total_size
 
     size = total_size(plan(files, format=rdf_format, graph=graph))
     show_bar = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES

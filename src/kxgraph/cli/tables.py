@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import ParameterError, ValidationError
-from ._common import StoreOptions, TABULAR_FORMATS, emit, format_option, open_graph
+from kxgraph.errors import ParameterError, ValidationError
+from kxgraph.cli._common import StoreOptions, TABULAR_FORMATS, emit, format_option, open_graph
 
 _FILES = click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 _MAPPING = click.option("--mapping", metavar="NAME|FILE.yaml",
@@ -20,7 +20,7 @@ _SHEET = click.option("--sheet", metavar="NAME", help="Only this sheet of a work
 
 def _notes(result, title: str) -> None:
     if len(result):
-        from ..render import render
+        from kxgraph.output.render import render
 
         click.echo(title, err=True)
         render(result, "table", sys.stderr)
@@ -59,12 +59,12 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
         report = graph.import_tables(*files, mapping=mapping, encoding=encoding, sheet=sheet,
                                      skip_bad_rows=skip_bad_rows, rejects=rejects)
     except ValidationError as exc:
-        from ..validate import problems_result
+        from kxgraph.tables.validate import problems_result
 
         _notes(problems_result(exc.problems), "problems (nothing was written):")
         raise
     emit(report.result(), fmt)
-    from ..validate import problems_result
+    from kxgraph.tables.validate import problems_result
 
     _notes(problems_result(report.plan.skipped), "not imported (totals, notes, instruction sheets):")
     if "representative" in report.plan.shacl:

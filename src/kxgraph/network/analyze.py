@@ -1,6 +1,6 @@
 """Network analysis over a projection: centralities, communities, brokers, explained paths, export.
 
-Every function takes the networkx graph ``kxgraph.network.project`` returns and gives back a
+Every function takes the networkx graph ``kxgraph.network.project.project`` returns and gives back a
 ``Result`` table (rendered like ``kx query`` output) or writes a file.
 
 >>> import networkx as nx
@@ -16,14 +16,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .errors import InputError, NotFoundError, ParameterError, QueryError
-from .results import Result
-from .vocab import shorten
+from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
+from kxgraph.output.results import Result
+from kxgraph.vocab import shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from .graph import KxGraph
+    from kxgraph.graph import KxGraph
 
 MEASURES = ("degree", "betweenness", "eigenvector")
 EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes
@@ -42,7 +42,7 @@ def _node(iri: str):
 
 
 def _label(G: "nx.Graph", n: str, lang: str = "zh") -> str:
-    from .network import node_label
+    from kxgraph.network.project import node_label
 
     return node_label(G.nodes[n], n, lang)
 
@@ -125,7 +125,7 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
 
 def communities(G: "nx.Graph", *, seed: int = 1, top: int = 5, lang: str = "zh") -> Result:
     """One row per Louvain community: size, its types (named in ``lang``), and its best-connected members."""
-    from .network import type_label
+    from kxgraph.network.project import type_label
 
     community = community_of(G, seed=seed)
     members: dict[int, list[str]] = defaultdict(list)
@@ -173,7 +173,7 @@ def analyze(G: "nx.Graph", *, measure: str = "centrality", top: int = 10, sort_b
 # -- paths -----------------------------------------------------------------------------------
 
 def _step(G: "nx.Graph", here: str, there: str, lang: str) -> str:
-    from .network import links, type_label
+    from kxgraph.network.project import links, type_label
 
     data = G.edges[here, there]
     key = data.get("link", "").split("|")[0]
@@ -209,7 +209,7 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     """
     import networkx as nx
 
-    from .network import neighbourhood_until, resolve
+    from kxgraph.network.project import neighbourhood_until, resolve
 
     if max_depth < 1:
         raise ParameterError("--max-depth must be 1 or more")

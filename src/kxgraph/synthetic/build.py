@@ -1,6 +1,6 @@
 """The model of the synthetic association network: name tables, calibration, entities and links.
 
-``Network`` yields the network subject by subject; ``kxgraph.generate`` writes what it yields.
+``Network`` yields the network subject by subject; ``kxgraph.synthetic.generate`` writes what it yields.
 Every attribute is a pure function of (seed, kind of draw, index, k) through a 64-bit mix, so no
 entity list is kept: workstation ``j``'s host or project ``i``'s status is recomputed wherever it
 is needed. Heavy tails come from ``Network._pick`` (rank = width * u ** alpha); at scale K the
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from . import vocab as V
-from .errors import KxError, ParameterError
-from .resources import package_path, resource_path
+from kxgraph import vocab as V
+from kxgraph.errors import KxError, ParameterError
+from kxgraph.resources import package_path, resource_path
 
 _M = (1 << 64) - 1
 

@@ -9,7 +9,7 @@ only to real entities it may honestly name (the association, Golden Bridge, Taiy
 The generator streams: entity attributes are pure functions of (seed, kind, index), so it keeps
 no list of entities and its memory stays flat as the scale grows. Same seed, same bytes.
 
->>> from kxgraph.generate import generate
+>>> from kxgraph.synthetic.generate import generate
 >>> report = generate("net.nq", scale=1, seed=0)          # doctest: +SKIP
 >>> report.counts["AcademicianWorkstation"]               # doctest: +SKIP
 75
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from . import vocab as V
-from .errors import KxError, ParameterError
-from .synthetic import BASE, Network, tables, totals
+from kxgraph import vocab as V
+from kxgraph.errors import KxError, ParameterError
+from kxgraph.synthetic.build import BASE, Network, tables, totals
 
 __all__ = ["BASE", "FORMATS", "GenerateReport", "format_for", "generate", "graph_name", "load_into",
            "scale_text", "totals"]

@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .errors import NotFoundError, ParameterError, QueryError
-from .resources import package_path, resource_path
-from .ontology import terms
-from .results import term_value
-from .vocab import KX, RDF, RDFS, SYN, expand_curie, shorten, sparql_prefixes
+from kxgraph.errors import NotFoundError, ParameterError, QueryError
+from kxgraph.resources import package_path, resource_path
+from kxgraph.ontology import terms
+from kxgraph.output.results import term_value
+from kxgraph.vocab import KX, RDF, RDFS, SYN, expand_curie, shorten, sparql_prefixes
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from .graph import KxGraph
+    from kxgraph.graph import KxGraph
 
 BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough to stay fast
 MAX_PROPS = 40  # statements per node shown in a details panel
@@ -127,7 +127,7 @@ def resolve(graph: "KxGraph", name: str) -> str:
 
     Raises ``NotFoundError`` when nothing matches, a ``KxError`` when a label is ambiguous.
     """
-    from .explore import resolve as resolve_entity
+    from kxgraph.explore import resolve as resolve_entity
 
     try:
         return resolve_entity(graph.store, name).value
@@ -230,7 +230,7 @@ def _query_text(query: str, params: dict[str, str]) -> tuple[str, dict[str, Any]
         return path.read_text(encoding="utf-8"), {}
     if query.startswith("projections/"):
         return package_path(f"queries/{query}.rq").read_text(encoding="utf-8"), {}
-    from .query import named_query
+    from kxgraph.sparql.query import named_query
 
     named = named_query(query)
     return named.text, named.bind(params)

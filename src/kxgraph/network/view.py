@@ -23,9 +23,9 @@ from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, ParameterError
-from .resources import package_path
-from .vocab import shorten
+from kxgraph.errors import InputError, ParameterError
+from kxgraph.resources import package_path
+from kxgraph.vocab import shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -111,7 +111,7 @@ class View:
 
     def data(self) -> dict[str, Any]:
         """The JSON the page draws: nodes, edges (index pairs), types with colours, link names."""
-        from .network import links, type_label
+        from kxgraph.network.project import links, type_label
 
         G = self.graph
         index = {n: i for i, n in enumerate(G.nodes)}
@@ -160,7 +160,7 @@ class View:
         if self.size_by == "degree":
             raw = {n: float(d) for n, d in G.degree()}
         else:
-            from .analyze import scores
+            from kxgraph.network.analyze import scores
 
             raw = scores(G, self.size_by)
         low, high = min(raw.values(), default=0.0), max(raw.values(), default=0.0)
@@ -202,8 +202,8 @@ class View:
 
 def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     """zh/en labels of the properties (and CURIE values, e.g. a project status) in details panels."""
-    from .ontology import terms
-    from .vocab import expand_curie
+    from kxgraph.ontology import terms
+    from kxgraph.vocab import expand_curie
 
     labels = terms()[0]
     found: dict[str, dict[str, str]] = {}
@@ -223,7 +223,7 @@ def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
 def _default_title(G: "nx.Graph", lang: str = "zh") -> str:
     kind = G.graph.get("kind", "collaboration")
     if kind == "focus":
-        from .network import node_label
+        from kxgraph.network.project import node_label
 
         focus = G.graph.get("focus", "")
         name = node_label(G.nodes[focus], focus, lang) if focus in G else shorten(focus)

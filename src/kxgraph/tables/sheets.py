@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ParameterError
+from kxgraph.errors import InputError, ParameterError
 
 SPLIT = re.compile(r"\s*[、，,;；/／\n]+\s*")
 _YMD = re.compile(r"^(\d{4})\s*(?:(?:年|[-/.])\s*(\d{1,2})\s*(?:(?:月|[-/.])\s*(\d{1,2})\s*日?|月)?)?\s*年?$")

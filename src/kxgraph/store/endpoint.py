@@ -15,10 +15,10 @@ import urllib.parse
 import urllib.request
 from typing import Any, Callable, Mapping
 
-from .errors import QueryError, StoreError
-from .query import with_prefixes
-from .results import Result
-from .store import (LoadItem, Store, _insert_data, _materialise, _parse, inject_values, is_quad_format,
+from kxgraph.errors import QueryError, StoreError
+from kxgraph.sparql.query import with_prefixes
+from kxgraph.output.results import Result
+from kxgraph.store.oxigraph import (LoadItem, Store, _insert_data, _materialise, _parse, inject_values, is_quad_format,
                     open_rdf)
 
 USER_VARIABLE = "KXGRAPH_ENDPOINT_USER"

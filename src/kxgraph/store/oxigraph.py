@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Mapping
 
-from .errors import InputError, QueryError, StoreError
-from .results import Result
-from .vocab import GRAPH, PREFIXES
+from kxgraph.errors import InputError, QueryError, StoreError
+from kxgraph.output.results import Result
+from kxgraph.vocab import GRAPH, PREFIXES
 
 # File extension -> pyoxigraph RdfFormat attribute name.
 FORMATS = {
@@ -502,7 +502,7 @@ def open_store(path: str | Path | None = None, *, memory: bool = False, endpoint
                update_endpoint: str | None = None, read_only: bool = False) -> Store:
     """Open the store these options name (see ``kxgraph.open``)."""
     if endpoint:
-        from .endpoint import EndpointStore
+        from kxgraph.store.endpoint import EndpointStore
 
         return EndpointStore(endpoint, update_endpoint=update_endpoint, read_only=read_only)
     if memory:

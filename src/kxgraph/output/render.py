@@ -16,9 +16,9 @@ import json
 import unicodedata
 from typing import IO, Any
 
-from .errors import ParameterError
-from .results import Result, term_value
-from .vocab import PREFIXES, shorten
+from kxgraph.errors import ParameterError
+from kxgraph.output.results import Result, term_value
+from kxgraph.vocab import PREFIXES, shorten
 
 TABULAR_FORMATS = ("table", "csv", "excel", "tsv", "json", "xml", "markdown", "html")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")

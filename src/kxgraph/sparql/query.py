@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import InputError, NotFoundError, ParameterError, QueryError
-from .resources import package_path
-from .results import Result
-from .vocab import PREFIXES, XSD, expand_curie, sparql_prefixes
+from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
+from kxgraph.resources import package_path
+from kxgraph.output.results import Result
+from kxgraph.vocab import PREFIXES, XSD, expand_curie, sparql_prefixes
 
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "term")
@@ -270,7 +270,7 @@ def parse_term(text: Any, type: str = "term", *, name: str = "value") -> Any:
     import pyoxigraph as ox
 
     if not isinstance(text, str):
-        from .results import to_term
+        from kxgraph.output.results import to_term
         return to_term(text)
 
     def bad(why: str) -> ParameterError:

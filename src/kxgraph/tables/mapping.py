@@ -17,10 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ParameterError
-from .resources import package_path
-from .sheets import name_key
-from .vocab import ID, expand_curie
+from kxgraph.errors import InputError, ParameterError
+from kxgraph.resources import package_path
+from kxgraph.tables.sheets import name_key
+from kxgraph.vocab import ID, expand_curie
 
 
 @lru_cache(maxsize=1024)
@@ -158,7 +158,7 @@ def _check_classes(mapping: Mapping, file: str) -> None:
     for where, curie, mint_it in wanted:
         spec = classes.get(_iri(str(curie)))
         if spec is None or (mint_it and not spec["iri"]):
-            from .vocab import shorten
+            from kxgraph.vocab import shorten
 
             raise InputError(f"{where}: {curie} is not a class kxgraph can name (one of: "
                              f"{', '.join(shorten(c) for c in mintable)})", file=file)

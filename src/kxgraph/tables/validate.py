@@ -12,7 +12,7 @@ names each split cell holds, which fixes the shape of the RDF a row becomes) and
 at most ``MAX_SLICE`` rows). A structural violation (a missing or extra property, a link to the
 wrong kind of thing) found on one row of a group holds for all of them and is reported for
 each; value-level constraints (dates, numbers, allowed values, patterns) are checked on every
-row in Python by ``kxgraph.tables`` as the rows are read.
+row in Python by ``kxgraph.tables.importer`` as the rows are read.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .results import Result
-from .vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
+from kxgraph.output.results import Result
+from kxgraph.vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
 
 FULL_SHACL_ROWS = 200    # pySHACL takes ~20 ms a row here (benchmarks/RESULTS-import.md)
 PER_SIGNATURE = 3
@@ -56,7 +56,7 @@ def problems_result(problems: list[Problem]) -> Result:
 
 def class_label(iri: str) -> str:
     """A class or property as the user knows it: ``企业 (enterprise)``."""
-    from .ontology import terms
+    from kxgraph.ontology import terms
 
     names = terms()[0].get(iri, {})
     if "zh" in names:
@@ -66,7 +66,7 @@ def class_label(iri: str) -> str:
 
 def label(iri: str, lang: str) -> str:
     """The ontology's ``lang`` label of a term (its CURIE when it has none)."""
-    from .ontology import label as ontology_label
+    from kxgraph.ontology import label as ontology_label
 
     return ontology_label(iri, lang)
 
@@ -85,7 +85,7 @@ class SparqlConstraint(NamedTuple):
 def _shapes_and_ontology():
     from rdflib import Graph, URIRef
 
-    from .resources import resource_path
+    from kxgraph.resources import resource_path
 
     shapes = Graph().parse(resource_path("ontology/shapes.ttl"), format="turtle")
     ontology = Graph().parse(resource_path("ontology/kx.ttl"), format="turtle")
@@ -115,7 +115,7 @@ def _run_sparql_constraints(ntriples: str, constraints: tuple[SparqlConstraint, 
     import pyoxigraph as ox
     from rdflib import BNode, URIRef
 
-    from .resources import resource_path
+    from kxgraph.resources import resource_path
 
     store = ox.Store()
     store.load(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE)
@@ -233,7 +233,7 @@ def shacl_check(plan: Any) -> None:
             if iri not in owner:
                 owner[iri] = row
                 stub = plan.stubs[iri]
-                from .tables import _stub_lines
+                from kxgraph.tables.importer import _stub_lines
                 parts.extend(_stub_lines(iri, stub, row.source))
     for violation in run_shacl("".join(parts)):
         row = owner.get(violation["focus"])
@@ -251,7 +251,7 @@ def shacl_check(plan: Any) -> None:
 
 def _signature(row: Any) -> tuple:
     """What fixes the shape of a row's RDF: template, class, filled columns, names per cell."""
-    from .sheets import split_names
+    from kxgraph.tables.sheets import split_names
 
     counts = tuple(sorted((c.id, len(split_names(str(row.cells[c.id][1]))))
                           for c in row.mapping.columns if c.split and c.id in row.cells))
@@ -260,7 +260,7 @@ def _signature(row: Any) -> tuple:
 
 def _header_for(row: Any, path: str) -> str:
     """The template's header for a property (the column to fill in), else the property's name."""
-    from .mapping import _iri
+    from kxgraph.tables.mapping import _iri
 
     for column in row.mapping.columns:
         if column.property and _iri(column.property) == path:
@@ -270,7 +270,7 @@ def _header_for(row: Any, path: str) -> str:
 
 def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
     """Validate what a store holds with SHACL, graph by graph; imported rows are named by row."""
-    from .render import render_to_string
+    from kxgraph.output.render import render_to_string
 
     names = [graph] if graph else [g for g, _ in store.graphs()]
     problems: list[Problem] = []
@@ -313,7 +313,7 @@ _NUMBERS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
 @lru_cache(maxsize=1 << 16)
 def core_name(name: str) -> str:
     """A name without brackets and legal-form suffixes: 太原钢铁（集团）有限公司 → 太原钢铁."""
-    from .sheets import name_key
+    from kxgraph.tables.sheets import name_key
 
     key = _BRACKETS.sub("", name_key(name))
     return _LEGAL.sub("", key) or key

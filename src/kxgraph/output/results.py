@@ -1,6 +1,6 @@
 """Query results as plain objects: a table of RDF terms, a boolean, or a set of triples.
 
-Every command and API call that returns tabular data returns a ``Result``; ``kxgraph.render``
+Every command and API call that returns tabular data returns a ``Result``; ``kxgraph.output.render``
 writes it in any output format, and ``to_df()`` turns it into a pandas DataFrame.
 """
 
@@ -97,7 +97,7 @@ class Result:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            from .errors import KxError
+            from kxgraph.errors import KxError
             raise KxError("to_df() needs pandas: pip install 'kxgraph[notebook]'") from exc
         if self.kind == "ask":
             return pd.DataFrame({"boolean": [bool(self.boolean)]})
@@ -107,5 +107,5 @@ class Result:
         return pd.DataFrame(self.records(), columns=self.variables)
 
     def _repr_html_(self) -> str:  # Jupyter shows results as a table
-        from .render import render_to_string
+        from kxgraph.output.render import render_to_string
         return render_to_string(self, "html")

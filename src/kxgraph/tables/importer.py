@@ -1,9 +1,9 @@
 """Spreadsheets into the graph: map the rows of read sheets to RDF, check them, write them.
 
-``plan_import`` reads the files (``kxgraph.sheets``), recognises each sheet's template or uses
-the given mapping (``kxgraph.mapping``) and turns every row into N-Triples, collecting every
+``plan_import`` reads the files (``kxgraph.tables.sheets``), recognises each sheet's template or uses
+the given mapping (``kxgraph.tables.mapping``) and turns every row into N-Triples, collecting every
 problem instead of stopping at the first; ``check_tables`` adds SHACL and the likely-duplicates
-report (``kxgraph.validate``); ``import_tables`` writes a clean plan (or, with
+report (``kxgraph.tables.validate``); ``import_tables`` writes a clean plan (or, with
 ``skip_bad_rows=True``, its good rows) with each file in its own named graph, all or nothing.
 """
 
@@ -17,13 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import ParameterError, ValidationError
-from .mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
-from .results import Result
-from .sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
+from kxgraph.errors import ParameterError, ValidationError
+from kxgraph.tables.mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
+from kxgraph.output.results import Result
+from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
                      strip_note)
-from .validate import Problem, problems_result
-from .vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
+from kxgraph.tables.validate import Problem, problems_result
+from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
 
 __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
@@ -142,7 +142,7 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
                 encoding: str | None = None, sheet: str | None = None, store: Any = None) -> Plan:
     """Read ``files`` and map every row to RDF without writing anything.
 
-    ``store`` (a ``kxgraph.store.Store``) lets names refer to entities it already holds.
+    ``store`` (a ``kxgraph.store.oxigraph.Store``) lets names refer to entities it already holds.
     """
     mappings = [load_mapping(mapping)] if mapping else [load_mapping(n) for n in template_names()]
     plan = Plan()
@@ -388,7 +388,7 @@ class _Resolver:
                 self.plan.stubs[iri].rows.append(row)
                 row.stubs.append(iri)
                 return iri
-        from .validate import label
+        from kxgraph.tables.validate import label
 
         zh = "或".join(label(c, "zh") for c in candidates)
         en = " or ".join(label(c, "en") for c in candidates)
@@ -417,7 +417,7 @@ class _Resolver:
 
     def _alike(self, name: str, classes: list[str]) -> str | None:
         """A name the sheets define for one of ``classes`` that may be the one meant (测试装备有限公司)."""
-        from .validate import why_alike
+        from kxgraph.tables.validate import why_alike
 
         self.hints += 1
         if self.hints > 100:   # a sheet of wrong names: the first hundred hints are enough
@@ -559,7 +559,7 @@ class ImportReport:
 
 def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: Any) -> tuple[Plan, Result]:
     """Plan the import of ``files`` and run every check (cells, references, SHACL); write nothing."""
-    from .validate import likely_duplicates, shacl_check
+    from kxgraph.tables.validate import likely_duplicates, shacl_check
 
     files = list(files)
     if not files:
@@ -599,7 +599,7 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
 
 
 def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
-    from .render import render
+    from kxgraph.output.render import render
 
     groups: dict[Path, list[Problem]] = {}
     for p in plan.all_problems():
@@ -622,7 +622,7 @@ def _write(store: Any, contents: dict[str, str]) -> dict[str, int]:
 
     import pyoxigraph as ox
 
-    from .store import LoadItem
+    from kxgraph.store.oxigraph import LoadItem
 
     with tempfile.TemporaryDirectory(prefix="kx-import-") as folder:
         items = []
