@@ -31,7 +31,7 @@ def show(entity: str, fmt: str) -> None:
 
     \b
     Example:
-      kx show kxid:org/taiyuan-cast
+      kx show kxorg:taiyuan-cast
       kx show 太原市科学技术协会
     """
     emit(open_graph(read_only=True).show(entity), fmt)

@@ -130,7 +130,7 @@ def path(a, b, max_depth, limit, links, lang, fmt) -> None:
     Example:
       kx path 市委宣传部 太原市科学技术协会
       市委宣传部主办活动「首届太原市“最美科技工作者”学习宣传活动」，主办方为科学技术协会「太原市科学技术协会」
-      kx path syn:a1 syn:a3 --lang en
+      kx path syn-seed-0-scale-1:academician-1 syn-seed-0-scale-1:academician-9 --lang en
       A works at academician workstation W, hosted by enterprise E, takes part in
       cooperation project P, with partner academician B
     """

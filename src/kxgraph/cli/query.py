@@ -30,7 +30,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     \b
     Example:
       kx query 'SELECT ?a ?l WHERE { ?a a kx:Academician ; rdfs:label ?l }' --limit 5
-      kx query collaborators --param entity=kxid:person/li-deyi
+      kx query collaborators --param entity=kxperson:li-deyi
       kx query -f my.rq --format csv > out.csv
     """
     from pathlib import Path
@@ -74,7 +74,7 @@ def queries(indicators: bool, fmt: str) -> None:
     \b
     Example:
       kx queries
-      kx query workstations-by-district --param district=kxid:place/140105
+      kx query workstations-by-district --param district=kxplace:140105
     """
     from kxgraph.sparql.query import listing
 

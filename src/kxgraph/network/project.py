@@ -318,7 +318,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     ``focus`` (IRI, CURIE or exact label) with ``depth`` pulls a neighbourhood; ``types`` keeps
     nodes of those classes (and subclasses); ``query`` (named query or ``.rq`` file) or
     ``projection`` (``academician-academician`` …) replace the declared links (``params`` fill a
-    named query's parameters, e.g. ``{"entity": "syn:a1"}``); ``links`` names the links to follow
+    named query's parameters, e.g. ``{"entity": "syn-seed-0-scale-1:academician-1"}``); ``links`` names the links to follow
     (``works-at``, ``hosts`` …). By default every declared link except the context links
     (``located-in``, ``part-of``): a district or programme is not a collaborator, and with them it
     would be the best-connected "broker" of every analysis; ``links=["all"]`` follows every link.

@@ -7,7 +7,10 @@ writes it in any output format, and ``to_df()`` turns it into a pandas DataFrame
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -37,6 +40,75 @@ def term_value(term: Any) -> Any:
     if cls in ("NamedNode", "BlankNode"):
         return term.value
     return term
+
+
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                 "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                 "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "gYear")}
+_FLOATS = {XSD + t for t in ("decimal", "double", "float")}
+
+
+def python_value(term: Any, *, iris: bool = False) -> Any:
+    """The value a DataFrame cell holds for a term: the displayed CURIE for an IRI (``iris=True``:
+    the IRI), ``_:id`` for a blank node, and for a literal a typed Python value (see ``Result.to_df``).
+
+    >>> python_value(typed("2024-05-01", "date"))
+    datetime.date(2024, 5, 1)
+    """
+    import datetime as dt
+
+    if term is None:
+        return None
+    cls = type(term).__name__
+    if cls == "NamedNode":
+        if iris:
+            return term.value
+        from kxgraph.vocab import shorten
+        return shorten(term.value)
+    if cls == "BlankNode":
+        return "_:" + term.value
+    if cls != "Literal":
+        return term
+    datatype, text = term.datatype.value, term.value
+    try:
+        if datatype in _INTEGERS:
+            return int(text)
+        if datatype in _FLOATS:
+            return float(text)
+        if datatype == XSD + "boolean":
+            return text.strip() in ("true", "1")
+        if datatype == XSD + "date":
+            return dt.date.fromisoformat(text[:10])
+        if datatype == XSD + "dateTime":
+            return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text  # an ill-typed literal shows as written
+    return text
+
+
+def typed(text: str, datatype: str) -> Any:
+    """A literal of an XSD datatype given by local name: ``typed("2023", "gYear")``."""
+    import pyoxigraph as ox
+
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
+
+
+def _typed_column(column: Any) -> Any:
+    """A column of Python values with the pandas dtype that fits them (nullable where gaps are)."""
+    values = [v for v in column if v is not None]
+    if not values:
+        return column
+    kinds = {type(v) for v in values}
+    gaps = len(values) < len(column)
+    if kinds == {bool}:
+        return column.astype("boolean" if gaps else bool)
+    if kinds == {int}:
+        return column.astype("Int64" if gaps else "int64")
+    if kinds <= {int, float}:
+        return column.astype("float64")
+    if kinds == {str}:
+        return column.astype(object)
+    return column
 
 
 def to_term(value: Any) -> Any:
@@ -92,8 +164,18 @@ class Result:
         i = self.variables.index(name)
         return [term_value(row[i]) for row in self.rows]
 
-    def to_df(self):
-        """Return the rows as a pandas DataFrame (needs pandas: ``pip install kxgraph[notebook]``)."""
+    def to_df(self, *, iris: bool = False) -> "pandas.DataFrame":
+        """The rows as a pandas DataFrame holding what the table displays, typed.
+
+        IRIs are the CURIEs a table prints (``kxorg:taiyuan-cast``; ``iris=True`` gives full IRIs);
+        literals are Python values: ``int``, ``float``, ``bool``, ``datetime.date`` and
+        ``datetime.datetime``, a year (``xsd:gYear``) an ``int``, text a ``str``. Integer and boolean
+        columns with gaps are pandas' nullable ``Int64`` and ``boolean``. Needs pandas
+        (``pip install 'kxgraph[notebook]'``).
+
+        >>> Result.table(["year", "n"], [(typed("2023", "gYear"), 3)]).to_df().dtypes.tolist()
+        [dtype('int64'), dtype('int64')]
+        """
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -102,9 +184,16 @@ class Result:
         if self.kind == "ask":
             return pd.DataFrame({"boolean": [bool(self.boolean)]})
         if self.kind == "graph":
-            return pd.DataFrame([(t.subject.value, t.predicate.value, term_value(t.object))
-                                 for t in self.triples], columns=["subject", "predicate", "object"])
-        return pd.DataFrame(self.records(), columns=self.variables)
+            columns = ["subject", "predicate", "object"]
+            rows = [[python_value(t.subject, iris=iris), python_value(t.predicate, iris=iris),
+                     python_value(t.object, iris=iris)] for t in self.triples]
+        else:
+            columns = self.variables
+            rows = [[python_value(t, iris=iris) for t in row] for row in self.rows]
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        for name in frame.columns:
+            frame[name] = _typed_column(frame[name])
+        return frame
 
     def _repr_html_(self) -> str:  # Jupyter shows results as a table
         from kxgraph.output.render import render_to_string

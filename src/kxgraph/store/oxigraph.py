@@ -23,7 +23,7 @@ from typing import IO, Any, Callable, Iterator, Mapping
 
 from kxgraph.errors import InputError, QueryError, StoreError
 from kxgraph.output.results import Result
-from kxgraph.vocab import GRAPH, PREFIXES
+from kxgraph.vocab import GRAPH, prefixes_for
 
 # File extension -> pyoxigraph RdfFormat attribute name.
 FORMATS = {
@@ -38,7 +38,6 @@ STAGING = GRAPH + "staging/"      # graphs a load writes before it commits; neve
 JOURNAL = "kxgraph-load.json"     # in the store directory while a load is uncommitted
 LOCK_WAIT = 2.0                   # seconds to wait for another process to release the store
 
-_SLASHED_CURIE = re.compile(r"(?<![\w<\\/])[a-z][\w-]*:[\w-]+/")  # kxid:org/x is not SPARQL
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -85,14 +84,10 @@ def syntax_error(exc: SyntaxError, file: str | None = None) -> InputError:
 
 
 def sparql_syntax_error(exc: SyntaxError, sparql: str = "") -> QueryError:
-    """Turn a pyoxigraph SPARQL parse error into a ``QueryError`` naming line and column."""
-    text = str(exc.args[0]) if exc.args else str(exc)
-    match = re.match(r"error at (\d+):(\d+): (.*)", text, re.DOTALL)
-    message = (f"SPARQL syntax error at line {match[1]}, column {match[2]}: {match[3]}" if match
-               else f"SPARQL syntax error: {text}")
-    if _SLASHED_CURIE.search(sparql):
-        message += r" (a CURIE with '/' is written kxid:org\/x in SPARQL, or as a full <IRI>)"
-    return QueryError(message)
+    """Turn a pyoxigraph SPARQL parse error into a one-line ``QueryError`` (see ``kxgraph.diagnose``)."""
+    from kxgraph.diagnose import explain
+
+    return QueryError(explain(sparql, str(exc.args[0]) if exc.args else str(exc)))
 
 
 
@@ -228,12 +223,12 @@ class OxigraphStore(Store):
         try:
             try:
                 return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
-                                         prefixes=PREFIXES)
+                                         prefixes=prefixes_for(sparql))
             except RuntimeError as exc:
                 # pyoxigraph substitutes only projected variables; bind the others by VALUES.
                 if "projection" not in str(exc):
                     raise QueryError(f"query failed: {exc}") from exc
-                return self._store.query(inject_values(sparql, substitutions), prefixes=PREFIXES,
+                return self._store.query(inject_values(sparql, substitutions), prefixes=prefixes_for(sparql),
                                          use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise sparql_syntax_error(exc, sparql) from exc
@@ -256,7 +251,7 @@ class OxigraphStore(Store):
 
     def update(self, sparql: str) -> None:
         try:
-            self._store.update(sparql, prefixes=PREFIXES)
+            self._store.update(sparql, prefixes=prefixes_for(sparql))
         except SyntaxError as exc:
             raise sparql_syntax_error(exc, sparql) from exc
         except RuntimeError as exc:  # e.g. DROP GRAPH of a graph that is not there
