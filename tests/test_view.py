@@ -104,12 +104,26 @@ def test_to_html_writes_the_file_or_raises_input_error(tmp_path):
     assert not list((tmp_path).glob("*.part"))
 
 
-def test_jupyter_shows_the_page_in_a_srcdoc_iframe():
-    page = View(labelled(EVIL))
+def test_jupyter_shows_the_page_in_a_srcdoc_iframe_with_a_visible_fallback(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = View(labelled(EVIL), height=480)
     shown = page._repr_html_()
     assert shown.startswith("<iframe srcdoc=\"") and "src=\"http" not in shown
-    srcdoc = shown.split('srcdoc="', 1)[1].split('" style=', 1)[0]
-    assert html.unescape(srcdoc) == page.html()
+    srcdoc = shown.split('srcdoc="', 1)[1].split('" title=', 1)[0]
+    assert html.unescape(srcdoc) == page.html(compress=True)
+    assert "height:480px" in shown
+    # Where the iframe is stripped (untrusted output in JupyterLab), a summary and a link remain.
+    fallback = shown.split("</iframe>", 1)[1]
+    assert "5 节点 · 4 关系" in fallback
+    [link] = re.findall(r'href="([^"]+)"', fallback)
+    assert (tmp_path / link).read_text(encoding="utf-8") == page.html()
+    assert "<script" not in fallback and EVIL[0] not in fallback
+
+
+def test_the_inline_page_carries_vis_network_compressed():
+    page = View(labelled(["甲", "乙"]))
+    assert len(page.html(compress=True)) < len(page.html()) * 0.45
+    assert "DecompressionStream" in page.html(compress=True)
 
 
 def test_vis_network_comes_from_the_installed_copy_with_its_licence():
@@ -136,7 +150,7 @@ def test_a_focus_view_marks_its_focus_node():
 
 def test_details_name_properties_and_known_values_in_both_languages():
     G = labelled(["甲"])
-    G.nodes["urn:n0"]["props"] = {"kx:discipline": "材料", "kx:status": "kx:RnDCompleted", "ex:odd": "x"}
+    G.nodes["urn:n0"].update({"kx:discipline": "材料", "kx:status": "kx:RnDCompleted", "ex:odd": "x"})
     terms = View(G).data()["terms"]
     assert terms["kx:discipline"] == {"zh": "学科", "en": "discipline"}
     assert terms["kx:RnDCompleted"]["zh"] == "完成研发"

@@ -123,19 +123,21 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
                          "eigenvector", "community"], rows)
 
 
-def communities(G: "nx.Graph", *, seed: int = 1, top: int = 5, lang: str = "zh") -> Result:
-    """One row per Louvain community: size, its types (named in ``lang``), and its best-connected members."""
+def communities(G: "nx.Graph", *, seed: int = 1, top: int | None = None, members: int = 5,
+                lang: str = "zh") -> Result:
+    """One row per Louvain community, largest first (the ``top`` largest when given): size, its
+    types (named in ``lang``), and its ``members`` best-connected members."""
     from kxgraph.network.project import type_label
 
     community = community_of(G, seed=seed)
-    members: dict[int, list[str]] = defaultdict(list)
+    grouped: dict[int, list[str]] = defaultdict(list)
     for n, c in community.items():
-        members[c].append(n)
+        grouped[c].append(n)
     rows = []
-    for c in sorted(members):
-        nodes = members[c]
+    for c in sorted(grouped)[:top]:
+        nodes = grouped[c]
         types = Counter(G.nodes[n].get("type") or "" for n in nodes)
-        leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:top]
+        leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:members]
         named = [f"{type_label(t, lang) or ('未分类' if lang == 'zh' else 'untyped')} {k}" for t, k in types.most_common()]
         rows.append((c, len(nodes), ", ".join(named),
                      ("、" if lang == "zh" else "; ").join(_label(G, n, lang) for n in leaders)))
@@ -158,16 +160,22 @@ def brokers(G: "nx.Graph", *, top: int = 10, seed: int = 1, lang: str = "zh") ->
          for reached, cross, n in rows[:top]])
 
 
-def analyze(G: "nx.Graph", *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
+KINDS = ("centrality", "communities", "brokers")
+
+
+def analyze(G: "nx.Graph", *, kind: str = "centrality", measure: str = "degree", top: int = 10,
             seed: int = 1, lang: str = "zh") -> Result:
-    """One analysis as a table: ``centrality`` (default), ``communities`` or ``brokers``."""
-    if measure == "centrality":
-        return centrality(G, top=top, sort_by=sort_by, seed=seed, lang=lang)
-    if measure == "communities":
-        return communities(G, seed=seed, lang=lang)
-    if measure == "brokers":
+    """One analysis as a table: ``centrality`` (the ``top`` of each type by ``measure``),
+    ``communities`` (the ``top`` largest) or ``brokers`` (the ``top`` ones)."""
+    if top < 1:
+        raise ParameterError("top must be 1 or more")
+    if kind == "centrality":
+        return centrality(G, top=top, sort_by=measure, seed=seed, lang=lang)
+    if kind == "communities":
+        return communities(G, seed=seed, top=top, lang=lang)
+    if kind == "brokers":
         return brokers(G, top=top, seed=seed, lang=lang)
-    raise ParameterError(f"unknown analysis {measure!r}; choose centrality, communities or brokers")
+    raise ParameterError(f"unknown analysis {kind!r}; choose from {', '.join(KINDS)}")
 
 
 # -- paths -----------------------------------------------------------------------------------
@@ -212,13 +220,13 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     from kxgraph.network.project import neighbourhood_until, resolve
 
     if max_depth < 1:
-        raise ParameterError("--max-depth must be 1 or more")
+        raise ParameterError("max_depth must be 1 or more")
     start, goal = resolve(graph, a), resolve(graph, b)
     if start == goal:
         raise ParameterError("give two different entities")
     G = neighbourhood_until(graph, start, goal, max_depth=max_depth, links=links)
     if goal not in G:
-        hint = "" if links else " (places and programmes take part only with --link all)"
+        hint = "" if links else " (places and programmes take part only with links=['all'], kx path --link all)"
         raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps{hint}")
     rows = []
     for i, nodes in enumerate(nx.all_shortest_paths(G, start, goal), 1):

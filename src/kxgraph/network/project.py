@@ -7,7 +7,8 @@ A projection is one of: the whole collaboration graph, the neighbourhood of a fo
 declared in ``queries/projections/*.rq``.
 
 Nodes are IRIs carrying ``type`` (CURIE of the most specific class), ``label_zh``, ``label_en``,
-``synthetic``, ``source`` (the quoted passage or imported row) and ``props``; edges carry
+``synthetic``, ``source`` (the quoted passage or imported row) and one string attribute per property named by its
+CURIE (``properties(G, node)``), so GraphML takes them; edges carry
 ``link`` (the link key), ``subject`` (the IRI the link reads from) and ``weight``.
 
 >>> import kxgraph
@@ -305,7 +306,8 @@ def _describe(graph, G: "nx.Graph") -> None:
         data.setdefault("label_en", "")
         data.setdefault("synthetic", n.startswith(SYN))
         data.setdefault("source", "")
-        data["props"] = {p: "; ".join(v) for p, v in sorted(props.get(n, {}).items())}
+        # One attribute per property, named by its CURIE: strings only, so GraphML and GEXF take them.
+        data.update((p, "; ".join(v)) for p, v in sorted(props.get(n, {}).items()))
 
 
 
@@ -330,9 +332,9 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     import networkx as nx
 
     if depth < 0:
-        raise ParameterError("--depth must be 0 or more")
+        raise ParameterError("depth must be 0 or more")
     if query and projection:
-        raise ParameterError("give --query or --projection, not both")
+        raise ParameterError("give a query or a projection, not both")
     wanted = expand_types(types) if types else None
     focus_iri = resolve(graph, focus) if focus else None
     if projection:
@@ -366,6 +368,18 @@ def neighbourhood_until(graph: "KxGraph", start: str, goal: str, *, max_depth: i
     G = _neighbourhood(graph, start, max_depth, _chosen_links(links), None, stop_at=goal)
     _describe(graph, G)
     return G
+
+
+def properties(G: "nx.Graph", node: str) -> dict[str, str]:
+    """The properties of a node shown in its details panel: CURIE of the property to its values
+    (joined by "; "), e.g. ``{"schema:location": "kxplace:140105"}``.
+
+    >>> import networkx as nx
+    >>> G = nx.Graph(); G.add_node("urn:a", type="kx:Enterprise", **{"schema:location": "kxplace:1"})
+    >>> properties(G, "urn:a")
+    {'schema:location': 'kxplace:1'}
+    """
+    return {k: v for k, v in G.nodes[node].items() if ":" in k}
 
 
 def node_label(data: dict[str, Any], node: str, lang: str = "zh") -> str:
