@@ -138,7 +138,7 @@ def communities(G: "nx.Graph", *, seed: int = 1, top: int | None = None, members
         nodes = grouped[c]
         types = Counter(G.nodes[n].get("type") or "" for n in nodes)
         leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:members]
-        named = [f"{type_label(t, lang) or ('未分类' if lang == 'zh' else 'untyped')} {k}" for t, k in types.most_common()]
+        named = [f"{type_label(t, lang) or ('未分类' if lang == 'zh' else 'untyped')} {k}" for t, k in sorted(types.items(), key=lambda item: (-item[1], item[0]))]
         rows.append((c, len(nodes), ", ".join(named),
                      ("、" if lang == "zh" else "; ").join(_label(G, n, lang) for n in leaders)))
     return Result.table(["community", "size", "types", "members"], rows)
