@@ -68,7 +68,6 @@ def sparql_prefixes(names: list[str] | None = None) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in chosen.items())
 
 
-_PN_PREFIX = re.compile(r"[A-Za-z][\w.-]*(?<!\.)")
 _SYN_SEGMENT = re.compile(r"[A-Za-z0-9_][\w.-]*(?<!\.)")
 
 
