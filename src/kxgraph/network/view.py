@@ -284,10 +284,13 @@ class View:
             Path(INLINE_DIR).mkdir(exist_ok=True)
             path = self.to_html(Path(INLINE_DIR) / f"view-{name}.html")
             link = html_lib.escape(path.as_posix(), quote=True)
-            opens = "在新标签页打开" if self.lang == "zh" else "open in a new tab"
-            written = f' · <a href="{link}" target="_blank">{html_lib.escape(path.as_posix())}</a> ({opens})'
+            written = f' <a href="{link}" target="_blank">{html_lib.escape(path.as_posix())}</a>'
         except (InputError, OSError):
             written = ""  # a read-only folder: the inline view and summary still show
+        # As folium does: say why the live view may be missing (JupyterLab strips untrusted iframes).
+        written = ("<br>没有看到交互视图？信任此笔记本（File → Trust Notebook），或打开" if self.lang == "zh"
+                   else "<br>No live view? Trust the notebook (File → Trust Notebook), or open") + (
+                       written or (" view.to_html(path)" if self.lang == "en" else " view.to_html(path) 写出的页面"))
         return (f'<iframe srcdoc="{html_lib.escape(page, quote=True)}" title="{html_lib.escape(self.title)}" '
                 f'style="width:100%;height:{self.height}px;border:1px solid #ddd" sandbox="allow-scripts"></iframe>'
                 + self.summary().replace("</div>", written + "</div>", 1))
