@@ -166,3 +166,15 @@ def test_default_titles_name_the_focus_or_projection_in_the_starting_language():
     P = nx.Graph(kind="projection", projection="academician-enterprise")
     assert View(P, lang="en").title == "Collaboration network · projection academician-enterprise"
     assert View(nx.Graph()).title == "协作网络"
+
+
+def test_colour_by_source_groups_synthetic_report_and_each_imported_file():
+    G = nx.path_graph(["urn:a", "urn:b", "urn:c", "urn:d"])
+    G.nodes["urn:a"].update(synthetic=True)
+    G.nodes["urn:b"].update(source="样例原文：一号企业依托建设一号工作站。")
+    G.nodes["urn:c"].update(source="file:///data/workstations.csv#row-3")
+    data = View(G, color_by="source").data()
+    names = [data["groups"][n["k"]]["en"] for n in data["nodes"]]
+    assert names == ["synthetic", "the report", "workstations.csv", "no source"]
+    assert len({data["groups"][n["k"]]["color"] for n in data["nodes"]}) == 4
+    assert View(G).data()["groups"] is None  # by type, as before

@@ -221,7 +221,7 @@ class View:
     def html(self, *, compress: bool = False) -> str:
         """The whole page as a string; ``compress`` carries vis-network gzipped (a third of the size,
         unpacked by the browser's ``DecompressionStream``), as the notebook's inline view does."""
-        parts = {"TITLE": lambda: html_lib.escape(self.title), "DATA": lambda: script_json(self.data()),
+        parts = {"TITLE": lambda: html_lib.escape(self.title), "DATA": lambda: script_json(self._page_data()),
                  "VIS_JS": vis_network_js, "VIS_GZ": vis_network_gz}
         template = package_path("templates/view.html").read_text(encoding="utf-8")
         if compress:
@@ -256,7 +256,7 @@ class View:
         """
         from kxgraph.network.project import node_label
 
-        data = self.data()
+        data = self._page_data()
         esc = html_lib.escape
         legend = data["groups"] or data["types"]
         chips = "".join(
@@ -275,6 +275,16 @@ class View:
         """Jupyter shows the page in a sandboxed iframe (``srcdoc``, vis-network compressed), above
         a static summary and a link to the page written under ``kx-views/``: where the iframe is
         stripped (untrusted output in JupyterLab), the summary and the link still show."""
+        self._cached = self.data()  # the page, the file and the summary draw the same data, built once
+        try:
+            return self._inline()
+        finally:
+            self._cached = None
+
+    def _page_data(self) -> dict[str, Any]:
+        return getattr(self, "_cached", None) or self.data()
+
+    def _inline(self) -> str:
         import hashlib
 
         page = self.html(compress=True)
