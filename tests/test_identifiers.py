@@ -72,6 +72,8 @@ def test_the_cli_prints_curies_it_takes_back(loaded):
     ("SELECT * WHERE { kxid:org/taiyuan-cast ?p ?o }",
      'SPARQL syntax error at line 1, column 18 near "kxid:org/taiyuan-cast": a CURIE\'s local part '
      "cannot hold \"/\"; write kxorg:taiyuan-cast"),
+    ("SELECT * WHERE { ?s ?p kxid:org/x }", 'column 24 near "kxid:org/x": a CURIE\'s local part cannot hold'),
+    ("SELECT * WHERE { ?s kx:a/kx:b ?o . FILTR(?o) }", 'near "FILTR": did you mean FILTER?'),
     ("SELECT * WHER { ?s ?p ?o }", 'SPARQL syntax error at line 1, column 10 near "WHER": did you mean WHERE?'),
     ("SELECT ?s WHERE { ?s ?p ?o } LIMT 3", 'near "LIMT": did you mean LIMIT?'),
     ("SELECT * WHERE {\n  ?s ?p ?o ", "line 2, column 12 at the end: the query ends early: 1 unclosed {"),

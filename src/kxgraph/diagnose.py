@@ -87,7 +87,7 @@ def explain(sparql: str, message: str) -> str:
     if not match:
         return f"SPARQL syntax error: {' '.join(message.split())}"
     line, column, detail = int(match[1]), int(match[2]), match[3]
-    offset, hint = _guess(sparql)
+    offset, hint = _guess(sparql, _offset(sparql, line, column))
     if offset is None:
         offset = _offset(sparql, line, column)
         hint = _unclosed(sparql) if not sparql[offset:].strip() else ""
@@ -98,14 +98,16 @@ def explain(sparql: str, message: str) -> str:
     return f"SPARQL syntax error {where}: {hint or _expected(detail)}"
 
 
-_WORD = re.compile(r"(?<![\w?$:.\\-])([A-Za-z_]\w*)(?![\w:.-])")
-_SLASHED = re.compile(r"(?<![\w?$:.\\/-])([A-Za-z][\w.-]*)?:(?:[\w.%-]|\\.)*/[^\s{}();,]*")
+_WORD = re.compile(r"(?<![\w?$:.@\\-])([A-Za-z_]\w*)(?![\w:.-])")
+# kxid:org/taiyuan-cast, but not the property path kx:a/kx:b
+_SLASHED = re.compile(r"(?<![\w?$:.\\/-])([A-Za-z][\w.-]*)?:(?:[\w.%-]|\\.)*/(?![\w.-]*:)[\w.-][^\s{}();,]*")
 
 
-def _guess(sparql: str) -> tuple[int | None, str]:
-    """Where the query probably went wrong and why: a CURIE holding "/", or a misspelt keyword."""
+def _guess(sparql: str, at: int) -> tuple[int | None, str]:
+    """Where the query probably went wrong and why: a CURIE holding "/" (before where the parser
+    stopped, ``at``), or a misspelt keyword."""
     text = _blank(sparql)
-    slashed = _SLASHED.search(text)
+    slashed = ([m for m in _SLASHED.finditer(text) if m.start() <= at] or [None])[-1]
     if slashed:
         curie = sparql[slashed.start():slashed.end()]
         iri = expand_curie(curie)
