@@ -44,3 +44,8 @@ def test_gaps_keep_integer_columns_integer():
     df = kxgraph.open(memory=True).query(
         "SELECT ?n WHERE { VALUES ?n { 1 UNDEF 3 } }").to_df()
     assert df["n"].dtype == "Int64" and df["n"].isna().tolist() == [False, True, False]
+
+
+def test_an_integer_past_64_bits_stays_exact():
+    df = kxgraph.open(memory=True).query("SELECT ?n WHERE { VALUES ?n { 1 123456789012345678901234567890 } }").to_df()
+    assert list(df["n"]) == [1, 123456789012345678901234567890]

@@ -100,14 +100,15 @@ def _typed_column(column: Any) -> Any:
         return column
     kinds = {type(v) for v in values}
     gaps = len(values) < len(column)
-    if kinds == {bool}:
-        return column.astype("boolean" if gaps else bool)
-    if kinds == {int}:
-        return column.astype("Int64" if gaps else "int64")
-    if kinds <= {int, float}:
-        return column.astype("float64")
-    if kinds == {str}:
-        return column.astype(object)
+    try:
+        if kinds == {bool}:
+            return column.astype("boolean" if gaps else bool)
+        if kinds == {int}:
+            return column.astype("Int64" if gaps else "int64")
+        if kinds <= {int, float}:
+            return column.astype("float64")
+    except (OverflowError, TypeError, ValueError):
+        return column  # e.g. an integer past 64 bits stays a Python int
     return column
 
 
