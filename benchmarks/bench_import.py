@@ -51,7 +51,7 @@ def main() -> None:
     import kxgraph
     from kxgraph.tables import importer as tables
     from kxgraph.tables import validate
-    from kxgraph.store.oxigraph import LoadItem
+    from kxgraph.store.base import LoadItem
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

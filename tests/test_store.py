@@ -137,7 +137,7 @@ def test_store_path_comes_from_the_environment(tmp_path, small_file, monkeypatch
 def test_python_api_opens_store_memory_and_read_only(tmp_path, small_file):
     import kxgraph
 
-    with kxgraph.open(tmp_path / "s") as g:
+    with kxgraph.open(tmp_path / "s", mode="create") as g:
         g.load(small_file)
     with kxgraph.open(tmp_path / "s", read_only=True) as g:
         assert g.query("ASK { kx:a kx:p kx:b }").boolean
@@ -153,7 +153,7 @@ def _journal(store: Path, graph: str, *, uncommitted: bool) -> None:
 
     prefix = STAGING + "test/"
     if uncommitted:
-        with kxgraph.open(store) as g:
+        with kxgraph.open(store, mode="rw") as g:
             g.update(f"INSERT DATA {{ GRAPH <{prefix}uncommitted> {{ <{prefix}s> <{prefix}p> 1 }} }}")
     (store / JOURNAL).write_text(json.dumps({"sentinel": prefix + "uncommitted", "staging": prefix,
                                              "new_graphs": [graph]}), encoding="utf-8")
@@ -173,10 +173,11 @@ def test_opening_after_a_crash_keeps_a_committed_load(kx, store_path, small_file
     assert not (store_path / "kxgraph-load.json").exists()
 
 
-def test_read_only_refuses_a_store_with_an_unfinished_load(kx, store_path, small_file):
+def test_reading_a_store_with_an_interrupted_load_first_undoes_it(kx, store_path, small_file):
     import kxgraph
 
     kx("load", str(small_file))
     _journal(store_path, small_file.resolve().as_uri(), uncommitted=True)
-    with pytest.raises(kxgraph.StoreError, match="load in progress or interrupted"):
-        kxgraph.open(store_path, read_only=True)
+    with kxgraph.open(store_path) as g:
+        assert g.query("ASK { ?s ?p ?o }").boolean is False
+    assert not (store_path / "kxgraph-load.json").exists()

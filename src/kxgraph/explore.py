@@ -16,7 +16,7 @@ from typing import Any
 from kxgraph.errors import NotFoundError, ParameterError, QueryError
 from kxgraph.resources import package_path
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import Store
+from kxgraph.store.base import Store
 from kxgraph.vocab import expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "out", "in", "source")

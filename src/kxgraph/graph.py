@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import Store
+from kxgraph.store.base import Store
 
 
 class KxGraph:
@@ -234,18 +234,29 @@ class KxGraph:
         return report(self, period=period, area=area)
 
 
-def open(path: str | Path | None = None, *, memory: bool = False, endpoint: str | None = None,  # noqa: A001
-         update_endpoint: str | None = None, read_only: bool = False) -> KxGraph:
+def open(path: str | Path | None = None, mode: str | None = None, *, memory: bool = False,  # noqa: A001
+         endpoint: str | None = None, update_endpoint: str | None = None, read_only: bool | None = None,
+         timeout: float | None = None) -> KxGraph:
     """Open the embedded store at ``path`` (default ``./.kxgraph``), in memory, or a SPARQL endpoint.
 
+    ``mode`` is as in the CLI: ``"r"`` (the default) reads an existing store without taking its
+    write lock, so ``kx`` commands can read it too while the notebook holds it; ``"rw"`` writes
+    an existing store (one writer at a time: ``kx`` waits for ``close()``); ``"create"`` makes
+    the store when it is missing. A mistyped path is a ``StoreError``, never a new empty store.
+    ``read_only=True`` is the older spelling of ``mode="r"``. A memory store is always writable.
     An endpoint takes its credentials from ``KXGRAPH_ENDPOINT_USER`` / ``KXGRAPH_ENDPOINT_PASSWORD``.
 
     >>> g = open(memory=True)
     """
-    from kxgraph.store.oxigraph import open_store
+    from kxgraph.errors import ParameterError
+    from kxgraph.store import open_store
 
+    if mode is None:
+        mode = "r" if read_only or (read_only is None and not update_endpoint) else "rw"
+    elif read_only and mode != "r":
+        raise ParameterError(f"read_only=True contradicts mode={mode!r}")
     return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
-                              read_only=read_only))
+                              mode=mode, timeout=timeout))
 
 
 _last_opened: "weakref.ref[KxGraph] | None" = None

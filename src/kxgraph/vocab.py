@@ -3,6 +3,8 @@
 Every module uses these instead of writing IRIs out; ``docs/iris.md`` documents them.
 """
 
+import re
+
 KX = "https://w3id.org/kxgraph/ns#"            # the ontology
 ID = "https://w3id.org/kxgraph/id/"            # real entities (the Taiyuan report, the gazetteer)
 SYN = "https://w3id.org/kxgraph/synthetic/"    # generated sample network, never real
@@ -54,6 +56,17 @@ def sparql_prefixes(names: list[str] | None = None) -> str:
     """Return ``PREFIX`` lines for the given prefix names (all when None)."""
     chosen = PREFIXES if names is None else {n: PREFIXES[n] for n in names}
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in chosen.items())
+
+
+def with_prefixes(sparql: str) -> str:
+    """Prepend kxgraph's PREFIX lines for the prefixes a query uses but does not declare.
+
+    >>> with_prefixes("ASK { ?s a kx:Academician }").splitlines()[0]
+    'PREFIX kx: <https://w3id.org/kxgraph/ns#>'
+    """
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", sparql, re.IGNORECASE)}
+    used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w<-]){re.escape(p)}:", sparql)]
+    return sparql_prefixes(used) + sparql if used else sparql
 
 
 def expand_curie(text: str) -> str | None:
