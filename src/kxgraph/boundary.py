@@ -21,7 +21,7 @@ from typing import Iterator
 
 from kxgraph.errors import InputError, KxError, ParameterError, QueryError, StoreError, WriteError
 
-__all__ = ["map_errors", "translate", "printable"]
+__all__ = ["map_errors", "mapped_methods", "translate", "printable"]
 
 
 # C0 and C1 controls (ESC starts ANSI/OSC sequences), DEL, and the bidi overrides and isolates.
@@ -59,8 +59,8 @@ def translate(exc: BaseException, *, file: str | None = None, writing: bool = Fa
     if isinstance(exc, UnicodeEncodeError):
         return WriteError(f"cannot be written as {exc.encoding}; use UTF-8", file=name)
     if isinstance(exc, (zipfile.BadZipFile, zlib.error, ParseError, EOFError)) or _module(exc) == "openpyxl":
-        return InputError(f"not a readable file of its kind ({printable(str(exc) or type(exc).__name__)}); "
-                          "is it damaged or misnamed?", file=name)
+        return InputError(f"文件已损坏或类型不符 / damaged or misnamed file "
+                          f"({printable(str(exc) or type(exc).__name__)})", file=name)
     if isinstance(exc, OSError):
         where = name or (str(exc.filename) if getattr(exc, "filename", None) else None)
         what = printable(exc.strerror or str(exc))
@@ -98,3 +98,22 @@ def map_errors(*, file: object = None, writing: bool = False) -> Iterator[None]:
         if mapped is None:
             raise
         raise mapped from exc
+
+
+def mapped_methods(cls: type) -> type:
+    """Class decorator: every public method of ``cls`` runs behind ``map_errors``."""
+    import functools
+
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or not callable(member):
+            continue
+
+        def wrap(method):
+            @functools.wraps(method)
+            def mapped(*args, **kwargs):
+                with map_errors():
+                    return method(*args, **kwargs)
+            return mapped
+
+        setattr(cls, name, wrap(member))
+    return cls

@@ -7,7 +7,7 @@
     ├── QueryError           a query that is malformed, unknown, refused or failed
     ├── AnalysisError        a network analysis that cannot be computed (e.g. no convergence)
     ├── ParameterError       a missing or malformed option or parameter (CLI exit code 2)
-    │   └── AmbiguousNameError  a label that names several entities (lists them)
+    ├── AmbiguousNameError   a label that names several entities (lists them)
     ├── NotFoundError        an entity, graph or named query that does not exist
     ├── StoreError           the store cannot be opened, is locked, or an endpoint is unreachable
     └── GenerateError        the synthetic network cannot be generated as asked
@@ -70,7 +70,7 @@ class ParameterError(KxError):
     exit_code = 2
 
 
-class AmbiguousNameError(ParameterError):
+class AmbiguousNameError(KxError):
     """A label that names several entities; ``candidates`` lists them, to give an IRI instead."""
 
     def __init__(self, message: str, candidates: list | None = None) -> None:

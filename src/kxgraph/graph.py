@@ -12,10 +12,12 @@ import weakref
 from pathlib import Path
 from typing import Any, Mapping
 
+from kxgraph.boundary import mapped_methods
 from kxgraph.output.results import Result
 from kxgraph.store.base import Store
 
 
+@mapped_methods  # the one error boundary: only KxErrors come out
 class KxGraph:
     """A knowledge graph in an embedded store or behind a SPARQL endpoint."""
 
@@ -248,6 +250,7 @@ def open(path: str | Path | None = None, mode: str | None = None, *, memory: boo
 
     >>> g = open(memory=True)
     """
+    from kxgraph.boundary import map_errors
     from kxgraph.errors import ParameterError
     from kxgraph.store import open_store
 
@@ -255,8 +258,9 @@ def open(path: str | Path | None = None, mode: str | None = None, *, memory: boo
         mode = "r" if read_only or (read_only is None and not update_endpoint) else "rw"
     elif read_only and mode != "r":
         raise ParameterError(f"read_only=True contradicts mode={mode!r}")
-    return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
-                              mode=mode, timeout=timeout))
+    with map_errors():
+        return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
+                                  mode=mode, timeout=timeout))
 
 
 _last_opened: "weakref.ref[KxGraph] | None" = None

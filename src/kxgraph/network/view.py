@@ -23,7 +23,7 @@ from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kxgraph.errors import InputError, ParameterError
+from kxgraph.errors import ParameterError, WriteError
 from kxgraph.resources import package_path
 from kxgraph.vocab import shorten
 
@@ -191,7 +191,7 @@ class View:
             tmp.replace(path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+            raise WriteError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
         return path
 
     def _repr_html_(self) -> str:

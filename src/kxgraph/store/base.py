@@ -118,13 +118,13 @@ class Store(ABC):
         """Named graphs with their triple counts (staging graphs of a running load left out)."""
         result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                             f"FILTER(!STRSTARTS(STR(?g), \"{STAGING}\")) }} GROUP BY ?g ORDER BY ?g")
-        return [(row[0].value, int(row[1].value)) for row in result.rows]
+        return [(row[0].value, _count(row[1])) for row in result.rows]
 
     def graph_size(self, graph: str) -> int:
         """Triples in one named graph (0 when it does not exist)."""
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                             substitutions={"g": graph_node(graph)})
-        return int(result.rows[0][0].value)
+        return _count(result.rows[0][0]) if result.rows else 0
 
     def drop(self, graph: str) -> None:
         """Remove a named graph."""
@@ -138,6 +138,13 @@ class Store(ABC):
 
     def close(self) -> None:
         """Release the store."""
+
+
+def _count(term: Any) -> int:
+    try:
+        return int(term.value)
+    except (AttributeError, ValueError):
+        raise QueryError(f"the store answered a count that is not a number: {term}") from None
 
 
 INSERT_CHUNK = 20_000  # triples per INSERT DATA: bounded requests and memory

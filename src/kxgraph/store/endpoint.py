@@ -168,7 +168,9 @@ class EndpointStore(Store):
                   "application/n-quads": ox.RdfFormat.N_QUADS}
         try:
             if content_type in results:
-                return ox.parse_query_results(body, results[content_type]), body
+                answer = ox.parse_query_results(body, results[content_type])
+                _check_variables(answer, sparql)
+                return answer, body
             if content_type in graphs:
                 return (q.triple for q in ox.parse(body, graphs[content_type])), body
         except KxError:
@@ -284,3 +286,29 @@ def _streamed(iterator, body) -> Iterator:
         yield from _checked(iterator)
     finally:
         body.close()
+
+
+def _check_variables(answer: Any, sparql: str) -> None:
+    """Refuse a SELECT answer whose variables are not the query's (a well-formed but wrong reply).
+
+    The query's own variables come from running it on an empty in-memory store; a query that
+    names SERVICE is not run there, since that would reach the network.
+    """
+    import re
+
+    import pyoxigraph as ox
+
+    if not isinstance(answer, ox.QuerySolutions) or re.search(r"(?<![\w:])SERVICE\s*(?:<|[?$]|SILENT\b|[\w-]*:)", sparql, re.IGNORECASE):
+        return
+    try:
+        expected = ox.Store().query(sparql, use_default_graph_as_union=True)
+    except (SyntaxError, ValueError, RuntimeError, OSError):
+        return  # the endpoint understood it; its dialect is not ours to judge
+    if not isinstance(expected, ox.QuerySolutions):
+        raise QueryError("the endpoint answered a SELECT where the query is not one")
+    want = [v.value for v in expected.variables]
+    got = [v.value for v in answer.variables]
+    if set(want) != set(got):
+        raise QueryError("the endpoint's answer has the variables "
+                         f"{', '.join('?' + printable(v) for v in got) or 'none'} where the query asks for "
+                         f"{', '.join('?' + v for v in want)}")

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
+from kxgraph.boundary import printable
 from kxgraph.errors import InputError, QueryError, StoreError
 from kxgraph.output.results import Result
 from kxgraph.store.base import (STAGING, LoadItem, Store, graph_node, inject_values, materialise,
@@ -288,11 +289,11 @@ def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: boo
 
 
 def _guard(iterator):
-    """Re-raise store errors met while iterating lazily as ``QueryError``."""
+    """Re-raise errors met while iterating lazily (the store's, a SERVICE's reply) as ``QueryError``."""
     try:
         yield from iterator
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from exc
+    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+        raise QueryError(f"query failed: {printable(str(exc))}") from exc
 
 
 def _node(iri: str):

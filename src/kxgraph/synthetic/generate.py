@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from kxgraph import vocab as V
-from kxgraph.errors import KxError, ParameterError
+from kxgraph.errors import ParameterError, WriteError
 from kxgraph.synthetic.build import BASE, Network, tables, totals
 
 __all__ = ["BASE", "FORMATS", "GenerateReport", "format_for", "generate", "graph_name", "load_into",
@@ -120,7 +120,7 @@ def generate(out: str | Path | IO[bytes], *, scale: float = 1, seed: int = 0,
                 report = _write(raw, fmt, scale, seed, counts, str(path))
         os.replace(partial, path)
     except OSError as exc:
-        raise KxError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise WriteError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
     finally:
         if partial.exists():
             partial.unlink()
