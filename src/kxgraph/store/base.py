@@ -150,9 +150,11 @@ def _count(term: Any) -> int:
 INSERT_CHUNK = 20_000  # triples per INSERT DATA: bounded requests and memory
 
 
-def insert_data_chunks(quads: Iterable[Any], size: int = INSERT_CHUNK) -> Iterator[str]:
-    """``INSERT DATA`` updates of at most ``size`` quads each, terms written by pyoxigraph."""
+def insert_data_chunks(quads: Iterable[Any], size: int | None = None) -> Iterator[str]:
+    """``INSERT DATA`` updates of at most ``size`` quads each (``INSERT_CHUNK``), terms written by pyoxigraph."""
     import pyoxigraph as ox
+
+    size = size or INSERT_CHUNK
 
     by_graph: dict[Any, list[str]] = {}
     count = 0

@@ -72,18 +72,34 @@ class _Bounded:
         self._response, self._url, self._deadline, self._left = response, url, deadline, max_bytes
         self._max = max_bytes
 
+    failure: KxError | None = None  # what stopped reading, for the parser's caller to raise
+
     def read(self, size: int = -1) -> bytes:
+        try:
+            return self._read(size)
+        except KxError as exc:
+            self.failure = exc
+            raise
+        except TimeoutError:
+            self.failure = self._late()
+            raise self.failure from None
+
+    def _late(self) -> StoreError:
+        return StoreError(f"the SPARQL endpoint {safe_url(self._url)} did not answer in time "
+                          "(the request's overall timeout)")
+
+    def _read(self, size: int) -> bytes:
         if size is None or size < 0:
-            return b"".join(iter(lambda: self.read(_CHUNK), b""))
+            return b"".join(iter(lambda: self._read(_CHUNK), b""))
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
-            raise StoreError(f"the SPARQL endpoint {safe_url(self._url)} did not answer in time "
-                             "(the request's overall timeout)")
+            raise self._late()
         sock = getattr(getattr(self._response, "fp", None), "raw", None)
         sock = getattr(sock, "_sock", None)
         if sock is not None:
             sock.settimeout(max(0.05, remaining))
-        data = self._response.read(min(size, _CHUNK, self._left + 1))
+        read = getattr(self._response, "read1", self._response.read)  # read1: what has come, no waiting for more
+        data = read(min(size, _CHUNK, self._left + 1))
         self._left -= len(data)
         if self._left < 0:
             raise StoreError(f"the SPARQL endpoint's answer is larger than {self._max:,} bytes; "
@@ -169,7 +185,10 @@ class EndpointStore(Store):
         try:
             if content_type in results:
                 answer = ox.parse_query_results(body, results[content_type])
-                _check_variables(answer, sparql)
+                problem = _variables_problem(answer, sparql)
+                if problem:
+                    answer = None  # not to be carried by the traceback into another thread
+                    raise QueryError(problem)
                 return answer, body
             if content_type in graphs:
                 return (q.triple for q in ox.parse(body, graphs[content_type])), body
@@ -178,20 +197,17 @@ class EndpointStore(Store):
             raise
         except Exception as exc:  # noqa: BLE001 - whatever the parser makes of a strange answer
             body.close()
-            raise _unreadable(exc) from None
+            raise body.failure or _unreadable(exc) from None
         body.close()
         raise QueryError(f"the endpoint answered with {printable(content_type)}, not a SPARQL result")
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
         answer, body = self._answer(sparql, substitutions)
         try:
-            return materialise(answer, _checked)
-        except KxError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise _unreadable(exc) from None
+            return materialise(answer, lambda rows: _checked(rows, body))
         finally:
             body.close()
+            del answer  # a traceback must not carry it to another thread (pyoxigraph forbids that)
 
     def solutions(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None):
         import pyoxigraph as ox
@@ -272,24 +288,26 @@ def _unreadable(exc: BaseException) -> QueryError:
     return QueryError(f"the endpoint sent a result kxgraph cannot read: {printable(text, limit=300)}")
 
 
-def _checked(iterator) -> Iterator:
+def _checked(iterator, body: _Bounded) -> Iterator:
     try:
         yield from iterator
     except KxError:
+        del iterator  # a traceback must not carry pyoxigraph's answer to another thread
         raise
     except Exception as exc:  # noqa: BLE001 - a parse error halfway through a streamed answer
-        raise _unreadable(exc) from None
+        del iterator
+        raise body.failure or _unreadable(exc) from None
 
 
-def _streamed(iterator, body) -> Iterator:
+def _streamed(iterator, body: _Bounded) -> Iterator:
     try:
-        yield from _checked(iterator)
+        yield from _checked(iterator, body)
     finally:
         body.close()
 
 
-def _check_variables(answer: Any, sparql: str) -> None:
-    """Refuse a SELECT answer whose variables are not the query's (a well-formed but wrong reply).
+def _variables_problem(answer: Any, sparql: str) -> str | None:
+    """What is wrong when a SELECT answer's variables are not the query's (a well-formed but wrong reply).
 
     The query's own variables come from running it on an empty in-memory store; a query that
     names SERVICE is not run there, since that would reach the network.
@@ -298,17 +316,22 @@ def _check_variables(answer: Any, sparql: str) -> None:
 
     import pyoxigraph as ox
 
-    if not isinstance(answer, ox.QuerySolutions) or re.search(r"(?<![\w:])SERVICE\s*(?:<|[?$]|SILENT\b|[\w-]*:)", sparql, re.IGNORECASE):
-        return
+    if not isinstance(answer, ox.QuerySolutions):
+        return None
+    got = [v.value for v in answer.variables]
+    if re.search(r"(?<![\w:])SERVICE\s*(?:<|[?$]|SILENT\b|[\w-]*:)", sparql, re.IGNORECASE):
+        return None
     try:
         expected = ox.Store().query(sparql, use_default_graph_as_union=True)
     except (SyntaxError, ValueError, RuntimeError, OSError):
-        return  # the endpoint understood it; its dialect is not ours to judge
-    if not isinstance(expected, ox.QuerySolutions):
-        raise QueryError("the endpoint answered a SELECT where the query is not one")
-    want = [v.value for v in expected.variables]
-    got = [v.value for v in answer.variables]
+        return None  # the endpoint understood it; its dialect is not ours to judge
+    select = isinstance(expected, ox.QuerySolutions)
+    want = [v.value for v in expected.variables] if select else []
+    del expected  # pyoxigraph answers must be dropped in the thread that made them
+    if not select:
+        return "the endpoint answered a SELECT where the query is not one"
     if set(want) != set(got):
-        raise QueryError("the endpoint's answer has the variables "
-                         f"{', '.join('?' + printable(v) for v in got) or 'none'} where the query asks for "
-                         f"{', '.join('?' + v for v in want)}")
+        return ("the endpoint's answer has the variables "
+                f"{', '.join('?' + printable(v) for v in got) or 'none'} where the query asks for "
+                f"{', '.join('?' + v for v in want)}")
+    return None
