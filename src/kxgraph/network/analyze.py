@@ -23,7 +23,7 @@ from kxgraph.vocab import shorten
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from kxgraph.graph import KxGraph
+    from kxgraph.protocols import GraphLike as KxGraph  # its shape; features never import the facade
 
 MEASURES = ("degree", "betweenness", "eigenvector")
 EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes

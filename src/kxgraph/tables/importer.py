@@ -103,6 +103,10 @@ class Plan:
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
 
+    def stub_lines(self, iri: str, source: str) -> list[str]:
+        """The N-Triples that define an entity a row names but no row defines."""
+        return _stub_lines(iri, self.stubs[iri], source)
+
     def ntriples(self, file: str) -> str:
         """The N-Triples of the good rows of ``file`` (and the entities they first name)."""
         graph = self.files[file]
