@@ -15,7 +15,7 @@ cells = [
     code("import kxgraph\n"
          "from kxgraph.demo import build_demo\n\n"
          "STORE = None          # e.g. '.kxgraph' to keep the graph on disk\n"
-         "g = kxgraph.open(STORE, memory=STORE is None)\n"
+         "g = kxgraph.open(STORE, mode='create', memory=STORE is None)\n"
          "demo = build_demo(g, out_dir='kx-demo')\n"
          "demo.graphs.to_df()"),
     md("## The association in figures\n\nThe report's own figures (reported values with their qualifier "

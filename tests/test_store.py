@@ -181,3 +181,45 @@ def test_reading_a_store_with_an_interrupted_load_first_undoes_it(kx, store_path
     with kxgraph.open(store_path) as g:
         assert g.query("ASK { ?s ?p ?o }").boolean is False
     assert not (store_path / "kxgraph-load.json").exists()
+
+
+def _can_mount_read_only() -> bool:
+    import shutil
+
+    if shutil.which("unshare") is None:
+        return False
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        probe = subprocess.run(["unshare", "-rm", "sh", "-c",
+                                f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} {folder}"],
+                               capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs unshare -rm to mount a folder read-only")
+def test_reading_works_on_a_read_only_file_system(kx, store_path, small_file):
+    kx("load", str(small_file))
+    script = (f"mount --bind {store_path} {store_path} && mount -o remount,bind,ro {store_path} && "
+              f"{sys.executable} -c '{CLI}' --store {store_path} query 'ASK {{ kx:a kx:p kx:b }}' && "
+              f"{sys.executable} -c '{CLI}' --store {store_path} graphs --format csv; "
+              f"{sys.executable} -c '{CLI}' --store {store_path} update 'CLEAR ALL'")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env)
+    assert done.stdout.splitlines()[0] == "true"
+    assert small_file.resolve().as_uri() in done.stdout
+    assert done.stderr.strip().startswith("kx: error: ") and "Read-only file system" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_readers_share_the_store_and_a_writer_waits_for_them(kx, store_path, small_file, monkeypatch):
+    import kxgraph
+
+    monkeypatch.setattr("kxgraph.store.oxigraph.LOCK_WAIT", 0.1)
+    kx("load", str(small_file))
+    with kxgraph.open(store_path) as first, kxgraph.open(store_path) as second:
+        assert first.query("ASK { kx:a kx:p kx:b }").boolean and second.query("ASK { kx:a kx:p kx:b }").boolean
+        with pytest.raises(kxgraph.StoreError, match="busy"):
+            kxgraph.open(store_path, mode="rw")
+    with kxgraph.open(store_path, mode="rw") as writer:
+        writer.update("CLEAR ALL")
