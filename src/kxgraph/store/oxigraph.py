@@ -71,10 +71,13 @@ class OxigraphStore(Store):
         """Take this process's locks and open; BlockingIOError while another process holds them."""
         if self.read_only:
             self._lock = _flock(self.path / LOCK_FILE, shared=True)
-            if _rocksdb_writer(self.path):
+            try:
+                if _rocksdb_writer(self.path):
+                    raise BlockingIOError("RocksDB lock held by another process")
+                return ox.Store.read_only(str(self.path))
+            except BaseException:
                 self._unlock()
-                raise BlockingIOError("RocksDB lock held by another process")
-            return ox.Store.read_only(str(self.path))
+                raise
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock = _flock(self.path / LOCK_FILE, shared=False)
         try:
@@ -86,18 +89,24 @@ class OxigraphStore(Store):
             raise
 
     def _unlock(self) -> None:
-        if self._lock is not None:
+        if getattr(self, "_lock", None) is not None:
             os.close(self._lock)  # closing the descriptor releases its flock
             self._lock = None
 
+    def __del__(self) -> None:  # a graph dropped without close() must not keep others waiting
+        self._unlock()
+
     def _busy_message(self) -> str:
         journal = self.path / JOURNAL
-        doing = "a load is in progress" if journal.exists() else "another process is using it"
+        doing = ("a load is in progress" if journal.exists()
+                 else "another process is using it, perhaps a notebook: g.close() frees it")
         return f"the store at {self.path} is busy ({doing}); try again when it has finished"
 
     @property
     def raw(self):
         """The underlying ``pyoxigraph.Store`` (for bulk work inside kxgraph)."""
+        if self._store is None:
+            raise StoreError(f"{self!r} is closed; open it again")
         return self._store
 
     def __repr__(self) -> str:
@@ -111,13 +120,13 @@ class OxigraphStore(Store):
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         try:
             try:
-                return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
+                return self.raw.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
                                          prefixes=PREFIXES)
             except RuntimeError as exc:
                 # pyoxigraph substitutes only projected variables; bind the others by VALUES.
                 if "projection" not in str(exc):
                     raise QueryError(f"query failed: {exc}") from exc
-                return self._store.query(inject_values(sparql, substitutions), prefixes=PREFIXES,
+                return self.raw.query(inject_values(sparql, substitutions), prefixes=PREFIXES,
                                          use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise sparql_syntax_error(exc, sparql) from exc
@@ -141,7 +150,7 @@ class OxigraphStore(Store):
     def update(self, sparql: str) -> None:
         self.check_writable()
         try:
-            self._store.update(sparql, prefixes=PREFIXES)
+            self.raw.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise sparql_syntax_error(exc, sparql) from exc
         except RuntimeError as exc:  # e.g. DROP GRAPH of a graph that is not there
@@ -192,7 +201,7 @@ class OxigraphStore(Store):
     def _has(self, graph: str) -> bool:
         import pyoxigraph as ox
 
-        return bool(self._store.query("ASK { GRAPH ?g { ?s ?p ?o } }", substitutions={ox.Variable("g"): graph_node(graph)}))
+        return bool(self.raw.query("ASK { GRAPH ?g { ?s ?p ?o } }", substitutions={ox.Variable("g"): graph_node(graph)}))
 
     def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None) -> None:
         import pyoxigraph as ox
