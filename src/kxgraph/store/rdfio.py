@@ -48,6 +48,19 @@ def rdf_format(path: str | Path, fmt: str | None = None):
     return getattr(ox.RdfFormat, key)
 
 
+def format_name(path: str | Path) -> str | None:
+    """The option-style name of a file's RDF format by its extension (``.gz`` allowed), or None.
+
+    >>> format_name("network.nt.gz")
+    'ntriples'
+    """
+    suffixes = [x.lower() for x in Path(path).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    key = FORMATS.get(suffixes[-1]) if suffixes else None
+    return next((name for name, attr in FORMAT_NAMES.items() if attr == key), None)
+
+
 def is_quad_format(fmt: Any) -> bool:
     """True for formats whose documents name their own graphs (TriG, N-Quads, JSON-LD)."""
     return bool(fmt.supports_datasets)

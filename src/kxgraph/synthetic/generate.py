@@ -35,8 +35,6 @@ LABEL_ZH = "合成样例网络（非真实数据）"
 LABEL_EN = "Synthetic sample network (not real data)"
 
 FORMATS = ("turtle", "ntriples", "nquads", "trig")
-_EXTENSIONS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".ntriples": "ntriples",
-               ".nq": "nquads", ".nquads": "nquads", ".trig": "trig"}
 
 
 @dataclass
@@ -78,10 +76,10 @@ def format_for(path: str | Path | None, format: str | None = None) -> str:  # no
         return format
     if path is None:
         return "turtle"
-    suffixes = [s.lower() for s in Path(path).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    from kxgraph.store.rdfio import format_name  # the one extension map
+
+    fmt = format_name(path)
+    fmt = fmt if fmt in FORMATS else None
     if fmt is None:
         raise ParameterError(f"{Path(path).name}: cannot tell the format from the extension; "
                              "use .ttl, .nt, .nq or .trig (optionally .gz), or give --format")
