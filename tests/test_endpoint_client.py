@@ -230,3 +230,14 @@ def test_a_load_that_fails_midway_leaves_no_staging_graph(server, tmp_path, monk
         endpoint(server.url).load_files([LoadItem(path, ox.RdfFormat.N_TRIPLES, "urn:g", 0)])
     last = server.requests[-1]["form"]["update"][0]
     assert last.startswith("DROP SILENT GRAPH <https://w3id.org/kxgraph/graph/staging/")
+
+
+@pytest.mark.parametrize("content_type, body", [("text/csv", "s,p,o\nurn:a,urn:b,urn:c\n"),
+                                                ("application/sparql-results+json", '{"unexpected": true}'),
+                                                ("text/html", "<h1>login</h1>")])
+def test_a_service_that_answers_nonsense_is_one_line(kx, server, content_type, body):
+    server.reply = lambda h: send(h, 200, content_type, body)
+    query = f"SELECT * WHERE {{ SERVICE <{server.url}/sparql> {{ ?s ?p ?o }} }}"
+    result = kx("--memory", "query", "--allow-service", query)
+    assert result.exit_code == 1 and len(server.requests) == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("kx: error: ")
