@@ -223,3 +223,19 @@ def test_readers_share_the_store_and_a_writer_waits_for_them(kx, store_path, sma
             kxgraph.open(store_path, mode="rw")
     with kxgraph.open(store_path, mode="rw") as writer:
         writer.update("CLEAR ALL")
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs unshare -rm to mount a small tmpfs")
+def test_reading_works_on_a_full_disk(kx, store_path, small_file, tmp_path):
+    kx("load", str(small_file))
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    run = f"{sys.executable} -c '{CLI}' --store {disk}/store"
+    script = (f"mount -t tmpfs -o size=4m tmpfs {disk} && cp -r {store_path} {disk}/store && "
+              f"(dd if=/dev/zero of={disk}/fill bs=64k 2>/dev/null; true) && "
+              f"{run} query 'ASK {{ kx:a kx:p kx:b }}' && {run} graphs --format csv; {run} update 'CLEAR ALL'")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env)
+    assert done.stdout.splitlines()[0] == "true", done.stderr
+    assert small_file.resolve().as_uri() in done.stdout
+    assert "No space left" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -222,8 +222,7 @@ class EndpointStore(Store):
         return "graph", [], _streamed(answer, body)
 
     def update(self, sparql: str) -> None:
-        if not self.update_url:
-            raise StoreError("this endpoint is read-only here; give --update-endpoint URL to write")
+        self.check_writable()
         self._post(self.update_url, "update", with_prefixes(sparql))
 
     def check_writable(self) -> None:
