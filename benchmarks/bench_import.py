@@ -51,7 +51,7 @@ def main() -> None:
     import kxgraph
     from kxgraph.tables import importer as tables
     from kxgraph.tables import validate
-    from kxgraph.store.oxigraph import LoadItem
+    from kxgraph.store.base import LoadItem
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -82,7 +82,7 @@ def main() -> None:
 
         # the whole import, as `kx import` runs it, into a fresh on-disk store
         start = time.perf_counter()
-        with kxgraph.open(folder / "store") as g:
+        with kxgraph.open(folder / "store", mode="create") as g:
             report = g.import_tables(sheet)
         total = time.perf_counter() - start
         triples = sum(report.written.values())
@@ -93,7 +93,7 @@ def main() -> None:
         import pyoxigraph as ox
 
         start = time.perf_counter()
-        with kxgraph.open(folder / "baseline") as g:
+        with kxgraph.open(folder / "baseline", mode="create") as g:
             g.store.load_files([LoadItem(nt, ox.RdfFormat.N_TRIPLES, "urn:x-bench:baseline")])
         baseline = time.perf_counter() - start
 

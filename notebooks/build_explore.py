@@ -17,7 +17,7 @@ cells = [
          "from kxgraph.demo import build_demo\n\n"
          "kxgraph.plot.chinese_font()   # charts label in Chinese: the installed CJK font it chose\n"
          "STORE = None          # e.g. '.kxgraph' to keep the graph on disk\n"
-         "g = kxgraph.open(STORE, memory=STORE is None)\n"
+         "g = kxgraph.open(STORE, mode='create', memory=STORE is None)\n"
          "demo = build_demo(g, out_dir='kx-demo')\n"
          "demo.graphs.to_df()"),
     md("## The association in figures\n\nThe report's own figures (reported values with their qualifier "

@@ -36,7 +36,7 @@ def g():
 @pytest.fixture
 def small_store(store_path):
     """The small network in an on-disk store, for the CLI."""
-    graph = kxgraph.open(store_path)
+    graph = kxgraph.open(store_path, mode="create")
     load_small(graph)
     graph.close()
     return store_path

@@ -71,12 +71,12 @@ def load(store: Path, text: str, graph: str = "urn:test") -> None:
     """Add Turtle to the store at ``store`` (through the library, as `kx load` would)."""
     import pyoxigraph as ox
 
-    with kxgraph.open(store) as g:
+    with kxgraph.open(store, mode="create") as g:
         g.store.load(text.encode(), format=ox.RdfFormat.TURTLE, graph=graph)
 
 
 def run_update(store: Path, sparql: str) -> None:
-    with kxgraph.open(store) as g:
+    with kxgraph.open(store, mode="create") as g:
         g.update(SPARQL_PREFIXES + sparql)
 
 
@@ -258,7 +258,7 @@ def test_the_taiyuan_report_alone_has_a_figure_for_every_countable_indicator(rep
     import pyoxigraph as ox
 
     trig = repo / "data" / "taiyuan" / "taiyuan.trig"
-    with kxgraph.open(store_path) as g:
+    with kxgraph.open(store_path, mode="create") as g:
         g.store.load(trig, format=ox.RdfFormat.TRIG, graph=None)
     rows = kx_json("report")
     countable = {"kxi:" + name for name in _linked_queries().values()}

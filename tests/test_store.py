@@ -137,7 +137,7 @@ def test_store_path_comes_from_the_environment(tmp_path, small_file, monkeypatch
 def test_python_api_opens_store_memory_and_read_only(tmp_path, small_file):
     import kxgraph
 
-    with kxgraph.open(tmp_path / "s") as g:
+    with kxgraph.open(tmp_path / "s", mode="create") as g:
         g.load(small_file)
     with kxgraph.open(tmp_path / "s", read_only=True) as g:
         assert g.query("ASK { kx:a kx:p kx:b }").boolean
@@ -153,7 +153,7 @@ def _journal(store: Path, graph: str, *, uncommitted: bool) -> None:
 
     prefix = STAGING + "test/"
     if uncommitted:
-        with kxgraph.open(store) as g:
+        with kxgraph.open(store, mode="rw") as g:
             g.update(f"INSERT DATA {{ GRAPH <{prefix}uncommitted> {{ <{prefix}s> <{prefix}p> 1 }} }}")
     (store / JOURNAL).write_text(json.dumps({"sentinel": prefix + "uncommitted", "staging": prefix,
                                              "new_graphs": [graph]}), encoding="utf-8")
@@ -173,10 +173,69 @@ def test_opening_after_a_crash_keeps_a_committed_load(kx, store_path, small_file
     assert not (store_path / "kxgraph-load.json").exists()
 
 
-def test_read_only_refuses_a_store_with_an_unfinished_load(kx, store_path, small_file):
+def test_reading_a_store_with_an_interrupted_load_first_undoes_it(kx, store_path, small_file):
     import kxgraph
 
     kx("load", str(small_file))
     _journal(store_path, small_file.resolve().as_uri(), uncommitted=True)
-    with pytest.raises(kxgraph.StoreError, match="load in progress or interrupted"):
-        kxgraph.open(store_path, read_only=True)
+    with kxgraph.open(store_path) as g:
+        assert g.query("ASK { ?s ?p ?o }").boolean is False
+    assert not (store_path / "kxgraph-load.json").exists()
+
+
+def _can_mount_read_only() -> bool:
+    import shutil
+
+    if shutil.which("unshare") is None:
+        return False
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        probe = subprocess.run(["unshare", "-rm", "sh", "-c",
+                                f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} {folder}"],
+                               capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs unshare -rm to mount a folder read-only")
+def test_reading_works_on_a_read_only_file_system(kx, store_path, small_file):
+    kx("load", str(small_file))
+    script = (f"mount --bind {store_path} {store_path} && mount -o remount,bind,ro {store_path} && "
+              f"{sys.executable} -c '{CLI}' --store {store_path} query 'ASK {{ kx:a kx:p kx:b }}' && "
+              f"{sys.executable} -c '{CLI}' --store {store_path} graphs --format csv; "
+              f"{sys.executable} -c '{CLI}' --store {store_path} update 'CLEAR ALL'")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env)
+    assert done.stdout.splitlines()[0] == "true"
+    assert small_file.resolve().as_uri() in done.stdout
+    assert done.stderr.strip().startswith("kx: error: ") and "Read-only file system" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_readers_share_the_store_and_a_writer_waits_for_them(kx, store_path, small_file, monkeypatch):
+    import kxgraph
+
+    monkeypatch.setattr("kxgraph.store.oxigraph.LOCK_WAIT", 0.1)
+    kx("load", str(small_file))
+    with kxgraph.open(store_path) as first, kxgraph.open(store_path) as second:
+        assert first.query("ASK { kx:a kx:p kx:b }").boolean and second.query("ASK { kx:a kx:p kx:b }").boolean
+        with pytest.raises(kxgraph.StoreError, match="busy"):
+            kxgraph.open(store_path, mode="rw")
+    with kxgraph.open(store_path, mode="rw") as writer:
+        writer.update("CLEAR ALL")
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs unshare -rm to mount a small tmpfs")
+def test_reading_works_on_a_full_disk(kx, store_path, small_file, tmp_path):
+    kx("load", str(small_file))
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    run = f"{sys.executable} -c '{CLI}' --store {disk}/store"
+    script = (f"mount -t tmpfs -o size=4m tmpfs {disk} && cp -r {store_path} {disk}/store && "
+              f"(dd if=/dev/zero of={disk}/fill bs=64k 2>/dev/null; true) && "
+              f"{run} query 'ASK {{ kx:a kx:p kx:b }}' && {run} graphs --format csv; {run} update 'CLEAR ALL'")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env)
+    assert done.stdout.splitlines()[0] == "true", done.stderr
+    assert small_file.resolve().as_uri() in done.stdout
+    assert "No space left" in done.stderr and len(done.stderr.strip().splitlines()) == 1

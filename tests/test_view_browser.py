@@ -81,7 +81,7 @@ def store_with_evil(store_path, tmp_path):
 
     extra = tmp_path / "evil.ttl"
     extra.write_text(evil_turtle(), encoding="utf-8")
-    g = kxgraph.open(store_path)
+    g = kxgraph.open(store_path, mode="create")
     g.store.load(DATA, format=ox.RdfFormat.TURTLE, graph="urn:test:small")
     g.store.load(extra, format=ox.RdfFormat.TURTLE, graph="urn:test:evil")
     g.close()

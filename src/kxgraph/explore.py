@@ -13,10 +13,10 @@ import re
 import unicodedata
 from typing import Any
 
-from kxgraph.errors import NotFoundError, ParameterError, QueryError
+from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError
 from kxgraph.resources import package_path
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import Store
+from kxgraph.store.base import Store
 from kxgraph.vocab import expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "out", "in", "source")
@@ -115,7 +115,10 @@ def resolve(store: Store, entity: str | Any) -> Any:
     if iri is None and re.match(r"^[a-z][\w+.-]*://", text):
         iri = text
     if iri is not None:
-        node = ox.NamedNode(iri)
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ParameterError(f"{text!r} is not a valid IRI: {exc}") from None
         if not store.query("ASK { { ?entity ?p ?o } UNION { ?s ?p ?entity } }",
                            substitutions={"entity": node}).boolean:
             raise NotFoundError(f"no entity {text} in the graph")
@@ -125,7 +128,8 @@ def resolve(store: Store, entity: str | Any) -> Any:
         raise NotFoundError(f"no entity labelled {text!r}; try kx find {text}")
     if len(found) > 1:
         names = ", ".join(n.value for n in found[:5])
-        raise QueryError(f"{len(found)} entities are labelled {text!r} ({names}); give the IRI")
+        raise AmbiguousNameError(f"{len(found)} entities are labelled {text!r} ({names}); give the IRI",
+                                 [n.value for n in found])
     return found[0]
 
 

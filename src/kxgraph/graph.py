@@ -13,8 +13,9 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from kxgraph.boundary import mapped_methods
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import Store
+from kxgraph.store.base import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 ANALYSES = ("centrality", "communities", "brokers")
 
 
+@mapped_methods  # the one error boundary: only KxErrors come out
 class KxGraph:
     """A knowledge graph in an embedded store or behind a SPARQL endpoint."""
 
@@ -360,18 +362,31 @@ class KxGraph:
         return report(self, period=period, area=area)
 
 
-def open(path: str | Path | None = None, *, memory: bool = False, endpoint: str | None = None,  # noqa: A001
-         update_endpoint: str | None = None, read_only: bool = False) -> KxGraph:
+def open(path: str | Path | None = None, mode: str | None = None, *, memory: bool = False,  # noqa: A001
+         endpoint: str | None = None, update_endpoint: str | None = None, read_only: bool | None = None,
+         timeout: float | None = None) -> KxGraph:
     """Open the embedded store at ``path`` (default ``./.kxgraph``), in memory, or a SPARQL endpoint.
 
+    ``mode`` is as in the CLI: ``"r"`` (the default) reads an existing store without taking its
+    write lock, so ``kx`` commands can read it too while the notebook holds it; ``"rw"`` writes
+    an existing store (one writer at a time: ``kx`` waits for ``close()``); ``"create"`` makes
+    the store when it is missing. A mistyped path is a ``StoreError``, never a new empty store.
+    ``read_only=True`` is the older spelling of ``mode="r"``. A memory store is always writable.
     An endpoint takes its credentials from ``KXGRAPH_ENDPOINT_USER`` / ``KXGRAPH_ENDPOINT_PASSWORD``.
 
     >>> g = open(memory=True)
     """
-    from kxgraph.store.oxigraph import open_store
+    from kxgraph.boundary import map_errors
+    from kxgraph.errors import ParameterError
+    from kxgraph.store import open_store
 
-    return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
-                              read_only=read_only))
+    if mode is None:
+        mode = "r" if read_only or (read_only is None and not update_endpoint) else "rw"
+    elif read_only and mode != "r":
+        raise ParameterError(f"read_only=True contradicts mode={mode!r}")
+    with map_errors():
+        return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
+                                  mode=mode, timeout=timeout))
 
 
 _last_opened: "weakref.ref[KxGraph] | None" = None

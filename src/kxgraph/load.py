@@ -15,7 +15,8 @@ from typing import Callable, Iterable
 from kxgraph.errors import InputError, ParameterError
 from kxgraph.resources import resource_path
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import LoadItem, Store, rdf_format
+from kxgraph.store.base import LoadItem, Store
+from kxgraph.store.rdfio import rdf_format
 from kxgraph.vocab import ONTOLOGY_GRAPH, expand_curie
 
 ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl")

@@ -175,7 +175,8 @@ def _query_text(name: str) -> str:
 
 def _shipped_metadata():
     """An in-memory store with the shipped indicators, count-query links and rules."""
-    from kxgraph.store.oxigraph import OxigraphStore, rdf_format
+    from kxgraph.store.oxigraph import OxigraphStore
+    from kxgraph.store.rdfio import rdf_format
 
     meta = OxigraphStore(None)
     for relative in SHIPPED:

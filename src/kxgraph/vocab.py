@@ -80,6 +80,17 @@ def namespace(prefix: str) -> str | None:
     return None
 
 
+def with_prefixes(sparql: str) -> str:
+    """Prepend kxgraph's PREFIX lines for the prefixes a query uses but does not declare.
+
+    >>> with_prefixes("ASK { ?s a kx:Academician }").splitlines()[0]
+    'PREFIX kx: <https://w3id.org/kxgraph/ns#>'
+    """
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", sparql, re.IGNORECASE)}
+    used = [p for p in prefixes_for(sparql) if p not in declared and re.search(rf"(?<![\w<-]){re.escape(p)}:", sparql)]
+    return sparql_prefixes(used) + sparql if used else sparql
+
+
 def prefixes_for(sparql: str) -> dict[str, str]:
     """The prefixes a query may use undeclared: ``PREFIXES`` and the ``syn-…`` ones it mentions.
 

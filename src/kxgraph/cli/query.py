@@ -48,7 +48,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
         header = read_named(Path(path)) if path else None
         terms = (header.bind(values) if header and header.parameters
                  else {k: parse_term(v, "term", name=k) for k, v in values.items()})
-    result = open_graph(read_only=True).query(text, substitutions=terms, limit=limit, timeout=timeout,
+    result = open_graph().query(text, substitutions=terms, limit=limit, timeout=timeout,
                                               allow_service=allow_service)
     emit(result, fmt)
 

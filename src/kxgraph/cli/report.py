@@ -45,7 +45,7 @@ def report(ctx: click.Context, period: str | None, area: str | None, fmt: str, o
     """
     if output and ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
         fmt = OUTPUT_FORMATS.get(Path(output).suffix.lower(), fmt)  # -o report.html means HTML
-    result = open_graph(read_only=True).report(period=period, area=area)
+    result = open_graph().report(period=period, area=area)
     text = io.StringIO()
     result.write(text, fmt, rules=rules_only)
     if output is None:

@@ -37,7 +37,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     show_bar = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
     bar = click.progressbar(length=size, label="loading", file=sys.stderr) if show_bar else nullcontext()
     with bar as progress:
-        result = open_graph().load(*files, format=rdf_format, graph=graph, replace=replace,
+        result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
                                    ontology=ontology, progress=progress.update if show_bar else None)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
@@ -51,7 +51,7 @@ def graphs(fmt: str) -> None:
     Example:
       kx graphs --format csv
     """
-    emit(open_graph(read_only=True).graphs(), fmt)
+    emit(open_graph().graphs(), fmt)
 
 
 @click.command()
@@ -63,7 +63,7 @@ def drop(graph: str) -> None:
     Example:
       kx drop file:///home/me/old.ttl
     """
-    open_graph().drop(graph)
+    open_graph(mode="rw").drop(graph)
     click.echo(f"dropped {graph}", err=True)
 
 
@@ -79,7 +79,7 @@ def stats(fmt: str) -> None:
     Example:
       kx stats
     """
-    emit(open_graph(read_only=True).stats(), fmt)
+    emit(open_graph().stats(), fmt)
 
 
 @click.command()
@@ -94,5 +94,5 @@ def update(sparql: str | None, path: str | None, allow_service: bool) -> None:
     Example:
       kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
     """
-    open_graph().update(read_sparql(sparql, path), allow_service=allow_service)
+    open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service)
     click.echo("update done", err=True)

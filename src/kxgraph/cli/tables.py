@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from kxgraph.errors import ParameterError, ValidationError
-from kxgraph.cli._common import StoreOptions, TABULAR_FORMATS, emit, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, emit, format_option, open_graph
 
 _FILES = click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 _MAPPING = click.option("--mapping", metavar="NAME|FILE.yaml",
@@ -54,7 +53,7 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
       kx import 工作站名单.csv --encoding gbk --skip-bad-rows
       kx import sheet.xlsx --mapping my-mapping.yaml
     """
-    graph = open_graph()
+    graph = open_graph(mode="create")
     try:
         report = graph.import_tables(*files, mapping=mapping, encoding=encoding, sheet=sheet,
                                      skip_bad_rows=skip_bad_rows, rejects=rejects)
@@ -98,14 +97,7 @@ def validate_cmd(ctx: click.Context, files: tuple[str, ...], whole_store: bool, 
     """
     if whole_store == bool(files):
         raise ParameterError("give spreadsheet files or --store (not both)")
-    options = ctx.find_object(StoreOptions)
-    existing = options.memory or Path(options.store_path or ".kxgraph").exists()
-    if existing:
-        kg = open_graph(read_only=not options.memory)
-    else:  # nothing stored yet: names can refer only to the files themselves
-        import kxgraph
-
-        kg = kxgraph.open(memory=True)
+    kg = open_graph(missing_ok=not whole_store)  # files alone need no store; names then refer to them
     problems = kg.validate(*files, store=whole_store, graph=graph, mapping=mapping,
                            encoding=encoding, sheet=sheet)
     emit(problems, fmt)

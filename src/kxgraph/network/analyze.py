@@ -16,14 +16,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
+from kxgraph.errors import AnalysisError, NotFoundError, ParameterError, WriteError
 from kxgraph.output.results import Result
 from kxgraph.vocab import shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from kxgraph.graph import KxGraph
+    from kxgraph.protocols import GraphLike as KxGraph  # its shape; features never import the facade
 
 MEASURES = ("degree", "betweenness", "eigenvector")
 EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes
@@ -78,7 +78,7 @@ def _eigenvector(G: "nx.Graph", *, max_iter: int = 1000, tol: float = 1e-6) -> d
         try:
             return nx.eigenvector_centrality(G, max_iter=max_iter, tol=tol, weight="weight")
         except nx.PowerIterationFailedConvergence as exc:
-            raise QueryError("eigenvector centrality did not converge on this network") from exc
+            raise AnalysisError("eigenvector centrality did not converge on this network") from exc
     nodes = list(G)
     A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight="weight", format="csr")
     x = np.full(len(nodes), 1.0 / len(nodes))
@@ -88,7 +88,7 @@ def _eigenvector(G: "nx.Graph", *, max_iter: int = 1000, tol: float = 1e-6) -> d
         x = x / (np.linalg.norm(x) or 1.0)
         if np.abs(x - last).sum() < len(nodes) * tol:
             return dict(zip(nodes, x.tolist()))
-    raise QueryError("eigenvector centrality did not converge on this network")
+    raise AnalysisError("eigenvector centrality did not converge on this network")
 
 
 def community_of(G: "nx.Graph", *, seed: int = 1) -> dict[str, int]:
@@ -280,5 +280,5 @@ def export(G: "nx.Graph", path: str | Path, *, format: str | None = None) -> Pat
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+        raise WriteError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
     return path

@@ -33,7 +33,7 @@ from kxgraph.vocab import KX, RDF, RDFS, SYN, expand_curie, shorten, sparql_pref
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from kxgraph.graph import KxGraph
+    from kxgraph.protocols import GraphLike as KxGraph  # its shape; features never import the facade
 
 BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough to stay fast
 MAX_PROPS = 40  # statements per node shown in a details panel

@@ -24,7 +24,7 @@ from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kxgraph.errors import InputError, KxError, ParameterError
+from kxgraph.errors import KxError, ParameterError, WriteError
 from kxgraph.resources import package_path
 from kxgraph.vocab import shorten
 
@@ -245,7 +245,7 @@ class View:
             tmp.replace(path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+            raise WriteError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
         return path
 
     def summary(self) -> str:
@@ -295,7 +295,7 @@ class View:
             path = self.to_html(Path(INLINE_DIR) / f"view-{name}.html")
             link = html_lib.escape(path.as_posix(), quote=True)
             written = f' <a href="{link}" target="_blank">{html_lib.escape(path.as_posix())}</a>'
-        except (InputError, OSError):
+        except (WriteError, OSError):
             written = ""  # a read-only folder: the inline view and summary still show
         # As folium does: say why the live view may be missing (JupyterLab strips untrusted iframes).
         written = ("<br>没有看到交互视图？信任此笔记本（File → Trust Notebook），或打开" if self.lang == "zh"

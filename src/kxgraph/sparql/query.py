@@ -28,7 +28,7 @@ from typing import Any, Mapping
 from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
 from kxgraph.resources import package_path
 from kxgraph.output.results import Result
-from kxgraph.vocab import PREFIXES, XSD, expand_curie, prefixes_for, sparql_prefixes
+from kxgraph.vocab import PREFIXES, XSD, expand_curie
 
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "term")
@@ -323,9 +323,4 @@ def _any_term(text: str, bad) -> Any:
     return parse_term(value, "string")
 
 
-def with_prefixes(sparql: str) -> str:
-    """Prepend kxgraph's PREFIX lines for the prefixes a query uses but does not declare."""
-    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", sparql, re.IGNORECASE)}
-    used = [p for p in prefixes_for(sparql)
-            if p not in declared and re.search(rf"(?<![\w<-]){re.escape(p)}:", sparql)]
-    return sparql_prefixes(used) + sparql if used else sparql
+from kxgraph.vocab import with_prefixes  # noqa: E402,F401  (moved to vocab: the store needs it too)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from kxgraph import vocab as V
-from kxgraph.errors import KxError, ParameterError
+from kxgraph.errors import GenerateError, KxError, ParameterError
 from kxgraph.resources import package_path, resource_path
 
 _M = (1 << 64) - 1
@@ -85,7 +85,7 @@ def _rows(name: str) -> list[list[str]]:
     text = path.read_text(encoding="utf-8")
     if any(c in text for c in '"\\<>\r'):
         # literals are written without escaping, so the tables must not need any
-        raise KxError(f"{path}: a name table may not contain quotes, backslashes or angle brackets")
+        raise GenerateError(f"{path}: a name table may not contain quotes, backslashes or angle brackets")
     sep = "\t" if name.endswith((".tsv", "societies.txt")) else " "
     return [line.split(sep, 1 if sep == " " else -1) for line in text.splitlines()
             if line.strip() and not line.startswith("#")]
@@ -248,7 +248,7 @@ class Network:
             if zh not in t.deny:
                 given = "".join(p[1] for p in parts)
                 return zh, f"{sur[1].capitalize()} {given.capitalize()}", f"{sur[1]} {given}"
-        raise KxError("the name tables cannot avoid the deny-list")  # pragma: no cover
+        raise GenerateError("the name tables cannot avoid the deny-list")  # pragma: no cover
 
     # -- entities other entities refer to (pure functions) ------------------------------------
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from kxgraph import vocab as V
-from kxgraph.errors import KxError, ParameterError
+from kxgraph.errors import ParameterError, WriteError
 from kxgraph.synthetic.build import BASE, Network, tables, totals
 
 __all__ = ["BASE", "FORMATS", "GenerateReport", "format_for", "generate", "graph_name", "load_into",
@@ -35,8 +35,6 @@ LABEL_ZH = "合成样例网络（非真实数据）"
 LABEL_EN = "Synthetic sample network (not real data)"
 
 FORMATS = ("turtle", "ntriples", "nquads", "trig")
-_EXTENSIONS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".ntriples": "ntriples",
-               ".nq": "nquads", ".nquads": "nquads", ".trig": "trig"}
 
 
 @dataclass
@@ -78,10 +76,10 @@ def format_for(path: str | Path | None, format: str | None = None) -> str:  # no
         return format
     if path is None:
         return "turtle"
-    suffixes = [s.lower() for s in Path(path).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    from kxgraph.store.rdfio import format_name  # the one extension map
+
+    fmt = format_name(path)
+    fmt = fmt if fmt in FORMATS else None
     if fmt is None:
         raise ParameterError(f"{Path(path).name}: cannot tell the format from the extension; "
                              "use .ttl, .nt, .nq or .trig (optionally .gz), or give --format")
@@ -120,7 +118,7 @@ def generate(out: str | Path | IO[bytes], *, scale: float = 1, seed: int = 0,
                 report = _write(raw, fmt, scale, seed, counts, str(path))
         os.replace(partial, path)
     except OSError as exc:
-        raise KxError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise WriteError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
     finally:
         if partial.exists():
             partial.unlink()

@@ -103,6 +103,10 @@ class Plan:
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
 
+    def stub_lines(self, iri: str, source: str) -> list[str]:
+        """The N-Triples that define an entity a row names but no row defines."""
+        return _stub_lines(iri, self.stubs[iri], source)
+
     def ntriples(self, file: str) -> str:
         """The N-Triples of the good rows of ``file`` (and the entities they first name)."""
         graph = self.files[file]
@@ -142,7 +146,7 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
                 encoding: str | None = None, sheet: str | None = None, store: Any = None) -> Plan:
     """Read ``files`` and map every row to RDF without writing anything.
 
-    ``store`` (a ``kxgraph.store.oxigraph.Store``) lets names refer to entities it already holds.
+    ``store`` (a ``kxgraph.store.base.Store``) lets names refer to entities it already holds.
     """
     mappings = [load_mapping(mapping)] if mapping else [load_mapping(n) for n in template_names()]
     plan = Plan()
@@ -622,7 +626,7 @@ def _write(store: Any, contents: dict[str, str]) -> dict[str, int]:
 
     import pyoxigraph as ox
 
-    from kxgraph.store.oxigraph import LoadItem
+    from kxgraph.store.base import LoadItem
 
     with tempfile.TemporaryDirectory(prefix="kx-import-") as folder:
         items = []

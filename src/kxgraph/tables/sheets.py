@@ -185,7 +185,10 @@ def read_tables(path: str | Path, *, encoding: str | None = None, sheet: str | N
     if path.stat().st_size == 0:
         raise InputError("the file is empty / 文件为空", file=shown)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, shown, sheet)
+        from kxgraph.boundary import map_errors
+
+        with map_errors(file=shown):  # a damaged workbook (zlib.error, XML ParseError) is one line
+            return _read_xlsx(path, shown, sheet)
     if suffix in (".csv", ".tsv", ".txt"):
         if head.startswith(b"PK\x03\x04"):
             raise InputError("这是Excel工作簿，不是CSV / this is an Excel workbook, not CSV: name it .xlsx", file=shown)

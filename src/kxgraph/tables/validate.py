@@ -232,9 +232,7 @@ def shacl_check(plan: Any) -> None:
         for iri in row.stubs:
             if iri not in owner:
                 owner[iri] = row
-                stub = plan.stubs[iri]
-                from kxgraph.tables.importer import _stub_lines
-                parts.extend(_stub_lines(iri, stub, row.source))
+                parts.extend(plan.stub_lines(iri, row.source))  # the plan knows its stubs: no import back
     for violation in run_shacl("".join(parts)):
         row = owner.get(violation["focus"])
         if row is None:
