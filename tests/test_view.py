@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from kxgraph.network import view as view_module
-from kxgraph.errors import InputError, ParameterError
+from kxgraph.errors import ParameterError, WriteError
 from kxgraph.network.view import View, grid_layout, script_json
 
 EVIL = ["</script><script>window.pwned=1</script>", "<!--", "<img src=x onerror=alert(1)>",
@@ -95,13 +95,13 @@ def test_the_linear_layout_places_every_node_at_a_distinct_point():
     assert len(set(pos.values())) == G.number_of_nodes()
 
 
-def test_to_html_writes_the_file_or_raises_input_error(tmp_path):
+def test_to_html_writes_the_file_or_raises_write_error(tmp_path):
     page = View(labelled(["甲"]))
     written = page.to_html(tmp_path / "v.html")
     assert written.read_text(encoding="utf-8") == page.html()
-    with pytest.raises(InputError, match="missing"):
+    with pytest.raises(WriteError, match="missing"):
         page.to_html(tmp_path / "missing" / "v.html")
-    assert not list((tmp_path).glob("*.part"))
+    assert [p.name for p in tmp_path.iterdir()] == ["v.html"]  # no temporary file left behind
 
 
 def test_jupyter_shows_the_page_in_a_srcdoc_iframe():

@@ -5,7 +5,8 @@
     ├── ValidationError      data that breaks the ontology's shapes
     ├── QueryError           a query that is malformed, unknown, refused or failed
     ├── ParameterError       a missing or malformed option or parameter (CLI exit code 2)
-    ├── NotFoundError        an entity, graph or named query that does not exist
+    ├── NotFoundError        an entity, graph, named query or shipped file that does not exist
+    ├── WriteError           an output file that cannot or may not be written
     └── StoreError           the store cannot be opened, is locked, or an endpoint is unreachable
 
 The library raises these and never prints; ``kxgraph.cli`` turns them into one line on stderr.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 __all__ = [
     "KxError", "InputError", "ValidationError", "QueryError", "ParameterError",
-    "NotFoundError", "StoreError",
+    "NotFoundError", "StoreError", "WriteError",
 ]
 
 
@@ -55,6 +56,10 @@ class ParameterError(KxError):
 
 class NotFoundError(KxError):
     """An entity, graph or named query that does not exist."""
+
+
+class WriteError(KxError):
+    """An output file that cannot be written, or may not be (a device, a link, one of the inputs)."""
 
 
 class StoreError(KxError):

@@ -1,6 +1,6 @@
 """Offline HTML network views: one self-contained file, vis-network inlined, no network request.
 
-The page is ``templates/view.html``; the network goes in as JSON (``<``, ``>`` and ``&`` escaped,
+The page is ``templates/view.html`` (with ``view.css``) in the one page shell (``kxgraph.output.page``); the network goes in as JSON (``<``, ``>`` and ``&`` escaped,
 so no label can close the script), and the page only ever sets text with ``textContent`` or
 vis-network's plain-text titles. The JSON is built in one pass over nodes and edges, so building
 a view is linear in the size of the network. Above ``LARGE`` nodes the layout is computed here
@@ -23,7 +23,7 @@ from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kxgraph.errors import InputError, ParameterError
+from kxgraph.errors import ParameterError
 from kxgraph.resources import package_path
 from kxgraph.vocab import shorten
 
@@ -37,7 +37,7 @@ SIZE_BY = ("degree", "betweenness", "eigenvector", "none")
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
 SHAPES = ("dot", "square", "triangle", "diamond", "triangleDown", "hexagon", "star")
-_MARKER = re.compile(r"__KX_(TITLE|DATA|VIS_JS)__")
+_MARKER = re.compile(r"__KX_(DATA|VIS_JS)__")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -169,30 +169,26 @@ class View:
 
     def html(self) -> str:
         """The whole page as a string."""
-        parts = {"TITLE": lambda: html_lib.escape(self.title), "DATA": lambda: script_json(self.data()),
-                 "VIS_JS": vis_network_js}
-        template = package_path("templates/view.html").read_text(encoding="utf-8")
+        from kxgraph.output.page import page, template
+
+        parts = {"DATA": lambda: script_json(self.data()), "VIS_JS": vis_network_js}
         # The build allocates many small acyclic containers; the cyclic collector would rescan the
         # whole heap (graph included) again and again and make it superlinear (measured: +50 % at 20k).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return _MARKER.sub(lambda m: parts[m.group(1)](), template)
+            body = _MARKER.sub(lambda m: parts[m.group(1)](), template("view.html"))
         finally:
             if collecting:
                 gc.enable()
+        return page(body, title=self.title, style=template("view.css"), scripts=True, lang=self.lang)
 
     def to_html(self, path: str | Path) -> Path:
         """Write the page to ``path`` (all or nothing) and return the path."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".part")
-        try:
-            tmp.write_text(self.html(), encoding="utf-8")
-            tmp.replace(path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
-        return path
+        from kxgraph.output.files import check_target, write_text
+
+        check_target(path)  # before the page is built
+        return write_text(path, self.html())
 
     def _repr_html_(self) -> str:
         """Jupyter shows the page in an iframe (``srcdoc``), so it works offline too."""

@@ -9,49 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kxgraph.output.render import render_to_string
+from kxgraph.output.terms import XSD, term_value, to_term
 
-
-def term_value(term: Any) -> Any:
-    """Return a plain Python value for an RDF term (numbers as numbers, IRIs and text as str)."""
-    if term is None:
-        return None
-    cls = type(term).__name__
-    if cls == "Literal":
-        dt = term.datatype.value
-        if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "short", XSD + "nonNegativeInteger",
-                  XSD + "positiveInteger"):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-            try:
-                number = float(term.value)
-            except ValueError:
-                return term.value
-            return int(number) if dt == XSD + "decimal" and number.is_integer() else number
-        if dt == XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
-    if cls in ("NamedNode", "BlankNode"):
-        return term.value
-    return term
-
-
-def to_term(value: Any) -> Any:
-    """Return a pyoxigraph term for a plain Python value (terms pass through)."""
-    import pyoxigraph as ox
-
-    if value is None or isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
-    return ox.Literal(str(value))
+__all__ = ["Document", "Result", "XSD", "term_value", "to_term"]
 
 
 @dataclass
@@ -107,5 +68,29 @@ class Result:
         return pd.DataFrame(self.records(), columns=self.variables)
 
     def _repr_html_(self) -> str:  # Jupyter shows results as a table
-        from kxgraph.output.render import render_to_string
         return render_to_string(self, "html")
+
+
+@dataclass
+class Document(Result):
+    """A ``Result`` (the main table, under ``heading``) with further titled tables and notes.
+
+    The family's second member, for reports: ``render`` writes all of it in the human formats
+    (``table``, ``markdown``, ``html``) and in ``json`` (the main table as SPARQL JSON results, each
+    part as a member of that name, and ``notes``); ``csv``, ``tsv``, ``xml`` and ``excel`` hold
+    one table, so they carry the main one (render a part, ``doc.parts[key][1]``, for another).
+
+    >>> doc = Document("select", ["n"], Result.table(["n"], [(1,)]).rows, heading="Counts",
+    ...                parts={"more": ("More", Result.table(["m"], [(2,)]))}, notes=["a note"])
+    >>> doc.main().records(), doc.parts["more"][1].records()
+    ([{'n': 1}], [{'m': 2}])
+    """
+
+    heading: str = ""
+    parts: dict[str, tuple[str, Result]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def main(self) -> Result:
+        """The main table alone, as a plain ``Result``."""
+        return Result(self.kind, self.variables, self.rows, self.boolean, self.triples)
+

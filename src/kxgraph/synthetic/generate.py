@@ -18,14 +18,14 @@ no list of entities and its memory stays flat as the scale grows. Same seed, sam
 from __future__ import annotations
 
 import gzip
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from kxgraph import vocab as V
-from kxgraph.errors import KxError, ParameterError
+from kxgraph.errors import ParameterError
+from kxgraph.output.files import atomic_write
 from kxgraph.synthetic.build import BASE, Network, tables, totals
 
 __all__ = ["BASE", "FORMATS", "GenerateReport", "format_for", "generate", "graph_name", "load_into",
@@ -109,21 +109,13 @@ def generate(out: str | Path | IO[bytes], *, scale: float = 1, seed: int = 0,
         return _write(out, fmt, scale, seed, counts, None)
     path = Path(out)
     fmt = format_for(path, format)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "wb") as raw:
-            if path.suffix.lower() == ".gz":
-                # mtime=0 and no file name keep the bytes identical from run to run
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
-                    report = _write(gz, fmt, scale, seed, counts, str(path))
-            else:
-                report = _write(raw, fmt, scale, seed, counts, str(path))
-        os.replace(partial, path)
-    except OSError as exc:
-        raise KxError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    finally:
-        if partial.exists():
-            partial.unlink()
+    with atomic_write(path, binary=True) as raw:
+        if path.suffix.lower() == ".gz":
+            # mtime=0 and no file name keep the bytes identical from run to run
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+                report = _write(gz, fmt, scale, seed, counts, str(path))
+        else:
+            report = _write(raw, fmt, scale, seed, counts, str(path))
     return report
 
 

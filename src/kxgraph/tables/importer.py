@@ -10,7 +10,6 @@ report (``kxgraph.tables.validate``); ``import_tables`` writes a clean plan (or,
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -580,7 +579,11 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     Problems with a whole sheet (missing or unknown columns, no data) are never skipped.
     Raises ``ValidationError`` (with ``.problems``) when nothing could be written.
     """
+    from kxgraph.output.files import check_target
+
     files = [str(f) for f in files]
+    if rejects is not None:
+        check_target(rejects, inputs=files)  # before any work: never the spreadsheet itself
     plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet)
     problems = plan.all_problems()
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
@@ -598,18 +601,23 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     return report
 
 
-def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
-    from kxgraph.output.render import render
-
+def _rejects_paths(plan: Plan, target: str | Path | None) -> dict[Path, list[Problem]]:
     groups: dict[Path, list[Problem]] = {}
     for p in plan.all_problems():
         path = Path(target) if target else Path(p.file).with_suffix(".rejects.csv")
         groups.setdefault(path, []).append(p)
+    return groups
+
+
+def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
+    """Each file's rejected rows in the ``excel`` format (opens right in Excel, formulas inert)."""
+    from kxgraph.output.files import atomic_write
+    from kxgraph.output.render import render
+
+    groups = _rejects_paths(plan, target)
     for path, problems in groups.items():
-        buffer = io.StringIO()
-        render(problems_result(problems), "csv", buffer)
-        # utf-8-sig so that Excel in China opens it with the right characters
-        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        with atomic_write(path, newline="", inputs=files) as out:
+            render(problems_result(problems), "excel", out)
     return list(groups)
 
 
