@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kxgraph
+from kxgraph.resources import resource_path
 from kxgraph.vocab import INDICATOR, SYN
 
 PREFIXES = """
@@ -257,7 +258,7 @@ def test_every_indicator_query_is_linked_as_data_and_runs_on_an_empty_graph():
 def test_the_taiyuan_report_alone_has_a_figure_for_every_countable_indicator(repo, store_path, kx, kx_json):
     import pyoxigraph as ox
 
-    trig = repo / "data" / "taiyuan" / "taiyuan.trig"
+    trig = resource_path("taiyuan/taiyuan.trig")
     with kxgraph.open(store_path) as g:
         g.store.load(trig, format=ox.RdfFormat.TRIG, graph=None)
     rows = kx_json("report")
@@ -278,7 +279,7 @@ def taiyuan_and_sample(repo, tmp_path, store_path, kx) -> Path:
 
     network = tmp_path / "sample.nq"
     generate(network, scale=1, seed=0)
-    loaded = kx("load", str(repo / "data" / "taiyuan" / "taiyuan.trig"), str(network))
+    loaded = kx("load", str(resource_path("taiyuan/taiyuan.trig")), str(network))
     assert loaded.exit_code == 0, loaded.output
     return store_path
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from kxgraph.errors import KxError, NotFoundError, ParameterError, QueryError
+from kxgraph.errors import NotFoundError, ParameterError, QueryError
 from kxgraph.output.render import render, render_to_string
 from kxgraph.output.results import Document, Result
 from kxgraph.resources import package_path, resource_path
@@ -171,10 +171,7 @@ def _shipped_metadata():
 
     meta = OxigraphStore(None)
     for relative in SHIPPED:
-        try:
-            path = resource_path(relative)
-        except KxError:  # an absent file (say, no indicators.ttl yet) adds nothing
-            continue
+        path = resource_path(relative)  # a missing one is an error, not "not computable"
         meta.load(path, format=rdf_format(path), graph=None)
     return meta
 
@@ -249,7 +246,7 @@ def _names(iri: str, labels: dict) -> set[str]:
 
 def _count(graph: Any, name: str, area: str | None) -> tuple[int | Decimal, int]:
     """Run the count query ``name``: (value, entities of that kind in the graph)."""
-    path = package_path(f"queries/indicators/{name}.rq")
+    path = package_path("queries/indicators") / f"{name}.rq"
     if not path.is_file():
         raise NotFoundError(f"kx:countQuery names {name!r}, but there is no query {path.name} "
                             "in kxgraph/queries/indicators")
