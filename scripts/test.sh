@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need on a fresh Debian machine, then runs the whole suite.
+# Sets up everything the tests need on a fresh Debian machine, runs the whole suite, then tests the
+# installed wheel (scripts/smoke-wheel.sh: build, install into a fresh venv, demo and smoke test).
+# Fast loop while developing: python3 -m pytest -m "not slow and not browser"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -8,3 +10,4 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 python3 -m pip install -q --disable-pip-version-check -e '.[dev]'
 python3 -m pytest -q "$@"
+bash scripts/smoke-wheel.sh
