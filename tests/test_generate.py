@@ -196,6 +196,7 @@ def test_every_subject_is_synthetic_and_lives_in_the_synthetic_graph(network):
     assert "合成样例网络（非真实数据）" in labels
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_no_person_bears_the_name_of_a_real_person_in_the_report(repo):
     text = "".join(p.read_text(encoding="utf-8") for p in resource_path("taiyuan/source").glob("*.txt"))
     for seed in (0, 1):
@@ -286,6 +287,7 @@ def test_every_syntax_holds_the_same_triples():
     assert len({frozenset(s) for s in sets.values()}) == 1
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_memory_stays_flat_as_the_scale_grows():
     peaks = {}
     generate(Sink(), scale=0.1)  # name tables are read once, not per run
@@ -319,6 +321,7 @@ def test_the_network_conforms_to_the_shapes(repo):
 
 # -- the command line ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_kx_generate_load_fills_its_own_graph_once(kx, kx_json):
     for _ in range(2):  # loading again replaces the graph rather than doubling it
         result = kx("generate", "--load", "--scale", "0.5", "--seed", "4")

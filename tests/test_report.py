@@ -284,6 +284,7 @@ def taiyuan_and_sample(repo, tmp_path, store_path, kx) -> Path:
     return store_path
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_on_the_sample_network_every_countable_figure_agrees(taiyuan_and_sample, kx, kx_json):
     rows = kx_json("report")
     countable = {"kxi:" + name for name in _linked_queries().values()}
@@ -294,6 +295,7 @@ def test_on_the_sample_network_every_countable_figure_agrees(taiyuan_and_sample,
     assert kx("report", "--check").exit_code == 0
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_deleting_one_sample_workstation_is_named_as_the_one_disagreement(taiyuan_and_sample, kx, kx_json):
     [victim] = [r["ws"] for r in kx_json(
         "query", SPARQL_PREFIXES + "SELECT ?ws WHERE { ?ws a kx:AcademicianWorkstation } ORDER BY ?ws LIMIT 1")]

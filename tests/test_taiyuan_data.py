@@ -377,6 +377,7 @@ def test_the_gazetteer_has_taiyuan_its_ten_areas_and_two_parks(gazetteer):
 
 # --- conformance ----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_report_gazetteer_and_ontology_conform_to_the_shapes(merged):
     import pyshacl
     from rdflib import Graph
@@ -392,6 +393,7 @@ def test_report_gazetteer_and_ontology_conform_to_the_shapes(merged):
 
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_through_the_cli_the_shipped_data_loads_queries_and_validates_clean(kx, kx_json):
     assert kx("load", str(TAIYUAN / "taiyuan.trig")).exit_code == 0
     gazetteer = kx("load", "--graph", vocab.GAZETTEER_GRAPH, str(resource_path("places/gazetteer.ttl")))

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 from kxgraph.errors import ParameterError, ValidationError
 from kxgraph.tables.mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
 from kxgraph.output.results import Result
+from kxgraph.output.text import nt_escape, where
 from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
                      strip_note)
 from kxgraph.tables.validate import Problem, problems_result
@@ -35,7 +36,7 @@ MAX_HEADER_SCAN = 10         # rows above the header (titles, notes) a formatted
 
 def nt_literal(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
     """An N-Triples literal with every special character escaped."""
-    body = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    body = nt_escape(str(text))
     if lang:
         return f'"{body}"@{lang}'
     return f'"{body}"^^<{datatype}>' if datatype else f'"{body}"'
@@ -296,7 +297,7 @@ def _annotated(classes: tuple[str, ...]) -> bool:
 
 
 def _at(row: RowPlan) -> str:
-    return ":".join(str(x) for x in (Path(row.file).name, row.sheet, f"row {row.number}") if x)
+    return where(Path(row.file).name, row.sheet, f"row {row.number}")
 
 
 def _lookup(table: dict[str, str], value: Any) -> str | None:
