@@ -15,15 +15,15 @@ import io
 import json
 import re
 import unicodedata
-from typing import IO, TYPE_CHECKING, Any, Callable
+from typing import IO, Any, Callable
 
 from kxgraph.errors import ParameterError
 from kxgraph.output.formats import ALL_FORMATS, GRAPH_FORMATS, TABULAR_FORMATS
 from kxgraph.output.terms import term_value
 from kxgraph.vocab import PREFIXES, shorten
 
-if TYPE_CHECKING:  # pragma: no cover - results imports this module, not the other way round
-    from kxgraph.output.results import Result
+# A kxgraph.output.results.Result, named but not imported: results uses this module, never the reverse.
+Result = Any
 
 __all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "display", "neutralise", "quoteattr",
            "render", "render_page", "render_to_string", "xml_escape"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from kxgraph.output.render import render_to_string
 from kxgraph.output.terms import XSD, term_value, to_term
 
 __all__ = ["Document", "Result", "XSD", "term_value", "to_term"]
@@ -68,6 +67,8 @@ class Result:
         return pd.DataFrame(self.records(), columns=self.variables)
 
     def _repr_html_(self) -> str:  # Jupyter shows results as a table
+        from kxgraph.output.render import render_to_string  # one way only: render never imports results
+
         return render_to_string(self, "html")
 
 
