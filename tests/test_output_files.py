@@ -122,3 +122,14 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path):
     target.chmod(0o640)
     write_text(target, "new")
     assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o640
+
+
+@pytest.mark.parametrize("command", ["view", "export"])
+def test_the_query_file_is_not_overwritten_by_the_output(loaded, tmp_path, command):
+    query = tmp_path / "net.rq"
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n"
+    query.write_text(text)
+    result = loaded(command, "--query", str(query), "-o", str(query), *(["--format", "json"] if command == "export" else []))
+    assert result.exit_code == 1
+    assert "also an input" in error_line(result)
+    assert query.read_text() == text
