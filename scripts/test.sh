@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need on a fresh Debian machine, runs the whole suite, then tests the
 # installed wheel (scripts/smoke-wheel.sh: build, install into a fresh venv, demo and smoke test).
-# Fast loop while developing: python3 -m pytest -m "not slow and not browser"
+# Fast loop while developing: python3 -m pytest -m "not slow"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
