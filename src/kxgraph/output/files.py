@@ -82,7 +82,8 @@ def atomic_write(path: str | Path, *, binary: bool = False, encoding: str = "utf
         raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         try:
-            os.fchmod(fd, _mode(path))
+            if hasattr(os, "fchmod"):  # mkstemp makes it 0600; give it the permissions a file gets
+                os.fchmod(fd, _mode(path))
             raw = os.fdopen(fd, "wb")
         except BaseException:
             os.close(fd)
