@@ -7,7 +7,12 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/kx-wheel.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 unset PYTHONPATH
 
-python3 -m pip wheel -q --no-deps -w "$work/dist" "$repo"
+# build from a copy, so that the checkout gets no build/ or egg-info (whose file lists could leak
+# into a later wheel)
+mkdir "$work/source"
+cp -r "$repo/pyproject.toml" "$repo/README.md" "$repo/src" "$work/source/"
+rm -rf "$work"/source/src/*.egg-info
+python3 -m pip wheel -q --no-deps -w "$work/dist" "$work/source"
 python3 -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install -q --disable-pip-version-check "$work"/dist/kxgraph-*.whl
 kx="$work/venv/bin/kx"
