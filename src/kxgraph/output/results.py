@@ -2,6 +2,12 @@
 
 Every command and API call that returns tabular data returns a ``Result``; ``kxgraph.output.render``
 writes it in any output format, and ``to_df()`` turns it into a pandas DataFrame.
+
+The family is small: a ``Result`` (one table, a boolean or triples) and a ``Document`` (a main
+table with titled further tables and notes: ``kxgraph.report.Report`` is one). Jobs that do more
+than answer (an import, the generator, the demo) return a summary object whose tables are
+``Result``s (``ImportReport.result()``, ``DemoReport.graphs`` …), so everything a user sees goes
+out through ``render``.
 """
 
 from __future__ import annotations
