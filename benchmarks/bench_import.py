@@ -140,7 +140,7 @@ split by what each part can check:
   level, roles), patterns (credit codes), unique columns, duplicate names, references to
   entities no sheet defines and the store does not hold, closed lists (districts, academies).
 * **pySHACL on a representative slice** (`kxgraph.tables.validate.shacl_check`): pySHACL with
-  `ontology/shapes.ttl` costs about 20 ms a row here (see "for comparison" above: whole-file
+  `src/kxgraph/data/ontology/shapes.ttl` costs about 20 ms a row here (see "for comparison" above: whole-file
   SHACL of this import would take the extrapolated time, far over the minute). So up to 200
   rows are validated whole; beyond that, rows are grouped by *signature* (template, class,
   which columns are filled, how many names each split cell holds — this fixes the shape of the

@@ -74,13 +74,13 @@ cells = [
     code("check = figures[['indicator', 'reported', 'computed', 'difference', 'status']]\n"
          "check[check.status != 'not computable']"),
     code("figures.status.value_counts()"),
-    md("## Loading your own spreadsheets\n\nThe templates in `data/templates/` take Chinese or English "
+    md("## Loading your own spreadsheets\n\nThe templates in `src/kxgraph/data/templates/` take Chinese or English "
        "headers and GBK or UTF-8 files. `import_tables` validates every row against the ontology's "
        "shapes before writing anything, and each file becomes its own named graph."),
     code("from kxgraph.resources import resource_path\n\n"
          "mine = kxgraph.open(memory=True)\n"
-         "imported = mine.import_tables(resource_path('data/templates/enterprises.csv'),\n"
-         "                              resource_path('data/templates/workstations.csv'))\n"
+         "imported = mine.import_tables(resource_path('templates/enterprises.csv'),\n"
+         "                              resource_path('templates/workstations.csv'))\n"
          "imported.result().to_df()"),
     code("mine.query('SELECT ?ws ?label WHERE { ?ws a kx:AcademicianWorkstation ; rdfs:label ?label }').to_df()"),
 ]

@@ -14,7 +14,7 @@ import pytest
 from kxgraph import vocab as V
 from kxgraph.errors import ParameterError
 from kxgraph.synthetic.generate import BASE, generate, graph_name, totals
-from kxgraph.resources import package_path
+from kxgraph.resources import package_path, resource_path
 
 PREFIXES = V.sparql_prefixes()
 
@@ -171,8 +171,8 @@ def test_units_belong_to_their_organisations_and_events_have_organisers(network)
 
 def test_real_entities_it_links_to_exist_in_the_shipped_data(network, repo):
     real = ox.Store()
-    real.load(path=str(repo / "data/places/gazetteer.ttl"), format=ox.RdfFormat.TURTLE)
-    real.load(path=str(repo / "data/taiyuan/taiyuan.trig"), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("places/gazetteer.ttl")), format=ox.RdfFormat.TURTLE)
+    real.load(path=str(resource_path("taiyuan/taiyuan.trig")), format=ox.RdfFormat.TRIG)
     known = {s for [s] in select(real, "SELECT DISTINCT ?s WHERE { ?s a ?t }")}
     linked = {o for [o] in select(network, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o "
                                            f"FILTER STRSTARTS(STR(?o), \"{V.ID}\") }}")}
@@ -196,8 +196,9 @@ def test_every_subject_is_synthetic_and_lives_in_the_synthetic_graph(network):
     assert "合成样例网络（非真实数据）" in labels
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_no_person_bears_the_name_of_a_real_person_in_the_report(repo):
-    text = "".join(p.read_text(encoding="utf-8") for p in (repo / "data/taiyuan/source").glob("*.txt"))
+    text = "".join(p.read_text(encoding="utf-8") for p in resource_path("taiyuan/source").glob("*.txt"))
     for seed in (0, 1):
         store = store_of(network_bytes(scale=2, seed=seed))
         names = {n for [n] in select(store, """SELECT DISTINCT ?n WHERE { ?p a ?c ; rdfs:label ?n
@@ -286,6 +287,7 @@ def test_every_syntax_holds_the_same_triples():
     assert len({frozenset(s) for s in sets.values()}) == 1
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_memory_stays_flat_as_the_scale_grows():
     peaks = {}
     generate(Sink(), scale=0.1)  # name tables are read once, not per run
@@ -305,8 +307,8 @@ def test_the_network_conforms_to_the_shapes(repo):
     network = store_of(network_bytes(scale=0.3, seed=2))
 
     real = ox.Store()
-    real.load(path=str(repo / "data/places/gazetteer.ttl"), format=ox.RdfFormat.TURTLE)
-    real.load(path=str(repo / "data/taiyuan/taiyuan.trig"), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("places/gazetteer.ttl")), format=ox.RdfFormat.TURTLE)
+    real.load(path=str(resource_path("taiyuan/taiyuan.trig")), format=ox.RdfFormat.TRIG)
     linked = {o for [o] in select(network, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o "
                                            f"FILTER STRSTARTS(STR(?o), \"{V.ID}\") }}")}
     # the real entities it links to, as a store would hold them beside the network
@@ -319,6 +321,7 @@ def test_the_network_conforms_to_the_shapes(repo):
 
 # -- the command line ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_kx_generate_load_fills_its_own_graph_once(kx, kx_json):
     for _ in range(2):  # loading again replaces the graph rather than doubling it
         result = kx("generate", "--load", "--scale", "0.5", "--seed", "4")

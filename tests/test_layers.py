@@ -74,20 +74,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-# Circles that remain in modules another engineer owns, each with what will end it. Empty is the goal.
-KNOWN = [
-    # Result._repr_html_ imports render, render imports term_value from results: output/ owns both
-    # (a fix: term helpers in a module of their own, render importing Result only for annotations).
-    ["kxgraph.output.render", "kxgraph.output.results"],
-]
-
-
 def test_there_are_no_import_circles_between_modules():
-    assert [c for c in cycles(import_graph()) if c not in KNOWN] == []
-
-
-def test_the_known_circles_are_still_there():  # when one is ended, take it off KNOWN
-    assert [c for c in KNOWN if c not in cycles(import_graph())] == []
+    assert cycles(import_graph()) == []
 
 
 def test_nothing_below_the_facade_imports_it():

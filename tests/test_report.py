@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kxgraph
+from kxgraph.resources import resource_path
 from kxgraph.vocab import INDICATOR, SYN
 
 PREFIXES = """
@@ -257,7 +258,7 @@ def test_every_indicator_query_is_linked_as_data_and_runs_on_an_empty_graph():
 def test_the_taiyuan_report_alone_has_a_figure_for_every_countable_indicator(repo, store_path, kx, kx_json):
     import pyoxigraph as ox
 
-    trig = repo / "data" / "taiyuan" / "taiyuan.trig"
+    trig = resource_path("taiyuan/taiyuan.trig")
     with kxgraph.open(store_path, mode="create") as g:
         g.store.load(trig, format=ox.RdfFormat.TRIG, graph=None)
     rows = kx_json("report")
@@ -278,11 +279,12 @@ def taiyuan_and_sample(repo, tmp_path, store_path, kx) -> Path:
 
     network = tmp_path / "sample.nq"
     generate(network, scale=1, seed=0)
-    loaded = kx("load", str(repo / "data" / "taiyuan" / "taiyuan.trig"), str(network))
+    loaded = kx("load", str(resource_path("taiyuan/taiyuan.trig")), str(network))
     assert loaded.exit_code == 0, loaded.output
     return store_path
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_on_the_sample_network_every_countable_figure_agrees(taiyuan_and_sample, kx, kx_json):
     rows = kx_json("report")
     countable = {"kxi:" + name for name in _linked_queries().values()}
@@ -293,6 +295,7 @@ def test_on_the_sample_network_every_countable_figure_agrees(taiyuan_and_sample,
     assert kx("report", "--check").exit_code == 0
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_deleting_one_sample_workstation_is_named_as_the_one_disagreement(taiyuan_and_sample, kx, kx_json):
     [victim] = [r["ws"] for r in kx_json(
         "query", SPARQL_PREFIXES + "SELECT ?ws WHERE { ?ws a kx:AcademicianWorkstation } ORDER BY ?ws LIMIT 1")]

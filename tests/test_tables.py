@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from kxgraph.resources import resource_path
 from kxgraph.tables.mapping import load_mapping, template_names
 from kxgraph.tables.sheets import clean, name_key, parse_year, split_names
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
+TEMPLATES = resource_path("templates")
 PREFIXES = ("PREFIX kx: <https://w3id.org/kxgraph/ns#> PREFIX org: <http://www.w3.org/ns/org#> "
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/> "
             "PREFIX schema: <http://schema.org/> ")
@@ -134,6 +135,7 @@ def test_english_headers_give_the_same_resources_as_chinese_ones(kx, tmp_path):
         ("2019", "https://w3id.org/kxgraph/id/place/140105", "1")]
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_same_rows_imported_twice_give_the_same_store(kx, kx_json, tmp_path):
     files = [str(write(tmp_path / "e.csv", ENTERPRISES)), str(write(tmp_path / "ws.csv", WORKSTATIONS))]
     kx("import", *files)

@@ -11,7 +11,7 @@ import pytest
 import kxgraph
 from kxgraph.network.view import View
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # each starts Chromium: not in the fast loop
 
 CHROMIUM = shutil.which("chromium")
 DATA = Path(__file__).parent / "data" / "network-small.ttl"

@@ -2,13 +2,13 @@
 
     KxError                  anything kxgraph reports to its user (CLI exit code 1)
     ├── InputError           a file or cell that cannot be read as given (names file, line/row, column)
-    ├── WriteError           a file that cannot be written (names the file)
+    ├── WriteError           a file that cannot, or may not, be written (names the file)
     ├── ValidationError      data that breaks the ontology's shapes
     ├── QueryError           a query that is malformed, unknown, refused or failed
     ├── AnalysisError        a network analysis that cannot be computed (e.g. no convergence)
     ├── ParameterError       a missing or malformed option or parameter (CLI exit code 2)
     ├── AmbiguousNameError   a label that names several entities (lists them)
-    ├── NotFoundError        an entity, graph or named query that does not exist
+    ├── NotFoundError        an entity, graph, named query or shipped file that does not exist
     ├── StoreError           the store cannot be opened, is locked, or an endpoint is unreachable
     └── GenerateError        the synthetic network cannot be generated as asked
 
@@ -41,7 +41,8 @@ class InputError(KxError):
 
 
 class WriteError(KxError):
-    """A file that cannot be written (a missing folder, no permission, a full disk)."""
+    """A file that cannot be written (a missing folder, no permission, a full disk), or may not be
+    (a device, a link, one of the command's inputs)."""
 
     def __init__(self, message: str, *, file: str | None = None) -> None:
         self.file = file

@@ -319,7 +319,7 @@ class KxGraph:
 
         >>> from kxgraph.resources import resource_path
         >>> g = open(memory=True)
-        >>> g.import_tables(resource_path("data/templates/enterprises.csv")).result().column("rows")
+        >>> g.import_tables(resource_path("templates/enterprises.csv")).result().column("rows")
         [3]
         """
         from kxgraph.tables.importer import import_tables

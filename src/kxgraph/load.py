@@ -46,10 +46,7 @@ def ontology_items() -> list[LoadItem]:
     """The shipped ontology files, all bound for ``kxg:ontology``."""
     items = []
     for relative in ONTOLOGY_FILES:
-        try:
-            path = resource_path(relative)
-        except Exception:  # noqa: BLE001 - an optional ontology file not shipped (yet)
-            continue
+        path = resource_path(relative)  # a missing one is an error: never load less than shipped
         items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size))
     return items
 

@@ -14,16 +14,15 @@ graph, and the two are compared. Consistency rules between figures (``kx:Consist
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from kxgraph.errors import KxError, NotFoundError, ParameterError, QueryError
+from kxgraph.errors import NotFoundError, ParameterError, QueryError
 from kxgraph.output.render import render, render_to_string
+from kxgraph.output.results import Document, Result
 from kxgraph.resources import package_path, resource_path
-from kxgraph.output.results import Result
 from kxgraph.vocab import KX, shorten
 
 AGREES, DISAGREES = "agrees", "disagrees"
@@ -39,19 +38,27 @@ RULE_COLUMNS = ["rule", "parts", "relation", "whole", "status", "detail", "perio
 SHIPPED = ("ontology/indicators.ttl", "ontology/indicator-queries.ttl", "ontology/consistency-rules.ttl")
 AREA_SLOT = "VALUES ?area { UNDEF }"
 MORE_THAN = KX + "MoreThan"
+SYNTHETIC_NOTE = "The computed counts include synthetic sample entities (kx:synthetic true), not real ones."
 RELATIONS = {KX + "Equal": "=", KX + "AtMost": "≤", KX + "AtLeast": "≥"}
 
 
+FIGURES_HEADING = "Reported figures / 报告数字"
+RULES_HEADING = "Consistency rules / 一致性规则"
+
+
 @dataclass
-class Report(Result):
-    """The figures table (a ``Result``) with the consistency-rules table in ``rules``.
+class Report(Document):
+    """The figures table (a ``Document``) with the consistency-rules table in ``rules``.
 
     ``failed`` is true when a figure disagrees with the data or a rule fails; ``notes`` say what
     a reader should know about the data behind the counts (e.g. that it is synthetic).
     """
 
     rules: Result = field(default_factory=lambda: Result("select", list(RULE_COLUMNS)))
-    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.heading = self.heading or FIGURES_HEADING
+        self.parts = {"rules": (RULES_HEADING, self.rules)}
 
     @property
     def failed(self) -> bool:
@@ -61,45 +68,22 @@ class Report(Result):
     def write(self, out: IO[str], fmt: str = "table", *, rules: bool = False) -> None:
         """Write the report in ``fmt``; ``rules=True`` writes only the consistency-rules table.
 
-        Human formats (table, markdown, html) carry both tables and the notes; ``json`` carries the
-        figures as SPARQL JSON results with ``rules`` and ``notes`` members; csv, tsv and xml carry
-        one table (the figures, or the rules when asked). The HTML page always carries both.
+        Human formats (table, markdown) carry both tables and the notes; ``json`` carries the
+        figures as SPARQL JSON results with ``rules`` and ``notes`` members; csv, tsv, xml and
+        excel carry one table (the figures, or the rules when asked). ``html`` is the whole page,
+        which always carries both.
         """
-        figures = Result("select", self.variables, self.rows)
         if fmt == "html":
             out.write(self.to_html())
-        elif rules:
-            render(self.rules, fmt, out)
-        elif fmt == "json":
-            document = json.loads(render_to_string(figures, "json"))
-            document["rules"] = json.loads(render_to_string(self.rules, "json"))
-            document["notes"] = self.notes
-            json.dump(document, out, ensure_ascii=False)
-            out.write("\n")
-        elif fmt in ("table", "markdown"):
-            heading = "## " if fmt == "markdown" else ""
-            out.write(f"{heading}Reported figures / 报告数字\n\n")
-            render(figures, fmt, out)
-            out.write(f"\n{heading}Consistency rules / 一致性规则\n\n")
-            render(self.rules, fmt, out)
-            for note in self.notes:
-                out.write(f"\n{'> ' if fmt == 'markdown' else 'note: '}{note}\n")
         else:
-            render(figures, fmt, out)
-
-    def _repr_html_(self) -> str:  # Jupyter: both tables, without the page's global styles
-        import html
-
-        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
-        return (render_to_string(Result("select", self.variables, self.rows), "html")
-                + "<p><b>Consistency rules / 一致性规则</b></p>" + render_to_string(self.rules, "html") + notes)
+            render(self.rules if rules else self, fmt, out)
 
     def to_html(self, path: str | Path | None = None) -> str:
         """Return the report as a self-contained HTML page (every value escaped); write it to ``path``."""
         import html
-        from string import Template
 
-        template = Template(package_path("templates/report.html").read_text(encoding="utf-8"))
+        from kxgraph.output.page import page, template
+
         statuses = self.column("status")
         summary = ", ".join(f"{statuses.count(s)} {s}" for s in (AGREES, DISAGREES, NO_ENTITY_DATA,
                                                                   NOT_COMPUTABLE) if s in statuses)
@@ -112,18 +96,26 @@ class Report(Result):
             verdict, verdict_class = "nothing could be checked: no figure was compared with the data", "empty"
         else:
             verdict, verdict_class = "every check passed", "passed"
-        page = template.substitute(
-            verdict=html.escape(verdict),
-            verdict_class=verdict_class,
-            summary=html.escape(summary or "no reported figures"),
-            rule_summary=html.escape(rule_summary or "no rules"),
-            figures=render_to_string(Result("select", self.variables, self.rows), "html"),
-            rules=render_to_string(self.rules, "html"),
-            notes="".join(f"<p class=\"note\">{html.escape(n)}</p>\n" for n in self.notes),
-        )
+        synthetic = [n for n in self.notes if n.startswith(SYNTHETIC_NOTE)]
+        body = (
+            "<h1>报告数字核对 · Reported figures against the data</h1>\n"
+            f'<p class="verdict {verdict_class}">{html.escape(verdict)}</p>\n'
+            + "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in self.notes if n not in synthetic)
+            + "<h2>报告数字 · Reported figures</h2>\n"
+            f'<p class="summary">{html.escape(summary or "no reported figures")}</p>\n'
+            + render_to_string(self.main(), "html")
+            + "<h2>一致性规则 · Consistency rules</h2>\n"
+            f'<p class="summary">{html.escape(rule_summary or "no rules")}</p>\n'
+            + render_to_string(self.rules, "html")
+            + '<p class="summary">A "more than" figure (&gt;N, N余) agrees when the computed count is at '
+              "least N.\n“余/多/以上”的数字，计算值不少于该数即为一致。</p>\n")
+        text = page(body, title="报告数字核对 · Reported figures against the data", style=template("report.css"),
+                    banner=" ".join(synthetic) or None)
         if path is not None:
-            Path(path).write_text(page, encoding="utf-8")
-        return page
+            from kxgraph.output.files import write_text
+
+            write_text(path, text)
+        return text
 
 
 def report(graph: Any, *, period: str | None = None, area: str | None = None) -> Report:
@@ -180,10 +172,7 @@ def _shipped_metadata():
 
     meta = OxigraphStore(None)
     for relative in SHIPPED:
-        try:
-            path = resource_path(relative)
-        except KxError:  # an absent file (say, no indicators.ttl yet) adds nothing
-            continue
+        path = resource_path(relative)  # a missing one is an error, not "not computable"
         meta.load(path, format=rdf_format(path), graph=None)
     return meta
 
@@ -258,7 +247,7 @@ def _names(iri: str, labels: dict) -> set[str]:
 
 def _count(graph: Any, name: str, area: str | None) -> tuple[int | Decimal, int]:
     """Run the count query ``name``: (value, entities of that kind in the graph)."""
-    path = package_path(f"queries/indicators/{name}.rq")
+    path = package_path("queries/indicators") / f"{name}.rq"
     if not path.is_file():
         raise NotFoundError(f"kx:countQuery names {name!r}, but there is no query {path.name} "
                             "in kxgraph/queries/indicators")
@@ -353,8 +342,7 @@ def _notes(graph: Any, figures: list[dict]) -> list[str]:
     if not figures:
         notes.append("The graph holds no reported figures (kx:ReportedFigure): load the report's data first.")
     if graph.query(_query_text("synthetic.rq")).boolean:
-        notes.append("The computed counts include synthetic sample entities (kx:synthetic true), "
-                     "not real ones. 计算值包含合成的示例数据。")
+        notes.append(SYNTHETIC_NOTE + " 计算值包含合成的示例数据。")
     return notes
 
 

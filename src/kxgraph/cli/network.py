@@ -37,6 +37,15 @@ def network_options(command: Callable) -> Callable:
     return command
 
 
+def _check_output(output: str, query: str | None) -> None:
+    """Refuse, before any work, an output that cannot be written or is the --query file itself."""
+    from pathlib import Path
+
+    from kxgraph.output.files import check_target
+
+    check_target(output, inputs=[query] if query and Path(query).is_file() else [])
+
+
 def _network(focus, depth, types, query, params, projection, links) -> dict:
     pairs = [p.partition("=") for p in params]
     if any(not sep or not name for name, sep, _ in pairs):
@@ -73,6 +82,7 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
       kx view --focus 太原市科学技术协会 --depth 2 -o focus.html --open
       kx view --projection academician-academician --size-by betweenness
     """
+    _check_output(output, query)
     page = open_graph().view(size_by=size_by, color_by=color_by, lang=lang, title=title,
                                            **_network(focus, depth, types, query, params, projection, links))
     path = page.to_html(output)
@@ -164,6 +174,7 @@ def export(focus, depth, types, query, params, projection, links, fmt, output) -
       kx export -o network.graphml
       kx export --projection academician-enterprise --format json -o ae.json
     """
+    _check_output(output, query)
     written = open_graph().export(output, format=fmt,
                                                 **_network(focus, depth, types, query, params, projection, links))
     click.echo(f"wrote {written}", err=True)

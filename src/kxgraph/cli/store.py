@@ -27,7 +27,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
 
     \b
     Example:
-      kx load data/taiyuan/report.trig network.ttl
+      kx load report.trig network.ttl
       kx load --replace network.ttl      # reload a changed file
       kx load --ontology                 # class labels and the collaboration model
     """

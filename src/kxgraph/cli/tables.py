@@ -42,9 +42,9 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     \b
     Every row is checked first (columns, dates, references, SHACL shapes); when
     any row fails nothing is written and every problem is listed, unless
-    --skip-bad-rows. Templates with Chinese and English headers are in
-    data/templates/ (workstations, enterprises, academicians, experts,
-    projects, outputs, societies). Likely duplicate names (太钢集团 ~
+    --skip-bad-rows. Templates with Chinese and English headers ship in
+    kxgraph/data/templates/ (workstations, enterprises, academicians,
+    experts, projects, outputs, societies). Likely duplicate names (太钢集团 ~
     太原钢铁（集团）有限公司) are listed for you to confirm; they are not merged.
 
     \b

@@ -16,7 +16,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from kxgraph.errors import AnalysisError, NotFoundError, ParameterError, WriteError
+from kxgraph.errors import AnalysisError, NotFoundError, ParameterError
+from kxgraph.output.files import atomic_write
+from kxgraph.output.formats import NETWORK_FORMATS, check_format, format_for
 from kxgraph.output.results import Result
 from kxgraph.vocab import shorten
 
@@ -29,7 +31,7 @@ MEASURES = ("degree", "betweenness", "eigenvector")
 EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes
 BETWEENNESS_SAMPLES = 256  # at most; fewer on big graphs, so the sampled work stays bounded
 BETWEENNESS_WORK = 2_000_000  # samples × (nodes + links)
-EXPORT_FORMATS = ("graphml", "gexf", "json")
+EXPORT_FORMATS = NETWORK_FORMATS
 
 
 def _node(iri: str):
@@ -266,19 +268,13 @@ def export(G: "nx.Graph", path: str | Path, *, format: str | None = None) -> Pat
     import networkx as nx
 
     path = Path(path)
-    fmt = (format or path.suffix.lstrip(".")).lower()
-    if fmt not in EXPORT_FORMATS:
-        raise ParameterError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
-    tmp = path.with_name(path.name + ".part")
-    try:
+    fmt = (check_format(format, EXPORT_FORMATS, "export") if format
+           else format_for(path, EXPORT_FORMATS))
+    with atomic_write(path, binary=True) as out:
         if fmt == "json":
-            tmp.write_text(json.dumps(cytoscape(G), ensure_ascii=False, indent=1), encoding="utf-8")
+            out.write(json.dumps(cytoscape(G), ensure_ascii=False, indent=1).encode("utf-8"))
         elif fmt == "graphml":
-            nx.write_graphml(_flat(G), tmp)
+            nx.write_graphml(_flat(G), out)
         else:
-            nx.write_gexf(_flat(G), tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WriteError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+            nx.write_gexf(_flat(G), out)
     return path

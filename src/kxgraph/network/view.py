@@ -1,6 +1,6 @@
 """Offline HTML network views: one self-contained file, vis-network inlined, no network request.
 
-The page is ``templates/view.html``; the network goes in as JSON (``<``, ``>`` and ``&`` escaped,
+The page is ``templates/view.html`` (with ``view.css``) in the one page shell (``kxgraph.output.page``); the network goes in as JSON (``<``, ``>`` and ``&`` escaped,
 so no label can close the script), and the page only ever sets text with ``textContent`` or
 vis-network's plain-text titles. The JSON is built in one pass over nodes and edges, so building
 a view is linear in the size of the network. Above ``LARGE`` nodes the layout is computed here
@@ -41,7 +41,7 @@ INLINE_DIR = "kx-views"  # where a notebook's inline view also writes its page (
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
 SHAPES = ("dot", "square", "triangle", "diamond", "triangleDown", "hexagon", "star")
-_MARKER = re.compile(r"__KX_(TITLE|DATA|VIS_JS|VIS_GZ)__")
+_MARKER = re.compile(r"__KX_(DATA|VIS_JS|VIS_GZ)__")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -221,32 +221,30 @@ class View:
     def html(self, *, compress: bool = False) -> str:
         """The whole page as a string; ``compress`` carries vis-network gzipped (a third of the size,
         unpacked by the browser's ``DecompressionStream``), as the notebook's inline view does."""
-        parts = {"TITLE": lambda: html_lib.escape(self.title), "DATA": lambda: script_json(self._page_data()),
-                 "VIS_JS": vis_network_js, "VIS_GZ": vis_network_gz}
-        template = package_path("templates/view.html").read_text(encoding="utf-8")
+        from kxgraph.output.page import page, template
+
+        parts = {"DATA": lambda: script_json(self._page_data()), "VIS_JS": vis_network_js,
+                 "VIS_GZ": vis_network_gz}
+        body_template = template("view.html")
         if compress:
-            template = _compressed(template)
+            body_template = _compressed(body_template)
         # The build allocates many small acyclic containers; the cyclic collector would rescan the
         # whole heap (graph included) again and again and make it superlinear (measured: +50 % at 20k).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return _MARKER.sub(lambda m: parts[m.group(1)](), template)
+            body = _MARKER.sub(lambda m: parts[m.group(1)](), body_template)
         finally:
             if collecting:
                 gc.enable()
+        return page(body, title=self.title, style=template("view.css"), scripts=True, lang=self.lang)
 
     def to_html(self, path: str | Path) -> Path:
         """Write the page to ``path`` (all or nothing) and return the path."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".part")
-        try:
-            tmp.write_text(self.html(), encoding="utf-8")
-            tmp.replace(path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise WriteError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
-        return path
+        from kxgraph.output.files import check_target, write_text
+
+        check_target(path)  # before the page is built
+        return write_text(path, self.html())
 
     def summary(self) -> str:
         """A static HTML preview: title, counts, the colour legend and the best-connected nodes.

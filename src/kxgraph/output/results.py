@@ -2,6 +2,12 @@
 
 Every command and API call that returns tabular data returns a ``Result``; ``kxgraph.output.render``
 writes it in any output format, and ``to_df()`` turns it into a pandas DataFrame.
+
+The family is small: a ``Result`` (one table, a boolean or triples) and a ``Document`` (a main
+table with titled further tables and notes: ``kxgraph.report.Report`` is one). Jobs that do more
+than answer (an import, the generator, the demo) return a summary object whose tables are
+``Result``s (``ImportReport.result()``, ``DemoReport.graphs`` …), so everything a user sees goes
+out through ``render``.
 """
 
 from __future__ import annotations
@@ -12,86 +18,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kxgraph.output.terms import XSD, python_value, term_value, to_term, typed
 
-
-def term_value(term: Any) -> Any:
-    """Return a plain Python value for an RDF term (numbers as numbers, IRIs and text as str)."""
-    if term is None:
-        return None
-    cls = type(term).__name__
-    if cls == "Literal":
-        dt = term.datatype.value
-        if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "short", XSD + "nonNegativeInteger",
-                  XSD + "positiveInteger"):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-            try:
-                number = float(term.value)
-            except ValueError:
-                return term.value
-            return int(number) if dt == XSD + "decimal" and number.is_integer() else number
-        if dt == XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
-    if cls in ("NamedNode", "BlankNode"):
-        return term.value
-    return term
-
-
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                                 "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                                 "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "gYear")}
-_FLOATS = {XSD + t for t in ("decimal", "double", "float")}
-
-
-def python_value(term: Any, *, iris: bool = False) -> Any:
-    """The value a DataFrame cell holds for a term: the displayed CURIE for an IRI (``iris=True``:
-    the IRI), ``_:id`` for a blank node, and for a literal a typed Python value (see ``Result.to_df``).
-
-    >>> python_value(typed("2024-05-01", "date"))
-    datetime.date(2024, 5, 1)
-    """
-    import datetime as dt
-
-    if term is None:
-        return None
-    cls = type(term).__name__
-    if cls == "NamedNode":
-        if iris:
-            return term.value
-        from kxgraph.vocab import shorten
-        return shorten(term.value)
-    if cls == "BlankNode":
-        return "_:" + term.value
-    if cls != "Literal":
-        return term
-    datatype, text = term.datatype.value, term.value
-    try:
-        if datatype in _INTEGERS:
-            return int(text)
-        if datatype in _FLOATS:
-            return float(text)
-        if datatype == XSD + "boolean":
-            return text.strip() in ("true", "1")
-        if datatype == XSD + "date":
-            return dt.date.fromisoformat(text[:10])
-        if datatype == XSD + "dateTime":
-            return dt.datetime.fromisoformat(text)
-    except ValueError:
-        return text  # an ill-typed literal shows as written
-    return text
-
-
-def typed(text: str, datatype: str) -> Any:
-    """A literal of an XSD datatype given by local name: ``typed("2023", "gYear")``."""
-    import pyoxigraph as ox
-
-    return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
-
+__all__ = ["Document", "Result", "XSD", "python_value", "term_value", "to_term", "typed"]
 
 def _typed_column(column: Any) -> Any:
     """A column of Python values with the pandas dtype that fits them (nullable where gaps are)."""
@@ -110,21 +39,6 @@ def _typed_column(column: Any) -> Any:
     except (OverflowError, TypeError, ValueError):
         return column  # e.g. an integer past 64 bits stays a Python int
     return column
-
-
-def to_term(value: Any) -> Any:
-    """Return a pyoxigraph term for a plain Python value (terms pass through)."""
-    import pyoxigraph as ox
-
-    if value is None or isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
-    return ox.Literal(str(value))
 
 
 @dataclass
@@ -197,5 +111,31 @@ class Result:
         return frame
 
     def _repr_html_(self) -> str:  # Jupyter shows results as a table
-        from kxgraph.output.render import render_to_string
+        from kxgraph.output.render import render_to_string  # one way only: render never imports results
+
         return render_to_string(self, "html")
+
+
+@dataclass
+class Document(Result):
+    """A ``Result`` (the main table, under ``heading``) with further titled tables and notes.
+
+    The family's second member, for reports: ``render`` writes all of it in the human formats
+    (``table``, ``markdown``, ``html``) and in ``json`` (the main table as SPARQL JSON results, each
+    part as a member of that name, and ``notes``); ``csv``, ``tsv``, ``xml`` and ``excel`` hold
+    one table, so they carry the main one (render a part, ``doc.parts[key][1]``, for another).
+
+    >>> doc = Document("select", ["n"], Result.table(["n"], [(1,)]).rows, heading="Counts",
+    ...                parts={"more": ("More", Result.table(["m"], [(2,)]))}, notes=["a note"])
+    >>> doc.main().records(), doc.parts["more"][1].records()
+    ([{'n': 1}], [{'m': 2}])
+    """
+
+    heading: str = ""
+    parts: dict[str, tuple[str, Result]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def main(self) -> Result:
+        """The main table alone, as a plain ``Result``."""
+        return Result(self.kind, self.variables, self.rows, self.boolean, self.triples)
+

@@ -241,7 +241,7 @@ def named_query(name: str) -> NamedQuery:
     """Find a named query by name (``indicators/<slug>`` for an indicator count query)."""
     group, _, stem = name.rpartition("/")
     folder = INDICATOR_DIR if group == "indicators" else QUERY_DIR
-    path = package_path(f"{folder}/{stem}.rq")
+    path = package_path(folder) / f"{stem}.rq"
     if group not in ("", "indicators") or not re.fullmatch(r"[\w.-]+", stem) or not path.is_file():
         names = ", ".join(q.name for q in catalogue())
         hint = f"; to run the file {name}, give -f {name}" if Path(name).is_file() else ""

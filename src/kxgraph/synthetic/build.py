@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from kxgraph import vocab as V
-from kxgraph.errors import GenerateError, KxError, ParameterError
+from kxgraph.errors import GenerateError, NotFoundError, ParameterError
 from kxgraph.resources import package_path, resource_path
 
 _M = (1 << 64) - 1
@@ -118,11 +118,11 @@ def _deny_list() -> frozenset[str]:
     A generated name that occurs anywhere in the report (李德毅, 丁能岗 …) is never used.
     """
     names = {row[0] for row in _rows("deny.txt")}
-    try:
-        folder = resource_path("data/taiyuan/source")
-    except KxError:  # an installation without the source texts still has deny.txt
-        folder = None
-    for path in sorted(folder.glob("*.txt")) if folder else ():
+    texts = sorted(resource_path("taiyuan/source").glob("*.txt"))
+    if not texts:  # without them a generated name could be a real person's
+        raise NotFoundError("shipped file not found: kxgraph/data/taiyuan/source/*.txt "
+                            "(is kxgraph installed completely?)")
+    for path in texts:
         text = path.read_text(encoding="utf-8")
         for width in (2, 3):
             names.update(text[i:i + width] for i in range(len(text) - width + 1))

@@ -10,7 +10,6 @@ report (``kxgraph.tables.validate``); ``import_tables`` writes a clean plan (or,
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +19,7 @@ from typing import Any, Iterable
 from kxgraph.errors import ParameterError, ValidationError
 from kxgraph.tables.mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
 from kxgraph.output.results import Result
+from kxgraph.output.text import nt_escape, where
 from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
                      strip_note)
 from kxgraph.tables.validate import Problem, problems_result
@@ -36,7 +36,7 @@ MAX_HEADER_SCAN = 10         # rows above the header (titles, notes) a formatted
 
 def nt_literal(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
     """An N-Triples literal with every special character escaped."""
-    body = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    body = nt_escape(str(text))
     if lang:
         return f'"{body}"@{lang}'
     return f'"{body}"^^<{datatype}>' if datatype else f'"{body}"'
@@ -301,7 +301,7 @@ def _annotated(classes: tuple[str, ...]) -> bool:
 
 
 def _at(row: RowPlan) -> str:
-    return ":".join(str(x) for x in (Path(row.file).name, row.sheet, f"row {row.number}") if x)
+    return where(Path(row.file).name, row.sheet, f"row {row.number}")
 
 
 def _lookup(table: dict[str, str], value: Any) -> str | None:
@@ -584,7 +584,11 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     Problems with a whole sheet (missing or unknown columns, no data) are never skipped.
     Raises ``ValidationError`` (with ``.problems``) when nothing could be written.
     """
+    from kxgraph.output.files import check_target
+
     files = [str(f) for f in files]
+    if rejects is not None:
+        check_target(rejects, inputs=files)  # before any work: never the spreadsheet itself
     plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet)
     problems = plan.all_problems()
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
@@ -602,18 +606,23 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     return report
 
 
-def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
-    from kxgraph.output.render import render
-
+def _rejects_paths(plan: Plan, target: str | Path | None) -> dict[Path, list[Problem]]:
     groups: dict[Path, list[Problem]] = {}
     for p in plan.all_problems():
         path = Path(target) if target else Path(p.file).with_suffix(".rejects.csv")
         groups.setdefault(path, []).append(p)
+    return groups
+
+
+def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
+    """Each file's rejected rows in the ``excel`` format (opens right in Excel, formulas inert)."""
+    from kxgraph.output.files import atomic_write
+    from kxgraph.output.render import render
+
+    groups = _rejects_paths(plan, target)
     for path, problems in groups.items():
-        buffer = io.StringIO()
-        render(problems_result(problems), "csv", buffer)
-        # utf-8-sig so that Excel in China opens it with the right characters
-        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        with atomic_write(path, newline="", inputs=files) as out:
+            render(problems_result(problems), "excel", out)
     return list(groups)
 
 

@@ -115,7 +115,7 @@ def load_mapping(source: str | Path) -> Mapping:
     """Load a mapping by shipped template name (``workstations``) or from a YAML file."""
     path = Path(source)
     if not path.suffix:
-        path = package_path(f"resources/mappings/{source}.yaml")
+        path = package_path("resources/mappings") / f"{source}.yaml"
         if not path.is_file() or path.stem == "entities":
             raise ParameterError(f"no template {source!r}; templates: {', '.join(template_names())}")
     data = _yaml(path)

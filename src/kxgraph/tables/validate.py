@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kxgraph.output.results import Result
+from kxgraph.output.text import where
 from kxgraph.vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
 
 FULL_SHACL_ROWS = 200    # pySHACL takes ~20 ms a row here (benchmarks/RESULTS-import.md)
@@ -44,7 +45,7 @@ class Problem(NamedTuple):
     problem: str
 
     def where(self) -> str:
-        return ":".join(str(x) for x in (self.file, self.sheet, self.row, self.column) if x not in ("", 0, None))
+        return where(self.file, self.sheet, self.row, self.column)
 
 
 def problems_result(problems: list[Problem]) -> Result:
@@ -377,4 +378,4 @@ def likely_duplicates(plan: Any, *, block_limit: int = 400) -> Result:
 def _where(row: Any) -> str:
     from pathlib import Path
 
-    return ":".join(str(x) for x in (Path(row.file).name, row.sheet, row.number) if x)
+    return where(Path(row.file).name, row.sheet, row.number)

@@ -1,6 +1,6 @@
-"""Build the XLSX templates and README.md of data/templates from the CSVs and the shipped mappings.
+"""Build the XLSX templates and README.md of src/kxgraph/data/templates from the CSVs and the shipped mappings.
 
-Run from the repository's top: ``python3 data/templates/build.py``. The XLSX headers carry the
+Run from the repository's top: ``python3 src/kxgraph/data/templates/build.py``. The XLSX headers carry the
 English name in brackets (工作站名称 (workstation_name)); kx import accepts either name.
 """
 
