@@ -234,3 +234,21 @@ def test_details_keep_at_most_max_props_statements_and_no_empty_property(g):
     props = g.network().nodes[SYN + "a1"]["props"]
     assert all(value for value in props.values())
     assert sum(len(value.split("; ")) for value in props.values()) == network.MAX_PROPS
+
+
+def test_a_query_file_with_parameters_honours_them_in_export(kx, small_store, tmp_path):
+    """``kx export --query my.rq --param entity=…`` binds the file's parameters, as ``kx query -f`` does."""
+    from kxgraph.sparql.query import named_query
+
+    text = named_query("collaborators").text
+    mine = tmp_path / "my.rq"
+    mine.write_text(text, encoding="utf-8")
+    whole = tmp_path / "all.json"
+    assert kx("export", "--query", "collaborators", "--param", "entity=syn:a1", "-o", str(whole)).exit_code == 0
+    out = tmp_path / "c.json"
+    result = kx("export", "--query", str(mine), "--param", "entity=syn:a1", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    nodes = lambda p: {n["data"]["id"] for n in json.loads(p.read_text(encoding="utf-8"))["elements"]["nodes"]}  # noqa: E731
+    assert nodes(out) == nodes(whole)
+    missing = kx("export", "--query", str(mine), "-o", str(out))
+    assert missing.exit_code == 2 and "entity" in missing.stderr

@@ -66,8 +66,8 @@ class KxGraph:
         """
         from kxgraph.sparql.query import named_query
 
-        named = named_query(name)
-        return self.query(named.text, substitutions=named.bind(params or {}), limit=limit, timeout=timeout)
+        bound = named_query(name).bind(params or {})
+        return self.query(bound.text, substitutions=bound.substitutions, limit=limit, timeout=timeout)
 
     def queries(self, *, indicators: bool = False) -> Result:
         """The named queries: name, parameters and description."""
