@@ -252,3 +252,17 @@ def test_a_query_file_with_parameters_honours_them_in_export(kx, small_store, tm
     assert nodes(out) == nodes(whole)
     missing = kx("export", "--query", str(mine), "-o", str(out))
     assert missing.exit_code == 2 and "entity" in missing.stderr
+
+
+def test_a_focus_view_draws_the_links_between_nodes_of_its_last_ring():
+    """Two nodes both exactly ``depth`` hops from the focus keep the link between them."""
+    with kxgraph.open(memory=True) as g:
+        g.update(f"""PREFIX kx: <https://w3id.org/kxgraph/ns#> PREFIX org: <http://www.w3.org/ns/org#>
+            INSERT DATA {{ GRAPH <urn:test:ring> {{
+              <{SYN}p1> a kx:Project ; kx:participant <{SYN}a1> ; kx:carriedOutAt <{SYN}w1> .
+              <{SYN}w1> a kx:AcademicianWorkstation .
+              <{SYN}m1> a org:Membership ; org:member <{SYN}a1> ; org:organization <{SYN}w1> .
+              <{SYN}a1> a kx:Academician . }} }}""")
+        G = g.network(focus=SYN + "a1", depth=1)
+        assert set(G.nodes) == syn("a1", "p1", "w1")
+        assert G.has_edge(SYN + "p1", SYN + "w1") and G.edges[SYN + "p1", SYN + "w1"]["link"] == "carried-out-at"

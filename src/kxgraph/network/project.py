@@ -226,10 +226,9 @@ def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str
         if not frontier or (stop_at is not None and stop_at in seen):
             break
         if step == depth - 1 and stop_at is None:  # the last ring: only the links among nodes already drawn
-            ring = set(frontier)
             for batch in _batches(frontier):
-                rows = ((s, o, k) for s, o, k in _link_rows(graph, chosen, {"s": batch}) if o.value in ring)
-                _add_edges(G, rows, allowed=allowed)
+                for others in _batches(frontier):
+                    _add_edges(G, _link_rows(graph, chosen, {"s": batch, "o": others}), allowed=allowed)
     return G
 
 
