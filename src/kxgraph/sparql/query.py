@@ -28,7 +28,6 @@ UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "M
 # Strings, IRIs and comments: blanked out before looking for keywords.
 _OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
                      r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_SERVICE = re.compile(r"(?<![?$\w:])SERVICE\s+(?:SILENT\b|<|[?$]|[\w-]*:)", re.IGNORECASE)
 _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*(?:<>)?\s*)*", re.IGNORECASE)
 
 
@@ -50,22 +49,23 @@ def query_form(sparql: str) -> str:
 
 
 def check_read_only(sparql: str, *, allow_service: bool = False) -> None:
-    """Refuse updates and, unless allowed, ``SERVICE`` clauses (they reach out to the network)."""
+    """Refuse updates and, unless allowed, ``SERVICE`` clauses (they reach out to the network).
+
+    Whether a query reaches the network is decided on its parse tree (``kxgraph.sparql.reach``).
+    """
+    from kxgraph.sparql.reach import operations
+
     if query_form(sparql) == "update":
         raise QueryError("this is an update, and kx query is read-only; run it with kx update")
-    if not allow_service and _SERVICE.search(_blank(sparql)):
+    if not allow_service and operations(sparql):
         raise QueryError("the query calls a remote SERVICE; give --allow-service to let it reach the network")
-
-
-_LOAD = re.compile(r"(?<![?$\w:])LOAD\s+(?:SILENT\b|<|[\w-]*:)", re.IGNORECASE)
 
 
 def check_update(sparql: str, *, allow_service: bool = False) -> None:
     """Refuse, unless allowed, updates that reach the network: ``LOAD <url>`` and ``SERVICE``."""
-    if allow_service:
-        return
-    body = _blank(sparql)
-    if _LOAD.search(body) or _SERVICE.search(body):
+    from kxgraph.sparql.reach import operations
+
+    if not allow_service and operations(sparql, update=True):
         raise QueryError("the update fetches data over the network (LOAD or SERVICE); "
                          "give --allow-service to let it, or kx load a local file")
 
