@@ -74,11 +74,16 @@ def label(iri: str, lang: str) -> str:
 # -- SHACL ----------------------------------------------------------------------------------
 
 class SparqlConstraint(NamedTuple):
-    """A SHACL-SPARQL constraint (``sh:sparql``) of a shape targeting a class, run by Oxigraph."""
+    """A SHACL-SPARQL constraint (``sh:sparql``) of a shape targeting a class, run by Oxigraph.
+
+    ``query`` is the shape's ``sh:select`` as shapes.ttl has it, run with its declared ``prefixes``;
+    its ``$this`` rows are kept for the instances of ``target`` (and of its subclasses).
+    """
 
     target: str
     query: str
     message: str
+    prefixes: tuple = ()
 
 
 @lru_cache(maxsize=1)
@@ -99,14 +104,12 @@ def _shapes_and_ontology():
         select = shapes.value(constraint, sh("select"))
         if not targets or others or select is None or shapes.value(constraint, sh("deactivated")):
             continue   # anything else stays with pySHACL
-        prefixes = "".join(f"PREFIX {shapes.value(d, sh('prefix'))}: <{shapes.value(d, sh('namespace'))}>\n"
-                           for declared in shapes.objects(constraint, sh("prefixes"))
-                           for d in shapes.objects(declared, sh("declare")))
+        prefixes = tuple((str(shapes.value(d, sh("prefix"))), str(shapes.value(d, sh("namespace"))))
+                         for declared in shapes.objects(constraint, sh("prefixes"))
+                         for d in shapes.objects(declared, sh("declare")))
         for target in targets:
-            # the shape's query joined with its focus nodes ($this is ?this in SPARQL)
-            query = (f"{prefixes}SELECT ?this ?value ?path WHERE {{ ?this a/<{RDFS}subClassOf>* <{target}> "
-                     f"{{ {select} }} }}")
-            sparql.append(SparqlConstraint(str(target), query, _message(shapes, constraint, sh("message"))))
+            sparql.append(SparqlConstraint(str(target), str(select), _message(shapes, constraint, sh("message")),
+                                           prefixes))
         shapes.remove((shape, sh("sparql"), constraint))
     return shapes, ontology, tuple(sparql)
 
@@ -117,13 +120,25 @@ def _run_sparql_constraints(ntriples: str, constraints: tuple[SparqlConstraint, 
 
     from kxgraph.resources import resource_path
 
-    store = ox.Store()
+    from kxgraph.sparql.catalogue import query
+    from kxgraph.store.oxigraph import OxigraphStore
+
+    checked = OxigraphStore(None)
+    store = checked.raw
     store.load(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE)
     store.load(input=ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     found = []
     for constraint in constraints:
-        for solution in store.query(constraint.query):
-            value, path = solution["value"], solution["path"]
+        focus = {row[0] for row in query(checked, "validate/instances", {"class": ox.NamedNode(constraint.target)}).rows}
+        if not focus:
+            continue
+        solutions = store.query(constraint.query, prefixes=dict(constraint.prefixes))
+        projected = {v.value for v in solutions.variables}
+        for solution in solutions:
+            if solution["this"] not in focus:
+                continue
+            value = solution["value"] if "value" in projected else None
+            path = solution["path"] if "path" in projected else None
             found.append({
                 "focus": solution["this"].value,
                 "path": path.value if isinstance(path, ox.NamedNode) else "",
