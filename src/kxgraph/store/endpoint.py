@@ -110,6 +110,6 @@ class EndpointStore(Store):
             if not is_quad_format(item.format):
                 touched.append(item.graph)
         graphs = list(dict.fromkeys(touched))
-        drops = [f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs] if replace else []
+        drops = [f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in graphs] if replace else []
         self.update("".join(drops) + _insert_data(quads, ox))
         return {g: self.graph_size(g) for g in graphs}

@@ -177,18 +177,22 @@ class Store(ABC):
 
     def graphs(self) -> list[tuple[str, int]]:
         """Named graphs with their triple counts (staging graphs of a running load left out)."""
+        import pyoxigraph as ox
+
         result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f"FILTER(!STRSTARTS(STR(?g), \"{STAGING}\")) }} GROUP BY ?g ORDER BY ?g")
+                            "FILTER(!STRSTARTS(STR(?g), ?staging)) } GROUP BY ?g ORDER BY ?g",
+                            substitutions={"staging": ox.Literal(STAGING)})
         return [(row[0].value, int(row[1].value)) for row in result.rows]
 
     def graph_size(self, graph: str) -> int:
         """Triples in one named graph (0 when it does not exist)."""
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?s ?p ?o } }",
+                            substitutions={"graph": _node(graph)})
         return int(result.rows[0][0].value)
 
     def drop(self, graph: str) -> None:
         """Remove a named graph."""
-        self.update(f"DROP SILENT GRAPH <{graph}>")
+        self.update(f"DROP SILENT GRAPH {_node(graph)}")
 
     def close(self) -> None:
         """Release the store."""
@@ -307,7 +311,8 @@ class OxigraphStore(Store):
             if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
                 direct.append(item.graph)
         self._write_journal({"sentinel": sentinel, "staging": prefix, "new_graphs": direct})
-        self.update(f"INSERT DATA {{ GRAPH <{sentinel}> {{ <{sentinel}> <{sentinel}> true }} }}")
+        node = _node(sentinel)
+        self.update(f"INSERT DATA {{ GRAPH {node} {{ {node} {node} true }} }}")
         try:
             done: set[str] = set()
             for item in items:
@@ -333,7 +338,10 @@ class OxigraphStore(Store):
         return {g: self.graph_size(g) for g in dict.fromkeys(touched)}
 
     def _has(self, graph: str) -> bool:
-        return bool(self._store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+        import pyoxigraph as ox
+
+        return bool(self._store.query("ASK { GRAPH ?graph { ?s ?p ?o } }",
+                                      substitutions={ox.Variable("graph"): _node(graph)}))
 
     def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None) -> None:
         import pyoxigraph as ox
@@ -418,11 +426,11 @@ def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: boo
     """One SPARQL update that moves staged triples into place and marks the load committed."""
     ops = []
     if replace:
-        ops += [f"DROP SILENT GRAPH <{target}>" for target in dict.fromkeys(t for _, t in staged)
+        ops += [f"DROP SILENT GRAPH {_node(target)}" for target in dict.fromkeys(t for _, t in staged)
                 if target not in fresh]
     for stage, target in staged:
-        ops += [f"ADD <{stage}> TO <{target}>", f"DROP SILENT GRAPH <{stage}>"]
-    ops.append(f"DROP SILENT GRAPH <{sentinel}>")
+        ops += [f"ADD {_node(stage)} TO {_node(target)}", f"DROP SILENT GRAPH {_node(stage)}"]
+    ops.append(f"DROP SILENT GRAPH {_node(sentinel)}")
     return " ;\n".join(ops)
 
 
