@@ -4,7 +4,7 @@ Which links count is data (``ontology/collaboration.ttl``); the SPARQL lives in 
 A projection is one of: the whole collaboration graph, the neighbourhood of a focus entity
 (a breadth-first search run as SPARQL over ``VALUES`` batches), the graph of a named query or
 ``.rq`` file (a CONSTRUCT, or a SELECT of ``?source ?target`` pairs), or a derived projection
-declared in ``queries/projections/*.rq``.
+declared in ``sparql/queries/projections/*.rq``.
 
 Nodes are IRIs carrying ``type`` (CURIE of the most specific class), ``label_zh``, ``label_en``,
 ``synthetic``, ``source`` (the quoted passage or imported row) and ``props``; edges carry

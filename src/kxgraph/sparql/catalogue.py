@@ -37,6 +37,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
 from kxgraph.resources import package_path
+from kxgraph.sparql.terms import parse_term
 from kxgraph.vocab import PREFIXES
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "term", "path")
@@ -80,8 +81,6 @@ class Query:
 
     def terms(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Check ``values`` against the parameters and return them as RDF terms (lists for list parameters)."""
-        from kxgraph.sparql.query import parse_term
-
         values = {k: v for k, v in values.items() if v is not None}
         if not self.parameters and not self.shipped:  # a user's query without a header
             return {k: parse_term(v, "term", name=k) for k, v in values.items()}

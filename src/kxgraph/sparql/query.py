@@ -21,7 +21,8 @@ from kxgraph.errors import NotFoundError, ParameterError, QueryError
 from kxgraph.output.results import Result
 from kxgraph.sparql.catalogue import (PARAM_TYPES, Parameter, Query, catalogue, decode_query,  # noqa: F401
                                       looks_like_name, read, read_query_text, resolve)
-from kxgraph.vocab import PREFIXES, XSD, expand_curie, sparql_prefixes
+from kxgraph.sparql.terms import parse_term  # noqa: F401 - part of this module's API
+from kxgraph.vocab import PREFIXES, sparql_prefixes
 
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
@@ -146,75 +147,6 @@ def listing(*, indicators: bool = False) -> Result:
         (f"{q.group}/{q.name}" if q.group else q.name,
          " ".join(f"{p.name}:{p.type}{'?' if p.optional else ''}" for p in q.parameters), q.description)
         for q in catalogue(indicators=indicators)])
-
-
-# -- parameter values as RDF terms -------------------------------------------------------------
-
-_LANG = re.compile(r"^(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$", re.DOTALL)
-
-
-def parse_term(text: Any, type: str = "term", *, name: str = "value") -> Any:
-    """Turn a parameter value into a pyoxigraph term of the given type.
-
-    >>> parse_term("kx:Academician", "iri").value
-    'https://w3id.org/kxgraph/ns#Academician'
-    >>> parse_term("太原@zh", "string").language
-    'zh'
-    """
-    import pyoxigraph as ox
-
-    if not isinstance(text, str):
-        from kxgraph.output.results import to_term
-        return to_term(text)
-
-    def bad(why: str) -> ParameterError:
-        return ParameterError(f"parameter {name}: {text!r} is not {why}")
-
-    def typed(value: str, datatype: str, pattern: str, why: str):
-        if not re.fullmatch(pattern, value.strip()):
-            raise bad(why)
-        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + datatype))
-
-    if type == "iri":
-        iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text) or text
-        if not re.fullmatch(r"(?:https?://|file://|urn:|tag:|mailto:)[^\s<>\"{}|^`\\]+", iri):
-            raise bad(f"an IRI or a CURIE with a known prefix ({', '.join(PREFIXES)})")
-        return ox.NamedNode(iri)
-    if type == "string":
-        match = _LANG.match(text)
-        return ox.Literal(match.group(1), language=match.group(2).lower()) if match else ox.Literal(text)
-    if type == "integer":
-        return typed(text, "integer", r"[+-]?\d+", "an integer")
-    if type == "decimal":
-        return typed(text, "decimal", r"[+-]?(\d+(\.\d*)?|\.\d+)", "a decimal number")
-    if type == "year":
-        return typed(text, "gYear", r"\d{4}", "a year (YYYY)")
-    if type == "term":
-        return _any_term(text, bad)
-    raise ParameterError(f"parameter {name}: unknown type {type!r}")
-
-
-def _any_term(text: str, bad) -> Any:
-    import pyoxigraph as ox
-
-    value = text.strip()
-    if value.startswith("<") or expand_curie(value):
-        return parse_term(value, "iri")
-    if re.fullmatch(r"[+-]?\d+", value):
-        return parse_term(value, "integer")
-    if re.fullmatch(r"[+-]?\d*\.\d+", value):
-        return parse_term(value, "decimal")
-    quoted = re.fullmatch(r'"(.*)"(?:@([\w-]+)|\^\^(\S+))?', value, re.DOTALL)
-    if quoted:
-        lexical, lang, datatype = quoted.groups()
-        if lang:
-            return ox.Literal(lexical, language=lang.lower())
-        if datatype:
-            return ox.Literal(lexical, datatype=parse_term(datatype, "iri", name="datatype"))
-        return ox.Literal(lexical)
-    if value.startswith('"'):
-        raise bad('a term (write strings as "text", "text"@zh or "5"^^xsd:integer)')
-    return parse_term(value, "string")
 
 
 def with_prefixes(sparql: str) -> str:
