@@ -266,3 +266,19 @@ def test_a_focus_view_draws_the_links_between_nodes_of_its_last_ring():
         G = g.network(focus=SYN + "a1", depth=1)
         assert set(G.nodes) == syn("a1", "p1", "w1")
         assert G.has_edge(SYN + "p1", SYN + "w1") and G.edges[SYN + "p1", SYN + "w1"]["link"] == "carried-out-at"
+
+
+def test_a_focus_view_asks_only_for_links_of_its_frontier(g, monkeypatch):
+    """Every link query of a neighbourhood binds the frontier, so none walks every link of the store."""
+    asked: list[str] = []
+    original = g.store.query
+
+    def spy(sparql, **kw):
+        asked.append(sparql)
+        return original(sparql, **kw)
+
+    monkeypatch.setattr(g.store, "query", spy)
+    G = g.network(focus=SYN + "a1", depth=2)
+    assert G.number_of_edges() > 0
+    links = [q for q in asked if "?s" in q and "?o" in q and "DISTINCT ?s ?o" in q]
+    assert links and all("VALUES ?s {" in q or "VALUES ?o {" in q for q in links)
