@@ -282,3 +282,15 @@ def test_a_focus_view_asks_only_for_links_of_its_frontier(g, monkeypatch):
     assert G.number_of_edges() > 0
     links = [q for q in asked if "?s" in q and "?o" in q and "DISTINCT ?s ?o" in q]
     assert links and all("VALUES ?s {" in q or "VALUES ?o {" in q for q in links)
+
+
+def test_a_typed_focus_view_is_the_typed_network_around_the_focus(g):
+    import networkx as nx
+
+    kinds = ["kx:Academician", "kx:AcademicianWorkstation", "kx:CooperationProject"]
+    whole = g.network(types=kinds)
+    focus = g.network(focus=SYN + "a1", depth=2, types=kinds)
+    around = nx.ego_graph(whole, SYN + "a1", radius=2)
+    assert focus.number_of_edges() > 0
+    assert set(focus.nodes) == set(around.nodes)
+    assert {frozenset(e) for e in focus.edges} == {frozenset(e) for e in around.edges}

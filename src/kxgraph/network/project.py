@@ -168,6 +168,23 @@ def _typed(graph, types: set[str] | None) -> set[str] | None:
     return {row[0].value for row in _run(graph, "network/typed", {"class": sorted(types)})}
 
 
+class _TypedAmong:
+    """Which nodes have one of ``types``, asked only about the nodes met (None: no type filter)."""
+
+    def __init__(self, graph, types: set[str] | None) -> None:
+        self.graph, self.types, self.known, self.typed = graph, sorted(types or ()), set(), set()
+
+    def filter(self, rows) -> tuple[list, set[str] | None]:
+        rows = list(rows)
+        if not self.types:
+            return rows, None
+        new = sorted({x.value for row in rows for x in row[:2]} - self.known)
+        for batch in _batches(new):
+            self.typed |= {r[0].value for r in _run(self.graph, "network/typed-among", {"n": batch, "class": self.types})}
+        self.known.update(new)
+        return rows, self.typed
+
+
 def _chosen_links(link_keys: Iterable[str] | None) -> list[Link]:
     declared = links()
     if not link_keys:  # collaboration only: context links (places, programmes) only when named
@@ -211,7 +228,7 @@ def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str
     two nodes of the last ring are fetched too (they belong to the neighbourhood's picture)."""
     import networkx as nx
 
-    allowed = _typed(graph, types)
+    typed = _TypedAmong(graph, types)
     G = nx.Graph(kind="focus", focus=start, depth=depth)
     G.add_node(start)
     seen = {start}
@@ -220,7 +237,8 @@ def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str
         new: set[str] = set()
         for batch in _batches(sorted(frontier)):
             for var in ("s", "o"):
-                new |= _add_edges(G, _link_rows(graph, chosen, {var: batch}), keep=seen, allowed=allowed)
+                rows, allowed = typed.filter(_link_rows(graph, chosen, {var: batch}))
+                new |= _add_edges(G, rows, keep=seen, allowed=allowed)
         seen |= new
         frontier = sorted(new)
         if not frontier or (stop_at is not None and stop_at in seen):
@@ -228,7 +246,8 @@ def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str
         if step == depth - 1 and stop_at is None:  # the last ring: only the links among nodes already drawn
             for batch in _batches(frontier):
                 for others in _batches(frontier):
-                    _add_edges(G, _link_rows(graph, chosen, {"s": batch, "o": others}), allowed=allowed)
+                    rows, allowed = typed.filter(_link_rows(graph, chosen, {"s": batch, "o": others}))
+                    _add_edges(G, rows, allowed=allowed)
     return G
 
 
