@@ -38,6 +38,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
 from kxgraph.resources import package_path
 from kxgraph.sparql.terms import parse_term
+from kxgraph.store.oxigraph import inject_values
 from kxgraph.vocab import PREFIXES
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "term", "path")
@@ -118,8 +119,6 @@ class Query:
             text = _put_path(text, name, path)
         lists = {n: v for n, v in terms.items() if kinds[n].many}
         if lists:
-            from kxgraph.store.oxigraph import inject_values
-
             text = inject_values(text, lists)
         return Bound(text, {n: v for n, v in terms.items() if kinds[n].type != "path" and not kinds[n].many})
 
