@@ -1,8 +1,10 @@
 """Project the RDF graph onto a networkx graph of collaboration links, pulling only what is needed.
 
-Which links count is data (``ontology/collaboration.ttl``); the SPARQL lives in template files.
+Which links count is data (``ontology/collaboration.ttl``); the SPARQL lives in the catalogue
+(``sparql/queries/network/*.rq``), each link's path bound as a ``path`` parameter.
 A projection is one of: the whole collaboration graph, the neighbourhood of a focus entity
-(a breadth-first search run as SPARQL over ``VALUES`` batches), the graph of a named query or
+(a breadth-first search: per batch of the frontier, one query per link kind with the frontier
+bound, so its work is the neighbourhood's, not the store's), the graph of a named query or
 ``.rq`` file (a CONSTRUCT, or a SELECT of ``?source ?target`` pairs), or a derived projection
 declared in ``sparql/queries/projections/*.rq``.
 
