@@ -116,7 +116,10 @@ def resolve(store: Store, entity: str | Any) -> Any:
     if iri is None and re.match(r"^[a-z][\w+.-]*://", text):
         iri = text
     if iri is not None:
-        node = ox.NamedNode(iri)
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ParameterError(f"{text!r} is not a valid IRI: {exc}") from None
         if not _query(store, "exists", entity=node).boolean:
             raise NotFoundError(f"no entity {text} in the graph")
         return node
