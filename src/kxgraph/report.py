@@ -169,10 +169,9 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
 
 def _query(source: Any, name: str, values: dict[str, Any] | None = None) -> Result:
     """Run the shipped query ``report/<name>`` (or ``indicators/<name>``) on a graph or store."""
-    from kxgraph.sparql.catalogue import entry
+    from kxgraph.sparql.catalogue import query
 
-    bound = entry(name if "/" in name else f"report/{name}").bind(values)
-    return source.query(bound.text, substitutions=bound.substitutions or None)
+    return query(getattr(source, "store", source), name if "/" in name else f"report/{name}", values)
 
 
 def _shipped_metadata():
