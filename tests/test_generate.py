@@ -15,6 +15,7 @@ from kxgraph import vocab as V
 from kxgraph.errors import ParameterError
 from kxgraph.synthetic.generate import BASE, generate, graph_name, totals
 from kxgraph.resources import package_path, resource_path
+from kxgraph.sparql.catalogue import entry
 
 PREFIXES = V.sparql_prefixes()
 
@@ -81,7 +82,7 @@ def network() -> ox.Store:
 
 @pytest.mark.parametrize("indicator", sorted(REPORT))
 def test_scale_one_holds_each_figure_of_the_report(network, indicator):
-    query = package_path(f"queries/indicators/{indicator}.rq").read_text(encoding="utf-8")
+    query = entry(f"indicators/{indicator}").text
     [[value, _]] = select(network, query)
     assert int(value) == REPORT[indicator]
 

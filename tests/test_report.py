@@ -238,15 +238,15 @@ def test_the_library_gives_the_same_report_as_the_cli(small, kx_json):
 def _linked_queries() -> dict[str, str]:
     from kxgraph.report import _pairs, _shipped_metadata
 
-    return _pairs(_shipped_metadata(), "count-queries.rq")
+    return _pairs(_shipped_metadata(), "count-queries")
 
 
 def test_every_indicator_query_is_linked_as_data_and_runs_on_an_empty_graph():
     from kxgraph.report import _count
-    from kxgraph.resources import package_path
+    from kxgraph.sparql.catalogue import names
 
     linked = _linked_queries()
-    files = {p.stem for p in package_path("queries/indicators").glob("*.rq")}
+    files = set(names("indicators"))
     assert set(linked.values()) == files
     assert all(iri == INDICATOR + name for iri, name in linked.items())
     with kxgraph.open(memory=True) as g:

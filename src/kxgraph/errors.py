@@ -41,8 +41,7 @@ class InputError(KxError):
 
 
 class WriteError(KxError):
-    """A file that cannot be written (a missing folder, no permission, a full disk), or may not be
-    (a device, a link, one of the command's inputs)."""
+    """A file that cannot be written (no folder, no permission, full disk) or may not be (a link, a device, an input)."""
 
     def __init__(self, message: str, *, file: str | None = None) -> None:
         self.file = file

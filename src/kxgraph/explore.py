@@ -14,7 +14,6 @@ import unicodedata
 from typing import Any
 
 from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError
-from kxgraph.resources import package_path
 from kxgraph.output.results import Result
 from kxgraph.store.base import Store
 from kxgraph.vocab import expand_curie
@@ -23,8 +22,10 @@ SECTIONS = ("type", "synthetic", "label", "property", "membership", "out", "in",
 MAX_INCOMING = 200
 
 
-def _text(name: str) -> str:
-    return package_path(f"queries/explore/{name}.rq").read_text(encoding="utf-8")
+def _query(store: Store, name: str, **values: Any) -> Result:
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, f"explore/{name}", values)
 
 
 def _literal(value: str):
@@ -49,7 +50,7 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     # Several words (太原 科协) must all occur in one label; the store is asked for the longest.
     words = needle.split()
     hits: dict[str, tuple[Any, str]] = {}
-    for row in store.query(_text("find-text"), substitutions={"needle": _literal(max(words, key=len))}).rows:
+    for row in _query(store, "find-text", needle=_literal(max(words, key=len))).rows:
         if all(word in row[1].value.lower() for word in words):
             hits.setdefault(row[0].value, (row[0], row[1].value))
     spelt = _spelling(needle)
@@ -75,7 +76,7 @@ def _spelling(needle: str) -> str:
 def _pinyin_matches(store: Store, spelt: str):
     from pypinyin import lazy_pinyin
 
-    rows = store.query(_text("zh-labels")).rows
+    rows = _query(store, "zh-labels").rows
     # One translate over all labels at once: each distinct Han character is looked up once.
     text = "\n".join(label.value.replace("\n", " ") for _, label in rows).lower()
     table = {ord(c): lazy_pinyin(c)[0] for c in set(text) if _is_han(c)}
@@ -96,7 +97,7 @@ def _rank(label: str, needle: str, spelt: str) -> tuple:
 
 
 def _summary(store: Store, entity: Any) -> tuple:
-    rows = store.query(_text("summary"), substitutions={"entity": entity}).rows
+    rows = _query(store, "summary", entity=entity).rows
     kind, zh, en, synthetic = rows[0] if rows else (None, None, None, None)
     flag = _literal("synthetic") if synthetic is not None and synthetic.value in ("true", "1") else None
     return zh, en, kind, flag
@@ -119,11 +120,10 @@ def resolve(store: Store, entity: str | Any) -> Any:
             node = ox.NamedNode(iri)
         except ValueError as exc:
             raise ParameterError(f"{text!r} is not a valid IRI: {exc}") from None
-        if not store.query("ASK { { ?entity ?p ?o } UNION { ?s ?p ?entity } }",
-                           substitutions={"entity": node}).boolean:
+        if not _query(store, "exists", entity=node).boolean:
             raise NotFoundError(f"no entity {text} in the graph")
         return node
-    found = [row[0] for row in store.query(_text("by-label"), substitutions={"text": _literal(text)}).rows]
+    found = [row[0] for row in _query(store, "by-label", text=_literal(text)).rows]
     if not found:
         raise NotFoundError(f"no entity labelled {text!r}; try kx find {text}")
     if len(found) > 1:
@@ -141,8 +141,8 @@ def show(store: Store, entity: str | Any) -> Result:
     source (``prov:wasDerivedFrom`` passages with their text, ``dcterms:source`` rows).
     """
     node = resolve(store, entity)
-    rows = list(dict.fromkeys(store.query(_text("show"), substitutions={"entity": node}).rows))
-    incoming = store.query(_text("incoming"), substitutions={"entity": node}).rows
+    rows = list(dict.fromkeys(_query(store, "show", entity=node).rows))
+    incoming = _query(store, "incoming", entity=node).rows
     rows += incoming[:MAX_INCOMING]
     if len(incoming) > MAX_INCOMING:
         rows.append((_literal("in"), None, _literal(f"… more than {MAX_INCOMING} incoming links"), None))
@@ -159,11 +159,11 @@ def stats(store: Store) -> Result:
     Class labels come from ``kxg:ontology`` when it is loaded, else from the shipped ontology.
     """
     graphs = store.graphs()
-    labels = {row[0].value: (row[1], row[2]) for row in store.query(_text("class-labels")).rows}
+    labels = {row[0].value: (row[1], row[2]) for row in _query(store, "class-labels").rows}
     shipped = _shipped_class_labels()
     rows = [(_literal("triples"), _literal("三元组"), _literal("triples"), sum(n for _, n in graphs)),
             (_literal("graphs"), _literal("命名图"), _literal("named graphs"), len(graphs))]
-    for kind, count in store.query(_text("class-counts")).rows:
+    for kind, count in _query(store, "class-counts").rows:
         zh, en = labels.get(kind.value) or shipped.get(kind.value, (None, None))
         rows.append((kind, zh, en, count))
     return Result.table(["item", "zh", "en", "count"], rows)

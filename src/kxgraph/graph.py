@@ -86,8 +86,8 @@ class KxGraph:
         """
         from kxgraph.sparql.query import named_query
 
-        named = named_query(name)
-        return self.query(named.text, substitutions=named.bind(params or {}), limit=limit, timeout=timeout)
+        bound = named_query(name).bind(params or {})
+        return self.query(bound.text, substitutions=bound.substitutions, limit=limit, timeout=timeout)
 
     named = named_query  # the first name; reads like "named graphs", so named_query is preferred
 

@@ -2,7 +2,7 @@
 
 A reported figure (``kx:ReportedFigure``) is a fact about a report ("75 academician workstations").
 Where its indicator has a ``kx:countQuery`` (``ontology/indicator-queries.ttl`` or the store), the
-packaged query ``queries/indicators/<name>.rq`` counts the same thing from the entities in the
+packaged query ``sparql/queries/indicators/<name>.rq`` counts the same thing from the entities in the
 graph, and the two are compared. Consistency rules between figures (``kx:ConsistencyRule``,
 ``ontology/consistency-rules.ttl`` or the store) check the report against itself.
 
@@ -22,7 +22,7 @@ from typing import IO, Any
 from kxgraph.errors import NotFoundError, ParameterError, QueryError
 from kxgraph.output.render import render, render_to_string
 from kxgraph.output.results import Document, Result
-from kxgraph.resources import package_path, resource_path
+from kxgraph.resources import resource_path
 from kxgraph.vocab import KX, shorten
 
 AGREES, DISAGREES = "agrees", "disagrees"
@@ -36,7 +36,6 @@ RULE_COLUMNS = ["rule", "parts", "relation", "whole", "status", "detail", "perio
 
 # The files beside the ontology that say what is computable and which rules hold.
 SHIPPED = ("ontology/indicators.ttl", "ontology/indicator-queries.ttl", "ontology/consistency-rules.ttl")
-AREA_SLOT = "VALUES ?area { UNDEF }"
 MORE_THAN = KX + "MoreThan"
 SYNTHETIC_NOTE = "The computed counts include synthetic sample entities (kx:synthetic true), not real ones."
 RELATIONS = {KX + "Equal": "=", KX + "AtMost": "≤", KX + "AtLeast": "≥"}
@@ -134,7 +133,7 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
     figures = _figures(graph)
     labels = _labels([graph, meta], {f[k] for f in figures for k in ("indicator", "period", "area") if f[k]})
     figures = _select(figures, labels, period=period, area=area)
-    queries = {**_pairs(meta, "count-queries.rq"), **_pairs(graph, "count-queries.rq")}
+    queries = {**_pairs(meta, "count-queries"), **_pairs(graph, "count-queries")}
     computed: dict[tuple[str, str | None], tuple[int | Decimal, int]] = {}
     rows = []
     for fig in figures:
@@ -160,9 +159,11 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
 
 # -- reading the graph -----------------------------------------------------------------------
 
-def _query_text(name: str) -> str:
-    path = package_path(f"queries/report/{name}")
-    return path.read_text(encoding="utf-8")
+def _query(source: Any, name: str, values: dict[str, Any] | None = None) -> Result:
+    """Run the shipped query ``report/<name>`` (or ``indicators/<name>``) on a graph or store."""
+    from kxgraph.sparql.catalogue import query
+
+    return query(getattr(source, "store", source), name if "/" in name else f"report/{name}", values)
 
 
 def _shipped_metadata():
@@ -180,7 +181,7 @@ def _shipped_metadata():
 def _figures(graph: Any) -> list[dict]:
     """Every reported figure, one dict each (several passages are joined)."""
     by_iri: dict[str, dict] = {}
-    for row in graph.query(_query_text("figures.rq")).records():
+    for row in _query(graph, "figures").records():
         fig = by_iri.setdefault(row["figure"], {
             "iri": row["figure"], "indicator": row["indicator"], "value": Decimal(str(row["value"])),
             "more_than": row["qualifier"] == MORE_THAN, "unit": row["unit"],
@@ -197,14 +198,18 @@ def _labels(sources: list, iris: set[str]) -> dict[str, dict[str, str]]:
     """zh and en labels (and notations) of ``iris``, the first source that has one winning."""
     if not iris:
         return {}
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    text = _query_text("labels.rq").replace("VALUES ?s { }", f"VALUES ?s {{ {values} }}")
     labels: dict[str, dict[str, str]] = {}
     for source in sources:
-        for row in source.query(text).records():
+        for row in _query(source, "labels", {"s": [_node(i) for i in sorted(iris)]}).records():
             lang = (row["lang"] or "").split("-")[0].lower()
             labels.setdefault(row["s"], {}).setdefault(lang, row["label"])
     return labels
+
+
+def _node(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
 
 
 def _label(labels: dict, iri: str | None) -> str | None:
@@ -216,7 +221,7 @@ def _label(labels: dict, iri: str | None) -> str | None:
 
 
 def _pairs(source: Any, name: str) -> dict[str, str]:
-    return {row["indicator"]: row["query"] for row in source.query(_query_text(name)).records()}
+    return {row["indicator"]: row["query"] for row in _query(source, name).records()}
 
 
 def _select(figures: list[dict], labels: dict, *, period: str | None, area: str | None) -> list[dict]:
@@ -247,18 +252,17 @@ def _names(iri: str, labels: dict) -> set[str]:
 
 def _count(graph: Any, name: str, area: str | None) -> tuple[int | Decimal, int]:
     """Run the count query ``name``: (value, entities of that kind in the graph)."""
-    path = package_path("queries/indicators") / f"{name}.rq"
-    if not path.is_file():
-        raise NotFoundError(f"kx:countQuery names {name!r}, but there is no query {path.name} "
-                            "in kxgraph/queries/indicators")
-    text = path.read_text(encoding="utf-8")
-    if area is not None:
-        if AREA_SLOT not in text:
-            raise QueryError(f"{path.name} cannot count by area: it has no '{AREA_SLOT}' line")
-        text = text.replace(AREA_SLOT, f"VALUES ?area {{ <{area}> }}")
-    rows = graph.query(text).records()
+    from kxgraph.sparql.catalogue import entry, names
+
+    if name not in names("indicators"):
+        raise NotFoundError(f"kx:countQuery names {name!r}, but there is no query {name}.rq "
+                            "in kxgraph/sparql/queries/indicators")
+    query = entry(f"indicators/{name}")
+    if area is not None and "area" not in {p.name for p in query.parameters}:
+        raise QueryError(f"{name}.rq cannot count by area: it has no area parameter (VALUES ?area {{ UNDEF }})")
+    rows = _query(graph, f"indicators/{name}", {"area": _node(area) if area else None}).records()
     if len(rows) != 1 or "value" not in rows[0]:
-        raise QueryError(f"{path.name} must return one row with ?value and ?entities")
+        raise QueryError(f"{name}.rq must return one row with ?value and ?entities")
     value = rows[0]["value"] if rows[0]["value"] is not None else 0
     return _number(Decimal(str(value))), int(rows[0].get("entities") or 0)
 
@@ -289,7 +293,7 @@ def _check_rules(graph: Any, meta: Any, figures: list[dict], labels: dict) -> li
     """One row per rule and period/area where all its figures are present (else one unchecked row)."""
     parts_of: dict[str, dict] = {}
     for source in (meta, graph):
-        for row in source.query(_query_text("rules.rq")).records():
+        for row in _query(source, "rules").records():
             rule = parts_of.setdefault(row["rule"], {"parts": set(), "whole": row["whole"],
                                                      "relation": row["relation"]})
             rule["parts"].add(row["part"])
@@ -341,7 +345,7 @@ def _notes(graph: Any, figures: list[dict]) -> list[str]:
     notes = []
     if not figures:
         notes.append("The graph holds no reported figures (kx:ReportedFigure): load the report's data first.")
-    if graph.query(_query_text("synthetic.rq")).boolean:
+    if _query(graph, "synthetic").boolean:
         notes.append(SYNTHETIC_NOTE + " 计算值包含合成的示例数据。")
     return notes
 

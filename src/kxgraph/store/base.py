@@ -42,18 +42,45 @@ def sparql_syntax_error(exc: SyntaxError, sparql: str = "") -> QueryError:
 
 
 def inject_values(sparql: str, substitutions: Mapping[str, Any]) -> str:
-    """Bind variables, for a store that cannot take substitutions, by a ``VALUES`` block at the
+    """Bind variables, for a store that cannot take substitutions, by ``VALUES`` blocks: in a
+    query's declared slot ``VALUES ?name { UNDEF }`` (which may sit in a subquery), else at the
     start of the outer ``WHERE``.
 
     Terms are written in N-Triples syntax by pyoxigraph, so no value is ever pasted as text.
+    A list or tuple value binds one row per term (``VALUES ?s { <a> <b> }``).
     """
-    names = list(substitutions)
-    row = " ".join(str(substitutions[n]) for n in names)
-    values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
+    if not all(re.fullmatch(r"[A-Za-z_]\w*", n) for n in substitutions):
+        raise QueryError(f"cannot bind {sorted(substitutions)}: not variable names")
+    rest = {}
+    for name, value in substitutions.items():
+        terms = value if isinstance(value, (list, tuple)) else [value]
+        block = f"VALUES ?{name} {{ {' '.join(str(_term(t)) for t in terms)} }}"
+        slot = re.compile(rf"VALUES\s*\?{name}\s*\{{\s*UNDEF\s*\}}", re.IGNORECASE)
+        if slot.search(sparql):
+            sparql = slot.sub(lambda _: block, sparql)
+        elif isinstance(value, (list, tuple)):
+            rest[name] = block
+        else:
+            rest[name] = None
+    names = [n for n, b in rest.items() if b is None]
+    row = " ".join(str(_term(substitutions[n])) for n in names)
+    values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} " if names else " "
+    values += " ".join(b for b in rest.values() if b) + " "
+    if not rest:
+        return sparql
     match = _WHERE.search(sparql) or re.search(r"\{", sparql)
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     return sparql[:match.end()] + values + sparql[match.end():]
+
+
+def _term(value: Any) -> Any:
+    """A pyoxigraph term (anything else is refused: only terms are written into SPARQL)."""
+    import pyoxigraph as ox
+
+    if not isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode, ox.Triple)):
+        raise QueryError(f"cannot bind {value!r}: not an RDF term")
+    return value
 
 
 def graph_node(iri: str):
@@ -111,8 +138,11 @@ class Store(ABC):
 
     def graphs(self) -> list[tuple[str, int]]:
         """Named graphs with their triple counts (staging graphs of a running load left out)."""
+        import pyoxigraph as ox
+
         result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f"FILTER(!STRSTARTS(STR(?g), \"{STAGING}\")) }} GROUP BY ?g ORDER BY ?g")
+                            "FILTER(!STRSTARTS(STR(?g), ?staging)) } GROUP BY ?g ORDER BY ?g",
+                            substitutions={"staging": ox.Literal(STAGING)})
         return [(row[0].value, _count(row[1])) for row in result.rows]
 
     def graph_size(self, graph: str) -> int:

@@ -173,7 +173,8 @@ class OxigraphStore(Store):
             if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
                 direct.append(item.graph)
         self._write_journal({"sentinel": sentinel, "staging": prefix, "new_graphs": direct})
-        self.update(f"INSERT DATA {{ GRAPH <{sentinel}> {{ <{sentinel}> <{sentinel}> true }} }}")
+        node = graph_node(sentinel)
+        self.update(f"INSERT DATA {{ GRAPH {node} {{ {node} {node} true }} }}")
         try:
             done: set[str] = set()
             for item in items:
@@ -289,11 +290,11 @@ def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: boo
     """One SPARQL update that moves staged triples into place and marks the load committed."""
     ops = []
     if replace:
-        ops += [f"DROP SILENT GRAPH <{target}>" for target in dict.fromkeys(t for _, t in staged)
+        ops += [f"DROP SILENT GRAPH {graph_node(target)}" for target in dict.fromkeys(t for _, t in staged)
                 if target not in fresh]
     for stage, target in staged:
-        ops += [f"ADD <{stage}> TO <{target}>", f"DROP SILENT GRAPH <{stage}>"]
-    ops.append(f"DROP SILENT GRAPH <{sentinel}>")
+        ops += [f"ADD {graph_node(stage)} TO {graph_node(target)}", f"DROP SILENT GRAPH {graph_node(stage)}"]
+    ops.append(f"DROP SILENT GRAPH {graph_node(sentinel)}")
     return " ;\n".join(ops)
 
 

@@ -327,8 +327,12 @@ class _Resolver:
         return [_iri(c) for c in column.refers]
 
     def _ask_store(self) -> None:
+        import pyoxigraph as ox
+
+        from kxgraph.sparql.catalogue import query
+
         held = {cls for cls, spec in entity_classes().items()   # classes the store has any of
-                if spec["iri"] and self.store.query(f"ASK {{ ?s a <{cls}> }}").boolean}
+                if spec["iri"] and query(self.store, "tables/class-held", {"class": ox.NamedNode(cls)}).boolean}
         wanted: dict[str, set[str]] = {}
         for row in self.plan.rows:
             for column in row.mapping.columns:
@@ -337,18 +341,16 @@ class _Resolver:
                     for name in self._names(column, row.cells[column.id][1]):
                         for cls in classes:
                             wanted.setdefault(cls, set()).add(name)
+        replaced = set(self.plan.files.values())  # what this import replaces does not count: only other graphs
         for cls, names in wanted.items():
             names = sorted(names)
             for start in range(0, len(names), 500):
                 chunk = names[start:start + 500]
-                minted = " ".join(f"<{mint(cls, n)}>" for n in chunk)
-                labels = " ".join(nt_literal(n, lang="zh") for n in chunk)
-                # what this import replaces does not count: only other graphs
-                replaced = ", ".join(f"<{g}>" for g in self.plan.files.values())
-                query = (f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ {{ VALUES ?s {{ {minted} }} ?s a <{cls}> BIND('' AS ?l) }} "
-                         f"UNION {{ VALUES ?l {{ {labels} }} ?s <{RDFS}label> ?l ; a <{cls}> }} }} "
-                         f"FILTER(?g NOT IN ({replaced})) }}")
-                for s, label in self.store.query(query).rows:
+                values = {"class": ox.NamedNode(cls), "s": [ox.NamedNode(mint(cls, n)) for n in chunk],
+                          "l": [ox.Literal(n, language="zh") for n in chunk]}
+                for s, label, graph in query(self.store, "tables/existing", values).rows:
+                    if graph.value in replaced:
+                        continue
                     key = s.value if not label.value else f"{cls}|{name_key(label.value)}"
                     self.existing[key] = s.value
 
