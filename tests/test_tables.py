@@ -262,7 +262,8 @@ def test_python_api_imports_and_validates(tmp_path):
     import kxgraph
 
     with kxgraph.open(memory=True) as g:
-        assert len(g.validate(str(TEMPLATES / "workstations.csv"))) == 2   # hosts not defined
+        assert len(g.validate(str(TEMPLATES / "workstations.csv"))) == 0   # hosts made from their names
+        assert len(g.validate(str(TEMPLATES / "workstations.csv"), strict=True)) == 2   # hosts not defined
         report = g.import_tables(str(TEMPLATES / "enterprises.csv"), str(TEMPLATES / "workstations.csv"))
         assert report.result().column("rows") == [3, 2]
         assert len(g.validate(store=True)) == 0

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import quote
 
 from kxgraph.errors import ParameterError, ValidationError
-from kxgraph.tables.mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
+from kxgraph.tables.mapping import (Column, Mapping, _iri, entity_classes, guess_class, load_mapping, mint,
+                                    template_names)
 from kxgraph.output.results import Result
 from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
                      strip_note)
 from kxgraph.tables.validate import Problem, problems_result
-from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
+from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD, shorten
 
 __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
@@ -67,6 +69,8 @@ class RowPlan:
     problems: list[Problem] = field(default_factory=list)
     where: dict[tuple[str, str], str] = field(default_factory=dict)  # (node, property) -> header
     stubs: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)   # (header, text) of columns kept as notes
+    kinds: dict[str, str] = field(default_factory=dict)   # column id -> class its new names get (单位类型)
 
     def problem(self, column: str | None, value: Any, text: str) -> None:
         self.problems.append(Problem(self.file, self.sheet or "", self.number, column or "",
@@ -84,6 +88,7 @@ class Stub:
     cls: str
     name: str
     rows: list[RowPlan] = field(default_factory=list)
+    header: str = ""        # the column that first named it
 
 
 @dataclass
@@ -99,6 +104,8 @@ class Plan:
     defined: dict[str, RowPlan] = field(default_factory=dict)
     shacl: str = ""
     skipped: list[Problem] = field(default_factory=list)      # total, notes and instruction rows/sheets
+    warnings: list[Problem] = field(default_factory=list)     # kept, but worth a look (extra columns)
+    strict: bool = False
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
@@ -139,13 +146,19 @@ def _stub_lines(iri: str, stub: Stub, source: str) -> list[str]:
 
 
 def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = None,
-                encoding: str | None = None, sheet: str | None = None, store: Any = None) -> Plan:
+                encoding: str | None = None, sheet: str | None = None, store: Any = None,
+                headers: str | Path | None = None, strict: bool = False) -> Plan:
     """Read ``files`` and map every row to RDF without writing anything.
 
     ``store`` (a ``kxgraph.store.oxigraph.Store``) lets names refer to entities it already holds.
+    ``headers`` is a YAML file of more header variants per column (``kx import --headers``).
+    Columns no mapping knows are kept as notes (``kx:note``) and listed in ``plan.warnings``;
+    hosts, partners and affiliations no sheet defines become minimal entities (``plan.stubs``).
+    ``strict`` refuses both instead, as imports did before.
     """
-    mappings = [load_mapping(mapping)] if mapping else [load_mapping(n) for n in template_names()]
-    plan = Plan()
+    mappings = ([load_mapping(mapping, headers=headers)] if mapping else
+                [load_mapping(n, headers=headers) for n in template_names()])
+    plan = Plan(strict=strict)
     for file in files:
         plan.files[str(file)] = Path(file).resolve().as_uri()
         tables = read_tables(file, encoding=encoding, sheet=sheet)
@@ -187,6 +200,7 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
             plan.problems.append(_no_headers(table))
         return False
     columns: dict[int, Column] = {}
+    notes: dict[int, str] = {}          # index -> header of a column kept as notes
     for index, text in enumerate(header):
         if (header_number, index) in table.merged:   # a header merged over several columns
             if index - 1 in columns and header[index - 1] == text:
@@ -195,18 +209,27 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
         column = mapping.column(text)
         if column is None:
             # a hidden helper column the user does not see is not part of the table
-            if not mapping.ignores(text) and index not in table.hidden:
+            if mapping.ignores(text) or index in table.hidden:
+                continue
+            if mapping.remarks(text):
+                notes[index] = clean(str(text))
+            elif plan.strict or isinstance(text, (int, float)) or len(str(text)) > 40:
                 plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text), problem=(
                     f"未知列名（可改名、隐藏或删除此列）/ unknown column header for template '{mapping.name}': "
                     f"rename it to one of {', '.join(c.headers[0] for c in mapping.columns)}; hide or delete "
-                    "it if it is not for the graph; or use --mapping")))
+                    "it if it is not for the graph; or use --mapping or --headers")))
+            else:
+                notes[index] = clean(str(text))
+                plan.warnings.append(where._replace(row=header_number, column=notes[index], value=notes[index], problem=(
+                    f"未知列，内容作为备注保留 / column not in template '{mapping.name}': its cells are kept as "
+                    "notes (kx:note); add the header to a --headers file to map it, or --strict to refuse it")))
         elif column in columns.values():
             plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text),
                                                 problem=f"列重复 / column {column.title} appears twice"))
         else:
             columns[index] = column
     for column in mapping.columns:
-        if (column.key or column.required) and column not in columns.values():
+        if (column.key or column.required) and column not in columns.values() and column.const is None:
             plan.problems.append(where._replace(row=header_number, column=column.title, problem=(
                 f"缺少必需的列 / missing required column {column.title}")))
     data = []
@@ -253,6 +276,20 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
                                               f"header {column.title}: keep one")
             elif value not in (None, ""):
                 row.cells[column.id] = (title, value)
+        for column in mapping.columns:
+            if column.map and column.id in row.cells:    # a value map: N, 无, - … mean empty
+                title, value = row.cells[column.id]
+                meant = _lookup(column.map, value)
+                if meant == "":
+                    del row.cells[column.id]
+                elif meant is not None:
+                    row.cells[column.id] = (title, meant)
+            if column.const is not None and column.id not in row.cells:
+                row.cells[column.id] = (column.headers[0] if column.headers else column.id, column.const)
+        for index, title in notes.items():
+            value = cells[index] if index < len(cells) else None
+            if value not in (None, "") and str(value).strip():
+                row.notes.append((title, clean(str(value)[:MAX_CELL])))
         plan.rows.append(row)
     return True
 
@@ -267,7 +304,9 @@ def _define(plan: Plan) -> None:
                 header, value = row.cells[column.id]
                 chosen = _lookup(column.class_values, value)
                 if chosen is None:
-                    row.problem(header, value, _not_one_of(column.class_values))
+                    row.problem(header, value, _not_one_of(column.class_values, every=bool(column.classifies)))
+                elif column.classifies:      # 单位类型: the class of the host this row names
+                    row.kinds[column.classifies] = _iri(chosen)
                 else:
                     row.cls = _iri(chosen)
             if column.unique and column.id in row.cells:
@@ -304,8 +343,8 @@ def _lookup(table: dict[str, str], value: Any) -> str | None:
     return table.get(name_key(str(value)))   # load_mapping keyed the table by name_key
 
 
-def _not_one_of(table: dict[str, str]) -> str:
-    return f"不在可选值中 / not one of: {'、'.join(list(table)[:8])}"
+def _not_one_of(table: dict[str, str], *, every: bool = False) -> str:
+    return f"不在可选值中 / not one of: {'、'.join(list(table) if every else list(table)[:8])}"
 
 
 class _Resolver:
@@ -399,6 +438,12 @@ class _Resolver:
         if not open_classes:
             row.problem(header, name, f"不是已知的{zh} / not a known {en} (e.g. {known})")
             return None
+        if column.create == "infer" and self.plan.strict:
+            alike = self._alike(name, candidates)
+            hint = f" (是否为 / did you mean {alike}?)" if alike else ""
+            row.problem(header, name, f"引用的单位没有定义 / refers to an organisation that no sheet defines "
+                                      f"and the store does not hold (--strict): add its row, or import that sheet too{hint}")
+            return None
         if not column.create and known:   # places: no sheet defines them; the gazetteer does
             row.problem(header, name, f"不是已知的{zh} / not a known {en}: write one of {known} …, "
                                       "or load a graph that defines it first")
@@ -409,9 +454,18 @@ class _Resolver:
             row.problem(header, name, f"引用的{zh}没有定义 / refers to {a} {en} that no sheet defines "
                                       f"and the store does not hold: add its row, or import that sheet too{hint}")
             return None
-        new = _iri(column.create) if isinstance(column.create, str) else open_classes[0]
+        if column.create == "infer":     # a host of any kind: 单位类型, else what its name says
+            alike = self._alike(name, candidates)
+            if alike:    # 示例装备 beside a defined 示例装备有限公司: a decision for the user, not a new host
+                row.problem(header, name, "引用的单位没有定义 / refers to an organisation that no sheet defines: "
+                                          f"是否为 / did you mean {alike}? write it as defined, or add its row")
+                return None
+            new = row.kinds.get(column.id) or guess_class(name)
+            new = new if new in candidates else open_classes[-1]
+        else:
+            new = _iri(column.create) if isinstance(column.create, str) else open_classes[0]
         iri = mint(new, name)
-        self.plan.stubs[iri] = Stub(new, name, [row])
+        self.plan.stubs[iri] = Stub(new, name, [row], header)
         row.stubs.append(iri)
         return iri
 
@@ -438,6 +492,12 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
         add(triple(subject, RDFS + "label", nt_literal(str(row.cells[row.mapping.key.id][1]), lang="zh")))
         add(triple(subject, DCTERMS + "source", row.source))
         row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
+        for header, text in row.notes:
+            note = f"{row.source}&note={quote(header)}"
+            add(triple(subject, KX + "note", note))
+            add(triple(note, RDF + "value", nt_literal(text)))
+            add(triple(note, KX + "noteHeader", nt_literal(header)))
+            row.where[(subject, KX + "note")] = header
         memberships: dict[str, list[str]] = {}
         later = []
         for column in row.mapping.columns:
@@ -556,6 +616,20 @@ class ImportReport:
         """Every problem found, one row each (file, sheet, row, column, value, problem)."""
         return problems_result(self.plan.all_problems())
 
+    def warnings(self) -> Result:
+        """What was kept but is worth a look (columns kept as notes), as ``problems()``."""
+        return problems_result(self.plan.warnings)
+
+    def created(self) -> Result:
+        """The entities rows name but no row defines, made from the names: column, class, count, first."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for stub in self.plan.stubs.values():
+            if any(r.ok for r in stub.rows):
+                groups.setdefault((stub.header, stub.cls), []).append(stub.name)
+        rows = [(header, shorten(cls), len(names), "、".join(names[:3]) + (" …" if len(names) > 3 else ""))
+                for (header, cls), names in sorted(groups.items(), key=lambda g: (g[0][0], -len(g[1])))]
+        return Result.table(["column", "class", "created", "names"], rows)
+
 
 def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: Any) -> tuple[Plan, Result]:
     """Plan the import of ``files`` and run every check (cells, references, SHACL); write nothing."""
@@ -572,7 +646,8 @@ def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: A
 
 def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Path | None = None,
                   encoding: str | None = None, sheet: str | None = None, skip_bad_rows: bool = False,
-                  rejects: str | Path | None = None) -> ImportReport:
+                  rejects: str | Path | None = None, headers: str | Path | None = None,
+                  strict: bool = False) -> ImportReport:
     """Validate spreadsheets and load each file into its own named graph (its ``file://`` IRI).
 
     Nothing is written when any row fails, unless ``skip_bad_rows``: then the good rows are
@@ -581,7 +656,8 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     Raises ``ValidationError`` (with ``.problems``) when nothing could be written.
     """
     files = [str(f) for f in files]
-    plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet)
+    plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet,
+                                    headers=headers, strict=strict)
     problems = plan.all_problems()
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
     if plan.problems or (problems and not skip_bad_rows) or not any(r.ok for r in plan.rows):
