@@ -64,9 +64,9 @@ def test_an_office_workbook_imports_as_it_is(kx, kx_json, tmp_path, enterprises)
     assert summary[str(book)] == 3
     rows = kx_json("query", STATIONS)
     assert [(r["name"], r["founded"], sorted(r["academicians"].split("|"))) for r in rows] == [
-        ("示例新材料院士工作站", "2019", ["示例院士乙", "示例院士甲"]),
-        ("示例能源院士工作站", "2021", ["示例院士甲"]),
-        ("示例装备院士工作站", "2019", ["示例院士丁", "示例院士丙"]),
+        ("示例新材料院士工作站", "2019-06", ["示例院士乙", "示例院士甲"]),
+        ("示例能源院士工作站", "2021-03", ["示例院士甲"]),
+        ("示例装备院士工作站", "2019-06", ["示例院士丁", "示例院士丙"]),
     ]
 
 
@@ -211,7 +211,7 @@ def test_the_academy_may_be_written_as_the_title(kx, kx_json, tmp_path):
 
 def test_a_year_without_its_academy_names_the_column_to_fill_and_a_wrong_academy_is_one_problem(kx, tmp_path):
     sheet = tmp_path / "a.csv"
-    sheet.write_text("姓名,所属学院,当选年份\n示例院士甲,,2011\n示例院士乙,两院,2015\n", encoding="utf-8")
+    sheet.write_text("姓名,所属学院,当选年份\n示例院士甲,,2011\n示例院士乙,三院,2015\n", encoding="utf-8")
     result = kx("validate", str(sheet), "--format", "json")
     assert [(p["row"], p["column"]) for p in problems_of(result)] == [("2", "当选年份"), ("3", "所属学院")]
     assert "所属学院" in problems_of(result)[0]["problem"]

@@ -22,8 +22,8 @@ from kxgraph.errors import ParameterError, ValidationError
 from kxgraph.tables.mapping import (Column, Mapping, _iri, entity_classes, guess_class, load_mapping, mint,
                                     template_names)
 from kxgraph.output.results import Result
-from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
-                     strip_note)
+from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_date, parse_integer, parse_year, read_tables,
+                                   split_names, strip_note)
 from kxgraph.tables.validate import Problem, problems_result
 from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD, shorten
 
@@ -31,6 +31,7 @@ __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
 
 MAX_CELL = 100_000           # characters; a longer cell is a pasted document, not a value
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 MAX_HEADER_SCAN = 10         # rows above the header (titles, notes) a formatted sheet may have
 
 
@@ -71,6 +72,7 @@ class RowPlan:
     stubs: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)   # (header, text) of columns kept as notes
     kinds: dict[str, str] = field(default_factory=dict)   # column id -> class its new names get (单位类型)
+    organisations: dict[str, str] = field(default_factory=dict)   # membership node -> its organisation
 
     def problem(self, column: str | None, value: Any, text: str) -> None:
         self.problems.append(Problem(self.file, self.sheet or "", self.number, column or "",
@@ -89,6 +91,7 @@ class Stub:
     name: str
     rows: list[RowPlan] = field(default_factory=list)
     header: str = ""        # the column that first named it
+    lang: str = "zh"        # of its label: the column's lang, else en for a name without Chinese
 
 
 @dataclass
@@ -141,7 +144,7 @@ def _sheet_iri(graph: str, sheet: str) -> str:
 
 
 def _stub_lines(iri: str, stub: Stub, source: str) -> list[str]:
-    return [triple(iri, RDF + "type", stub.cls), triple(iri, RDFS + "label", nt_literal(stub.name, lang="zh")),
+    return [triple(iri, RDF + "type", stub.cls), triple(iri, RDFS + "label", nt_literal(stub.name, lang=stub.lang)),
             triple(iri, DCTERMS + "source", source)]
 
 
@@ -436,7 +439,9 @@ class _Resolver:
         known = "、".join(list(dict.fromkeys(
             k for c in candidates for k in classes.get(c, {}).get("names", []) if not k.isascii()))[:8])
         if not open_classes:
-            row.problem(header, name, f"不是已知的{zh} / not a known {en} (e.g. {known})")
+            near = _nearest(name, [k for c in candidates for k in classes.get(c, {}).get("names", [])])
+            hint = (f"：是否为 / did you mean {near}?" if near else "")
+            row.problem(header, name, f"不是已知的{zh} / not a known {en}{hint} (e.g. {known})")
             return None
         if column.create == "infer" and self.plan.strict:
             alike = self._alike(name, candidates)
@@ -465,7 +470,8 @@ class _Resolver:
         else:
             new = _iri(column.create) if isinstance(column.create, str) else open_classes[0]
         iri = mint(new, name)
-        self.plan.stubs[iri] = Stub(new, name, [row], header)
+        lang = column.lang or ("zh" if _HAN.search(name) else "en")
+        self.plan.stubs[iri] = Stub(new, name, [row], header, lang)
         row.stubs.append(iri)
         return iri
 
@@ -478,6 +484,18 @@ class _Resolver:
             return None
         defined = (str(r.cells[r.mapping.key.id][1]) for r in self.plan.defined.values() if r.cls in classes)
         return next((other for other in defined if why_alike(name, other)), None)
+
+
+def _nearest(name: str, known: list[str]) -> str | None:
+    """The known name a typo most likely means (接卸与运载工程学部 → 机械与运载工程学部), or None."""
+    from difflib import SequenceMatcher
+
+    best, score = None, 0.6
+    for other in known:
+        ratio = SequenceMatcher(None, name_key(name), name_key(other)).ratio()
+        if ratio > score:
+            best, score = other, ratio
+    return best
 
 
 def _link(plan: Plan, resolver: _Resolver) -> None:
@@ -519,10 +537,29 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
                 other = next(c for c in row.mapping.columns if c.id == column.attach_to)
                 row.problem(header, value, f"需要同时填写{other.headers[0]} / only meaningful with "
                                            f"{other.title} filled in")
-            for node in memberships.get(column.attach_to, []):
+            nodes = memberships.get(column.attach_to, [])
+            if column.refers:          # a division: on the membership of the academy it belongs to
+                target = resolver.resolve(row, column, header, str(value)) if nodes else None
+                if target is None:
+                    continue
+                parents = [entity_classes().get(_iri(c), {}).get("parents", {}) for c in column.refers]
+                parent = next((p[target] for p in parents if target in p), None)
+                if parent is not None:
+                    nodes = [n for n in nodes if row.organisations.get(n) == parent]
+                    if not nodes:
+                        from kxgraph.tables.validate import label
+
+                        other = next(c for c in row.mapping.columns if c.id == column.attach_to)
+                        row.problem(header, value, f"{value}属于{label(parent, 'zh')}，与{other.headers[0]}不符 / "
+                                                   f"{value} is a division of {label(parent, 'en')}, not of the "
+                                                   f"{other.title} given")
+                objects = [target]
+            else:
                 literal = _literal(row, column, header, value)
-                if literal:
-                    add(triple(node, _iri(column.property), literal))
+                objects = [literal] if literal else []
+            for node in nodes:
+                for obj in objects:
+                    add(triple(node, _iri(column.property), obj))
                     row.where[(node, _iri(column.property))] = header
 
 
@@ -575,12 +612,14 @@ def _membership(row: RowPlan, column: Column, header: str, target: str,
         row.lines.append(triple(node, p, o))
         row.where[(node, p)] = header
     memberships.setdefault(column.id, []).append(node)
+    row.organisations[node] = organization
 
 
 def _literal(row: RowPlan, column: Column, header: str, value: Any) -> str | None:
     try:
-        if column.datatype == "year":
-            return nt_literal(parse_year(value), datatype=XSD + "gYear")
+        if column.datatype in ("year", "date"):   # as precise as the cell: year, month or day
+            text, kind = parse_date(value)
+            return nt_literal(text, datatype=XSD + kind)
         if column.datatype == "integer":
             return nt_literal(parse_integer(value), datatype=XSD + "integer")
     except ValueError as exc:
@@ -706,4 +745,7 @@ def _write(store: Any, contents: dict[str, str]) -> dict[str, int]:
             path = Path(folder) / f"{i}.nt"
             path.write_text(data, encoding="utf-8")
             items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size))
-        return store.load_files(items, replace=True)
+        from kxgraph.load import with_reference
+
+        return {g: n for g, n in store.load_files(with_reference(store, items), replace=True).items()
+                if g in contents}

@@ -256,12 +256,44 @@ def entity_classes() -> dict[str, dict]:
     global _ENTITIES
     if _ENTITIES is None:
         raw = _yaml(package_path("resources/mappings/entities.yaml"))["classes"]
-        _ENTITIES = {_iri(c): {"iri": spec.get("iri"), "closed": bool(spec.get("closed")),
-                               "annotated": bool(spec.get("annotated")),
-                               "names": [str(k) for k in spec.get("known", {})],   # as written, for messages
-                               "known": {name_key(str(k)): _iri(v) for k, v in spec.get("known", {}).items()}}
-                     for c, spec in raw.items()}
+        entities = {}
+        for c, spec in raw.items():
+            known = {str(k): _iri(v) for k, v in spec.get("known", {}).items()}
+            parents: dict[str, str] = {}
+            if spec.get("scheme"):
+                known.update(scheme_names(spec["scheme"], _iri(c), parents))
+            entities[_iri(c)] = {"iri": spec.get("iri"), "closed": bool(spec.get("closed")),
+                                 "annotated": bool(spec.get("annotated")),
+                                 "names": list(known),   # as written, for messages
+                                 "known": {name_key(k): v for k, v in known.items()},
+                                 "parents": parents}
+        _ENTITIES = entities
     return _ENTITIES
+
+
+def scheme_names(relative: str, cls: str, parents: dict[str, str] | None = None) -> dict[str, str]:
+    """Every name (pref, alt, hidden and rdfs labels) of the ``cls`` entries of a shipped reference file.
+
+    ``parents`` is filled with entry -> the organisation it is a unit of (a division's academy).
+    """
+    import pyoxigraph as ox
+
+    from kxgraph.resources import resource_path
+    from kxgraph.vocab import ORG, RDF, RDFS, SKOS
+
+    path = resource_path(relative)
+    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    members = {t.subject.value for t in triples if t.predicate.value == RDF + "type" and t.object.value == cls}
+    names: dict[str, str] = {}
+    order = [SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel"]
+    for predicate in order:    # preferred names first: they are what a "did you mean" offers
+        for t in triples:
+            if t.subject.value in members and t.predicate.value == predicate:
+                names.setdefault(t.object.value, t.subject.value)
+    if parents is not None:
+        parents.update({t.subject.value: t.object.value for t in triples
+                        if t.subject.value in members and t.predicate.value == ORG + "unitOf"})
+    return names
 
 
 @lru_cache(maxsize=1 << 18)
