@@ -129,3 +129,115 @@ def test_strict_requires_hosts_to_be_defined(kx, gbk_register):
     problems = rows_of(result)
     assert {p["column"] for p in problems} == {"依托单位", "联系人"}
     assert sum(p["column"] == "依托单位" for p in problems) == 5
+
+
+# -- 3. academies and divisions ---------------------------------------------------------------------
+
+ACADEMICIANS = ("姓名,院别,学部,当选时间,工作单位\n"
+                "示例院士甲,两院院士,化学部,2021年11月,示例理工大学\n"
+                "示例院士乙,中国工程院,机械与运载工程学部,2019,示例重工集团有限公司\n"
+                "示例院士丙,中国科学院、中国工程院,能源与矿业工程学部,2017-11-27,示例煤化工研究所\n"
+                "示例院士丁,中国科学院,生物学部,1995,示例医科大学第一医院\n")
+ELECTIONS = PREFIXES + """SELECT ?name ?academy ?division ?elected (DATATYPE(?elected) AS ?type) WHERE {
+    ?m org:member/rdfs:label ?name ; org:role kx:AcademicianMember ; org:organization ?academy ;
+       kx:electionYear ?elected . OPTIONAL { ?m kx:division ?division } } ORDER BY ?name ?academy"""
+
+
+def test_academies_divisions_and_election_dates_are_recorded_against_the_real_scheme(kx, kx_json, tmp_path):
+    sheet = tmp_path / "院士名单.csv"
+    sheet.write_bytes(ACADEMICIANS.encode("gbk"))
+    result = kx("import", str(sheet))
+    assert result.exit_code == 0, result.output
+    kx_ns, division, xsd = "https://w3id.org/kxgraph/ns#", "https://w3id.org/kxgraph/id/division/", \
+        "http://www.w3.org/2001/XMLSchema#"
+    got = [(r["name"], r["academy"].removeprefix(kx_ns), r.get("division", "").removeprefix(division),
+            r["elected"], r["type"].removeprefix(xsd)) for r in kx_json("query", ELECTIONS)]
+    assert got == [
+        ("示例院士丁", "CAS", "cas-life-medicine", "1995", "gYear"),         # 生物学部: the former name
+        ("示例院士丙", "CAE", "cae-energy-mining", "2017-11-27", "date"),
+        ("示例院士丙", "CAS", "", "2017-11-27", "date"),                    # the division is CAE's
+        ("示例院士乙", "CAE", "cae-mechanical-vehicle", "2019", "gYear"),
+        ("示例院士甲", "CAE", "", "2021-11", "gYearMonth"),
+        ("示例院士甲", "CAS", "cas-chemistry", "2021-11", "gYearMonth")]
+    by_academy = {r["label"]: int(r["academicians"]) for r in kx_json("query", "academicians-by-academy")}
+    assert by_academy == {"中国科学院": 3, "中国工程院": 3}
+    by_division = {r["label"]: int(r["academicians"]) for r in kx_json("query", "academicians-by-division")}
+    assert len(by_division) == 15 and by_division["化学部"] == 1 and by_division["农业学部"] == 0
+    by_year = {(r["year"], r["academy"].rsplit("#")[-1]): int(r["academicians"])
+               for r in kx_json("query", "academicians-by-election-year")}
+    assert by_year[("2021", "CAS")] == 1 and by_year[("2017", "CAE")] == 1 and len(by_year) == 6
+    affiliations = {r["class"].rsplit("#")[-1] for r in kx_json(
+        "query", PREFIXES + "SELECT ?class WHERE { ?p kx:worksFor ?o . ?o a ?class }")}
+    assert affiliations == {"University", "Enterprise", "ResearchInstitute", "Hospital"}
+    assert kx("validate", "--store").exit_code == 0
+
+
+def test_a_division_typo_is_a_question_never_free_text(kx, tmp_path):
+    sheet = tmp_path / "a.csv"
+    sheet.write_text("姓名,院别,学部\n示例院士甲,中国工程院,接卸与运载工程学部\n示例院士乙,中国科学院,化学部\n",
+                     encoding="utf-8")
+    result = kx("import", str(sheet), "--format", "json")
+    assert result.exit_code != 0
+    assert "did you mean 机械与运载工程学部?" in result.stderr and "nothing written" in result.stderr
+    skipped = kx("import", str(sheet), "--skip-bad-rows", "--rejects", str(tmp_path / "r.csv"))
+    assert skipped.exit_code == 0, skipped.output                        # the typo row is rejected, not kept
+    assert "接卸" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert not kx("query", "ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), '接卸')) }", "--format", "json").stdout.count("true")
+
+
+def test_a_division_of_the_other_academy_is_a_problem(kx, tmp_path):
+    sheet = tmp_path / "a.csv"
+    sheet.write_text("姓名,院别,学部\n示例院士甲,中国科学院,农业学部\n", encoding="utf-8")
+    result = kx("validate", str(sheet), "--format", "json")
+    [problem] = rows_of(result)
+    assert problem["column"] == "学部" and "Chinese Academy of Engineering" in problem["problem"]
+
+
+# -- 4. mappings ------------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "templates" / "examples"
+
+
+def test_a_cae_list_without_an_academy_column_imports_through_a_mapping_with_a_constant(kx, kx_json, tmp_path):
+    """The example of data/templates/README.md: constant, value map, English affiliations."""
+    result = kx("import", str(EXAMPLES / "cae-list.csv"), "--mapping", str(EXAMPLES / "cae-list.yaml"))
+    assert result.exit_code == 0, result.output
+    rows = kx_json("query", ELECTIONS)
+    assert len(rows) == 4 and {r["academy"] for r in rows} == {"https://w3id.org/kxgraph/ns#CAE"}
+    assert sum("division" in r for r in rows) == 3                          # N: no division
+    labels = kx_json("query", PREFIXES + """SELECT ?l (LANG(?l) AS ?lang) WHERE { ?p kx:worksFor ?o .
+        ?o rdfs:label ?l }""")
+    assert len(labels) == 4 and {r["lang"] for r in labels} == {"en"}
+    # the division's name comes with the store: no `kx load --ontology` needed
+    names = kx_json("query", PREFIXES + """SELECT DISTINCT ?name WHERE { ?m kx:division ?d .
+        ?d rdfs:label ?name FILTER(LANG(?name) = "zh") }""")
+    assert {r["name"] for r in names} == {"机械与运载工程学部", "能源与矿业工程学部", "医药卫生学部"}
+
+
+def test_a_cae_list_with_a_typo_names_the_row_and_the_division_meant(kx, tmp_path):
+    sheet = tmp_path / "cae.csv"
+    sheet.write_text((EXAMPLES / "cae-list.csv").read_text(encoding="utf-8").replace(
+        "机械与运载工程学部", "接卸与运载工程学部"), encoding="utf-8")
+    result = kx("validate", str(sheet), "--mapping", str(EXAMPLES / "cae-list.yaml"), "--format", "json")
+    [problem] = rows_of(result)
+    assert problem["row"] == "2" and "did you mean 机械与运载工程学部?" in problem["problem"]
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ("academy: {const: 中国工程学院}", "column 'academy' const: '中国工程学院' is not a known kx:Academy"),
+    ("nonesuch: {const: x}", "column 'nonesuch'"),
+    ("academy: [1, 2]", "columns: academy"),
+])
+def test_a_bad_constant_names_the_mapping_file_and_key(kx, tmp_path, change, says):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(f"extends: academicians\ncolumns:\n  {change}\n", encoding="utf-8")
+    result = kx("validate", str(EXAMPLES / "cae-list.csv"), "--mapping", str(mapping))
+    assert result.exit_code != 0 and "m.yaml" in result.stderr and says in result.stderr
+
+
+def test_a_mapping_with_yaml_aliases_is_refused(kx, tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("extends: academicians\ncolumns:\n  academy: &a {const: 中国工程院}\n  division: *a\n",
+                       encoding="utf-8")
+    result = kx("validate", str(EXAMPLES / "cae-list.csv"), "--mapping", str(mapping))
+    assert result.exit_code != 0 and "aliases" in result.stderr and "m.yaml" in result.stderr

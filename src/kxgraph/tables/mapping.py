@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kxgraph.errors import InputError, ParameterError
+from kxgraph.ontology import scheme_names
 from kxgraph.resources import package_path
 from kxgraph.tables.sheets import name_key, split_names
 from kxgraph.vocab import ID, expand_curie
@@ -61,7 +62,6 @@ class Column:
     const: str | None = None                # every row has this value (a column the file lacks)
     map: dict[str, str] = field(default_factory=dict)   # cell text -> the text meant ("" = empty)
     classifies: str | None = None           # class_values choose the class of that column's new names
-    scheme: str | None = None               # the cell names a concept of this reference scheme
 
     @builtins.property   # the field ``property`` hides the builtin in this class body
     def title(self) -> str:
@@ -169,7 +169,7 @@ def load_mapping(source: str | Path, *, headers: str | Path | None = None) -> Ma
         path = package_path(f"resources/mappings/{source}.yaml")
         if not path.is_file() or path.stem == "entities":
             raise ParameterError(f"no template {source!r}; templates: {', '.join(template_names())}")
-    data = _yaml(path)
+    data = _extend(_yaml(path), str(path))
     fields = set(Column.__dataclass_fields__)
     try:
         columns = []
@@ -201,6 +201,42 @@ def load_mapping(source: str | Path, *, headers: str | Path | None = None) -> Ma
     _check_classes(mapping, str(path))
     _check_constants(mapping, str(path))
     return mapping
+
+
+def _extend(data: dict, file: str) -> dict:
+    """A mapping that ``extends`` a template: its ``columns`` change the template's, by id.
+
+    ``columns: {academy: {const: 中国工程院}, division: {map: {N: ""}}}`` keeps every other
+    column of the template as it is; a new id adds a column.
+    """
+    if "extends" not in data:
+        return data
+    base_name = str(data["extends"])
+    base_path = package_path(f"resources/mappings/{base_name}.yaml")
+    if not base_path.is_file() or base_name == "entities":
+        raise InputError(f"extends: no template {base_name!r} (one of {', '.join(template_names())})", file=file)
+    base = _yaml(base_path)
+    changes = data.get("columns") or {}
+    if not isinstance(changes, dict):
+        raise InputError("with extends, columns is a mapping of column id to what changes "
+                         "(academy: {const: 中国工程院})", file=file)
+    columns = [dict(c) for c in base["columns"]]
+    by_id = {c["id"]: c for c in columns}
+    for column_id, change in changes.items():
+        if not isinstance(change, dict):
+            raise InputError(f"columns: {column_id}: give the keys that change, e.g. {{const: …}}", file=file)
+        if column_id in by_id:
+            by_id[column_id].update(change)
+            if "const" in change:      # a constant replaces the column: the file need not have it
+                by_id[column_id]["required"] = False
+        elif not change.get("headers") or not any(k in change for k in ("property", "property_values", "class_values")):
+            raise InputError(f"columns: column {column_id!r} is not a column of template {base_name!r} "
+                             f"({', '.join(by_id)}); a new column needs headers and a property", file=file)
+        else:
+            columns.append({"id": str(column_id), **change})
+    merged = {**base, **{k: v for k, v in data.items() if k not in ("extends", "columns")}, "columns": columns}
+    merged.setdefault("name", Path(file).stem)
+    return merged
 
 
 def _check_constants(mapping: Mapping, file: str) -> None:
@@ -269,31 +305,6 @@ def entity_classes() -> dict[str, dict]:
                                  "parents": parents}
         _ENTITIES = entities
     return _ENTITIES
-
-
-def scheme_names(relative: str, cls: str, parents: dict[str, str] | None = None) -> dict[str, str]:
-    """Every name (pref, alt, hidden and rdfs labels) of the ``cls`` entries of a shipped reference file.
-
-    ``parents`` is filled with entry -> the organisation it is a unit of (a division's academy).
-    """
-    import pyoxigraph as ox
-
-    from kxgraph.resources import resource_path
-    from kxgraph.vocab import ORG, RDF, RDFS, SKOS
-
-    path = resource_path(relative)
-    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    members = {t.subject.value for t in triples if t.predicate.value == RDF + "type" and t.object.value == cls}
-    names: dict[str, str] = {}
-    order = [SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel"]
-    for predicate in order:    # preferred names first: they are what a "did you mean" offers
-        for t in triples:
-            if t.subject.value in members and t.predicate.value == predicate:
-                names.setdefault(t.object.value, t.subject.value)
-    if parents is not None:
-        parents.update({t.subject.value: t.object.value for t in triples
-                        if t.subject.value in members and t.predicate.value == ORG + "unitOf"})
-    return names
 
 
 @lru_cache(maxsize=1 << 18)
