@@ -241,3 +241,31 @@ def test_a_mapping_with_yaml_aliases_is_refused(kx, tmp_path):
                        encoding="utf-8")
     result = kx("validate", str(EXAMPLES / "cae-list.csv"), "--mapping", str(mapping))
     assert result.exit_code != 0 and "aliases" in result.stderr and "m.yaml" in result.stderr
+
+
+# -- 7. pinyin of polyphonic surnames -----------------------------------------------------------------
+
+SURNAMES = {"翟": "zhai", "单": "shan", "曾": "zeng", "解": "xie", "区": "ou", "仇": "qiu", "朴": "piao",
+            "查": "zha", "盖": "ge"}
+
+
+@pytest.fixture(scope="module")
+def people():
+    import kxgraph
+
+    g = kxgraph.open(memory=True)
+    g.store.update("INSERT DATA { " + " ".join(
+        f'<urn:x:{i}> a <https://w3id.org/kxgraph/ns#Academician> ; '
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "{c}光示"@zh .' for i, c in enumerate(SURNAMES)) + " }")
+    return g
+
+
+@pytest.mark.parametrize("surname", sorted(SURNAMES))
+def test_a_polyphonic_surname_is_found_by_its_surname_reading_and_its_others(people, surname):
+    reading = SURNAMES[surname]
+    for query in (f"{reading}guangshi", f"{reading.title()} Guangshi"):
+        assert f"{surname}光示" in [r[1].value for r in people.find(query).rows], query
+    from kxgraph.explore import first_readings
+
+    other = first_readings({surname})[surname][1]           # the word reading still finds it
+    assert f"{surname}光示" in [r[1].value for r in people.find(f"{other}guangshi").rows]
