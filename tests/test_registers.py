@@ -269,3 +269,10 @@ def test_a_polyphonic_surname_is_found_by_its_surname_reading_and_its_others(peo
 
     other = first_readings({surname})[surname][1]           # the word reading still finds it
     assert f"{surname}光示" in [r[1].value for r in people.find(f"{other}guangshi").rows]
+
+
+def test_the_readme_shows_the_example_mapping_the_tests_run():
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    body = [line for line in (EXAMPLES / "cae-list.yaml").read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    assert all(line in readme for line in body)
