@@ -50,11 +50,11 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     \b
     Every row is checked first (columns, dates, references, SHACL shapes); when
     any row fails nothing is written and every problem is listed, unless
-    --skip-bad-rows. Columns no template knows (联系人, 备注) are kept as notes
-    and hosts or partners no sheet defines become entities of their own; both
-    are listed (--strict refuses them instead). Templates with Chinese and English headers are in
-    data/templates/ (workstations, enterprises, academicians, experts,
-    projects, outputs, societies). Likely duplicate names (太钢集团 ~
+    --skip-bad-rows. Columns no template knows (联系人) are kept as notes and
+    hosts no sheet defines become organisations of their own; both are listed
+    (--strict refuses them instead). Templates with Chinese and English
+    headers are in data/templates/ (workstations, enterprises, academicians,
+    experts, projects, outputs, societies). Likely duplicate names (太钢集团 ~
     太原钢铁（集团）有限公司) are listed for you to confirm; they are not merged.
 
     \b
