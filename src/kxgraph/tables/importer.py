@@ -358,6 +358,7 @@ class _Resolver:
         self.existing: dict[str, str] = {}      # minted IRI or label key -> IRI already in the store
         self._done: dict[tuple, str] = {}
         self.hints = 0                          # near names suggested so far
+        self._defined_names: dict[tuple, list[str]] = {}
         if store is not None:
             self._ask_store()
 
@@ -460,7 +461,7 @@ class _Resolver:
                                       f"and the store does not hold: add its row, or import that sheet too{hint}")
             return None
         if column.create == "infer":     # a host of any kind: 单位类型, else what its name says
-            alike = self._alike(name, candidates)
+            alike = self._alike_defined(name, candidates)
             if alike:    # 示例装备 beside a defined 示例装备有限公司: a decision for the user, not a new host
                 row.problem(header, name, "引用的单位没有定义 / refers to an organisation that no sheet defines: "
                                           f"是否为 / did you mean {alike}? write it as defined, or add its row")
@@ -474,6 +475,17 @@ class _Resolver:
         self.plan.stubs[iri] = Stub(new, name, [row], header, lang)
         row.stubs.append(iri)
         return iri
+
+    def _alike_defined(self, name: str, classes: list[str]) -> str | None:
+        """A name the sheets define for one of ``classes`` that ``name`` may mean (no hint budget:
+        every new organisation is checked, against the defined ones only)."""
+        from kxgraph.tables.validate import why_alike
+
+        key = tuple(classes)
+        if key not in self._defined_names:
+            self._defined_names[key] = [str(r.cells[r.mapping.key.id][1]) for r in self.plan.defined.values()
+                                        if r.cls in classes]
+        return next((other for other in self._defined_names[key] if why_alike(name, other)), None)
 
     def _alike(self, name: str, classes: list[str]) -> str | None:
         """A name the sheets define for one of ``classes`` that may be the one meant (测试装备有限公司)."""
