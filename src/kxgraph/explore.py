@@ -105,7 +105,7 @@ def surname_readings() -> dict[str, str]:
 def first_readings(chars: set[str]) -> dict[str, list[str]]:
     """Every reading of the characters that have more than one, the surname reading first.
 
-    >>> first_readings({"翟", "王"})
+    >>> first_readings({"翟", "李"})
     {'翟': ['zhai', 'di']}
     """
     from pypinyin import Style, pinyin

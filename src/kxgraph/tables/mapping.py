@@ -146,16 +146,27 @@ def header_synonyms(extra: str | Path | None = None) -> dict[str, list[str]]:
 
     A user's file has the same form (``district: [所在县区, 县区]``) and adds to the shipped one.
     """
+    table = {column: list(variants) for column, variants in _shipped_headers().items()}
+    if extra:
+        if not Path(extra).is_file():
+            raise InputError("no such headers file", file=str(extra))
+        for column, variants in _header_table(Path(extra)).items():
+            table.setdefault(column, []).extend(variants)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _shipped_headers() -> dict[str, list[str]]:
+    return _header_table(package_path("resources/headers.yaml"))
+
+
+def _header_table(path: Path) -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
-    for path in [package_path("resources/headers.yaml"), *([Path(extra)] if extra else [])]:
-        if extra and path == Path(extra) and not path.is_file():
-            raise InputError("no such headers file", file=str(path))
-        data = _yaml(path)
-        for column, variants in data.items():
-            if not isinstance(variants, list) or not all(isinstance(v, (str, int)) for v in variants):
-                raise InputError(f"{column}: give a list of header variants, e.g. {column}: [所在县区, 县区]",
-                                 file=str(path))
-            table.setdefault(str(column), []).extend(str(v) for v in variants)
+    for column, variants in _yaml(path).items():
+        if not isinstance(variants, list) or not all(isinstance(v, (str, int)) for v in variants):
+            raise InputError(f"{column}: give a list of header variants, e.g. {column}: [所在县区, 县区]",
+                             file=str(path))
+        table.setdefault(str(column), []).extend(str(v) for v in variants)
     return table
 
 
