@@ -112,6 +112,13 @@ def test_hosts_no_sheet_defines_become_organisations_of_the_kind_their_name_or_t
     assert kinds == {"示例市第一人民医院": "Hospital", "示例理工大学": "University",
                      "示例煤化工研究所": "ResearchInstitute", "示例装备制造有限公司": "Enterprise",
                      "示例农业服务中心": "PublicInstitution"}
+    by_kind = {r["label"]: int(r["hosts"]) for r in kx_json("query", "hosts-by-kind")}
+    assert by_kind == {"医院": 1, "高等院校": 1, "科研院所": 1, "企业": 1, "事业单位": 1}   # labels from the store
+    founded = kx_json("query", PREFIXES + """SELECT ?name (DATATYPE(?d) AS ?type) ?d WHERE {
+        ?ws a kx:AcademicianWorkstation ; rdfs:label ?name ; dcterms:created ?d } ORDER BY ?name""")
+    assert {r["name"][2]: (r["d"], r["type"].rsplit("#")[-1]) for r in founded} == {
+        "甲": ("2021-03", "gYearMonth"), "乙": ("2019", "gYear"), "丙": ("2018-05-20", "date"),
+        "丁": ("2020", "gYear"), "戊": ("2022", "gYear")}
     assert kx("validate", "--store").exit_code == 0
 
 
@@ -183,6 +190,13 @@ def test_a_division_typo_is_a_question_never_free_text(kx, tmp_path):
     assert skipped.exit_code == 0, skipped.output                        # the typo row is rejected, not kept
     assert "接卸" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     assert not kx("query", "ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), '接卸')) }", "--format", "json").stdout.count("true")
+
+
+def test_an_academy_typo_is_a_question_too(kx, tmp_path):
+    sheet = tmp_path / "a.csv"
+    sheet.write_text("姓名,院别\n示例院士甲,中国工程学院\n", encoding="utf-8")
+    [problem] = rows_of(kx("validate", str(sheet), "--format", "json"))
+    assert problem["column"] == "院别" and "did you mean 中国工程院?" in problem["problem"]
 
 
 def test_a_division_of_the_other_academy_is_a_problem(kx, tmp_path):
