@@ -314,6 +314,7 @@ def test_the_network_conforms_to_the_shapes(repo):
     real = ox.Store()
     real.load(path=str(repo / "data/places/gazetteer.ttl"), format=ox.RdfFormat.TURTLE)
     real.load(path=str(repo / "data/taiyuan/taiyuan.trig"), format=ox.RdfFormat.TRIG)
+    real.load(path=str(repo / "ontology/academies.ttl"), format=ox.RdfFormat.TURTLE)
     linked = {o for [o] in select(network, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o "
                                            f"FILTER STRSTARTS(STR(?o), \"{V.ID}\") }}")}
     # the real entities it links to, as a store would hold them beside the network
@@ -333,7 +334,12 @@ def test_kx_generate_load_fills_its_own_graph_once(kx, kx_json):
     assert "triples" in result.stderr and graph_name(4, 0.5) in result.stderr
     graphs = {r["graph"]: int(r["triples"]) for r in kx_json("graphs")}
     expected = generate(io.BytesIO(), scale=0.5, seed=4).triples
-    assert graphs == {graph_name(4, 0.5): expected}
+    reference = {V.ONTOLOGY_GRAPH, V.GAZETTEER_GRAPH}        # a new store gets the reference data
+    assert {g: n for g, n in graphs.items() if g not in reference} == {graph_name(4, 0.5): expected}
+    assert reference <= set(graphs)
+    [row] = kx_json("query", "PREFIX kx: <https://w3id.org/kxgraph/ns#> SELECT (SAMPLE(?l) AS ?label) "
+                    "WHERE { ?m kx:division/<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = 'zh') }")
+    assert row["label"].endswith("部")                         # the divisions have their names
 
 
 def test_kx_generate_writes_a_file_by_its_extension(kx, tmp_path):
