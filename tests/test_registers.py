@@ -290,3 +290,16 @@ def test_the_readme_shows_the_example_mapping_the_tests_run():
     body = [line for line in (EXAMPLES / "cae-list.yaml").read_text(encoding="utf-8").splitlines()
             if line and not line.startswith("#")]
     assert all(line in readme for line in body)
+
+
+def test_an_organisation_register_says_the_kind_of_each_row_and_the_workstations_link_to_it(kx, kx_json, tmp_path):
+    orgs = tmp_path / "单位.csv"
+    orgs.write_text("单位名称,单位类型,所在县区\n示例市第一人民医院,医院,小店区\n示例理工大学,高校,迎泽区\n", encoding="utf-8")
+    stations = tmp_path / "工作站.csv"
+    stations.write_text(STATIONS, encoding="utf-8")
+    result = kx("import", str(orgs), str(stations))
+    assert result.exit_code == 0, result.output
+    created = result.stderr.split("created from names no sheet defines:")[1]
+    assert "示例市第一人民医院" not in created and "示例煤化工研究所" in created   # defined ones are linked
+    kinds = {r["label"]: int(r["hosts"]) for r in kx_json("query", "hosts-by-kind")}
+    assert kinds["医院"] == 1 and kinds["高等院校"] == 1

@@ -291,8 +291,12 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
                 row.cells[column.id] = (column.headers[0] if column.headers else column.id, column.const)
         for index, title in notes.items():
             value = cells[index] if index < len(cells) else None
-            if value not in (None, "") and str(value).strip():
-                row.notes.append((title, clean(str(value)[:MAX_CELL])))
+            if value in (None, "") or not str(value).strip():
+                continue
+            if len(str(value)) > MAX_CELL:
+                row.problem(title, value, f"单元格过长 / cell longer than {MAX_CELL:,} characters")
+            else:
+                row.notes.append((title, clean(str(value))))
         plan.rows.append(row)
     return True
 
