@@ -125,7 +125,11 @@ def test_a_scale_that_is_not_positive_is_refused():
 
 # -- the model of docs/modelling.md ----------------------------------------------------------------
 
-def test_every_academician_is_elected_to_an_academy_in_one_of_its_divisions(network):
+def test_every_academician_is_elected_to_an_academy_in_one_of_its_real_divisions():
+    from kxgraph.resources import resource_path
+
+    network = store_of(network_bytes())     # the divisions are the shipped reference data
+    network.load(path=str(resource_path("ontology/academies.ttl")), format=ox.RdfFormat.TURTLE)
     rows = select(network, """
         SELECT ?a ?academy ?division ?year WHERE {
           ?a a kx:Academician .
@@ -135,6 +139,8 @@ def test_every_academician_is_elected_to_an_academy_in_one_of_its_divisions(netw
     assert len(rows) == 81
     assert {academy for _, academy, _, _ in rows} == {V.KX + "CAS", V.KX + "CAE"}
     assert all(1991 <= int(year) <= 2023 for *_, year in rows)
+    assert all(division.startswith(V.ID + "division/") for _, _, division, _ in rows)
+    assert len({division for _, _, division, _ in rows}) > 8
 
 
 def test_workstations_are_hosted_by_enterprises_and_projects_link_people_and_organisations(network):
@@ -174,6 +180,7 @@ def test_real_entities_it_links_to_exist_in_the_shipped_data(network, repo):
     real = ox.Store()
     real.load(path=str(resource_path("places/gazetteer.ttl")), format=ox.RdfFormat.TURTLE)
     real.load(path=str(resource_path("taiyuan/taiyuan.trig")), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("ontology/academies.ttl")), format=ox.RdfFormat.TURTLE)
     known = {s for [s] in select(real, "SELECT DISTINCT ?s WHERE { ?s a ?t }")}
     linked = {o for [o] in select(network, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o "
                                            f"FILTER STRSTARTS(STR(?o), \"{V.ID}\") }}")}
@@ -310,6 +317,7 @@ def test_the_network_conforms_to_the_shapes(repo):
     real = ox.Store()
     real.load(path=str(resource_path("places/gazetteer.ttl")), format=ox.RdfFormat.TURTLE)
     real.load(path=str(resource_path("taiyuan/taiyuan.trig")), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("ontology/academies.ttl")), format=ox.RdfFormat.TURTLE)
     linked = {o for [o] in select(network, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o "
                                            f"FILTER STRSTARTS(STR(?o), \"{V.ID}\") }}")}
     # the real entities it links to, as a store would hold them beside the network
@@ -330,7 +338,12 @@ def test_kx_generate_load_fills_its_own_graph_once(kx, kx_json):
     assert "triples" in result.stderr and graph_name(4, 0.5) in result.stderr
     graphs = {r["graph"]: int(r["triples"]) for r in kx_json("graphs")}
     expected = generate(io.BytesIO(), scale=0.5, seed=4).triples
-    assert graphs == {graph_name(4, 0.5): expected}
+    reference = {V.ONTOLOGY_GRAPH, V.GAZETTEER_GRAPH}        # a new store gets the reference data
+    assert {g: n for g, n in graphs.items() if g not in reference} == {graph_name(4, 0.5): expected}
+    assert reference <= set(graphs)
+    [row] = kx_json("query", "PREFIX kx: <https://w3id.org/kxgraph/ns#> SELECT (SAMPLE(?l) AS ?label) "
+                    "WHERE { ?m kx:division/<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = 'zh') }")
+    assert row["label"].endswith("部")                         # the divisions have their names
 
 
 def test_kx_generate_writes_a_file_by_its_extension(kx, tmp_path):

@@ -119,7 +119,7 @@ def test_type_filter_includes_subclasses(g):
 
 def test_context_links_are_declared_and_left_out_unless_named(g):
     declared = network.links()
-    assert {k for k, link in declared.items() if link.context} == {"located-in", "part-of"}
+    assert {k for k, link in declared.items() if link.context} == {"located-in", "part-of", "works-for"}
     assert "located-in" not in {d["link"] for _, _, d in g.network().edges(data=True)}
     everything = g.network(links=["all"])
     assert (everything.number_of_nodes(), everything.number_of_edges()) == (12, 14)

@@ -4,16 +4,20 @@ Pinyin matching (``taiyuan`` finds 太原) uses ``kx:pinyin`` where the data has
 every entity pulls its Chinese labels with one bounded SPARQL query and spells them out with
 pypinyin through a per-character table (each distinct character is looked up once, one
 ``str.translate`` over all labels), so a search over ~120k labels takes about a second. A
-character with several readings is spelt with its most common one.
+character with several readings is spelt with its most common one, except the first character
+of a label, which is tried in every reading, its reading as a surname first (翟 zhai, di), so
+``zhaiguangming`` and ``Zhai Guangming`` find 翟光明.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
 
 from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError
+from kxgraph.resources import package_path
 from kxgraph.output.results import Result
 from kxgraph.store.base import Store
 from kxgraph.vocab import expand_curie
@@ -80,9 +84,42 @@ def _pinyin_matches(store: Store, spelt: str):
     # One translate over all labels at once: each distinct Han character is looked up once.
     text = "\n".join(label.value.replace("\n", " ") for _, label in rows).lower()
     table = {ord(c): lazy_pinyin(c)[0] for c in set(text) if _is_han(c)}
+    readings = first_readings({label.value.strip()[:1] for _, label in rows})
     for (entity, label), spelling in zip(rows, text.translate(table).split("\n")):
-        if spelt in spelling.replace(" ", ""):
+        spelling = spelling.replace(" ", "")
+        if spelt in spelling:
             yield entity, label.value
+            continue
+        first = label.value.strip()[:1]
+        if first in readings:   # a polyphonic first character: a surname read every way (翟 zhai, di)
+            rest = spelling[len(table[ord(first)]):]
+            if any(spelt in reading + rest for reading in readings[first]):
+                yield entity, label.value
+
+
+@functools.cache
+def surname_readings() -> dict[str, str]:
+    """Characters read differently as a surname, with that reading (``resources/names/surname-readings.tsv``)."""
+    text = package_path("resources/names/surname-readings.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def first_readings(chars: set[str]) -> dict[str, list[str]]:
+    """Every reading of the characters that have more than one, the surname reading first.
+
+    >>> first_readings({"翟", "李"})
+    {'翟': ['zhai', 'di']}
+    """
+    from pypinyin import Style, pinyin
+
+    surnames = surname_readings()
+    out = {}
+    for char in sorted(c for c in chars if c and _is_han(c)):
+        heard = [r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0]]
+        readings = list(dict.fromkeys(([surnames[char]] if char in surnames else []) + heard))
+        if len(readings) > 1:
+            out[char] = readings
+    return out
 
 
 def _is_han(char: str) -> bool:

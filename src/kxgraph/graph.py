@@ -311,11 +311,14 @@ class KxGraph:
 
     def import_tables(self, *files: str | Path, mapping: str | Path | None = None,
                       encoding: str | None = None, sheet: str | None = None,
-                      skip_bad_rows: bool = False, rejects: str | Path | None = None) -> "ImportReport":
+                      skip_bad_rows: bool = False, rejects: str | Path | None = None,
+                      headers: str | Path | None = None, strict: bool = False) -> "ImportReport":
         """Validate CSV/XLSX files and load each into its own named graph (its ``file://`` IRI).
 
         Nothing is written when a row fails (``ValidationError`` lists every problem) unless
-        ``skip_bad_rows``; returns a ``kxgraph.tables.importer.ImportReport`` (``.result()``, ``.duplicates``).
+        ``skip_bad_rows``; returns a ``kxgraph.tables.importer.ImportReport`` (``.result()``,
+        ``.duplicates``, ``.warnings()``, ``.created()``). ``headers``: a YAML file of more header
+        variants; ``strict``: refuse unknown columns and names no sheet defines.
 
         >>> from kxgraph.resources import resource_path
         >>> g = open(memory=True)
@@ -325,17 +328,17 @@ class KxGraph:
         from kxgraph.tables.importer import import_tables
 
         return import_tables(self, files, mapping=mapping, encoding=encoding, sheet=sheet,
-                             skip_bad_rows=skip_bad_rows, rejects=rejects)
+                             skip_bad_rows=skip_bad_rows, rejects=rejects, headers=headers, strict=strict)
 
     def validate(self, *files: str | Path, store: bool = False, graph: str | None = None,
                  mapping: str | Path | None = None, encoding: str | None = None,
-                 sheet: str | None = None) -> Result:
+                 sheet: str | None = None, headers: str | Path | None = None, strict: bool = False) -> Result:
         """Run the import checks on files, or SHACL on the store (``store=True``), writing nothing.
 
         Returns the problems as a table: file, sheet, row, column, value, problem (empty = valid).
 
         >>> from kxgraph.resources import resource_path
-        >>> len(open(memory=True).validate(resource_path("data/templates/enterprises.csv")))
+        >>> len(open(memory=True).validate(resource_path("templates/enterprises.csv")))
         0
         """
         from kxgraph.tables.validate import problems_result, validate_store
@@ -344,7 +347,8 @@ class KxGraph:
             return problems_result(validate_store(self.store, graph=graph))
         from kxgraph.tables.importer import check_tables
 
-        plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet)
+        plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet,
+                               headers=headers, strict=strict)
         return problems_result(plan.all_problems())
 
     # --- reported figures (issue 8) ------------------------------------------------------------

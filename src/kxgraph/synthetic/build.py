@@ -105,11 +105,28 @@ def tables() -> Tables:
         places=tuple((a, b) for a, b in _rows("places.txt")),
         brands=tuple((a, b) for a, b in _rows("brands.txt")),
         sectors=sectors,
-        divisions=tuple(tuple(r) for r in _rows("divisions.tsv")),
+        divisions=_divisions(),
         topics=tuple(tuple(t) for t in topics),
         societies=tuple((a, b, c) for a, b, c in _rows("societies.txt")),
         deny=_deny_list(),
     )
+
+
+def _divisions() -> tuple[tuple[str, ...], ...]:
+    """The real academy divisions (``ontology/academies.ttl``) as (academy, key, zh name).
+
+    Synthetic academicians are elected into these, so their divisions are the shipped reference
+    data (loaded with the ontology), not generated copies.
+    """
+    from kxgraph.ontology import scheme_names
+
+    parents: dict[str, str] = {}
+    names = scheme_names("ontology/academies.ttl", V.KX + "AcademyDivision", parents)
+    first = {}
+    for name, iri in names.items():
+        first.setdefault(iri, name)
+    prefix = V.ID + "division/"
+    return tuple((parents[iri].removeprefix(V.KX), iri.removeprefix(prefix), first[iri]) for iri in sorted(first))
 
 
 def _deny_list() -> frozenset[str]:
@@ -174,6 +191,7 @@ class Network:
         self.w, self.t, self.c = writer, tables, counts
         self.salt = _mix((seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _M)
         self.ns = len(tables.sectors)
+        self.division = {key: writer.iri(V.ID + "division/" + key) for _, key, _ in tables.divisions}
         # at scale K the network is K loosely linked copies of the city: picks stay in a block
         self.blocks_n = max(1, round(counts["AcademicianWorkstation"] / BASE["AcademicianWorkstation"]))
         n = counts["CooperationProject"]
@@ -357,7 +375,6 @@ class Network:
                 (T["kx:synthetic"], w.true)]
 
     def blocks(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-        yield from self.divisions()
         yield from self.organisations()
         yield from self.academicians()
         yield from self.workstations()
@@ -366,13 +383,6 @@ class Network:
         yield from self.societies()
         yield from self.programme_projects()
         yield from self.events()
-
-    def divisions(self):
-        T, w = self.T, self.w
-        for academy, key, zh, en in self.t.divisions:
-            pairs = self._base("kx:AcademyDivision", zh, f"{en} ({academy})")
-            pairs.append((T["org:unitOf"], T[f"kx:{academy}"]))
-            yield w.node(f"division-{key}"), pairs
 
     def organisations(self):
         T, w, c = self.T, self.w, self.c
@@ -425,7 +435,7 @@ class Network:
             s, pairs = self._membership(f"election-{a + 1}", f"academician-{a + 1}", T[f"kx:{academy}"],
                                         "kx:AcademicianMember", 1991 + self._int(_ACAD, a, 1, 33),
                                         "kx:electionYear")
-            pairs.append((T["kx:division"], w.node(f"division-{division}")))
+            pairs.append((T["kx:division"], self.division[division]))
             yield s, pairs
 
     def workstations(self):

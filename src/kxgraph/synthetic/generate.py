@@ -121,8 +121,9 @@ def generate(out: str | Path | IO[bytes], *, scale: float = 1, seed: int = 0,
 def load_into(graph, *, scale: float = 1, seed: int = 0) -> GenerateReport:
     """Generate the network into ``graph`` (a ``KxGraph``), replacing its named graph if present.
 
-    The network is written to a temporary N-Triples file, then loaded with ``KxGraph.load`` into
-    ``graph_name(seed, scale)``, all or nothing. ``seconds`` covers generating and loading.
+    The network is written to a temporary N-Triples file, then loaded into ``graph_name(seed,
+    scale)``, all or nothing, with the shipped reference data when the store is new (the real
+    academy divisions it elects academicians into). ``seconds`` covers generating and loading.
     """
     import tempfile
 
@@ -130,7 +131,10 @@ def load_into(graph, *, scale: float = 1, seed: int = 0) -> GenerateReport:
     with tempfile.TemporaryDirectory(prefix="kx-generate-") as tmp:
         path = Path(tmp) / "network.nt"
         report = generate(path, scale=scale, seed=seed)
-        graph.load(path, graph=report.graph, replace=True)
+        from kxgraph.load import plan, with_reference
+
+        # a new store gets the reference data too: the academies' divisions academicians are elected in
+        graph.store.load_files(with_reference(graph.store, plan([path], graph=report.graph)), replace=True)
     report.seconds = time.perf_counter() - start
     report.path = None
     return report
