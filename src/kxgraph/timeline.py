@@ -1,0 +1,259 @@
+"""Time: dates with their precision, the network as it stood on a date, and how it grew per year.
+
+A date in the data is an ``xsd:gYear`` (2021), ``xsd:gYearMonth`` (2021-06) or ``xsd:date``
+(2021-06-30): its datatype is its precision, and it stands for the days from its first to its last.
+A thing existed on day D when the first day of its founding / start / election date is on or
+before D, and it had not closed (``schema:dissolutionDate``, a membership's ``kx:endYear``) by then.
+
+``as_of(graph, when)`` is the one place that cuts the graph down to a date: it returns an
+in-memory copy holding only what existed then (things with a later date removed, with every link
+to them; memberships left without a member or an organisation removed; a project not yet
+completed or transferred then gets the status it had). Every command that takes ``--as-of`` runs
+on that copy, so view, analyze, path, export, stats, report and named queries agree.
+
+>>> parse_when("2021").last.isoformat(), parse_when("2021-02").last.isoformat()
+('2021-12-31', '2021-02-28')
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kxgraph.errors import ParameterError
+from kxgraph.output.results import Result
+from kxgraph.resources import package_path
+from kxgraph.vocab import DCTERMS, KX, ORG, SCHEMA
+
+_WHEN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PRECISIONS = ("year", "month", "day")
+
+# Dated predicates: when a thing began, and when it ended.
+BEGINS = (DCTERMS + "created", KX + "startYear", SCHEMA + "startDate", KX + "electionYear")
+ENDS = (SCHEMA + "dissolutionDate", KX + "endYear")
+COMPLETED, TRANSFERRED = KX + "completionYear", KX + "transferYear"
+STATUS = KX + "status"
+WHAT = ("founded", "expert-stations", "elected", "introduced", "started", "completed", "transferred",
+        "produced", "golden-bridge", "events")
+WHAT_LABELS = {
+    "founded": ("院士工作站建立", "academician workstations founded"),
+    "expert-stations": ("专家工作站建立", "expert workstations founded"),
+    "elected": ("院士当选", "academicians elected"),
+    "introduced": ("引进院士", "academicians introduced"),
+    "started": ("合作项目启动", "cooperation projects started"),
+    "completed": ("完成研发", "R&D completed"),
+    "transferred": ("成果转化", "results transferred"),
+    "produced": ("成果产出", "outputs (patents, awards, standards)"),
+    "golden-bridge": ("金桥工程项目", "Golden Bridge projects"),
+    "events": ("活动", "events held"),
+}
+
+
+@dataclass(frozen=True)
+class When:
+    """A date as the user or the data wrote it: its first and last day and its precision."""
+
+    text: str
+    first: dt.date
+    last: dt.date
+    precision: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_when(text: Any, *, what: str = "--as-of") -> When:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as a ``When``; anything else is a one-line ParameterError."""
+    value = str(text).strip()
+    m = _WHEN.match(value)
+    if not m:
+        raise ParameterError(f"{what} {value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if day is not None:
+            first = last = dt.date(year, int(month), int(day))
+            return When(value, first, last, "day")
+        if month is not None:
+            first = dt.date(year, int(month), 1)
+            return When(value, first, dt.date(year, int(month), calendar.monthrange(year, int(month))[1]), "month")
+        return When(value, dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    except ValueError as exc:
+        raise ParameterError(f"{what} {value!r} is not a real date ({exc})") from None
+
+
+def data_when(lexical: str) -> When | None:
+    """A date of the data (gYear, gYearMonth, date, dateTime), or None when it cannot be read."""
+    text = str(lexical).strip()[:10]
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if not m:
+        return None
+    try:
+        return parse_when(m.group(0), what="date")
+    except ParameterError:
+        return None
+
+
+def parse_period(text: str) -> tuple[When, When]:
+    """``YEAR`` or ``FROM..TO`` (each YYYY, YYYY-MM or YYYY-MM-DD) as (from, to)."""
+    value = str(text).strip()
+    if ".." in value:
+        start, _, end = value.partition("..")
+        a, b = parse_when(start, what="period start"), parse_when(end, what="period end")
+    else:
+        a = b = parse_when(value, what="--period")
+    if b.last < a.first:
+        raise ParameterError(f"the period {value!r} ends ({b.last}) before it starts ({a.first})")
+    return a, b
+
+
+def _query(name: str) -> str:
+    return package_path(f"queries/time/{name}.rq").read_text(encoding="utf-8")
+
+
+# -- as of a date --------------------------------------------------------------------------------
+
+@dataclass
+class Snapshot:
+    """What ``as_of`` kept and removed, and notes for the reader (precision, undated things)."""
+
+    when: When
+    removed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def dated(graph: Any) -> list[tuple[Any, str, When]]:
+    """Every dated statement of ``graph``: (subject term, predicate IRI, When)."""
+    out = []
+    for row in graph.query(_query("dated")).rows:
+        s, p, d = row
+        when = data_when(getattr(d, "value", d))
+        if when is not None:
+            out.append((s, getattr(p, "value", str(p)), when))
+    return out
+
+
+def as_of(graph: Any, when: str | When, *, earliest_ok: bool = False):
+    """An in-memory copy of ``graph`` holding only what existed on ``when`` (a date or a year).
+
+    A year means its last day (``2020`` = as of 2020-12-31). Returns the copy (a ``KxGraph``) with
+    ``snapshot`` (a ``Snapshot``: the notes say where the date is more precise than the data).
+    """
+    import pyoxigraph as ox
+
+    from kxgraph.graph import KxGraph
+    from kxgraph.store.oxigraph import OxigraphStore
+
+    when = when if isinstance(when, When) else parse_when(when)
+    day = when.last
+    rows = dated(graph)
+    if not rows:
+        raise ParameterError("--as-of needs dated data, and this graph holds no dates "
+                             "(founding, start, election or output dates)")
+    earliest = min(w.first for _, _, w in rows)
+    if day < earliest and not earliest_ok:
+        raise ParameterError(f"--as-of {when}: nothing is dated that early; the earliest date in the data is "
+                             f"{earliest.isoformat()}")
+    snap = Snapshot(when)
+    gone: set = set()
+    straddles = 0
+    for s, p, w in rows:
+        if p in BEGINS and w.first > day:
+            gone.add(s)
+        elif p in ENDS and w.first <= day:
+            gone.add(s)
+        if p in BEGINS and w.first <= day < w.last:
+            straddles += 1
+    if straddles:
+        snap.notes.append(f"--as-of {when} is more precise than {straddles} date(s) of the data (given as a year "
+                          "or month only): those things are counted as existing from the first day of their "
+                          "year or month.")
+    source = getattr(graph.store, "raw", None)
+    if source is None:
+        raise ParameterError("--as-of works on a local store (not on a SPARQL endpoint)")
+    copy = OxigraphStore(None)
+    target = copy.raw
+    target.bulk_extend(source.quads_for_pattern(None, None, None, None))
+    # a project not yet completed or transferred on that day had the status it had then
+    statuses = {}
+    for s, p, w in rows:
+        if p in (COMPLETED, TRANSFERRED) and s not in gone:
+            statuses.setdefault(s, {})[p] = w
+    for s, found in statuses.items():
+        later = [p for p, w in found.items() if w.first > day]
+        if not later:
+            continue
+        done = COMPLETED in found and found[COMPLETED].first <= day
+        new = KX + ("RnDCompleted" if done else "RnDInProgress")
+        for p in later:
+            for q in list(target.quads_for_pattern(s, ox.NamedNode(p), None, None)):
+                target.remove(q)
+        for q in list(target.quads_for_pattern(s, ox.NamedNode(STATUS), None, None)):
+            target.remove(q)
+            target.add(ox.Quad(s, q.predicate, ox.NamedNode(new), q.graph_name))
+    removed = _remove(target, gone)
+    # memberships left without their member or organisation did not exist either
+    dangling = set()
+    membership = ox.NamedNode(ORG + "Membership")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for q in target.quads_for_pattern(None, rdf_type, membership, None):
+        m = q.subject
+        if not any(True for _ in target.quads_for_pattern(m, ox.NamedNode(ORG + "member"), None, None)) or \
+                not any(True for _ in target.quads_for_pattern(m, ox.NamedNode(ORG + "organization"), None, None)):
+            dangling.add(m)
+    removed += _remove(target, dangling)
+    snap.removed = len(gone) + len(dangling)
+    result = KxGraph(copy)
+    result.snapshot = snap
+    return result
+
+
+def _remove(store: Any, nodes: set) -> int:
+    count = 0
+    for node in nodes:
+        quads = list(store.quads_for_pattern(node, None, None, None)) + \
+            list(store.quads_for_pattern(None, None, node, None))
+        for q in quads:
+            store.remove(q)
+        count += len(quads)
+    return count
+
+
+# -- growth per year -------------------------------------------------------------------------------
+
+def timeline(graph: Any, *, what: list[str] | tuple[str, ...] | None = None) -> Result:
+    """Per-year counts of what was founded, elected, introduced, started, completed, transferred, produced.
+
+    One row per year from the first to the last year with any of them; one column per ``what``.
+    """
+    chosen = list(what or WHAT)
+    unknown = [w for w in chosen if w not in WHAT]
+    if unknown:
+        raise ParameterError(f"--what {', '.join(unknown)}: choose from {', '.join(WHAT)}")
+    counts: dict[tuple[str, int], int] = {}
+    for row in graph.query(_query("timeline")).records():
+        year = str(row["year"])
+        if row["what"] in chosen and year.isdigit():
+            counts[(row["what"], int(year))] = int(row["n"])
+    years = sorted({y for _, y in counts})
+    columns = ["year", *chosen]
+    rows = [(str(y), *(counts.get((w, y), 0) for w in chosen)) for y in
+            (range(years[0], years[-1] + 1) if years else [])]
+    result = Result.table(columns, rows)
+    return result
+
+
+def totals(result: Result) -> dict[str, int]:
+    """The column sums of a ``timeline`` result."""
+    return {name: sum(result.column(name)) for name in result.variables if name != "year"}
+
+
+def periods(graph: Any) -> Result:
+    """The reference periods with their bounds and how they were read."""
+    return graph.query(_query("periods"))
+
+
+__all__ = ["When", "Snapshot", "parse_when", "parse_period", "data_when", "as_of", "dated", "timeline",
+           "totals", "periods", "WHAT", "WHAT_LABELS"]
