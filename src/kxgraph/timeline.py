@@ -26,7 +26,7 @@ from typing import Any
 from kxgraph.errors import ParameterError
 from kxgraph.output.results import Result
 from kxgraph.resources import package_path
-from kxgraph.vocab import DCTERMS, KX, ORG, SCHEMA
+from kxgraph.vocab import DCTERMS, KX, ORG, SCHEMA, shorten
 
 _WHEN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PRECISIONS = ("year", "month", "day")
@@ -245,9 +245,137 @@ def timeline(graph: Any, *, what: list[str] | tuple[str, ...] | None = None) -> 
     return result
 
 
+PAGE_STYLE = """
+body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; margin: 2em; color: #222; }
+figure { margin: 1.5em 0; } figcaption { font-weight: bold; margin-bottom: .3em; }
+svg text { font-size: 11px; fill: #333; } svg rect { fill: #3b73b9; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
+"""
+
+
+def timeline_page(result: Result, *, title: str = "网络的成长 · How the network grew") -> str:
+    """A self-contained HTML page: one inline-SVG bar chart per kind, then the table (every value escaped)."""
+    import html
+
+    from kxgraph.output.page import page
+    from kxgraph.output.render import render_to_string
+
+    years = [str(y) for y in result.column("year")]
+    charts = []
+    for name in result.variables[1:]:
+        values = [int(v or 0) for v in result.column(name)]
+        zh, en = WHAT_LABELS.get(name, (name, name))
+        top = max(values, default=0) or 1
+        bar, height, left = 22, 160, 30
+        width = left + bar * len(values) + 10
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}" role="img" '
+                 f'aria-label="{html.escape(en, quote=True)}">']
+        for k, (year, value) in enumerate(zip(years, values)):
+            h = round(height * value / top)
+            x = left + k * bar
+            parts.append(f'<rect x="{x + 2}" y="{height - h + 10}" width="{bar - 4}" height="{h}">'
+                         f'<title>{html.escape(year)}: {value}</title></rect>')
+            if value:
+                parts.append(f'<text x="{x + bar / 2}" y="{height - h + 7}" text-anchor="middle">{value}</text>')
+            parts.append(f'<text x="{x + bar / 2}" y="{height + 24}" text-anchor="middle" '
+                         f'transform="rotate(-60 {x + bar / 2} {height + 24})">{html.escape(year)}</text>')
+        parts.append("</svg>")
+        charts.append(f'<figure class="chart" data-what="{html.escape(name, quote=True)}">'
+                      f"<figcaption>{html.escape(zh)} · {html.escape(en)} (total {sum(values)})</figcaption>"
+                      + "".join(parts) + "</figure>")
+    body = (f"<h1>{html.escape(title)}</h1>\n" + "\n".join(charts)
+            + "<h2>每年数量 · Per year</h2>\n" + render_to_string(result, "html"))
+    return page(body, title=title, style=PAGE_STYLE)
+
+
+def counts_within(graph: Any, text: str) -> bool:
+    """Whether ``kx report --period text`` means "count within these bounds" (else: select figures by period).
+
+    YEAR or FROM..TO does, unless the data has a period of that name without bounds; a period of the
+    data with bounds does too.
+    """
+    value = str(text).strip()
+    rows = periods(graph).records()
+    for row in rows:
+        iri = row["period"]
+        names = {iri, iri.rsplit("/", 1)[-1], str(row["zh"] or ""), str(row["en"] or "")}
+        if value in names:
+            return bool(row["begin"] or row["end"] or row["at"])
+    return bool(_WHEN.match(value.partition("..")[0].strip())) or ".." in value
+
+
 def totals(result: Result) -> dict[str, int]:
     """The column sums of a ``timeline`` result."""
     return {name: sum(result.column(name)) for name in result.variables if name != "year"}
+
+
+PERIOD_COLUMNS = ["id", "indicator", "kind", "from", "to", "computed", "reported", "reported period"]
+
+
+def period_bounds(graph: Any, text: str) -> tuple[When, When, str | None]:
+    """(from, to, period IRI) for ``YEAR``, ``FROM..TO``, or a period of the data by slug or label."""
+    value = str(text).strip()
+    if _WHEN.match(value.partition("..")[0].strip()) or ".." in value:
+        a, b = parse_period(value)
+        return a, b, None
+    for row in periods(graph).records():
+        iri = row["period"]
+        names = {iri, iri.rsplit("/", 1)[-1], str(row["zh"] or ""), str(row["en"] or "")}
+        if value in names or any(value and value in str(n) for n in (row["zh"],) if n):
+            if row["rate"]:
+                raise ParameterError(f"--period {value!r} is a yearly rate ({row['readAs']}); give a YEAR instead")
+            if row["at"]:
+                at = parse_when(str(row["at"]), what="period")
+                return at, at, iri
+            if not row["begin"] or not row["end"]:
+                raise ParameterError(f"--period {value!r} has no bounds in the data")
+            return (parse_when(str(row["begin"]), what="period"), parse_when(str(row["end"]), what="period"),
+                    iri)
+    raise ParameterError(f"--period {value!r}: write YEAR, FROM..TO (YYYY[-MM[-DD]]) or the name of a period "
+                         "of the data (近三年来, since-7th-congress …)")
+
+
+def period_report(graph: Any, text: str) -> Result:
+    """Each computable figure counted within a period: flows inside it, stocks at its end.
+
+    A figure is a stock when the report gives it at an instant (截至目前, 累计 …: ``as-of-report``)
+    and a flow when it gives it over an interval (七大以来, 近三年): a flow counts what began
+    inside the period (the count at its end less the count the day before it started).
+    """
+    import datetime as _dt
+
+    start, end, chosen = period_bounds(graph, text)
+    kinds = {row["period"]: ("stock" if row["at"] else "flow") for row in periods(graph).records()}
+    at_end = _computed(as_of(graph, end, earliest_ok=True))
+    before = start.first - _dt.timedelta(days=1)
+    at_start = _computed(as_of(graph, parse_when(before.isoformat()), earliest_ok=True))
+    rows = []
+    for key, (indicator, reported, period, period_label, value) in sorted(at_end.items()):
+        if chosen is not None and period != chosen:
+            continue
+        kind = kinds.get(period, "flow")
+        if value is None:
+            continue
+        computed = value if kind == "stock" else value - (at_start.get(key, (None,) * 5)[4] or 0)
+        rows.append((key, indicator, kind, start.first.isoformat(), end.last.isoformat(), computed, reported,
+                     period_label))
+    return Result.table(PERIOD_COLUMNS, rows)
+
+
+def _computed(graph: Any) -> dict[str, tuple]:
+    """id -> (indicator label, reported, period IRI, period label, computed count or None)."""
+    from kxgraph.report import report
+
+    figures = {}
+    for row in graph.query(_query("figure-periods")).records():
+        figures[shorten(row["id"])] = row["period"]
+    out = {}
+    for row in report(graph).records():
+        computed = row["computed"]
+        if computed is None and row["status"] == "no entity data":
+            computed = 0
+        out[row["id"]] = (row["indicator"], row["reported"], figures.get(row["id"]), row["period"], computed)
+    return out
 
 
 def periods(graph: Any) -> Result:
@@ -255,5 +383,5 @@ def periods(graph: Any) -> Result:
     return graph.query(_query("periods"))
 
 
-__all__ = ["When", "Snapshot", "parse_when", "parse_period", "data_when", "as_of", "dated", "timeline",
+__all__ = ["timeline_page", "counts_within", "period_report", "period_bounds", "When", "Snapshot", "parse_when", "parse_period", "data_when", "as_of", "dated", "timeline",
            "totals", "periods", "WHAT", "WHAT_LABELS"]

@@ -6,7 +6,7 @@ from typing import Callable
 
 import click
 
-from kxgraph.cli._common import TABULAR_FORMATS, emit, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, as_of_option, emit, format_option, open_graph
 
 ANALYSES = ("centrality", "communities", "brokers")  # as kxgraph.graph.ANALYSES (not imported: kx --help stays light)
 MEASURES = ("degree", "betweenness", "eigenvector")
@@ -56,6 +56,7 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
 
 
 @click.command("view")
+@as_of_option
 @network_options
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "eigenvector", "none"]),
               default="degree", show_default=True, help="What node size shows.")
@@ -93,6 +94,7 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
 
 
 @click.command("analyze")
+@as_of_option
 @network_options
 @click.option("--kind", type=click.Choice(ANALYSES), help="Which analysis (default centrality).")
 @click.option("--measure", type=click.Choice(MEASURES + ANALYSES), metavar="MEASURE",
@@ -134,6 +136,7 @@ def analyze(focus, depth, types, query, params, projection, links, kind, measure
 
 
 @click.command("path")
+@as_of_option
 @click.argument("a")
 @click.argument("b")
 @click.option("--max-depth", type=click.IntRange(1), default=8, show_default=True, help="Longest path looked for.")
@@ -162,6 +165,7 @@ def path(a, b, max_depth, limit, links, lang, fmt) -> None:
 
 
 @click.command("export")
+@as_of_option
 @network_options
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
               help="graphml / gexf for Gephi, json for Cytoscape.js (default: from the file's extension).")
