@@ -96,6 +96,11 @@ class KxGraph:
         """An in-memory copy holding only what existed on ``when`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``).
 
         See ``kxgraph.timeline.as_of``; its ``snapshot.notes`` say where the date is finer than the data.
+
+        >>> g = open(memory=True)
+        >>> _ = g.generate(scale=0.1)
+        >>> g.as_of("2015").stats().column("count")[0] < g.stats().column("count")[0]
+        True
         """
         from kxgraph.timeline import as_of
 

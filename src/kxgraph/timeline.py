@@ -143,7 +143,6 @@ def as_of(graph: Any, when: str | When, *, earliest_ok: bool = False):
     """
     import pyoxigraph as ox
 
-    from kxgraph.graph import KxGraph
     from kxgraph.store.oxigraph import OxigraphStore
 
     when = when if isinstance(when, When) else parse_when(when)
@@ -205,7 +204,7 @@ def as_of(graph: Any, when: str | When, *, earliest_ok: bool = False):
             dangling.add(m)
     removed += _remove(target, dangling)
     snap.removed = len(gone) + len(dangling)
-    result = KxGraph(copy)
+    result = type(graph)(copy)  # the same facade, over the copy
     result.snapshot = snap
     return result
 
@@ -301,7 +300,8 @@ def counts_within(graph: Any, text: str) -> bool:
         names = {iri, iri.rsplit("/", 1)[-1], str(row["zh"] or ""), str(row["en"] or "")}
         if value in names:
             return bool(row["begin"] or row["end"] or row["at"])
-    return bool(_WHEN.match(value.partition("..")[0].strip())) or ".." in value
+    timed = any(row["begin"] or row["end"] or row["at"] for row in rows)  # data without bounds: old meaning
+    return timed and (bool(_WHEN.match(value.partition("..")[0].strip())) or ".." in value)
 
 
 def totals(result: Result) -> dict[str, int]:
