@@ -188,6 +188,7 @@ def test_period_counts_flows_inside_and_stocks_at_the_end(sample):
     assert [(r["id"], r["computed"]) for r in seventh] == [("kxi:golden-bridge-projects", 79)]
 
 
+@pytest.mark.slow
 def test_as_of_through_the_cli(store, tmp_path):
     full = kx(store, "stats", "--format", "csv").output
     then = kx(store, "stats", "--as-of", "2016", "--format", "csv").output
@@ -275,3 +276,44 @@ def test_named_queries_for_time_questions(sample):
     assert len(sample.named_query("projects-started", {"year": "2021"}).rows) == line["2021"]["started"] > 0
     introduced = sample.named_query("academicians-introduced-by-year")
     assert sum(int(n) for n in introduced.column("introduced")) == 81
+
+
+# --- the network's growth per year -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small():
+    g = kxgraph.open(memory=True)
+    g.load(TAIYUAN)
+    g.generate(scale=0.2, seed=0)
+    return g
+
+
+def test_analyze_by_year_shows_the_network_growing(small):
+    from kxgraph.timeline import by_year
+
+    rows = by_year(small, top=2).records()
+    assert rows[0]["year"] == min(r["year"] for r in timeline(small, what=["founded"]).records() if r["founded"])
+    assert rows[-1]["year"] == "2023" and rows[-1]["nodes"] == small.network().number_of_nodes()
+    sizes = [r["nodes"] for r in rows]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    assert all(0 <= r["density"] <= 1 and r["components"] >= 1 for r in rows)
+    assert rows[-1]["brokers"] and len(rows[-1]["brokers"].split("; ")) == 2
+
+
+def test_the_slider_page_knows_when_each_node_appeared(small):
+    from kxgraph.timeline import node_years
+
+    view = small.view()
+    nodes = [str(n) for n in view.graph.nodes]
+    years, since = node_years(small, nodes)
+    for year in (years[0] + 3, 2019):
+        assert sum(1 for y in since if y <= year) == as_of(small, str(year)).network().number_of_nodes()
+
+
+@pytest.mark.slow
+def test_by_year_and_the_slider_through_the_cli(store, tmp_path):
+    result = kx(store, "analyze", "--by-year", "--format", "csv")
+    assert result.exit_code == 0 and result.output.startswith("year,nodes,links,density,components,largest,brokers")
+    out = tmp_path / "slider.html"
+    assert kx(store, "view", "--year-slider", "-o", str(out)).exit_code == 0
+    assert 'id="kx-year"' in out.read_text(encoding="utf-8")

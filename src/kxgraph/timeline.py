@@ -304,6 +304,105 @@ def counts_within(graph: Any, text: str) -> bool:
     return timed and (bool(_WHEN.match(value.partition("..")[0].strip())) or ".." in value)
 
 
+BY_YEAR_COLUMNS = ["year", "nodes", "links", "density", "components", "largest", "brokers"]
+
+
+def by_year(graph: Any, *, top: int = 3, lang: str = "zh", years: list[int] | None = None,
+            **network: Any) -> Result:
+    """How the network changed: per year, its size, density, components and top brokers as it stood then.
+
+    ``years`` defaults to every year from the first workstation's founding to the last dated year;
+    ``network`` takes ``network()``'s options (focus, types, projection, links …).
+    """
+    import networkx as nx
+
+    from kxgraph.network.analyze import analyze
+
+    years = _years(graph) if years is None else years
+    rows = []
+    for year in years:
+        snap = as_of(graph, str(year), earliest_ok=True)
+        G = snap.network(**network)
+        n, m = G.number_of_nodes(), G.number_of_edges()
+        components = list(nx.connected_components(G)) if n else []
+        brokers = ""
+        if n > 2 and m:
+            found = analyze(G, kind="brokers", measure="degree", top=top, seed=1, lang=lang).records()
+            brokers = "; ".join(str(r["label"] or r["entity"]) for r in found)
+        rows.append((str(year), n, m, round(nx.density(G), 5) if n > 1 else 0.0, len(components),
+                     max((len(c) for c in components), default=0), brokers or None))
+    return Result.table(BY_YEAR_COLUMNS, rows)
+
+
+def _years(graph: Any) -> list[int]:
+    founded = [int(r["year"]) for r in timeline(graph, what=["founded"]).records() if r["founded"]]
+    every = [int(r["year"]) for r in timeline(graph).records()]
+    if not every:
+        raise ParameterError("this needs dated data, and the graph holds no dates")
+    return list(range(min(founded or every), max(every) + 1))
+
+
+def node_years(graph: Any, nodes: list[str], **network: Any) -> tuple[list[int], list[int]]:
+    """(years, the first year each of ``nodes`` is in the network as it stood then).
+
+    A node already there in the first year gets the first year; one that never is gets the last.
+    """
+    years = _years(graph)
+    since: dict[str, int] = {}
+    for year in years:
+        for node in as_of(graph, str(year), earliest_ok=True).network(**network).nodes:
+            since.setdefault(str(node), year)
+    return years, [since.get(str(n), years[-1]) for n in nodes]
+
+
+SLIDER = """
+<div id="kx-years" style="position:fixed;left:12px;bottom:12px;z-index:10;background:#fff;border:1px solid #ccc;
+  padding:6px 10px;font:13px sans-serif;border-radius:4px">
+  <label for="kx-year">年份 · year</label>
+  <input type="range" id="kx-year" min="__MIN__" max="__MAX__" step="1" value="__MAX__">
+  <output id="kx-year-value">__MAX__</output> · <span id="kx-year-count"></span>
+</div>
+<script type="application/json" id="kx-years-data">__DATA__</script>
+<script>
+(function () {
+  var since = JSON.parse(document.getElementById("kx-years-data").textContent).since;
+  var slider = document.getElementById("kx-year");
+  function show() {
+    var view = window.kxView;
+    if (!view) { return; }
+    var year = parseInt(slider.value, 10), changes = [], visible = 0;
+    for (var i = 0; i < since.length; i++) {
+      var hidden = since[i] > year;
+      if (!hidden) { visible++; }
+      changes.push({ id: i, hidden: hidden });
+    }
+    view.nodes.update(changes);
+    view.visibleCount = visible;
+    view.year = year;
+    document.getElementById("kx-year-value").textContent = String(year);
+    document.getElementById("kx-year-count").textContent = visible + " 节点 · nodes";
+  }
+  slider.addEventListener("input", show);
+  window.addEventListener("load", show);
+  show();
+})();
+</script>
+"""
+
+
+def slider_page(graph: Any, view: Any, **network: Any) -> str:
+    """The view's page with a year slider: moving it shows the network as it stood in that year, offline."""
+    from kxgraph.network.view import script_json
+
+    nodes = [str(n) for n in view.graph.nodes]
+    years, since = node_years(graph, nodes, **network)
+    block = (SLIDER.replace("__MIN__", str(years[0])).replace("__MAX__", str(years[-1]))
+             .replace("__DATA__", script_json({"years": years, "since": since})))
+    text = view.html()
+    at = text.rfind("</body>")
+    return text[:at] + block + text[at:]
+
+
 def totals(result: Result) -> dict[str, int]:
     """The column sums of a ``timeline`` result."""
     return {name: sum(result.column(name)) for name in result.variables if name != "year"}
@@ -383,5 +482,5 @@ def periods(graph: Any) -> Result:
     return graph.query(_query("periods"))
 
 
-__all__ = ["timeline_page", "counts_within", "period_report", "period_bounds", "When", "Snapshot", "parse_when", "parse_period", "data_when", "as_of", "dated", "timeline",
+__all__ = ["slider_page", "node_years", "by_year", "timeline_page", "counts_within", "period_report", "period_bounds", "When", "Snapshot", "parse_when", "parse_period", "data_when", "as_of", "dated", "timeline",
            "totals", "periods", "WHAT", "WHAT_LABELS"]
