@@ -317,3 +317,12 @@ def test_by_year_and_the_slider_through_the_cli(store, tmp_path):
     out = tmp_path / "slider.html"
     assert kx(store, "view", "--year-slider", "-o", str(out)).exit_code == 0
     assert 'id="kx-year"' in out.read_text(encoding="utf-8")
+
+
+def test_report_period_by_the_reports_own_words(store):
+    three = kx(store, "report", "--period", "近三年")
+    assert three.exit_code == 0 and "2021-01-01 to 2023-12-31" in three.output and "no entity data" in three.output
+    rate = kx(store, "report", "--period", "每年")
+    assert rate.exit_code != 0 and "yearly rate" in rate.output
+    seventh = kx(store, "report", "--period", "市科协第七次代表大会以来", "--format", "csv").output.splitlines()
+    assert seventh[1].startswith("kxi:golden-bridge-projects,") and ",flow,2018-01-01,2023-12-31,79,79," in seventh[1]

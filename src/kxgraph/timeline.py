@@ -295,11 +295,9 @@ def counts_within(graph: Any, text: str) -> bool:
     """
     value = str(text).strip()
     rows = periods(graph).records()
-    for row in rows:
-        iri = row["period"]
-        names = {iri, iri.rsplit("/", 1)[-1], str(row["zh"] or ""), str(row["en"] or "")}
-        if value in names:
-            return bool(row["begin"] or row["end"] or row["at"])
+    row = _find_period(rows, value)
+    if row is not None:
+        return bool(row["begin"] or row["end"] or row["at"] or row["rate"])
     timed = any(row["begin"] or row["end"] or row["at"] for row in rows)  # data without bounds: old meaning
     return timed and (bool(_WHEN.match(value.partition("..")[0].strip())) or ".." in value)
 
@@ -417,10 +415,10 @@ def period_bounds(graph: Any, text: str) -> tuple[When, When, str | None]:
     if _WHEN.match(value.partition("..")[0].strip()) or ".." in value:
         a, b = parse_period(value)
         return a, b, None
-    for row in periods(graph).records():
+    row = _find_period(periods(graph).records(), value)
+    if row is not None:
         iri = row["period"]
-        names = {iri, iri.rsplit("/", 1)[-1], str(row["zh"] or ""), str(row["en"] or "")}
-        if value in names or any(value and value in str(n) for n in (row["zh"],) if n):
+        if True:
             if row["rate"]:
                 raise ParameterError(f"--period {value!r} is a yearly rate ({row['readAs']}); give a YEAR instead")
             if row["at"]:
@@ -432,6 +430,17 @@ def period_bounds(graph: Any, text: str) -> tuple[When, When, str | None]:
                     iri)
     raise ParameterError(f"--period {value!r}: write YEAR, FROM..TO (YYYY[-MM[-DD]]) or the name of a period "
                          "of the data (近三年来, since-7th-congress …)")
+
+
+def _find_period(rows: list[dict], value: str) -> dict | None:
+    """The period a user names: IRI, slug, zh or en label, or the start of its zh label (近三年 → 近三年来)."""
+    for exact in (True, False):
+        for row in rows:
+            iri = row["period"]
+            names = {iri, shorten(iri), iri.rsplit("/", 1)[-1], str(row["zh"] or ""), str(row["en"] or "")}
+            if value in names if exact else (len(value) >= 2 and str(row["zh"] or "").startswith(value)):
+                return row
+    return None
 
 
 def period_report(graph: Any, text: str) -> Result:
@@ -458,7 +467,17 @@ def period_report(graph: Any, text: str) -> Result:
         computed = value if kind == "stock" else value - (at_start.get(key, (None,) * 5)[4] or 0)
         rows.append((key, indicator, kind, start.first.isoformat(), end.last.isoformat(), computed, reported,
                      period_label))
-    return Result.table(PERIOD_COLUMNS, rows)
+    from kxgraph.output.results import Document
+
+    notes = [f"Counted from {start.first} to {end.last}: a flow (a figure the report gives over an interval, "
+             "七大以来, 近三年) counts what began inside the period; a stock (a figure at an instant, 截至目前, "
+             "累计) counts what existed at its end. 流量计期间内新增，存量计期末累计。"]
+    if not rows:
+        notes.append("No figure of this period can be computed from the entities (e.g. 近三年来征集论文 has no "
+                     "entity data); nothing to count. 该时期没有可由实体计算的数字。")
+    table = Result.table(PERIOD_COLUMNS, rows)
+    return Document("select", PERIOD_COLUMNS, table.rows, heading="Figures within a period / 时期内的数字",
+                    notes=notes)
 
 
 def _computed(graph: Any) -> dict[str, tuple]:
