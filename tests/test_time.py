@@ -326,3 +326,9 @@ def test_report_period_by_the_reports_own_words(store):
     assert rate.exit_code != 0 and "yearly rate" in rate.output
     seventh = kx(store, "report", "--period", "市科协第七次代表大会以来", "--format", "csv").output.splitlines()
     assert seventh[1].startswith("kxi:golden-bridge-projects,") and ",flow,2018-01-01,2023-12-31,79,79," in seventh[1]
+
+
+def test_a_period_finer_than_the_data_gets_a_note(sample):
+    notes = period_report(sample, "2021-03..2021-09").notes
+    assert any("more precise than" in n for n in notes)
+    assert not any("more precise than" in n for n in period_report(sample, "2021..2022").notes)

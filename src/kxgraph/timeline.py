@@ -454,9 +454,13 @@ def period_report(graph: Any, text: str) -> Result:
 
     start, end, chosen = period_bounds(graph, text)
     kinds = {row["period"]: ("stock" if row["at"] else "flow") for row in periods(graph).records()}
-    at_end = _computed(as_of(graph, end, earliest_ok=True))
+    end_graph = as_of(graph, end, earliest_ok=True)
+    at_end = _computed(end_graph)
     before = start.first - _dt.timedelta(days=1)
     at_start = _computed(as_of(graph, parse_when(before.isoformat()), earliest_ok=True))
+    finer = start.precision != "year" or end.precision != "year"
+    precision_notes = [n.replace(f"--as-of {end}", f"--period {text}") for n in end_graph.snapshot.notes] \
+        if finer else []
     rows = []
     for key, (indicator, reported, period, period_label, value) in sorted(at_end.items()):
         if chosen is not None and period != chosen:
@@ -472,6 +476,7 @@ def period_report(graph: Any, text: str) -> Result:
     notes = [f"Counted from {start.first} to {end.last}: a flow (a figure the report gives over an interval, "
              "七大以来, 近三年) counts what began inside the period; a stock (a figure at an instant, 截至目前, "
              "累计) counts what existed at its end. 流量计期间内新增，存量计期末累计。"]
+    notes += precision_notes
     if not rows:
         notes.append("No figure of this period can be computed from the entities (e.g. 近三年来征集论文 has no "
                      "entity data); nothing to count. 该时期没有可由实体计算的数字。")
