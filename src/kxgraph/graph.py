@@ -86,8 +86,25 @@ class KxGraph:
         """
         from kxgraph.sparql.query import named_query
 
+        if params and "asOf" in params:  # only what existed then (kxgraph.timeline.as_of)
+            params = dict(params)
+            return self.as_of(params.pop("asOf")).named_query(name, params, limit=limit, timeout=timeout)
         bound = named_query(name).bind(params or {})
         return self.query(bound.text, substitutions=bound.substitutions, limit=limit, timeout=timeout)
+
+    def as_of(self, when: str) -> "KxGraph":
+        """An in-memory copy holding only what existed on ``when`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``).
+
+        See ``kxgraph.timeline.as_of``; its ``snapshot.notes`` say where the date is finer than the data.
+
+        >>> g = open(memory=True)
+        >>> _ = g.generate(scale=0.1)
+        >>> g.as_of("2015").stats().column("count")[0] < g.stats().column("count")[0]
+        True
+        """
+        from kxgraph.timeline import as_of
+
+        return as_of(self, when)
 
     named = named_query  # the first name; reads like "named graphs", so named_query is preferred
 

@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "demo": "demo:demo",
     # issue 8: report
     "report": "report:report",
+    # issue 18: time
+    "timeline": "_time:timeline",
 }
 
 
