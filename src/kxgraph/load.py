@@ -19,7 +19,8 @@ from kxgraph.store.base import LoadItem, Store
 from kxgraph.store.rdfio import rdf_format
 from kxgraph.vocab import ONTOLOGY_GRAPH, expand_curie
 
-ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl")
+ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl",
+                  "schemes/gbt4754.ttl", "schemes/gbt13745.ttl")
 
 
 def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str | None = None) -> list[LoadItem]:

@@ -29,7 +29,7 @@ ROV = "http://www.w3.org/ns/regorg#"
 
 # One prefix per kind of real entity, so that every printed CURIE is valid SPARQL (a CURIE's
 # local part may not hold "/"): kxorg:taiyuan-cast is kxid:org/taiyuan-cast, the same IRI.
-KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", "honour",
+KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", "honour", "need", "scheme",
          "membership", "period", "dataset", "figure", "source")
 
 PREFIXES: dict[str, str] = {
