@@ -347,6 +347,30 @@ class KxGraph:
         plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet)
         return problems_result(plan.all_problems())
 
+    # --- matching experts to technical needs (issue 17) -------------------------------------------
+
+    def match(self, *, need: str | None = None, enterprise: str | None = None, expert: str | None = None,
+              text: str | None = None, fields: Iterable[str] | None = None, top: int = 10,
+              kind: str | None = None, mode: str = "both") -> Result:
+        """Rank academicians, experts and workstations for technical needs, each with its evidence.
+
+        One of ``need`` (IRI, CURIE or title), ``enterprise`` (its open needs), ``expert`` (the open
+        needs they could serve) or ``text`` (an ad-hoc need, with ``fields``). The result's
+        ``to_df()`` has ``evidence`` (zh) and ``evidence_en`` columns; ``result.matches`` keeps the
+        structured evidence with the triples it cites; ``result.to_html()`` is a page.
+        See ``kxgraph.match.api.match``.
+        """
+        from kxgraph.match.api import match
+
+        return match(self.store, need=need, enterprise=enterprise, expert=expert, text=text,
+                     fields=list(fields) if fields is not None else None, top=top, kind=kind, mode=mode)
+
+    def record_match(self, need: str, candidate: str) -> Result:
+        """Record that ``candidate`` takes on ``need`` (as data, in ``kxg:matches``); needs a writable store."""
+        from kxgraph.match.api import record
+
+        return record(self.store, need, candidate)
+
     # --- reported figures (issue 8) ------------------------------------------------------------
 
     def report(self, *, period: str | None = None, area: str | None = None) -> "Report":

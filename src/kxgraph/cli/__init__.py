@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "demo": "demo:demo",
     # issue 8: report
     "report": "report:report",
+    "match": "match:match",
 }
 
 
