@@ -232,7 +232,7 @@ class Matcher:
 
     def _graph_score(self, need: Need, prof: Profile, industries: set[str]) -> float:
         counts = self._counts(need, prof, industries)
-        return sum(self.w["graph"][k] * (1 - 0.5 ** n) for k, n in counts.items() if n)
+        return sum(self.w["graph"][k] * 2 * (1 - 0.5 ** n) for k, n in counts.items() if n)
 
     def _open_items(self, prof: Profile) -> list:
         items = [pr for pr in prof.projects if pr.status is not None and pr.status.value == IN_PROGRESS]
@@ -315,7 +315,7 @@ class Matcher:
         P, L = self.P, self.P.label
         out: list[Evidence] = []
         counts = self._counts(need, prof, industries)
-        share = {k: g[k] * (1 - 0.5 ** n) for k, n in counts.items() if n}
+        share = {k: g[k] * 2 * (1 - 0.5 ** n) for k, n in counts.items() if n}
         kinds: dict[str, list[Evidence]] = {k: [] for k in g}
         status_zh = {TRANSFERRED: "成果转化", KX + "RnDCompleted": "完成研发", IN_PROGRESS: "正在研发"}
         status_en = {TRANSFERRED: "result transferred", KX + "RnDCompleted": "R&D completed",
@@ -403,7 +403,8 @@ def did_you_mean(text: str, names: list[str]) -> str:
     """"; did you mean: A, B?" for the names closest to ``text`` (or "")."""
     import difflib
 
-    close = [n for n in names if text and (text in n or n in text)]
+    names = [n for n in names if n]
+    close = [n for n in names if text in n or n in text]
     close += difflib.get_close_matches(text, names, n=3, cutoff=0.4)
     close = list(dict.fromkeys(close))[:3]
     return f"; did you mean: {', '.join(close)}?" if close else ""
