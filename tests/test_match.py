@@ -156,9 +156,8 @@ def test_recording_a_match_closes_the_need_and_adds_to_the_load(tmp_path):
     g = kxgraph.open(path, mode="create")
     g.load(SMALL)
     before = next(r for r in g.match(need="石墨烯导热膜量产").records() if r["label"] == "示例专家丁")
-    g.record_match("石墨烯导热膜量产", "示例专家丁")
-    g.record_match("医院设备智能化改造", "示例专家丁")
-    g.record_match("煤化工催化剂寿命短", "示例专家丁")
+    for need in ("石墨烯导热膜量产", "医院设备智能化改造", "煤化工催化剂寿命短", "煤矿瓦斯监测预警", "特殊钢热处理后韧性不足"):
+        g.record_match(need, "示例专家丁")
     assert g.query("ASK { ?n kx:matchedBy ?m . ?m a kx:NeedMatch ; kx:candidate ?c ; dcterms:date ?d }").boolean
     with pytest.raises(NotFoundError, match="no open technical need"):
         g.match(enterprise="示例新材料有限公司")

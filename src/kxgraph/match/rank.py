@@ -183,7 +183,10 @@ class Matcher:
             text = wt * (raw[i] / best) if best > 0 else 0.0
             graph = self._graph_score(need, prof, industries) if mode != "text" else 0.0
             load = self._load_score(prof) if mode == "both" else 0.0
-            score = text + graph - load
+            if mode == "both" and self.w.get("combine") == "product":
+                score = text * (1 + graph) - load
+            else:
+                score = text + graph - load
             if score > 0 or text > 0:
                 scored.append((score, text, graph, load, prof))
         scored.sort(key=lambda s: (-s[0], s[4].label, s[4].iri.value))
