@@ -177,3 +177,20 @@ def test_profiles_are_rebuilt_when_the_store_changes(tmp_path):
     assert profiles(g.store) is first
     g.load(ontology=True)
     assert profiles(g.store) is not first
+
+
+def test_generate_plants_needs_with_a_separate_ground_truth(tmp_path):
+    path = tmp_path / "s"
+    out = CliRunner().invoke(cli, ["--store", str(path), "generate", "--scale", "0.2", "--load", "--needs"])
+    assert out.exit_code == 0, out.output
+    assert "planted" in out.output
+    g = kxgraph.open(path)
+    graphs = dict(g.store.graphs())
+    base = "https://w3id.org/kxgraph/graph/synthetic/seed-0-scale-0.2"
+    assert graphs[base + "/needs"] > 0 and graphs[base + "/needs-truth"] > 0
+    # the truth is only in its own graph; the needs graph says nothing of it
+    assert not g.query(f"ASK {{ GRAPH <{base}/needs> {{ ?n kx:expectedMatch ?c }} }}").boolean
+    cases = set(g.query("SELECT DISTINCT ?c WHERE { ?n kx:plantedCase ?c }").column("c"))
+    assert {"synonym", "two-fields", "busy", "history"} <= cases
+    need = g.query("SELECT ?l WHERE { ?n a kx:TechnicalNeed ; rdfs:label ?l } ORDER BY ?l LIMIT 1").column("l")[0]
+    assert len(g.match(need=need, top=5)) == 5

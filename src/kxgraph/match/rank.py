@@ -143,6 +143,7 @@ class Matcher:
             if pr.programme is not None:
                 for x in pr.orgs:
                     self.org_programmes.setdefault(x.value, []).append((pr.iri, pr.programme))
+        self.features = _features(profiles)
 
     # -- the need's side --------------------------------------------------------------------
 
@@ -176,14 +177,17 @@ class Matcher:
         best = max(raw) if raw else 0.0
         industries = self._field_industries(need)
         wt = self.w["text"] if mode != "graph" else 0.0
+        product = mode == "both" and self.w.get("combine") == "product"
         scored = []
         for i, prof in enumerate(self.P.profiles):
             if kind is not None and prof.group != kind:
                 continue
             text = wt * (raw[i] / best) if best > 0 else 0.0
+            if product and text == 0:
+                continue   # text * (1 + graph) - load: nothing to gain
             graph = self._graph_score(need, prof, industries) if mode != "text" else 0.0
             load = self._load_score(prof) if mode == "both" else 0.0
-            if mode == "both" and self.w.get("combine") == "product":
+            if product:
                 score = text * (1 + graph) - load
             else:
                 score = text + graph - load
@@ -199,26 +203,24 @@ class Matcher:
         return out
 
     def _counts(self, need: Need, prof: Profile, industries: set[str]) -> dict[str, int]:
-        P, ent = self.P, need.enterprise.value if need.enterprise is not None else None
+        ent = need.enterprise.value if need.enterprise is not None else None
         c = dict.fromkeys(self.w["graph"], 0)
+        edges, programmes_of, division_codes, discipline_codes, places = self.features[prof.iri.value]
         programmes = {g.value for _, g in self.org_programmes.get(ent, [])} if ent else set()
-        for pr in prof.projects:
-            for x in pr.orgs:
-                if x.value == ent:
-                    c["same_enterprise"] += 1
-                    continue
-                ind = P.orgs[x.value][2]
-                if ind is not None and ind.value in industries:
-                    c["same_industry"] += 1
-                    if pr.status is not None and pr.status.value == TRANSFERRED:
-                        c["transferred_in_field"] += 1
-            if pr.programme is not None and pr.programme.value in programmes:
-                c["shared_programme"] += 1
+        for org, industry, transferred in edges:
+            if org == ent:
+                c["same_enterprise"] += 1
+            elif industry is not None and industry in industries:
+                c["same_industry"] += 1
+                if transferred:
+                    c["transferred_in_field"] += 1
+        if programmes:
+            c["shared_programme"] = sum(1 for g in programmes_of if g in programmes)
         if need.codes:
-            c["division_field"] = sum(1 for _, _, label in prof.divisions if need.codes & codes_of(label))
-            c["discipline_field"] = int(bool(prof.discipline and need.codes & codes_of(prof.discipline)))
+            c["division_field"] = sum(1 for codes in division_codes if need.codes & codes)
+            c["discipline_field"] = int(bool(need.codes & discipline_codes))
         if need.place is not None:
-            c["same_district"] = sum(1 for _, ws, place in self._places(prof) if place == need.place.value)
+            c["same_district"] = sum(1 for place in places if place == need.place.value)
         return c
 
     def _places(self, prof: Profile):
@@ -380,6 +382,33 @@ class Matcher:
                 ev.weight = round(share[k], 4) if i == 0 else 0.0   # the kind's share, on its first sentence
             out += items
         return out
+
+
+def _features(P: Profiles) -> dict:
+    """Per candidate, what the graph evidence counts, flattened once per set of profiles."""
+    cached = getattr(P, "_features", None)
+    if cached is not None:
+        return cached
+    out = {}
+    for prof in P.profiles:
+        edges, programmes = [], []
+        for pr in prof.projects:
+            transferred = pr.status is not None and pr.status.value == TRANSFERRED
+            for x in pr.orgs:
+                ind = P.orgs[x.value][2]
+                edges.append((x.value, ind.value if ind is not None else None, transferred))
+            if pr.programme is not None:
+                programmes.append(pr.programme.value)
+        if prof.group == "workstation":
+            place = P.workstations.get(prof.iri.value, (None, None))[1]
+            places = [place.value] if place is not None else []
+        else:
+            places = [P.workstations[ws.value][1].value for _, ws in prof.workstations
+                      if ws.value in P.workstations and P.workstations[ws.value][1] is not None]
+        out[prof.iri.value] = (edges, programmes, [codes_of(label) for _, _, label in prof.divisions],
+                               codes_of(prof.discipline), places)
+    P._features = out
+    return out
 
 
 def resolve_need(needs: list[Need], name: str) -> Need:
