@@ -7,7 +7,7 @@ open items that make up their load. Every fact keeps the nodes it was read from,
 explanation can cite the triples.
 
 Profiles are cached per store and rebuilt when the store changes: the cache key is the list of
-named graphs with their sizes (``Store.graphs()``), so loading, importing, dropping a graph or
+named graphs and the number of quads (``store_key``), so loading, importing, dropping a graph or
 recording a match rebuilds them; reading does not. The rebuild is whole (about a second per
 10,000 candidates, see benchmarks/RESULTS-match.md), not per changed graph.
 """
@@ -138,7 +138,14 @@ _CACHE: dict[int, Profiles] = {}
 
 
 def store_key(store: Store) -> tuple:
-    """What the cache is keyed by: every named graph with its size."""
+    """What the cache is keyed by: the named graphs and the number of quads.
+
+    An embedded store counts its quads in one pass of its index (a tenth of counting per graph);
+    other stores count per graph. A graph replaced by one of exactly the same size is missed.
+    """
+    raw = getattr(store, "raw", None)
+    if raw is not None and hasattr(raw, "named_graphs"):
+        return (tuple(sorted(g.value for g in raw.named_graphs())), len(raw))
     return tuple(sorted(store.graphs()))
 
 
