@@ -23,7 +23,8 @@ from kxgraph.cli._common import emit, format_option, open_graph
 def match(need, enterprise, expert, text, fields, top, kind, record, output, fmt) -> None:
     """Rank academicians, experts and workstations for technical needs, and say why.
 
-    Each candidate's score is text relevance + graph evidence − current load; the evidence
+    Each candidate's score is text relevance × (1 + graph evidence) − current load
+    (weights: kxgraph/data/match/weights.yaml); the evidence
     column gives the reasons in zh (and en), each resting on facts of the store.
 
     \b

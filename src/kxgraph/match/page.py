@@ -69,8 +69,8 @@ def to_html(result: Any, *, title: str = "kx match") -> str:
     P = result.profiles
     label = (lambda iri: P.label(ox.NamedNode(iri))) if P is not None else (lambda iri: iri)
     body = [f"<h1>{_e(title)}</h1>",
-            "<p>每位候选人的得分＝文本相关＋图谱证据－当前负担；每条证据列出所依据的三元组。"
-            " / Score = text relevance + graph evidence − current load; each piece of evidence lists "
+            "<p>每位候选人的得分＝文本相关×（1＋图谱证据）－当前负担；每条证据列出所依据的三元组。"
+            " / Score = text relevance × (1 + graph evidence) − current load; each piece of evidence lists "
             "the triples it rests on.</p>"]
     for need, ranked in result.matches:
         who = f"（{_e(P.label(need.enterprise))}）" if need.enterprise is not None and P is not None else ""
@@ -96,8 +96,8 @@ def to_html(result: Any, *, title: str = "kx match") -> str:
                 triples += ev.triples
             body.append(
                 f'<li><div class="kx-cand"><div><strong>{_e(p.label)}</strong> <small>{_e(p.group)} · '
-                f"{_e(_short(p.iri))}</small> <span class=\"kx-score\">{r.score:.3f} = 文本 {r.text:.3f} + 图谱 "
-                f"{r.graph:.3f} − 负担 {r.load:.3f}</span><ul>{''.join(items)}</ul></div>"
+                f"{_e(_short(p.iri))}</small> <span class=\"kx-score\">得分 {r.score:.3f} · 文本 {r.text:.3f} · 图谱 "
+                f"{r.graph:.3f} · 负担 {r.load:.3f}</span><ul>{''.join(items)}</ul></div>"
                 f"{_svg(triples, label)}</div></li>")
         body.append("</ol></section>")
     return page("\n".join(body), title=title, style=STYLE)

@@ -40,7 +40,7 @@ def segmenter() -> str:
     return "jieba" if _jieba() is not None else "bigram"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def tokens(text: str) -> tuple[str, ...]:
     """The words of ``text`` that count for relevance (stop words and single characters dropped)."""
     if not text:
