@@ -29,3 +29,27 @@ def test_the_needs_template_imports_as_technical_needs(tmp_path):
                    f"<http://www.w3.org/2000/01/rdf-schema#label> ?title ; <{KX}needStatus> ?status }} ORDER BY ?title").records()
     assert sorted(r["title"] for r in rows) == sorted(["示例特种钢热处理工艺需求", "示例煤矿瓦斯监测预警需求"])
     assert {str(r["status"]) for r in rows} <= {"kx:NeedOpen", KX + "NeedOpen"}
+
+
+def test_the_shapes_check_technical_needs(tmp_path):
+    g = kxgraph.open(tmp_path / "s", mode="create")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix kx: <https://w3id.org/kxgraph/ns#> .\n'
+                   '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                   '<https://example.org/n1> a kx:TechnicalNeed ; rdfs:label "坏需求"@zh ; '
+                   'kx:needStatus kx:RnDCompleted .\n', encoding="utf-8")
+    g.load(bad, graph="https://example.org/bad")
+    problems = " ".join(g.validate(store=True, graph="https://example.org/bad").column("problem"))
+    assert "needs the organisation that raised it" in problems
+    assert "open, matched or solved" in problems
+
+
+def test_planted_needs_pass_the_shapes(tmp_path):
+    from kxgraph.synthetic.generate import load_into
+    from kxgraph.synthetic.needs import plant
+
+    g = kxgraph.open(tmp_path / "s", mode="create")
+    load_into(g, scale=0.2, seed=3)
+    report = plant(g, seed=3, scale=0.2)
+    assert report.needs > 10
+    assert len(g.validate(store=True, graph=report.graph)) == 0
