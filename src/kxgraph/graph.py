@@ -359,6 +359,10 @@ class KxGraph:
         ``to_df()`` has ``evidence`` (zh) and ``evidence_en`` columns; ``result.matches`` keeps the
         structured evidence with the triples it cites; ``result.to_html()`` is a page.
         See ``kxgraph.match.api.match``.
+
+        >>> open(memory=True).match(text="煤矿瓦斯监测预警")
+        Traceback (most recent call last):
+        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (kx generate --load, kx import SHEET, kx demo)
         """
         from kxgraph.match.api import match
 
@@ -366,7 +370,14 @@ class KxGraph:
                      fields=list(fields) if fields is not None else None, top=top, kind=kind, mode=mode)
 
     def record_match(self, need: str, candidate: str) -> Result:
-        """Record that ``candidate`` takes on ``need`` (as data, in ``kxg:matches``); needs a writable store."""
+        """Record that ``candidate`` takes on ``need`` (as data, in ``kxg:matches``); needs a writable store.
+
+        Returns a one-row table: need, candidate, the ``kx:NeedMatch`` node and the date.
+
+        >>> open(memory=True).record_match("示例需求", "示例院士甲")
+        Traceback (most recent call last):
+        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (kx generate --load, kx import SHEET, kx demo)
+        """
         from kxgraph.match.api import record
 
         return record(self.store, need, candidate)
