@@ -194,3 +194,21 @@ def test_generate_plants_needs_with_a_separate_ground_truth(tmp_path):
     assert {"synonym", "two-fields", "busy", "history"} <= cases
     need = g.query("SELECT ?l WHERE { ?n a kx:TechnicalNeed ; rdfs:label ?l } ORDER BY ?l LIMIT 1").column("l")[0]
     assert len(g.match(need=need, top=5)) == 5
+
+
+def test_needs_and_decisions_do_not_rebuild_the_profiles(tmp_path):
+    from kxgraph.match.profile import profiles
+    from kxgraph.synthetic.generate import load_into
+    from kxgraph.synthetic.needs import plant
+
+    g = kxgraph.open(tmp_path / "s", mode="create")
+    load_into(g, scale=0.2, seed=1)
+    first = profiles(g.store)
+    plant(g, seed=1, scale=0.2)
+    assert profiles(g.store) is first
+    need = g.query("SELECT ?l WHERE { ?n a kx:TechnicalNeed ; rdfs:label ?l } ORDER BY ?l LIMIT 1").column("l")[0]
+    best = g.match(need=need, top=1).records()[0]["candidate"]
+    g.record_match(need, best)
+    assert profiles(g.store) is first
+    g.load(SMALL)   # new experts: rebuilt
+    assert profiles(g.store) is not first

@@ -7,9 +7,11 @@ open items that make up their load. Every fact keeps the nodes it was read from,
 explanation can cite the triples.
 
 Profiles are cached per store and rebuilt when the store changes: the cache key is the list of
-named graphs and the number of quads (``store_key``), so loading, importing, dropping a graph or
-recording a match rebuilds them; reading does not. The rebuild is whole (about a second per
-10,000 candidates, see benchmarks/RESULTS-match.md), not per changed graph.
+named graphs and the number of quads (``store_key``), so a load, an import or a dropped graph
+is seen; reading changes nothing. A change made only of needs and recorded matches
+(a graph of needs added, a match recorded) keeps them: checking that costs a count and an ASK per
+such graph. Any other change rebuilds every profile (a few seconds per 10,000 candidates, see
+benchmarks/RESULTS-match.md): the rebuild is not per changed graph.
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ class Profiles:
     key: tuple
     seconds: float
     index: Any = None                                 # BM25 over the profiles' words
+    sizes: dict = field(default_factory=dict)         # graphs of only needs/matches -> size
 
     def label(self, node: Any) -> str:
         """A readable name for a node: its zh label where known, else its CURIE."""
@@ -150,14 +153,61 @@ def store_key(store: Store) -> tuple:
 
 
 def profiles(store: Store) -> Profiles:
-    """The profiles of ``store``, from the cache while the store's graphs keep their sizes."""
+    """The profiles of ``store``, from the cache while the store's graphs keep their sizes.
+
+    When the store changed only by graphs of needs and recorded matches (added, or grown), the
+    cached profiles stay valid: the check costs one count and one ASK per such graph, not a rebuild.
+    """
     key = store_key(store)
     cached = _CACHE.get(id(store))
     if cached is not None and cached.key == key:
         return cached
+    if cached is not None and _only_needs_changed(store, cached, key):
+        cached.key = key
+        return cached
     built = build(store, key)
+    built.sizes = _tracked_sizes(store, key)
     _CACHE[id(store)] = built
     return built
+
+
+def _tracked_sizes(store: Store, key: tuple) -> dict[str, int]:
+    """Sizes of the graphs that hold only needs and matches (checked again on the next change)."""
+    import pyoxigraph as ox
+
+    if len(key) != 2 or not isinstance(key[1], int):
+        return {}
+    sizes = {}
+    for g in key[0]:
+        if g.endswith(("/needs", "/matches")) and not store.query(
+                query_text("graph-touches-profiles"), substitutions={"g": ox.NamedNode(g)}).boolean:
+            sizes[g] = store.graph_size(g)
+    return sizes
+
+
+def _only_needs_changed(store: Store, cached: Profiles, key: tuple) -> bool:
+    import pyoxigraph as ox
+
+    if len(key) != 2 or len(cached.key) != 2 or not isinstance(key[1], int):
+        return False
+    old_names, new_names = set(cached.key[0]), set(key[0])
+    if old_names - new_names:
+        return False
+    sizes = dict(cached.sizes)
+    grown = 0
+    for g in (new_names - old_names) | set(sizes):
+        if g not in new_names:
+            return False
+        size = store.graph_size(g)
+        grown += size - sizes.get(g, 0)
+        if size != sizes.get(g) and store.query(query_text("graph-touches-profiles"),
+                                                substitutions={"g": ox.NamedNode(g)}).boolean:
+            return False
+        sizes[g] = size
+    if grown != key[1] - cached.key[1]:
+        return False   # something else changed too
+    cached.sizes = sizes
+    return True
 
 
 def build(store: Store, key: tuple = ()) -> Profiles:
