@@ -136,7 +136,7 @@ def plant(graph, *, seed: int = 0, scale: float = 1, count: int | None = None) -
         title_t, desc = PROBLEMS[h % len(PROBLEMS)]
         need = f"{SYN}{base.rsplit('/', 1)[1]}/need-{k + 1}"
         lines += [nt(N(need), "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", N(KX + "TechnicalNeed")),
-                  nt(N(need), "<http://www.w3.org/2000/01/rdf-schema#label>", L(title_t.format(t=words))),
+                  nt(N(need), "<http://www.w3.org/2000/01/rdf-schema#label>", L(title_t.format(t=words) + f"（样例{k + 1}）")),
                   nt(N(need), "<http://purl.org/dc/terms/description>", L(desc)),
                   nt(N(need), N(KX + "needStatus"), N(KX + "NeedOpen")),
                   nt(N(need), N(KX + "synthetic"), '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>')]
