@@ -292,6 +292,7 @@ class Matcher:
                                   [(prof.iri, _n(KX + "discipline"), ox.Literal(prof.discipline))]))
             found.sort(key=lambda f: -len(f[0]))
             for i, (_, zh, en, triples) in enumerate(found[:2]):
+                zh, en = _longest_words(zh), _longest_words(en)
                 out.append(Evidence("text", round(text, 4) if i == 0 else 0.0, zh, en, triples))
         if mode != "text":
             out += self._graph_evidence(need, prof, industries, ent, g)
@@ -382,6 +383,20 @@ class Matcher:
                 ev.weight = round(share[k], 4) if i == 0 else 0.0   # the kind's share, on its first sentence
             out += items
         return out
+
+
+def _longest_words(sentence: str) -> str:
+    """Drop from the quoted word list the words inside longer ones (互联 in 互联网), for reading."""
+    import re
+
+    def keep(match):
+        sep = "、" if "、" in match.group(0) or "「" in match.group(0) else ", "
+        words = match.group(2).split(sep)
+        words = [w for w in words if not any(w != o and w in o for o in words)]
+        return match.group(1) + sep.join(words) + match.group(3)
+
+    sentence = re.sub(r"(「)([^」]*)(」)", keep, sentence, count=1)
+    return re.sub(r"(need words )(.*?)( occur| shares)", keep, sentence, count=1)
 
 
 def _features(P: Profiles) -> dict:
