@@ -19,7 +19,7 @@ from kxgraph.cli._common import emit, format_option, open_graph
 @click.option("--record", nargs=2, metavar="NEED EXPERT",
               help="Record that EXPERT takes on NEED (written to the store as data).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (with --format html).")
-@format_option(default="table", formats=("table", "csv", "tsv", "json", "html"))
+@format_option()
 def match(need, enterprise, expert, text, fields, top, kind, record, output, fmt) -> None:
     """Rank academicians, experts and workstations for technical needs, and say why.
 
