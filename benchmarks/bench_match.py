@@ -32,8 +32,8 @@ NOTES = """## Reading these figures
 - The generated project titles contain their topic word for word, so text alone is near its ceiling
   here; graph evidence alone cannot tell topics of one sector apart (it knows industries, not topics).
   Combined (`text × (1 + graph) − load`) ranks the text-relevant candidates by their history with the
-  enterprise, its industry and the district, and puts busy people lower: it gains most in MRR and
-  in the `busy` and `history` cases, and is level with text on P@5 overall.
+  enterprise, its industry and the district, and puts busy people lower; the per-case table shows
+  where that helps and where it costs.
 - Timings are wall-clock on 2 CPU cores shared with other jobs; they vary by 2–3× between runs.
 """
 
@@ -89,12 +89,14 @@ def main() -> None:
                   "| ranking | P@5 | MRR |", "|---|---|---|"]
         for mode, s in scores.items():
             lines.append(f"| {mode} | {statistics.mean(s['p5']):.3f} | {statistics.mean(s['mrr']):.3f} |")
-        lines += ["", "Per planted case (both):", "", "| case | needs | P@5 | MRR |", "|---|---|---|---|"]
+        lines += ["", "Per planted case:", "", "| case | needs | text P@5 | text MRR | graph P@5 | graph MRR | both P@5 | both MRR |",
+                  "|---|---|---|---|---|---|---|---|"]
         s = scores["both"]
         for case in sorted(set(s["case"])):
             idx = [i for i, c in enumerate(s["case"]) if c == case]
-            lines.append(f"| {case} | {len(idx)} | {statistics.mean(s['p5'][i] for i in idx):.3f} | "
-                         f"{statistics.mean(s['mrr'][i] for i in idx):.3f} |")
+            cells = " | ".join(f"{statistics.mean(scores[m][k][i] for i in idx):.3f}"
+                               for m in ("text", "graph", "both") for k in ("p5", "mrr"))
+            lines.append(f"| {case} | {len(idx)} | {cells} |")
         lines += ["", f"Time per need (both, with explanations): median {statistics.median(times) * 1000:.0f} ms, "
                   f"max {max(times) * 1000:.0f} ms; profile build {P.seconds:.2f} s.", ""]
         # the same with character bigrams instead of jieba words (what runs without kxgraph[match])
