@@ -13,6 +13,7 @@ from typing import Any
 
 from kxgraph.errors import NotFoundError, ParameterError
 from kxgraph.match.profile import Profiles, profiles, query_text
+from kxgraph.match.text import expand
 from kxgraph.match.rank import (KINDS, Matcher, Need, Ranked, adhoc_need, did_you_mean, read_needs,
                                 resolve_need)
 from kxgraph.output.results import Result
@@ -148,9 +149,7 @@ def _for_expert(P: Profiles, matcher: Matcher, cand, needs: list[Need], *, top: 
         ranked = matcher.rank(n, top=len(P.profiles), kind=cand.group, mode=mode, explain=False)
         for i, r in enumerate(ranked):
             if r.profile is cand:
-                r.evidence = matcher.explain(n, cand, matcher._field_industries(n),
-                                             __import__("kxgraph.match.text", fromlist=["expand"]).expand(n.text)[0],
-                                             r.text, mode)
+                r.evidence = matcher.explain(n, cand, matcher._field_industries(n), expand(n.text)[0], r.text, mode)
                 pairs.append((r.score, i + 1, n, r))
                 break
     pairs.sort(key=lambda t: (-t[0], t[2].title))
