@@ -30,7 +30,7 @@ TIME = "http://www.w3.org/2006/time#"
 
 # One prefix per kind of real entity, so that every printed CURIE is valid SPARQL (a CURIE's
 # local part may not hold "/"): kxorg:taiyuan-cast is kxid:org/taiyuan-cast, the same IRI.
-KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", "honour",
+KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", "honour", "need", "scheme",
          "membership", "period", "dataset", "figure", "source")
 
 PREFIXES: dict[str, str] = {

@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "report": "report:report",
     # issue 18: time
     "timeline": "_time:timeline",
+    # issue 17: matching experts to needs
+    "match": "match:match",
 }
 
 
