@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "demo": "demo:demo",
     # issue 8: report
     "report": "report:report",
+    # issue 19: serve
+    "serve": "serve:serve",
 }
 
 

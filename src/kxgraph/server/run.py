@@ -1,0 +1,48 @@
+"""Serving the explorer with uvicorn: bound to loopback unless told otherwise, stopped by Ctrl-C."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kxgraph.errors import ParameterError
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("0.0.0.0")
+    (True, False)
+    """
+    return host in LOOPBACK or host.startswith("127.")
+
+
+def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 8765, timeout: float = 10.0,
+          limit: int = 10000, cors: str | None = None, max_query: int = 65536) -> None:
+    """Serve the store at ``store`` until interrupted (Ctrl-C stops it cleanly).
+
+    Blocks; the settings are ``kxgraph.server.app.Settings``'s.
+    """
+    from kxgraph.server.app import Settings, create_app
+
+    if not 0 <= port <= 65535:
+        raise ParameterError(f"--port must be between 0 and 65535, not {port}")
+    app = create_app(Settings(Path(store), timeout=timeout, limit=limit, cors=cors, max_query=max_query))
+    server = make_server(app, host=host, port=port)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn has shut down gracefully, then re-raises Ctrl-C
+        pass
+
+
+def make_server(app, *, host: str, port: int, log_level: str = "warning"):
+    """A ``uvicorn.Server`` for ``app`` (``.run()`` blocks; ``.should_exit = True`` stops it)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
+                            lifespan="off", server_header=False)
+    return uvicorn.Server(config)
+
+
+__all__ = ["serve", "make_server", "is_loopback", "LOOPBACK"]
