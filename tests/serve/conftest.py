@@ -31,6 +31,7 @@ def served_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("serve") / "store"
     with kxgraph.open(path, mode="create") as g:
         g.load(ontology=True)
+        g.load(resource_path("places/gazetteer.ttl"), graph="kxg:gazetteer")
         g.load(resource_path("taiyuan/taiyuan.trig"))
         g.generate(scale=0.1)
         g.update(EVIL)
