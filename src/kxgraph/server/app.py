@@ -10,14 +10,11 @@ and the SPARQL endpoint refuses updates, ``LOAD`` and ``SERVICE`` before anythin
 from __future__ import annotations
 
 import contextlib
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from kxgraph.errors import AmbiguousNameError, KxError, NotFoundError, ParameterError, QueryError, StoreError
-
-log = logging.getLogger("kxgraph.server")
+from kxgraph.errors import ParameterError, StoreError
 
 
 @dataclass(frozen=True)
@@ -65,19 +62,6 @@ class Reader:
             g.close()
 
 
-def status_of(exc: KxError) -> int:
-    """The HTTP status that answers a library error."""
-    if isinstance(exc, AmbiguousNameError):
-        return 300
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, StoreError):
-        return 503  # busy (a load is writing) or gone: try again later
-    if isinstance(exc, (ParameterError, QueryError)):
-        return 400
-    return 400
-
-
 def create_app(settings: Settings):
     """The Starlette application serving ``settings.store``.
 
@@ -107,4 +91,4 @@ def create_app(settings: Settings):
     return app
 
 
-__all__ = ["Settings", "Reader", "create_app", "status_of"]
+__all__ = ["Settings", "Reader", "create_app"]

@@ -182,7 +182,7 @@ class Site:
             except AmbiguousNameError as exc:
                 return self.ambiguous(p, exc)
             except KxError as exc:
-                from kxgraph.server.app import status_of
+                from kxgraph.server.statuses import status_of
 
                 status = status_of(exc)
                 if status == 404:

@@ -173,7 +173,7 @@ def endpoint(reader: Any):
     from starlette.responses import Response
 
     from kxgraph.output.render import render_to_string
-    from kxgraph.server.app import status_of
+    from kxgraph.server.statuses import status_of
 
     settings = reader.settings
 
