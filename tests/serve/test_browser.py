@@ -61,6 +61,16 @@ def test_search_then_entity_then_neighbourhood(page):
     assert page.evaluate("window.kxView !== undefined") is True
 
 
+def test_entity_then_path_to_another_entity(page):
+    page.goto(page.base + "/search?q=" + "马晨")
+    page.click("ul.kx-results a[href^='/e/syn-']")
+    target = page.locator("a[href*='workstation']").first.get_attribute("href").removeprefix("/e/")
+    page.fill("input[name=to]", target)
+    page.click("text=查找路径")
+    page.wait_for_selector("table.kx-table")
+    assert "院士工作站" in page.inner_text("table.kx-table")
+
+
 def test_named_query_form_then_table_then_csv(page):
     page.goto(page.base + "/queries")
     page.click("a[href='/q/entities-by-class']")

@@ -48,15 +48,23 @@ def test_synthetic_entities_carry_the_banner(client):
     assert 'class="kx-banner"' not in client.get("/e/kxplace:140100").text
 
 
-def test_neighbourhood_view_and_path(client):
+def test_neighbourhood_view(client):
     view = client.get("/view", params={"focus": "kxplace:140100", "depth": 1})
     assert view.status_code == 200 and "vis" in view.text and "default-src 'none'" in view.text
     assert client.get("/view", params={"focus": "kxplace:140100", "depth": 9}).status_code == 400
-    hit = client.get("/search", params={"q": "院士"}).text
-    a, b = re.findall(r'href="/e/(syn-[^"]+)"', hit)[:2]
-    paths = client.get("/path", params={"from": a, "to": b})
-    assert paths.status_code in (200, 404)
-    assert "kx-table" in paths.text or "no collaboration path" in paths.text
+
+
+ACADEMICIAN = "syn-seed-0-scale-0.1:academician-5"
+
+
+def test_path_from_an_entity_page_to_another_entity(client):
+    page = client.get(f"/e/{ACADEMICIAN}").text
+    assert 'name="from" value="' + ACADEMICIAN in page
+    workstation = re.search(r'href="/e/(syn-[^"]*workstation[^"]*)"', page).group(1)
+    paths = client.get("/path", params={"from": ACADEMICIAN, "to": workstation})
+    assert paths.status_code == 200 and "kx-table" in paths.text and "院士工作站" in paths.text
+    none = client.get("/path", params={"from": ACADEMICIAN, "to": "kxorg:no-such"})
+    assert none.status_code == 404 and 'action="/search"' in none.text
 
 
 def test_named_query_form_table_and_downloads(client):

@@ -261,7 +261,7 @@ class Site:
         title = p.name(zh, en) or name
         curie = shorten(iri) if iri else name
         parts = [f'<h1>{_e(title)}</h1><p class="kx-curie">{_e(curie)}</p>']
-        focus = iri or name
+        focus = curie  # what the page shows can be typed back
         parts.append(f'<p><a id="kx-neighbourhood" href="/view?{_e(urlencode({"focus": focus, "depth": 1, "lang": p.lang}))}">'
                      f'{_e(p.t("neighbourhood"))}</a></p>')
         for section in SECTION_ORDER:
