@@ -98,3 +98,21 @@ def test_new_data_shows_without_a_restart_and_writers_are_not_locked_out(tmp_pat
             g.update("INSERT DATA { GRAPH kxg:b { kxorg:second rdfs:label '第二'@zh } }")
         assert client.get("/sparql", params=ask).json()["boolean"] is True
         assert "第二" in client.get("/e/kxorg:second").text
+
+
+def test_overlapping_requests_share_one_opening_and_none_is_kept_when_idle(settings, monkeypatch):
+    import kxgraph
+    from kxgraph.errors import StoreError
+    from kxgraph.server.app import Reader
+
+    reader = Reader(settings)
+    with reader.graph() as first, reader.graph() as second:
+        assert first is second
+        with pytest.raises(StoreError, match="busy"):  # a writer waits while a request reads
+            monkeypatch.setattr("kxgraph.store.oxigraph.LOCK_WAIT", 0.2)
+            kxgraph.open(settings.store, mode="rw")
+        monkeypatch.setattr(Reader, "REOPEN_AFTER", 0.0)
+        with reader.graph() as third:  # too old for a new request: a fresh opening sees new data
+            assert third is not first
+    assert first.closed and third.closed
+    kxgraph.open(settings.store, mode="rw").close()  # idle: the writer gets in

@@ -1,18 +1,20 @@
 """The ASGI application: settings, routes, and reading the store one request at a time.
 
-Every request opens the store read-only (``kxgraph.open(path)``, mode ``"r"``) and closes it
-before answering, so data written by ``kx load``/``kx import`` between two requests is seen by
-the next one, and a writer is kept waiting only while a request reads (a read-only holder makes
-writers report the store busy). Nothing a request does can write: the store is opened read-only,
+Requests read the store opened read-only (``kxgraph.open(path)``, mode ``"r"``), and it is
+closed as soon as no request reads it (see ``Reader``), so data written by ``kx load``/``kx
+import`` between two requests is seen by the next one, and a writer is kept waiting only while a
+request reads (a read-only holder makes writers report the store busy). Nothing a request does can write: the store is opened read-only,
 and the SPARQL endpoint refuses updates, ``LOAD`` and ``SERVICE`` before anything runs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from kxgraph.errors import ParameterError, StoreError
 
@@ -42,7 +44,15 @@ class Settings:
 
 
 class Reader:
-    """Opens the store read-only for the length of one request."""
+    """Opens the store read-only for requests, and closes it as soon as no request reads it.
+
+    Requests that overlap share one opening (opening costs tens of milliseconds); an opening
+    older than ``REOPEN_AFTER`` seconds is not handed to new requests, so under steady load
+    new data shows within that time, and at once when the server is idle. The store's shared
+    lock is held only while some request reads, so ``kx load`` can write between requests.
+    """
+
+    REOPEN_AFTER = 1.0
 
     def __init__(self, settings: Settings) -> None:
         from kxgraph.store import is_store
@@ -50,16 +60,35 @@ class Reader:
         if not is_store(settings.store):
             raise StoreError(f"no store at {settings.store}; build one with kx demo or kx load FILE")
         self.settings = settings
+        self._guard = threading.Lock()
+        self._current: _Opening | None = None
 
     @contextlib.contextmanager
     def graph(self) -> Iterator["object"]:
         import kxgraph
 
-        g = kxgraph.open(self.settings.store)  # mode "r": no write lock, nothing written
+        with self._guard:
+            opening = self._current
+            if opening is None or time.monotonic() - opening.at > self.REOPEN_AFTER:
+                # mode "r": no write lock, nothing written
+                opening = self._current = _Opening(kxgraph.open(self.settings.store), time.monotonic())
+            opening.users += 1
         try:
-            yield g
+            yield opening.graph
         finally:
-            g.close()
+            with self._guard:
+                opening.users -= 1
+                if opening.users == 0:
+                    opening.graph.close()
+                    if self._current is opening:
+                        self._current = None
+
+
+@dataclass
+class _Opening:
+    graph: Any
+    at: float
+    users: int = 0
 
 
 def create_app(settings: Settings):
