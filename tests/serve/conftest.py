@@ -21,6 +21,11 @@ EVIL = f"""INSERT DATA {{ GRAPH kxg:evil {{
 }} }}"""
 
 
+TWINS = """INSERT DATA { GRAPH kxg:twins {
+  kxorg:twin-a a kx:Enterprise ; rdfs:label "同名机构"@zh . kxorg:twin-b a kx:Enterprise ; rdfs:label "同名机构"@zh .
+} }"""
+
+
 @pytest.fixture(scope="session")
 def served_store(tmp_path_factory) -> Path:
     """The Taiyuan report and a small synthetic network (so figures disagree), plus an entity
@@ -35,6 +40,8 @@ def served_store(tmp_path_factory) -> Path:
         g.load(resource_path("taiyuan/taiyuan.trig"))
         g.generate(scale=0.1)
         g.update(EVIL)
+        g.update(TWINS)
+        g.import_tables(resource_path("data/templates/enterprises.csv"))
     return path
 
 

@@ -20,8 +20,11 @@ def test_home_is_chinese_with_an_english_switch(client):
 def test_every_page_fetches_nothing(client):
     for url in ("/", "/search?q=太原", "/e/kxplace:140100", "/queries", "/q/projects-by-status", "/report",
                 "/editor", "/nowhere"):
-        text = client.get(url).text
+        r = client.get(url)
+        text = r.text
         assert "default-src 'none'" in text, url
+        assert r.headers["content-security-policy"].startswith("default-src 'none'"), url
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"], url
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), url
 
 
@@ -111,3 +114,17 @@ def test_unknown_entity_and_page_are_404_offering_search(client):
         r = client.get(url)
         assert r.status_code == 404 and 'action="/search"' in r.text, url
     assert 'value="no-such-thing"' in client.get("/e/kxorg:no-such-thing").text
+
+
+def test_a_spreadsheet_row_source_names_the_file_and_row_only(client):
+    hit = client.get("/search", params={"q": "示例生物医药"}).text
+    url = re.search(r'href="(/e/kxorg:[^"]+)"', hit).group(1)
+    page = client.get(url).text
+    assert re.search(r'class="kx-sheet-row">enterprises.csv, 行 \d+<', page)
+    assert "file://" not in page
+
+
+def test_a_name_shared_by_several_entities_offers_each(client):
+    r = client.get("/e/同名机构")
+    assert r.status_code == 300
+    assert 'href="/e/kxorg:twin-a"' in r.text and 'href="/e/kxorg:twin-b"' in r.text

@@ -4,6 +4,7 @@ nothing leaves the machine."""
 from __future__ import annotations
 
 import hashlib
+import re
 import socket
 from dataclasses import replace
 
@@ -45,7 +46,7 @@ def test_a_query_past_the_timeout_is_stopped(settings):
         r = client.get("/sparql", params={"query": SLOW})
         assert r.status_code == 503 and "did not finish" in r.text
         page = client.get("/editor", params={"query": SLOW}).text
-        assert "did not finish" in page
+        assert "did not finish" in page, re.search(r"kx-error[^>]*>(.*?)<", page, re.S)
 
 
 def test_a_huge_result_is_cut_at_the_limit(client, settings):

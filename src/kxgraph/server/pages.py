@@ -49,6 +49,7 @@ WORDS = {  # key: (zh, en)
     "not-found-hint": ("可以搜索：", "Try a search:"),
     "error": ("出错了", "Something went wrong"),
     "passage": ("原文", "passage"),
+    "sheet-row": ("行", "row"),
     "prefixes": ("可直接使用的前缀（无需 PREFIX 声明）", "Prefixes you can use without PREFIX lines"),
     "ambiguous": ("多个实体同名，请选择：", "Several entities have this name; choose one:"),
     "rules": ("一致性规则", "Consistency rules"),
@@ -138,7 +139,11 @@ class Page:
                                      banner=banner, lang=self.lang), status_code=status)
         return self.finish(response)
 
-    def finish(self, response):
+    def finish(self, response, *, scripts: bool = False):
+        from kxgraph.output.page import CSP, CSP_SCRIPTS
+
+        # The page's own policy again, as a header, which can also forbid framing it (clickjacking).
+        response.headers["Content-Security-Policy"] = (CSP_SCRIPTS if scripts else CSP) + "; frame-ancestors 'none'"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         if self.asked:
@@ -298,6 +303,10 @@ class Site:
     def _sources(self, p: Page, rows: list) -> str:
         out = []
         for prop, value, label in rows:
+            row = _sheet_row(value)
+            if row is not None:  # a spreadsheet row: its file's name and the row, no server path
+                out.append(f'<p class="kx-sheet-row">{_e(row[0])}, {_e(p.t("sheet-row"))} {_e(row[1])}</p>')
+                continue
             link = self._value(value, None)
             if _text(label):
                 out.append(f'<blockquote class="kx-passage">{_e(_text(label))}</blockquote><p>{link}</p>')
@@ -314,7 +323,7 @@ class Site:
         depth = _int(request.query_params.get("depth", "1"), "depth", 1, 3)
         with self.reader.graph() as g:
             view = g.view(focus=focus, depth=depth, lang=p.lang)
-        return p.finish(HTMLResponse(view.html()))
+        return p.finish(HTMLResponse(view.html()), scripts=True)
 
     def path(self, p: Page, request) -> Any:
         a = request.query_params.get("from", "").strip()
@@ -507,6 +516,15 @@ def _iri_of(name: str) -> str | None:
     if "://" in name:
         return name.strip("<>")
     return expand_curie(name)
+
+
+def _sheet_row(value: Any) -> tuple[str, str] | None:
+    """(file name, row) of a ``file:///…/name.csv#row=4`` source, else None."""
+    import re
+    from urllib.parse import unquote
+
+    match = re.fullmatch(r"file://[^#]*/([^/#]+)#row=(\d+)", _text(value))
+    return (unquote(match.group(1)), match.group(2)) if match else None
 
 
 def _int(text: str, name: str, low: int, high: int) -> int:
