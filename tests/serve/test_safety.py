@@ -37,14 +37,23 @@ def _over_long(client, padding):
     assert client.get("/editor", params={"query": padding + "ASK {}"}).text.count("role=\"alert\"") == 1
 
 
-def test_a_query_past_the_timeout_is_stopped(settings):
+def test_a_query_past_the_timeout_is_answered_and_runaway_queries_are_bounded(settings):
+    import time
+
     from starlette.testclient import TestClient
 
     from kxgraph.server.app import create_app
 
-    with TestClient(create_app(replace(settings, timeout=0.2))) as client:
+    with TestClient(create_app(replace(settings, timeout=0.2, max_running=1))) as client:
         r = client.get("/sparql", params={"query": SLOW})
         assert r.status_code == 503 and "did not finish" in r.text
+        busy = client.get("/sparql", params={"query": "ASK {}"})  # the slow one still runs
+        assert busy.status_code == 503 and "--max-running" in busy.text
+        assert client.get("/e/kxplace:140100").status_code == 200  # pages keep working
+        deadline = time.monotonic() + 30
+        while client.get("/sparql", params={"query": "ASK {}"}).status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
         page = client.get("/editor", params={"query": SLOW}).text
         assert "did not finish" in page, re.search(r"kx-error[^>]*>(.*?)<", page, re.S)
 

@@ -16,9 +16,11 @@ import click
 @click.option("--cors", metavar="ORIGIN", help="Let web pages from ORIGIN call /sparql (off by default).")
 @click.option("--max-query", type=click.IntRange(min=1), default=65536, show_default=True, metavar="BYTES",
               help="Refuse longer SPARQL queries.")
+@click.option("--max-running", type=click.IntRange(min=1), default=4, show_default=True, metavar="N",
+              help="SPARQL queries running at once; one past --timeout keeps its slot until it ends.")
 @click.pass_context
 def serve(ctx: click.Context, port: int, host: str, timeout: float, limit: int, cors: str | None,
-          max_query: int) -> None:
+          max_query: int, max_running: int) -> None:
     """Serve the store read-only: an explorer site (中文/English) and a SPARQL endpoint.
 
     \b
@@ -46,5 +48,5 @@ def serve(ctx: click.Context, port: int, host: str, timeout: float, limit: int, 
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"kx serve: http://{shown}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
     run(options.store_path or DEFAULT_PATH, host=host, port=port, timeout=timeout, limit=limit, cors=cors,
-        max_query=max_query)
+        max_query=max_query, max_running=max_running)
     click.echo("kx serve: stopped", err=True)

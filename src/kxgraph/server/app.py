@@ -25,7 +25,8 @@ class Settings:
 
     ``timeout``: seconds a SPARQL query may run; ``limit``: rows a query returns at most;
     ``cors``: the one origin allowed to call the endpoint from a browser (None: no CORS);
-    ``max_query``: the largest query accepted, in bytes.
+    ``max_query``: the largest query accepted, in bytes; ``max_running``: client SPARQL queries
+    running at once (one past its timeout keeps running, and its slot, until it ends).
     """
 
     store: Path
@@ -33,6 +34,7 @@ class Settings:
     limit: int = 10000
     cors: str | None = None
     max_query: int = 65536
+    max_running: int = 4
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -41,6 +43,8 @@ class Settings:
             raise ParameterError("--limit must be 1 or more")
         if self.max_query < 1:
             raise ParameterError("--max-query must be 1 or more")
+        if self.max_running < 1:
+            raise ParameterError("--max-running must be 1 or more")
 
 
 class Reader:
@@ -106,14 +110,15 @@ def create_app(settings: Settings):
     from kxgraph.server import pages, protocol
 
     reader = Reader(settings)
+    runner = protocol.Runner(reader)
     middleware = []
     if settings.cors:
         from starlette.middleware.cors import CORSMiddleware
 
         middleware.append(Middleware(CORSMiddleware, allow_origins=[settings.cors],
                                      allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Accept"]))
-    routes = [Route("/sparql", protocol.endpoint(reader), methods=["GET", "POST"]),
-              *pages.routes(reader)]
+    routes = [Route("/sparql", protocol.endpoint(reader, runner), methods=["GET", "POST"]),
+              *pages.routes(reader, runner)]
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={404: pages.not_found, 405: pages.not_allowed})
     app.state.settings = settings

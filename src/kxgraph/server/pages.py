@@ -79,11 +79,12 @@ STYLE = """
 """
 
 
-def routes(reader: Any) -> list:
-    """The explorer's routes over ``reader`` (a ``kxgraph.server.app.Reader``)."""
+def routes(reader: Any, runner: Any) -> list:
+    """The explorer's routes over ``reader`` (a ``kxgraph.server.app.Reader``); the editor runs
+    queries through ``runner`` (a ``kxgraph.server.protocol.Runner``), as /sparql does."""
     from starlette.routing import Route
 
-    site = Site(reader)
+    site = Site(reader, runner)
     return [
         Route("/", site.handler(site.home)),
         Route("/search", site.handler(site.search)),
@@ -173,8 +174,9 @@ def search_form(p: Page, value: str) -> str:
 class Site:
     """The explorer's pages, each reading the store through ``reader`` for one request."""
 
-    def __init__(self, reader: Any) -> None:
+    def __init__(self, reader: Any, runner: Any) -> None:
         self.reader = reader
+        self.runner = runner
         self.settings = reader.settings
 
     def handler(self, draw: Callable) -> Callable:
@@ -431,7 +433,7 @@ class Site:
         return p.respond("\n".join(parts), title=p.t("report"))
 
     def editor(self, p: Page, request) -> Any:
-        from kxgraph.server.protocol import Refused, check
+        from kxgraph.server.protocol import Refused
         from kxgraph.vocab import PREFIXES
 
         text = request.query_params.get("query", "")
@@ -445,9 +447,7 @@ class Site:
             try:
                 if len(text.encode("utf-8")) > self.settings.max_query:
                     raise Refused(413, f"the query is longer than {self.settings.max_query} bytes")
-                check(text)
-                with self.reader.graph() as g:
-                    result = g.query(text, limit=self.settings.limit, timeout=self.settings.timeout)
+                result = self.runner.run(text)
                 parts.append(_any_result(p, result, self.settings.limit))
             except (Refused, KxError) as exc:
                 parts.append(f'<p class="kx-error" role="alert">{_e(str(exc))}</p>')

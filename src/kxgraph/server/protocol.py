@@ -8,7 +8,8 @@
 * ``GET /sparql`` without a query: the service description, in Turtle.
 * Read-only: updates (INSERT, DELETE, LOAD, …) are refused with 403, ``SERVICE`` and malformed
   queries with 400, a query over ``max_query`` bytes with 413, one past ``timeout`` with 503.
-  At most ``limit`` rows come back (the ``X-KX-Truncated: true`` header says when more matched).
+  At most ``limit`` rows come back (the ``X-KX-Truncated: true`` header says when more may have
+  matched); at most ``max_running`` queries run at once (see ``Runner``).
 """
 
 from __future__ import annotations
@@ -167,7 +168,51 @@ def check(text: str) -> None:
                            "network") from None
 
 
-def endpoint(reader: Any):
+class Runner:
+    """Runs a client's SPARQL within ``settings.timeout``, at most ``settings.max_running`` at once.
+
+    pyoxigraph cannot stop a query once it runs: one past its deadline is answered with an error
+    and left to finish in its thread, where it keeps its slot (and its read of the store) until
+    it ends. So queries that run forever can take every slot, and then new ones are refused with
+    503, but never more than ``max_running`` cores are burnt and the pages keep working.
+    """
+
+    def __init__(self, reader: Any) -> None:
+        import threading
+
+        self.reader = reader
+        self.settings = reader.settings
+        self.slots = threading.BoundedSemaphore(self.settings.max_running)
+
+    def run(self, text: str) -> Any:
+        import threading
+
+        check(text)
+        if not self.slots.acquire(blocking=False):
+            raise Refused(503, f"{self.settings.max_running} queries are running already (--max-running); "
+                               "try again shortly")
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                with self.reader.graph() as g:
+                    outcome["result"] = g.query(text, limit=self.settings.limit)
+            except BaseException as exc:  # noqa: BLE001 - handed to the request's thread
+                outcome["error"] = exc
+            finally:
+                self.slots.release()
+
+        worker = threading.Thread(target=work, name="kx-serve-query", daemon=True)
+        worker.start()
+        worker.join(self.settings.timeout)
+        if worker.is_alive():
+            raise Refused(503, f"the query did not finish within {self.settings.timeout:g} s (--timeout)")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+
+def endpoint(reader: Any, runner: Runner):
     """The ``/sparql`` request handler over ``reader`` (a ``kxgraph.server.app.Reader``)."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import Response
@@ -178,8 +223,7 @@ def endpoint(reader: Any):
     settings = reader.settings
 
     def run(text: str, accept: str | None, short: str | None) -> Response:
-        with reader.graph() as g:
-            result = g.query(text, limit=settings.limit, timeout=settings.timeout)
+        result = runner.run(text)
         fmt = choose(result.kind, accept, short)
         if fmt == "csv" and result.kind == "ask":
             fmt = "json"  # W3C CSV has no boolean form
@@ -204,8 +248,6 @@ def endpoint(reader: Any):
             return _error(exc.status, str(exc))
         except KxError as exc:
             status = status_of(exc)
-            if isinstance(exc, QueryError) and "did not finish" in str(exc):
-                status = 503
             return _error(status if status != 300 else 400, str(exc))
 
     return handle
@@ -219,4 +261,4 @@ def _error(status: int, message: str):
     return PlainTextResponse(printable(message) + "\n", status_code=status)
 
 
-__all__ = ["accepted", "choose", "service_description", "endpoint", "check", "read_query", "Refused"]
+__all__ = ["accepted", "choose", "service_description", "endpoint", "check", "read_query", "Refused", "Runner"]

@@ -19,7 +19,7 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 8765, timeout: float = 10.0,
-          limit: int = 10000, cors: str | None = None, max_query: int = 65536) -> None:
+          limit: int = 10000, cors: str | None = None, max_query: int = 65536, max_running: int = 4) -> None:
     """Serve the store at ``store`` until interrupted (Ctrl-C stops it cleanly).
 
     Blocks; the settings are ``kxgraph.server.app.Settings``'s.
@@ -28,7 +28,8 @@ def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 8765, timeo
 
     if not 0 <= port <= 65535:
         raise ParameterError(f"--port must be between 0 and 65535, not {port}")
-    app = create_app(Settings(Path(store), timeout=timeout, limit=limit, cors=cors, max_query=max_query))
+    app = create_app(Settings(Path(store), timeout=timeout, limit=limit, cors=cors, max_query=max_query,
+                                  max_running=max_running))
     server = make_server(app, host=host, port=port)
     try:
         server.run()
