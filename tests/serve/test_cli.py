@@ -73,6 +73,21 @@ def test_binding_beyond_loopback_prints_a_warning(served_store):
     assert "warning" in line and "0.0.0.0" in line
 
 
+def test_a_port_in_use_is_one_clean_error(served_store):
+    import socket
+
+    from click.testing import CliRunner
+
+    from kxgraph.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["--store", str(served_store), "serve", "--port", str(port)])
+    assert result.exit_code != 0 and "choose another --port" in result.output
+
+
 def test_missing_store_is_one_clean_error(tmp_path):
     from click.testing import CliRunner
 

@@ -6,7 +6,8 @@ import click
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free one, printed).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback lets other machines in (a warning says so).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
@@ -45,8 +46,7 @@ def serve(ctx: click.Context, port: int, host: str, timeout: float, limit: int, 
         raise ParameterError("kx serve serves an embedded store: give --store PATH, not --memory or --endpoint")
     if not is_loopback(host):
         click.echo(f"kx serve: warning: listening on {host}: other machines can read the whole graph", err=True)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"kx serve: http://{shown}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
     run(options.store_path or DEFAULT_PATH, host=host, port=port, timeout=timeout, limit=limit, cors=cors,
-        max_query=max_query, max_running=max_running)
+        max_query=max_query, max_running=max_running,
+        on_ready=lambda url: click.echo(f"kx serve: {url} (SPARQL at {url}sparql); Ctrl-C stops", err=True))
     click.echo("kx serve: stopped", err=True)
