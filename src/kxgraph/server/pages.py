@@ -397,13 +397,13 @@ class Site:
 
     def report(self, p: Page, request) -> Any:
         from kxgraph.resources import package_path
+        from kxgraph.sparql.query import read_query_text
+        from kxgraph.vocab import shorten
 
         with self.reader.graph() as g:
             report = g.report()
-            sources = g.query(package_path("queries/serve/figure-passages.rq").read_text(encoding="utf-8"))
+            sources = g.query(read_query_text(package_path("queries/serve/figure-passages.rq")))
         passages: dict[str, list] = {}
-        from kxgraph.vocab import shorten
-
         for indicator, passage, text in sources.rows:
             passages.setdefault(shorten(indicator.value), []).append((passage, text))
         columns = report.variables
