@@ -18,6 +18,7 @@ EVIL_EN = "<img src=x onerror=alert('en')>Evil & Co"
 EVIL = f"""INSERT DATA {{ GRAPH kxg:evil {{
   kxorg:evil a kx:Enterprise ; rdfs:label "{EVIL_ZH}"@zh , "{EVIL_EN}"@en ;
     rdfs:comment "\\"><script>alert('comment')</script>" .
+  syn-seed-0-scale-0.1:academician-workstation-3 kx:hostOrganization kxorg:evil .
 }} }}"""
 
 

@@ -43,6 +43,12 @@ def test_entity_page_shows_facts_labels_and_source_passage(client):
     assert 'id="kx-neighbourhood" href="/view?' in page
 
 
+def test_entity_page_shows_its_neighbourhood_inline(client):
+    page = client.get("/e/syn-seed-0-scale-0.1:academician-5").text
+    assert '<section class="kx-neighbourhood"><div class="kx-view-summary"' in page
+    assert "院士工作站" in page.split('class="kx-view-summary"', 1)[1].split("</div>", 1)[0]
+
+
 def test_synthetic_entities_carry_the_banner(client):
     hit = client.get("/search", params={"q": "院士", "lang": "zh"}).text
     url = re.search(r'href="(/e/syn-[^"]+)"', hit).group(1)

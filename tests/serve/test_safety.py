@@ -92,6 +92,7 @@ def test_labels_carrying_script_are_escaped_on_every_page(client):
         assert "<script>" not in r.text and "<img" not in r.text, r.url
         shown += ("&lt;script&gt;alert(&#x27;zh&#x27;)" in r.text) + ("&lt;img src=x" in r.text)
     assert shown >= 4  # the labels are there, as text
+    assert 'class="kx-view-summary"' in pages[2].text  # the inline neighbourhood names it too
 
 
 def test_the_view_page_keeps_labels_out_of_markup(client):

@@ -258,6 +258,7 @@ class Site:
             raise ParameterError("the entity name is too long")
         with self.reader.graph() as g:
             facts = g.show(name)
+            summary = _neighbourhood(g, name, p.lang)
         sections: dict[str, list] = {}
         for section, prop, value, label in facts.rows:
             sections.setdefault(section.value, []).append((prop, value, label))
@@ -269,8 +270,10 @@ class Site:
         curie = shorten(iri) if iri else name
         parts = [f'<h1>{_e(title)}</h1><p class="kx-curie">{_e(curie)}</p>']
         focus = curie  # what the page shows can be typed back
-        parts.append(f'<p><a id="kx-neighbourhood" href="/view?{_e(urlencode({"focus": focus, "depth": 1, "lang": p.lang}))}">'
-                     f'{_e(p.t("neighbourhood"))}</a></p>')
+        view_url = "/view?" + urlencode({"focus": focus, "depth": 1, "lang": p.lang})
+        parts.append(f'<section class="kx-neighbourhood">{summary}'  # static: legend, best connected
+                     f'<p><a id="kx-neighbourhood" href="{_e(view_url)}">{_e(p.t("neighbourhood"))}</a></p>'
+                     "</section>")
         for section in SECTION_ORDER:
             rows = sections.get(section)
             if not rows:
@@ -516,6 +519,16 @@ def _iri_of(name: str) -> str | None:
     if "://" in name:
         return name.strip("<>")
     return expand_curie(name)
+
+
+def _neighbourhood(g: Any, name: str, lang: str) -> str:
+    """The static summary of an entity's one-step neighbourhood (``View.summary``, escaped there),
+    or nothing when it has no network."""
+    try:
+        view = g.view(focus=name, depth=1, lang=lang)
+    except KxError:
+        return ""
+    return view.summary() if view.graph.number_of_nodes() > 1 else ""
 
 
 def _sheet_row(value: Any) -> tuple[str, str] | None:
