@@ -131,3 +131,19 @@ def test_overlapping_requests_share_one_opening_and_none_is_kept_when_idle(setti
             assert third is not first
     assert first.closed and third.closed
     kxgraph.open(settings.store, mode="rw").close()  # idle: the writer gets in
+
+
+def test_while_a_writer_holds_the_store_requests_are_told_to_retry(tmp_path, monkeypatch):
+    import kxgraph
+    from starlette.testclient import TestClient
+
+    from kxgraph.server.app import Settings, create_app
+
+    store = tmp_path / "store"
+    kxgraph.open(store, mode="create").close()
+    monkeypatch.setattr("kxgraph.store.oxigraph.LOCK_WAIT", 0.2)
+    with TestClient(create_app(Settings(store))) as client, kxgraph.open(store, mode="rw"):
+        page = client.get("/")
+        endpoint = client.get("/sparql", params={"query": "ASK {}"})
+    assert page.status_code == endpoint.status_code == 503
+    assert "busy" in page.text and "busy" in endpoint.text
