@@ -69,6 +69,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(name="free_port")
+def free_port_fixture():
+    """A function returning a free loopback port."""
+    return free_port
+
+
+@pytest.fixture
+def evil_label() -> str:
+    """The Chinese label of kxorg:evil, which carries a script."""
+    return EVIL_ZH
+
+
 class Running:
     """A uvicorn server in a thread: ``.url``, ``.stop()``."""
 

@@ -11,8 +11,6 @@ import urllib.request
 
 import pytest
 
-from tests.serve.conftest import free_port
-
 
 KX = [sys.executable, "-c", "from kxgraph.cli import main; main()"]
 
@@ -41,15 +39,15 @@ def _wait(url: str, deadline: float = 15) -> None:
             time.sleep(0.05)
 
 
-def _start(store, *args):
+def _start(store, free_port, *args):
     port = free_port()
     proc = subprocess.Popen([*KX, "--store", str(store), "serve", "--port", str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
     return proc, f"http://127.0.0.1:{port}"
 
 
-def test_serve_answers_on_loopback_and_stops_cleanly_on_ctrl_c(served_store):
-    proc, url = _start(served_store)
+def test_serve_answers_on_loopback_and_stops_cleanly_on_ctrl_c(served_store, free_port):
+    proc, url = _start(served_store, free_port)
     try:
         _wait(url + "/")
         assert "科协知识图谱" in urllib.request.urlopen(url + "/").read().decode("utf-8")
@@ -61,7 +59,7 @@ def test_serve_answers_on_loopback_and_stops_cleanly_on_ctrl_c(served_store):
     assert f"{url}/" in err and "stopped" in err
 
 
-def test_binding_beyond_loopback_prints_a_warning(served_store):
+def test_binding_beyond_loopback_prints_a_warning(served_store, free_port):
     port = free_port()
     proc = subprocess.Popen([*KX, "--store", str(served_store), "serve",
                              "--host", "0.0.0.0", "--port", str(port)], stderr=subprocess.PIPE, text=True, env=_env())
@@ -88,7 +86,7 @@ def test_a_port_in_use_is_one_clean_error(served_store):
     assert result.exit_code != 0 and "choose another --port" in result.output
 
 
-def test_missing_store_is_one_clean_error(tmp_path):
+def test_missing_store_is_one_clean_error(tmp_path, free_port):
     from click.testing import CliRunner
 
     from kxgraph.cli import main
