@@ -284,8 +284,7 @@ class Site:
                 continue
             parts.append('<table class="kx-table"><tbody>')
             for prop, value, label in rows:
-                prop_cell = (f'{_e(term_label(prop.value, p.lang))} <span class="kx-curie">{_e(shorten(prop.value))}</span>'
-                             if prop is not None else "")
+                prop_cell = _term_cell(prop, term_label(prop.value, p.lang)) if prop is not None else ""
                 parts.append(f"<tr><td>{prop_cell}</td><td>{self._value(value, label)}</td></tr>")
             parts.append("</tbody></table>")
         parts.append(f'<h2>{_e(p.t("path-to"))}</h2><form action="/path" method="get">'
@@ -299,9 +298,10 @@ class Site:
         if value is None:
             return ""
         if type(value).__name__ == "NamedNode":
-            text = _text(label) or _display(value)
+            curie = _display(value)
+            text = _text(label) or curie
             return (f'<a href="{_e(entity_url(value.value))}">{_e(text)}</a>'
-                    f' <span class="kx-curie">{_e(_display(value))}</span>')
+                    + (f' <span class="kx-curie">{_e(curie)}</span>' if text != curie else ""))
         lang = getattr(value, "language", None)
         return _e(_display(value)) + (f' <span class="kx-curie">@{_e(lang)}</span>' if lang else "")
 
@@ -519,6 +519,12 @@ def _iri_of(name: str) -> str | None:
     if "://" in name:
         return name.strip("<>")
     return expand_curie(name)
+
+
+def _term_cell(term: Any, label: str) -> str:
+    """A property: its label, and its CURIE when that says something more."""
+    curie = _display(term)
+    return _e(label) + (f' <span class="kx-curie">{_e(curie)}</span>' if label != curie else "")
 
 
 def _neighbourhood(g: Any, name: str, lang: str) -> str:
