@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "timeline": "_time:timeline",
     # issue 17: matching experts to needs
     "match": "match:match",
+    # issue 19: serve
+    "serve": "serve:serve",
 }
 
 
