@@ -16,6 +16,7 @@ from typing import Any
 from kxgraph.errors import NotFoundError, ParameterError, QueryError
 from kxgraph.resources import package_path
 from kxgraph.output.results import Result
+from kxgraph.store.index import spell_labels
 from kxgraph.store.oxigraph import Store
 from kxgraph.vocab import expand_curie
 
@@ -48,15 +49,21 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
         raise ParameterError("--limit must be 1 or more")
     # Several words (太原 科协) must all occur in one label; the store is asked for the longest.
     words = needle.split()
-    hits: dict[str, tuple[Any, str]] = {}
-    for row in store.query(_text("find-text"), substitutions={"needle": _literal(max(words, key=len))}).rows:
-        if all(word in row[1].value.lower() for word in words):
-            hits.setdefault(row[0].value, (row[0], row[1].value))
     spelt = _spelling(needle)
-    if spelt:
-        for entity, label in _pinyin_matches(store, spelt):
-            hits.setdefault(entity.value, (entity, label))
-    ranked = sorted(hits.values(), key=lambda hit: _rank(hit[1], needle, spelt))[:limit]
+    indexed = store.index.find(max(words, key=len), spelt) if store.index is not None else None
+    if indexed is not None:  # the label index, when it is in step with the store
+        labelled, spoken = indexed
+    else:
+        query = store.query(_text("find-text"), substitutions={"needle": _literal(max(words, key=len))})
+        labelled = [(row[0], row[1].value) for row in query.rows]
+        spoken = list(_pinyin_matches(store, spelt)) if spelt else []
+    hits: dict[str, tuple[Any, str]] = {}  # each entity ranked by its best-matching label
+    found = [hit for hit in labelled if all(word in hit[1].lower() for word in words)] + spoken
+    for entity, label in found:
+        best = hits.get(entity.value)
+        if best is None or _rank(label, needle, spelt) < _rank(best[1], needle, spelt):
+            hits[entity.value] = (entity, label)
+    ranked = sorted(hits.values(), key=lambda hit: (*_rank(hit[1], needle, spelt), hit[0].value))[:limit]
     rows = [(entity, *_summary(store, entity)) for entity, _ in ranked]
     return Result("select", ["entity", "label", "en", "type", "synthetic"], rows)
 
@@ -73,19 +80,10 @@ def _spelling(needle: str) -> str:
 
 
 def _pinyin_matches(store: Store, spelt: str):
-    from pypinyin import lazy_pinyin
-
     rows = store.query(_text("zh-labels")).rows
-    # One translate over all labels at once: each distinct Han character is looked up once.
-    text = "\n".join(label.value.replace("\n", " ") for _, label in rows).lower()
-    table = {ord(c): lazy_pinyin(c)[0] for c in set(text) if _is_han(c)}
-    for (entity, label), spelling in zip(rows, text.translate(table).split("\n")):
-        if spelt in spelling.replace(" ", ""):
+    for (entity, label), spelling in zip(rows, spell_labels([label.value for _, label in rows])):
+        if spelt in spelling:
             yield entity, label.value
-
-
-def _is_han(char: str) -> bool:
-    return "CJK" in unicodedata.name(char, "")
 
 
 def _rank(label: str, needle: str, spelt: str) -> tuple:
@@ -154,12 +152,19 @@ def stats(store: Store) -> Result:
 
     Class labels come from ``kxg:ontology`` when it is loaded, else from the shipped ontology.
     """
-    graphs = store.graphs()
+    import pyoxigraph as ox
+
+    kept = store.index.counts() if store.index is not None else None
+    if kept is not None:  # counts kept at write time
+        graphs, classes = kept
+        classes = [(ox.NamedNode(kind), ox.Literal(n)) for kind, n in classes]
+    else:
+        graphs, classes = store.graphs(), store.query(_text("class-counts")).rows
     labels = {row[0].value: (row[1], row[2]) for row in store.query(_text("class-labels")).rows}
     shipped = _shipped_class_labels()
     rows = [(_literal("triples"), _literal("三元组"), _literal("triples"), sum(n for _, n in graphs)),
             (_literal("graphs"), _literal("命名图"), _literal("named graphs"), len(graphs))]
-    for kind, count in store.query(_text("class-counts")).rows:
+    for kind, count in classes:
         zh, en = labels.get(kind.value) or shipped.get(kind.value, (None, None))
         rows.append((kind, zh, en, count))
     return Result.table(["item", "zh", "en", "count"], rows)

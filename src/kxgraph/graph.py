@@ -114,6 +114,17 @@ class KxGraph:
             raise NotFoundError(f"no graph {graph}; kx graphs lists them")
         self.store.drop(iri)
 
+    def reindex(self) -> None:
+        """Rebuild the label index and kept counts that ``find`` and ``stats`` read (``kx reindex``).
+
+        Writes keep them in step by themselves; this is for a store written by other means.
+        """
+        from kxgraph.errors import StoreError
+
+        if self.store.index is None:
+            raise StoreError("an endpoint store keeps no label index; kx find asks the endpoint")
+        self.store.reindex()
+
     def stats(self) -> Result:
         """Triples, graphs and entities per class (with zh/en class labels)."""
         from kxgraph.explore import stats

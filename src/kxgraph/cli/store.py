@@ -83,6 +83,21 @@ def stats(fmt: str) -> None:
 
 
 @click.command()
+def reindex() -> None:
+    """Rebuild the label index and kept counts beside the store (kx find, kx stats read them).
+
+    Every load, import, drop and update keeps them in step; rebuild after writing the store
+    by other means. Without an index in step, find and stats ask the store directly (slower).
+
+    \b
+    Example:
+      kx reindex
+    """
+    open_graph().reindex()
+    click.echo("index rebuilt", err=True)
+
+
+@click.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="Read the update from a file.")

@@ -23,6 +23,7 @@ from typing import IO, Any, Callable, Iterator, Mapping
 
 from kxgraph.errors import InputError, QueryError, StoreError
 from kxgraph.output.results import Result
+from kxgraph.store.index import Index, written_graphs
 from kxgraph.vocab import GRAPH, PREFIXES
 
 # File extension -> pyoxigraph RdfFormat attribute name.
@@ -113,6 +114,8 @@ def inject_values(sparql: str, substitutions: Mapping[str, Any]) -> str:
 class Store(ABC):
     """What kxgraph needs from a triple store: SPARQL 1.1 query and update, loads, graphs."""
 
+    index: Index | None = None  # the label index and kept counts, where the store keeps them
+
     @abstractmethod
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
         """Run a read-only SPARQL query; the default graph is the union of all graphs."""
@@ -181,6 +184,7 @@ class OxigraphStore(Store):
         self.path = None if path is None else Path(path)
         self.read_only = read_only
         self._store = self._open(read_only)
+        self.index = Index(self.path, read_only=read_only)
         if self.path is not None and not read_only:
             self._recover()
 
@@ -255,6 +259,10 @@ class OxigraphStore(Store):
         return "graph", [], _guard(answer)
 
     def update(self, sparql: str) -> None:
+        with self.index.writing(self, written_graphs(sparql)):
+            self._update(sparql)
+
+    def _update(self, sparql: str) -> None:
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -269,8 +277,18 @@ class OxigraphStore(Store):
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None) -> dict[str, int]:
-        import pyoxigraph as ox
+        with self.index.writing(self) as written:
+            counts = self._load_files(items, replace=replace, progress=progress)
+            if written is not None:
+                written.extend(counts)
+        return counts
 
+    def reindex(self) -> None:
+        """Rebuild the label index and kept counts from the store (``kx reindex``)."""
+        self.index.rebuild(self)
+
+    def _load_files(self, items: list[LoadItem], *, replace: bool,
+                    progress: Callable[[int], None] | None) -> dict[str, int]:
         token = os.urandom(6).hex()
         prefix = f"{STAGING}{token}/"
         sentinel = prefix + "uncommitted"
@@ -384,6 +402,7 @@ class OxigraphStore(Store):
                 self._store.flush()
             except OSError:
                 pass
+        self.index.close()
         del self._store
 
 
