@@ -35,6 +35,7 @@ def assert_in_step(store_path: Path) -> None:
         for needle in NEEDLES:
             assert g.find(needle, limit=500).rows == fresh(g, "find", needle, limit=500).rows, needle
         assert g.stats().rows == fresh(g, "stats").rows
+        assert g.graphs().rows == fresh(g, "graphs").rows
 
 
 @pytest.fixture

@@ -102,7 +102,11 @@ class KxGraph:
         """Named graphs with their triple counts."""
         from kxgraph.load import graph_table
 
-        return graph_table(self.store.graphs())
+        return graph_table(self._graph_sizes())
+
+    def _graph_sizes(self) -> list[tuple[str, int]]:
+        kept = self.store.index.counts() if self.store.index is not None else None
+        return kept[0] if kept is not None else self.store.graphs()
 
     def drop(self, graph: str) -> None:
         """Remove a named graph (``NotFoundError`` when there is none by that name)."""
@@ -110,7 +114,7 @@ class KxGraph:
         from kxgraph.vocab import expand_curie
 
         iri = expand_curie(graph) or graph.strip("<>")
-        if iri not in {g for g, _ in self.store.graphs()}:
+        if iri not in {g for g, _ in self._graph_sizes()}:
             raise NotFoundError(f"no graph {graph}; kx graphs lists them")
         self.store.drop(iri)
 
