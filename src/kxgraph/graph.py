@@ -179,12 +179,19 @@ class KxGraph:
         return View(self.network(**options), size_by=size_by, lang=lang, title=title)
 
     def analyze(self, *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
-                seed: int = 1, lang: str = "zh", **options: Any) -> Result:
-        """Centralities (top per type), communities or brokers of the network, as a table."""
-        from kxgraph.network.analyze import analyze
+                seed: int = 1, lang: str = "zh", progress: Any = None, **options: Any) -> Result:
+        """Centralities (top per type), communities or brokers of the network, as a table.
 
-        return analyze(self.network(**options), measure=measure, top=top, sort_by=sort_by,
-                       seed=seed, lang=lang)
+        Large networks go to igraph when it is installed (``kxgraph[fast]``); a sampled measure says
+        so in the result's ``notes``. ``progress`` is called with each step's name as it starts.
+        """
+        from kxgraph.network.analyze import analyze
+        from kxgraph.network.project import project
+
+        if progress is not None:
+            progress("network")
+        return analyze(project(self, properties=False, **options), measure=measure, top=top,
+                       sort_by=sort_by, seed=seed, lang=lang, progress=progress)
 
     def path(self, a: str, b: str, **options: Any) -> Result:
         """The shortest collaboration paths between two entities, each explained in words."""

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
+from kxgraph.network import engine
 from kxgraph.output.results import Result
 from kxgraph.vocab import shorten
 
@@ -26,9 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from kxgraph.graph import KxGraph
 
 MEASURES = ("degree", "betweenness", "eigenvector")
-EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes
-BETWEENNESS_SAMPLES = 256  # at most; fewer on big graphs, so the sampled work stays bounded
-BETWEENNESS_WORK = 2_000_000  # samples × (nodes + links)
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
 
@@ -56,13 +55,10 @@ def scores(G: "nx.Graph", measure: str, *, seed: int = 1) -> dict[str, float]:
     if measure == "degree":
         return nx.degree_centrality(G)
     if measure == "betweenness":
-        if G.number_of_nodes() <= EXACT_BETWEENNESS_UP_TO:
-            return nx.betweenness_centrality(G)
-        size = G.number_of_nodes() + G.number_of_edges()
-        k = max(16, min(BETWEENNESS_SAMPLES, BETWEENNESS_WORK // size, G.number_of_nodes()))
-        return nx.betweenness_centrality(G, k=k, seed=seed)
+        return engine.betweenness(G, seed=seed)[0]
     if measure == "eigenvector":
-        return _eigenvector(G)
+        fast = engine.eigenvector(G)
+        return fast if fast is not None else _eigenvector(G)
     raise ParameterError(f"unknown measure {measure!r}; choose from {', '.join(MEASURES)}")
 
 
@@ -97,17 +93,38 @@ def community_of(G: "nx.Graph", *, seed: int = 1) -> dict[str, int]:
 
     if G.number_of_nodes() == 0:
         return {}
-    found = nx.community.louvain_communities(G, weight="weight", seed=seed)
+    found = engine.louvain(G, seed=seed)
+    if found is None:
+        found = nx.community.louvain_communities(G, weight="weight", seed=seed)
     found = sorted(found, key=lambda c: (-len(c), min(c)))
     return {n: i for i, members in enumerate(found, 1) for n in members}
 
 
+@dataclass
+class Analysis(Result):
+    """An analysis table with ``notes`` on how it was computed (a sampled measure says so)."""
+
+    notes: list[str] = field(default_factory=list)
+
+
 def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: int = 1,
-               lang: str = "zh") -> Result:
-    """Top ``top`` nodes of each type by ``sort_by``, with degree, betweenness, eigenvector and community."""
+               lang: str = "zh", progress: Callable[[str], None] | None = None) -> Result:
+    """Top ``top`` nodes of each type by ``sort_by``, with degree, betweenness, eigenvector and community.
+
+    When betweenness is sampled (large networks) the table has a ``betweenness_error`` column
+    (each estimate's standard error) and its ``notes`` give the sample size.
+    """
     if sort_by not in MEASURES:
         raise ParameterError(f"unknown measure {sort_by!r}; choose from {', '.join(MEASURES)}")
-    table = {m: scores(G, m, seed=seed) for m in MEASURES}
+    step = progress or (lambda stage: None)
+    table = {}
+    for measure in MEASURES:
+        step(measure)
+        if measure == "betweenness":
+            table[measure], sampling = engine.betweenness(G, seed=seed)
+        else:
+            table[measure] = scores(G, measure, seed=seed)
+    step("communities")
     community = community_of(G, seed=seed)
     by_type: dict[str, list[str]] = defaultdict(list)
     for n, t in G.nodes(data="type"):
@@ -116,11 +133,14 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
     for t in sorted(by_type):
         ranked = sorted(by_type[t], key=lambda n: (-table[sort_by][n], n))[:top]
         for rank, n in enumerate(ranked, 1):
+            error = (round(sampling.error[n], 6),) if sampling else ()
             rows.append((t, rank, _node(n), _label(G, n, lang), G.degree(n),
-                         round(table["degree"][n], 6), round(table["betweenness"][n], 6),
+                         round(table["degree"][n], 6), round(table["betweenness"][n], 6), *error,
                          round(table["eigenvector"][n], 6), community.get(n)))
-    return Result.table(["type", "rank", "entity", "label", "links", "degree", "betweenness",
-                         "eigenvector", "community"], rows)
+    columns = ["type", "rank", "entity", "label", "links", "degree", "betweenness",
+               *(["betweenness_error"] if sampling else []), "eigenvector", "community"]
+    table_ = Result.table(columns, rows)
+    return Analysis("select", table_.variables, table_.rows, notes=[sampling.note()] if sampling else [])
 
 
 def communities(G: "nx.Graph", *, seed: int = 1, top: int = 5, lang: str = "zh") -> Result:
@@ -159,10 +179,15 @@ def brokers(G: "nx.Graph", *, top: int = 10, seed: int = 1, lang: str = "zh") ->
 
 
 def analyze(G: "nx.Graph", *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
-            seed: int = 1, lang: str = "zh") -> Result:
-    """One analysis as a table: ``centrality`` (default), ``communities`` or ``brokers``."""
+            seed: int = 1, lang: str = "zh", progress: Callable[[str], None] | None = None) -> Result:
+    """One analysis as a table: ``centrality`` (default), ``communities`` or ``brokers``.
+
+    ``progress`` is called with the name of each step as it starts.
+    """
     if measure == "centrality":
-        return centrality(G, top=top, sort_by=sort_by, seed=seed, lang=lang)
+        return centrality(G, top=top, sort_by=sort_by, seed=seed, lang=lang, progress=progress)
+    if progress is not None:
+        progress("communities")
     if measure == "communities":
         return communities(G, seed=seed, lang=lang)
     if measure == "brokers":
