@@ -59,6 +59,7 @@ class Index:
         self._pending: list[str] | None = []
         self._prior = "clean"
         self._pinyin: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
         if self.file is None:  # a memory store starts empty, and so does its index
             self._conn = _connect(":memory:")
             self._create()
@@ -154,6 +155,7 @@ class Index:
         except BaseException:
             self._depth -= 1
             if outer:
+                self.sizes.clear()
                 self._set("state", self._prior)  # the store undid the write, so the index is as it was
             raise
         self._depth -= 1
@@ -199,11 +201,14 @@ class Index:
                     continue
                 self._index_graph(conn, raw, node, graph)
                 if graph != DEFAULT:
-                    conn.execute("INSERT INTO graph_sizes VALUES (?, ?)", (graph, store.graph_size(graph)))
+                    size = self.sizes.pop(graph, None)
+                    conn.execute("INSERT INTO graph_sizes VALUES (?, ?)",
+                                 (graph, store.graph_size(graph) if size is None else size))
             conn.execute("DELETE FROM class_counts")
             conn.execute("INSERT INTO class_counts SELECT class, COUNT(DISTINCT entity) FROM types GROUP BY class")
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
         self._prior = "clean"
+        self.sizes.clear()
 
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
         conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "

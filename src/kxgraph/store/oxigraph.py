@@ -281,6 +281,7 @@ class OxigraphStore(Store):
             counts = self._load_files(items, replace=replace, progress=progress)
             if written is not None:
                 written.extend(counts)
+            self.index.sizes.update(counts)
         return counts
 
     def reindex(self) -> None:
