@@ -44,6 +44,7 @@ class EndpointStore(Store):
         user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE, "")
         token = base64.b64encode(f"{user}:{password}".encode()).decode() if user else None
         self._auth = {"Authorization": f"Basic {token}"} if token else {}
+        self.dialect = None  # the server's SPARQL dialect (kxgraph.store.dialect), known after one answer
 
     def __repr__(self) -> str:
         return f"EndpointStore({self.query_url!r})"
@@ -56,6 +57,10 @@ class EndpointStore(Store):
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                if self.dialect is None:
+                    from kxgraph.store.dialect import for_server
+
+                    self.dialect = for_server(response.headers.get("Server", ""))
                 return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
@@ -68,11 +73,18 @@ class EndpointStore(Store):
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {reason}") from exc
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
-        import pyoxigraph as ox
-
         sparql = with_prefixes(sparql)
         if substitutions:
             sparql = inject_values(sparql, substitutions)
+        known = self.dialect is not None
+        result = self._query(self.dialect.query(sparql) if known else sparql)
+        if not known and self.dialect.query(sparql) != sparql:  # the first answer named the server
+            result = self._query(self.dialect.query(sparql))
+        return self.dialect.result(result)
+
+    def _query(self, sparql: str) -> Result:
+        import pyoxigraph as ox
+
         content_type, data = self._post(self.query_url, "query", sparql, _ACCEPT)
         results = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
