@@ -381,7 +381,9 @@ class OxigraphStore(Store):
             return
         state = json.loads(journal.read_text("utf-8"))
         uncommitted = self._has(state["sentinel"])
-        self._rollback(state["new_graphs"] if uncommitted else [], state["staging"])
+        undone = state["new_graphs"] if uncommitted else []
+        with self.index.writing(self, undone):
+            self._rollback(undone, state["staging"])
 
     def _write_journal(self, state: dict) -> None:
         if self.path is None:
