@@ -63,7 +63,8 @@ def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[floa
     golden = math.pi * (3 - math.sqrt(5))
     seen: set = set()
     components: list[list] = []
-    for start in sorted(G.nodes, key=lambda n: -G.degree(n)):
+    degree = dict(G.degree())
+    for start in sorted(G.nodes, key=lambda n: -degree[n]):
         if start in seen:
             continue
         seen.add(start)
@@ -177,22 +178,25 @@ class View:
         members: dict[int, list] = {}
         for n, c in of.items():
             members.setdefault(c, []).append(n)
-        pos: dict[Any, tuple[float, float]] = {}
-        for c, group in members.items():
-            pos.update(grid_layout(G.subgraph(group)))
+        inner = nx.Graph()  # the links inside communities: each community lays out as its own component(s)
+        inner.add_nodes_from(G)
         cross: Counter = Counter()
         for u, v in G.edges():
             a, b = of[u], of[v]
             if a != b:
                 cross[(min(a, b), max(a, b))] += 1
+            else:
+                inner.add_edge(u, v)
+        pos = grid_layout(inner)
         H = nx.Graph()
         H.add_nodes_from(members)
         H.add_edges_from(cross)
         where = grid_layout(H, spacing=160.0)
         low, high = 1, max((len(m) for m in members.values()), default=1)
         groups = []
+        degree = dict(G.degree())
         for c in range(len(members)):
-            lead = max(members[c], key=lambda n: (G.degree(n), str(n)))
+            lead = max(members[c], key=lambda n: (degree[n], str(n)))
             d = G.nodes[lead]
             groups.append({"n": len(members[c]), "lead": str(lead), "zh": d.get("label_zh") or "",
                            "en": d.get("label_en") or "", "t": type_index[d.get("type") or ""],
