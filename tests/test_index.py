@@ -13,7 +13,7 @@ from kxgraph.store.index import FILE
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "tests" / "data" / "kx3-sample.ttl"
-TEMPLATES = REPO / "data" / "templates"
+TEMPLATES = REPO / "src" / "kxgraph" / "data" / "templates"
 SYN = "https://w3id.org/kxgraph/synthetic/"
 NEEDLES = ["院士工作站", "院士", "甲", "xiaodian DISTRICT", "taiyuan", "jinyang", "太原 科协", "小店",
            "academician", "Academician A", "qingxu", "xiaod", "示例", "example", "shili", "新材料"]
@@ -42,7 +42,7 @@ def assert_in_step(store_path: Path) -> None:
 def demo_store(tmp_path):
     """A store with the sample network, the shipped ontology and a small generated network."""
     path = tmp_path / "store"
-    with kxgraph.open(path) as g:
+    with kxgraph.open(path, mode="create") as g:
         g.load(SAMPLE, ontology=True)
         g.generate(scale=0.2)
     return path
@@ -62,7 +62,7 @@ def test_find_answers_from_the_index_with_todays_ranking(loaded, kx_json, store_
 
 
 def test_an_update_is_indexed(demo_store):
-    with kxgraph.open(demo_store) as g:
+    with kxgraph.open(demo_store, mode="rw") as g:
         g.update(f'INSERT DATA {{ GRAPH <https://example.org/new> {{ <{SYN}x> rdfs:label "青徐新站"@zh }} }}')
         g.update(f'INSERT DATA {{ <{SYN}y> rdfs:label "Default Graph Station"@en }}')
         g.update('DELETE WHERE { GRAPH ?g { ?s rdfs:label "甲院士"@zh } }')  # any graph: a full refresh
@@ -74,7 +74,7 @@ def test_an_update_is_indexed(demo_store):
 
 
 def test_a_drop_is_indexed(demo_store):
-    with kxgraph.open(demo_store) as g:
+    with kxgraph.open(demo_store, mode="rw") as g:
         before = {r[0].value for r in g.find("院士工作站", limit=500).rows}
         g.drop(f"file://{SAMPLE.resolve()}")
         after = {r[0].value for r in g.find("院士工作站", limit=500).rows}
@@ -95,7 +95,7 @@ def test_a_replacing_load_is_indexed(tmp_path, demo_store):
     changed = tmp_path / "changed.ttl"
     changed.write_text(f'<{SYN}z> <http://www.w3.org/2000/01/rdf-schema#label> "替换后的站"@zh .\n',
                        encoding="utf-8")
-    with kxgraph.open(demo_store) as g:
+    with kxgraph.open(demo_store, mode="rw") as g:
         g.load(changed, graph=f"file://{SAMPLE.resolve()}", replace=True)
         assert [r[0].value for r in g.find("替换后").rows] == [SYN + "z"]
         assert g.find("甲院士").rows == []
@@ -119,7 +119,7 @@ def test_a_write_that_died_halfway_is_not_trusted_and_the_next_write_rebuilds(de
     with kxgraph.open(demo_store, read_only=True) as g:
         assert not g.store.index.usable
         assert {r[0].value for r in g.find("院士工作站").rows} >= {SYN + "ws/w1", SYN + "ws/w2"}
-    with kxgraph.open(demo_store) as g:
+    with kxgraph.open(demo_store, mode="rw") as g:
         g.update(f'INSERT DATA {{ GRAPH <https://example.org/new> {{ <{SYN}x> rdfs:label "新"@zh }} }}')
     assert_in_step(demo_store)
 

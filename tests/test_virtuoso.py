@@ -106,7 +106,7 @@ def embedded(tmp_path_factory):
     import kxgraph
 
     path = tmp_path_factory.mktemp("embedded") / "store"
-    with kxgraph.open(path) as g:
+    with kxgraph.open(path, mode="create") as g:
         g.load(*FILES, ontology=True)
     return path
 

@@ -4,7 +4,10 @@ Pinyin matching (``taiyuan`` finds 太原) uses ``kx:pinyin`` where the data has
 every entity pulls its Chinese labels with one bounded SPARQL query and spells them out with
 pypinyin through a per-character table (each distinct character is looked up once, one
 ``str.translate`` over all labels), so a search over ~120k labels takes about a second. A
-character with several readings is spelt with its most common one.
+character with several readings is spelt with its most common one, except the first character
+of a label, which is tried in every reading, its reading as a surname first (翟 zhai, di), so
+``zhaiguangming`` and ``Zhai Guangming`` find 翟光明 (``kxgraph.store.pinyin``). An embedded store
+answers from its label index (``kxgraph.store.index``), spelt the same way, when it is in step.
 """
 
 from __future__ import annotations
@@ -13,19 +16,20 @@ import re
 import unicodedata
 from typing import Any
 
-from kxgraph.errors import NotFoundError, ParameterError, QueryError
-from kxgraph.resources import package_path
+from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError
 from kxgraph.output.results import Result
-from kxgraph.store.index import spell_labels
-from kxgraph.store.oxigraph import Store
+from kxgraph.store.base import Store
+from kxgraph.store.pinyin import first_readings, spell_labels, surname_readings
 from kxgraph.vocab import expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "out", "in", "source")
 MAX_INCOMING = 200
 
 
-def _text(name: str) -> str:
-    return package_path(f"queries/explore/{name}.rq").read_text(encoding="utf-8")
+def _query(store: Store, name: str, **values: Any) -> Result:
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, f"explore/{name}", values)
 
 
 def _literal(value: str):
@@ -54,7 +58,7 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     if indexed is not None:  # the label index, when it is in step with the store
         labelled, spoken = indexed
     else:
-        query = store.query(_text("find-text"), substitutions={"needle": _literal(max(words, key=len))})
+        query = _query(store, "find-text", needle=_literal(max(words, key=len)))
         labelled = [(row[0], row[1].value) for row in query.rows]
         spoken = list(_pinyin_matches(store, spelt)) if spelt else []
     hits: dict[str, tuple[Any, str]] = {}  # each entity ranked by its best-matching label
@@ -80,9 +84,9 @@ def _spelling(needle: str) -> str:
 
 
 def _pinyin_matches(store: Store, spelt: str):
-    rows = store.query(_text("zh-labels")).rows
+    rows = _query(store, "zh-labels").rows
     for (entity, label), spelling in zip(rows, spell_labels([label.value for _, label in rows])):
-        if spelt in spelling:
+        if spelt in spelling:  # a label's spellings, one per reading of a polyphonic first character
             yield entity, label.value
 
 
@@ -94,7 +98,7 @@ def _rank(label: str, needle: str, spelt: str) -> tuple:
 
 
 def _summary(store: Store, entity: Any) -> tuple:
-    rows = store.query(_text("summary"), substitutions={"entity": entity}).rows
+    rows = _query(store, "summary", entity=entity).rows
     kind, zh, en, synthetic = rows[0] if rows else (None, None, None, None)
     flag = _literal("synthetic") if synthetic is not None and synthetic.value in ("true", "1") else None
     return zh, en, kind, flag
@@ -113,17 +117,20 @@ def resolve(store: Store, entity: str | Any) -> Any:
     if iri is None and re.match(r"^[a-z][\w+.-]*://", text):
         iri = text
     if iri is not None:
-        node = ox.NamedNode(iri)
-        if not store.query("ASK { { ?entity ?p ?o } UNION { ?s ?p ?entity } }",
-                           substitutions={"entity": node}).boolean:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ParameterError(f"{text!r} is not a valid IRI: {exc}") from None
+        if not _query(store, "exists", entity=node).boolean:
             raise NotFoundError(f"no entity {text} in the graph")
         return node
-    found = [row[0] for row in store.query(_text("by-label"), substitutions={"text": _literal(text)}).rows]
+    found = [row[0] for row in _query(store, "by-label", text=_literal(text)).rows]
     if not found:
         raise NotFoundError(f"no entity labelled {text!r}; try kx find {text}")
     if len(found) > 1:
         names = ", ".join(n.value for n in found[:5])
-        raise QueryError(f"{len(found)} entities are labelled {text!r} ({names}); give the IRI")
+        raise AmbiguousNameError(f"{len(found)} entities are labelled {text!r} ({names}); give the IRI",
+                                 [n.value for n in found])
     return found[0]
 
 
@@ -135,8 +142,8 @@ def show(store: Store, entity: str | Any) -> Result:
     source (``prov:wasDerivedFrom`` passages with their text, ``dcterms:source`` rows).
     """
     node = resolve(store, entity)
-    rows = list(dict.fromkeys(store.query(_text("show"), substitutions={"entity": node}).rows))
-    incoming = store.query(_text("incoming"), substitutions={"entity": node}).rows
+    rows = list(dict.fromkeys(_query(store, "show", entity=node).rows))
+    incoming = _query(store, "incoming", entity=node).rows
     rows += incoming[:MAX_INCOMING]
     if len(incoming) > MAX_INCOMING:
         rows.append((_literal("in"), None, _literal(f"… more than {MAX_INCOMING} incoming links"), None))
@@ -159,8 +166,8 @@ def stats(store: Store) -> Result:
         graphs, classes = kept
         classes = [(ox.NamedNode(kind), ox.Literal(n)) for kind, n in classes]
     else:
-        graphs, classes = store.graphs(), store.query(_text("class-counts")).rows
-    labels = {row[0].value: (row[1], row[2]) for row in store.query(_text("class-labels")).rows}
+        graphs, classes = store.graphs(), _query(store, "class-counts").rows
+    labels = {row[0].value: (row[1], row[2]) for row in _query(store, "class-labels").rows}
     shipped = _shipped_class_labels()
     rows = [(_literal("triples"), _literal("三元组"), _literal("triples"), sum(n for _, n in graphs)),
             (_literal("graphs"), _literal("命名图"), _literal("named graphs"), len(graphs))]
@@ -180,4 +187,4 @@ def _shipped_class_labels() -> dict[str, tuple]:
             for iri, names in terms()[0].items()}
 
 
-__all__ = ["find", "show", "resolve", "stats"]
+__all__ = ["find", "show", "resolve", "stats", "first_readings", "surname_readings"]

@@ -27,7 +27,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
 
     \b
     Example:
-      kx load data/taiyuan/report.trig network.ttl
+      kx load report.trig network.ttl
       kx load --replace network.ttl      # reload a changed file
       kx load --ontology                 # class labels and the collaboration model
     """
@@ -45,8 +45,8 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
             if done[0] >= size > done[0] - n:
                 click.echo("\nindexing labels and counting (for kx find and kx stats) …", err=True)
 
-        result = open_graph().load(*files, format=rdf_format, graph=graph, replace=replace,
-                                   ontology=ontology, progress=read if show_bar else None)
+        result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
+                                                ontology=ontology, progress=read if show_bar else None)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
 
@@ -59,7 +59,7 @@ def graphs(fmt: str) -> None:
     Example:
       kx graphs --format csv
     """
-    emit(open_graph(read_only=True).graphs(), fmt)
+    emit(open_graph().graphs(), fmt)
 
 
 @click.command()
@@ -71,7 +71,7 @@ def drop(graph: str) -> None:
     Example:
       kx drop file:///home/me/old.ttl
     """
-    open_graph().drop(graph)
+    open_graph(mode="rw").drop(graph)
     click.echo(f"dropped {graph}", err=True)
 
 
@@ -87,7 +87,7 @@ def stats(fmt: str) -> None:
     Example:
       kx stats
     """
-    emit(open_graph(read_only=True).stats(), fmt)
+    emit(open_graph().stats(), fmt)
 
 
 @click.command()
@@ -101,7 +101,7 @@ def reindex() -> None:
     Example:
       kx reindex
     """
-    open_graph().reindex()
+    open_graph(mode="rw").reindex()
     click.echo("index rebuilt", err=True)
 
 
@@ -117,5 +117,5 @@ def update(sparql: str | None, path: str | None, allow_service: bool) -> None:
     Example:
       kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
     """
-    open_graph().update(read_sparql(sparql, path), allow_service=allow_service)
+    open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service)
     click.echo("update done", err=True)

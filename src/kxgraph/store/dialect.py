@@ -21,8 +21,9 @@ Oxigraph server (``oxigraph serve --union-default-graph``): none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
+ASK_VARIABLE = "__ASK_RETVAL"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 VIRTUOSO_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                    "http://localuriqaserver/sparql")
@@ -44,16 +45,35 @@ class Dialect:
                           for g in self.hidden_graphs for kind in ("default", "named"))
         return defines + sparql
 
+    def asked(self, answer: Any) -> bool:
+        """True when a SELECT answer is this server's way of answering ASK."""
+        variables = getattr(answer, "variables", None)
+        return variables is not None and [getattr(v, "value", v) for v in variables] == [ASK_VARIABLE]
+
     def result(self, result: Any) -> Any:
         """The answer as SPARQL means it."""
-        if result.kind == "select" and result.variables == ["__ASK_RETVAL"]:
+        if result.kind == "select" and result.variables == [ASK_VARIABLE]:
             from kxgraph.output.results import Result
 
-            value = result.rows[0][0] if result.rows else None
-            return Result("ask", boolean=value is not None and value.value not in ("0", "false"))
+            return Result("ask", boolean=_true(result.rows[0][0] if result.rows else None))
         if self.canonical_booleans and result.kind == "select":
             result.rows = [tuple(map(_canonical, row)) for row in result.rows]
         return result
+
+    def solutions(self, variables: list[str], rows: Iterator[tuple]) -> tuple[str, list[str], Iterator]:
+        """A streamed SELECT answer as ``Store.solutions`` returns it, read as SPARQL means it."""
+        if variables == [ASK_VARIABLE]:
+            row = next(rows, None)
+            for _ in rows:  # read to the end, which closes the answer
+                pass
+            return "ask", [], iter([_true(row[0] if row else None)])
+        if self.canonical_booleans:
+            rows = (tuple(map(_canonical, row)) for row in rows)
+        return "select", variables, rows
+
+
+def _true(value: Any) -> bool:
+    return value is not None and value.value not in ("0", "false")
 
 
 def _canonical(term: Any) -> Any:

@@ -3,7 +3,8 @@
 ``kxgraph-index.sqlite`` in the store directory (in memory for a memory store) holds
 
 - every ``rdfs:label`` and ``kx:pinyin`` literal with its entity and graph, under an FTS5 trigram
-  index of the lower-cased text and of the pinyin spelling of Chinese labels: ``kx find``;
+  index of the lower-cased text and of the pinyin spelling of Chinese labels (``store.pinyin``,
+  a polyphonic first character spelt in each reading): ``kx find``;
 - the triples of each named graph and the typed entities of each graph, with the entities per
   class they add up to: ``kx stats``.
 
@@ -19,15 +20,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from kxgraph.store.pinyin import spell_labels
 from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS
 
 FILE = "kxgraph-index.sqlite"
-SCHEMA = "1"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+SCHEMA = "2"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+# 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
 DEFAULT = ""   # the default graph's key
 STAGING = GRAPH + "staging/"
 CANDIDATES = 5000  # as many label hits as find's SPARQL path considers
@@ -113,8 +115,8 @@ class Index:
             with self._snapshot() as conn:
                 if conn is None:
                     return None
-                labelled = _matching(conn, "lowered", word, ranked=True)
-                spoken = _matching(conn, "spelling", spelt, ranked=False) if spelt else []
+                labelled = _matching(conn, "lowered", word)
+                spoken = _matching(conn, "spelling", spelt) if spelt else []
         except sqlite3.Error:
             return None
         return ([(_term(e), label) for e, label in labelled], [(_term(e), label) for e, label in spoken])
@@ -191,8 +193,8 @@ class Index:
         with conn:
             if graphs is None:
                 conn.execute("INSERT INTO label_text(label_text) VALUES ('delete-all')")
-                for table in ("labels", "types", "graph_sizes", "class_counts"):
-                    conn.execute(f"DELETE FROM {table}")
+                for statement in _CLEAR:
+                    conn.execute(statement)
                 graphs = [g.value for g in raw.named_graphs()] + [DEFAULT]
             for graph in dict.fromkeys(g for g in graphs if not g.startswith(STAGING)):
                 self._forget(conn, graph)
@@ -213,8 +215,8 @@ class Index:
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
         conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
                      "SELECT 'delete', id, lowered, spelling FROM labels WHERE graph = ?", (graph,))
-        for table in ("labels", "types", "graph_sizes"):
-            conn.execute(f"DELETE FROM {table} WHERE graph = ?", (graph,))
+        for statement in _FORGET:
+            conn.execute(statement, (graph,))
 
     def _index_graph(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
         import pyoxigraph as ox
@@ -258,25 +260,6 @@ class Index:
             self._conn = None
 
 
-def spell_labels(labels: list[str], cache: dict[str, str] | None = None) -> list[str]:
-    """Each label lower-cased with every Han character spelt in pinyin, spaces removed.
-
-    One ``str.translate`` over all labels, each distinct character looked up once; a character
-    with several readings is spelt with its most common one: 太原市 -> taiyuanshi.
-    """
-    if not labels:
-        return []
-    from pypinyin import lazy_pinyin
-
-    cache = {} if cache is None else cache
-    text = "\n".join(label.replace("\n", " ") for label in labels).lower()
-    for char in set(text) - cache.keys():
-        if "CJK" in unicodedata.name(char, ""):
-            cache[char] = lazy_pinyin(char)[0]
-    table = {ord(c): cache[c] for c in set(text) if c in cache}
-    return [spelling.replace(" ", "") for spelling in text.translate(table).split("\n")]
-
-
 _TARGET = re.compile(
     r"\b(?:GRAPH|INTO|WITH|USING|TO|ADD|MOVE|COPY|CLEAR|DROP|CREATE)\s+(?:SILENT\s+)?(?:GRAPH\s+)?"
     r"(<[^<>\s]*>|[?$]\w+|[A-Za-z][\w.-]*:[^\s{}();,]*|:[^\s{}();,]*|ALL\b|NAMED\b|DEFAULT\b)", re.IGNORECASE)
@@ -314,17 +297,31 @@ def written_graphs(update: str) -> list[str] | None:
     return graphs + [DEFAULT]
 
 
-def _matching(conn: sqlite3.Connection, column: str, text: str, *, ranked: bool) -> list[tuple[str, str]]:
-    """``(entity, label)`` of rows whose ``column`` contains ``text``; trigram index from 3 characters."""
-    order = "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, length(l.label), l.label" \
-        if ranked else ""
-    if len(text) >= 3:
-        phrase = '"' + text.replace('"', '""') + '"'
-        sql = (f"SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
-               f"WHERE label_text MATCH :q {order} LIMIT {CANDIDATES}")
-        return conn.execute(sql, {"q": f"{column} : {phrase}", "t": text}).fetchall()
-    sql = f"SELECT l.entity, l.label FROM labels l WHERE instr(l.{column}, :t) > 0 {order} LIMIT {CANDIDATES}"
-    return conn.execute(sql, {"t": text}).fetchall()
+# The SQL of the index, each statement written out whole (nothing is pasted into SQL text).
+_CLEAR = ("DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts")
+_FORGET = ("DELETE FROM labels WHERE graph = ?", "DELETE FROM types WHERE graph = ?",
+           "DELETE FROM graph_sizes WHERE graph = ?")
+_MATCHING = {  # (column, three characters or more: the trigram index) -> statement; labels best first
+    ("lowered", True): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                       "WHERE label_text MATCH :q ORDER BY l.lowered != :t, "
+                       "substr(l.lowered, 1, length(:t)) != :t, length(l.label), l.label LIMIT :n",
+    ("lowered", False): "SELECT l.entity, l.label FROM labels l WHERE instr(l.lowered, :t) > 0 "
+                        "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
+                        "length(l.label), l.label LIMIT :n",
+    ("spelling", True): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                        "WHERE label_text MATCH :q LIMIT :n",
+    ("spelling", False): "SELECT l.entity, l.label FROM labels l WHERE instr(l.spelling, :t) > 0 LIMIT :n",
+}
+
+
+def _matching(conn: sqlite3.Connection, column: str, text: str) -> list[tuple[str, str]]:
+    """``(entity, label)`` of rows whose ``column`` contains ``text``; trigram index from 3 characters.
+
+    Label hits (``lowered``) come best first: exact, then prefix, then shorter.
+    """
+    phrase = '"' + text.replace('"', '""') + '"'
+    return conn.execute(_MATCHING[column, len(text) >= 3],
+                        {"q": f"{column} : {phrase}", "t": text, "n": CANDIDATES}).fetchall()
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
