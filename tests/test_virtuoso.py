@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")
-FILES = [REPO / "tests" / "data" / "kx3-sample.ttl", REPO / "data" / "taiyuan" / "taiyuan.trig"]
+FILES = [REPO / "tests" / "data" / "kx3-sample.ttl", REPO / "src" / "kxgraph" / "data" / "taiyuan" / "taiyuan.trig"]
 SYN = "https://w3id.org/kxgraph/synthetic/"
 
 INI = """[Database]
