@@ -49,14 +49,18 @@ def ontology_items() -> list[LoadItem]:
             path = resource_path(relative)
         except Exception:  # noqa: BLE001 - an optional ontology file not shipped (yet)
             continue
-        items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size))
+        items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size, shipped=True))
     return items
 
 
 def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None = None,
          graph: str | None = None, replace: bool = False, ontology: bool = False,
-         progress: Callable[[int], None] | None = None) -> Result:
+         progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+         lenient: bool = False) -> Result:
     """Load files into ``store``; return a table of graph and triple count per graph touched.
+
+    The shipped and internal graphs (``kxgraph.protect``) are refused unless ``force_shipped``;
+    ``lenient`` keeps ill-typed literals as plain strings (with a warning) instead of refusing them.
 
     >>> import kxgraph
     >>> g = kxgraph.open(memory=True)
@@ -69,7 +73,8 @@ def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None =
         items = ontology_items() + items
     if not items:
         raise ParameterError("nothing to load: give one or more files (or --ontology)")
-    counts = store.load_files(items, replace=replace, progress=progress)
+    counts = store.load_files(items, replace=replace, progress=progress, force_shipped=force_shipped,
+                              lenient=lenient)
     return graph_table(counts.items())
 
 

@@ -19,8 +19,12 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would
 @click.option("--graph", metavar="IRI", help="Load into this graph (default: the file's file:// IRI).")
 @click.option("--replace", is_flag=True, help="Replace the graph's triples instead of adding to them.")
 @click.option("--ontology", is_flag=True, help="Also load the shipped ontology into kxg:ontology.")
+@click.option("--lenient", is_flag=True,
+              help="Keep ill-typed literals and control characters (as plain/cleaned strings, with a warning).")
+@click.option("--force-shipped", is_flag=True,
+              help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
 def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, replace: bool,
-         ontology: bool) -> None:
+         ontology: bool, lenient: bool, force_shipped: bool) -> None:
     """Load RDF files, each into its own named graph; all of them or none.
 
     Files may be gzipped (network.nt.gz, as kx generate writes it).
@@ -38,7 +42,8 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     bar = click.progressbar(length=size, label="loading", file=sys.stderr) if show_bar else nullcontext()
     with bar as progress:
         result = open_graph().load(*files, format=rdf_format, graph=graph, replace=replace,
-                                   ontology=ontology, progress=progress.update if show_bar else None)
+                                   ontology=ontology, progress=progress.update if show_bar else None,
+                                   lenient=lenient, force_shipped=force_shipped)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
 
@@ -56,14 +61,16 @@ def graphs(fmt: str) -> None:
 
 @click.command()
 @click.argument("graph")
-def drop(graph: str) -> None:
+@click.option("--force-shipped", is_flag=True,
+              help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
+def drop(graph: str, force_shipped: bool) -> None:
     """Remove one named graph (its IRI or CURIE, as kx graphs shows it).
 
     \b
     Example:
       kx drop file:///home/me/old.ttl
     """
-    open_graph().drop(graph)
+    open_graph().drop(graph, force_shipped=force_shipped)
     click.echo(f"dropped {graph}", err=True)
 
 
@@ -87,12 +94,14 @@ def stats(fmt: str) -> None:
 @click.option("-f", "--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="Read the update from a file.")
 @click.option("--allow-service", is_flag=True, help="Let LOAD <url> and SERVICE reach the network.")
-def update(sparql: str | None, path: str | None, allow_service: bool) -> None:
+@click.option("--force-shipped", is_flag=True,
+              help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
+def update(sparql: str | None, path: str | None, allow_service: bool, force_shipped: bool) -> None:
     """Run a SPARQL 1.1 update (INSERT, DELETE, DROP …) — the explicit way to write.
 
     \b
     Example:
       kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
     """
-    open_graph().update(read_sparql(sparql, path), allow_service=allow_service)
+    open_graph().update(read_sparql(sparql, path), allow_service=allow_service, force_shipped=force_shipped)
     click.echo("update done", err=True)

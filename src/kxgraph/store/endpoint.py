@@ -94,9 +94,12 @@ class EndpointStore(Store):
         self._post(self.update_url, "update", with_prefixes(sparql))
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                   lenient: bool = False) -> dict[str, int]:
         """Parse every file here first, then send one update (one transaction on the endpoint)."""
         import pyoxigraph as ox
+
+        from kxgraph.protect import check_graphs
 
         quads, touched = [], []
         for item in items:
@@ -109,6 +112,7 @@ class EndpointStore(Store):
             touched.extend(q.graph_name.value for q in parsed if not isinstance(q.graph_name, ox.DefaultGraph))
             if not is_quad_format(item.format):
                 touched.append(item.graph)
+            check_graphs(touched, force_shipped=force_shipped or item.shipped, action="load into")
         graphs = list(dict.fromkeys(touched))
         drops = [f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs] if replace else []
         self.update("".join(drops) + _insert_data(quads, ox))

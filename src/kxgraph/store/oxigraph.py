@@ -74,6 +74,7 @@ class LoadItem:
     format: Any
     graph: str
     size: int = 0
+    shipped: bool = False  # a file shipped with kxgraph, allowed into the protected graphs
 
 
 def syntax_error(exc: SyntaxError, file: str | None = None) -> InputError:
@@ -135,8 +136,13 @@ class Store(ABC):
 
     @abstractmethod
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
-        """Load every file, all or nothing; return the triple count of each graph touched."""
+                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                   lenient: bool = False) -> dict[str, int]:
+        """Load every file, all or nothing; return the triple count of each graph touched.
+
+        Files may not write the shipped or internal graphs (``kxgraph.protect``) unless
+        ``force_shipped`` or the item is ``shipped``.
+        """
 
     def load(self, data: bytes | str | Path, *, format: Any, graph: str | None) -> None:
         """Add one RDF document to ``graph`` (kept for callers that load bytes)."""
@@ -268,9 +274,13 @@ class OxigraphStore(Store):
     # -- loading -----------------------------------------------------------------------------
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
-        import pyoxigraph as ox
+                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                   lenient: bool = False) -> dict[str, int]:
+        from kxgraph.protect import check_graphs
 
+        for item in items:
+            if not is_quad_format(item.format):
+                check_graphs([item.graph], force_shipped=force_shipped or item.shipped, action="load into")
         token = os.urandom(6).hex()
         prefix = f"{STAGING}{token}/"
         sentinel = prefix + "uncommitted"
@@ -286,6 +296,8 @@ class OxigraphStore(Store):
             for item in items:
                 if is_quad_format(item.format):
                     mapping = self._stage_quads(item, prefix, counter, progress)
+                    check_graphs(mapping.values(), force_shipped=force_shipped or item.shipped,
+                                 action="load into")
                     staged.extend(mapping.items())
                     touched.extend(mapping.values())
                     continue

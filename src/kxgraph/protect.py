@@ -1,0 +1,132 @@
+"""Protected graphs: the shipped ones and kxgraph's own, written only with ``force_shipped``.
+
+The shipped graphs (ontology, gazetteer, the Taiyuan report, reference schemes) are reloaded by
+``kx demo`` and ``kx load --ontology``; a user file or update that names them would silently
+merge into, or with ``--replace`` wipe, data other commands rely on. kxgraph's internal graphs
+(staging, journal, curation) hold its own bookkeeping. ``load``, ``import``, ``update`` and
+``drop`` refuse to write either kind unless given ``force_shipped=True`` (``--force-shipped``);
+staging graphs are never written from outside, even then, since recovery deletes them.
+
+>>> protected("https://w3id.org/kxgraph/graph/ontology")
+'shipped'
+>>> protected("file:///home/me/mine.ttl") is None
+True
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from kxgraph.errors import KxError, QueryError
+from kxgraph.vocab import GAZETTEER_GRAPH, GRAPH, ONTOLOGY_GRAPH, TAIYUAN_GRAPH
+
+SHIPPED = (ONTOLOGY_GRAPH, GAZETTEER_GRAPH, TAIYUAN_GRAPH)
+SHIPPED_PREFIXES = (GRAPH + "reference/", GRAPH + "scheme/", GRAPH + "schemes/")
+SHIPPED_NAMES = (GRAPH + "reference", GRAPH + "schemes")
+INTERNAL = (GRAPH + "journal", GRAPH + "curation")
+INTERNAL_PREFIXES = (GRAPH + "journal/", GRAPH + "curation/")
+STAGING = GRAPH + "staging/"
+ANY = "*"  # an update whose graphs are only known when it runs (GRAPH ?g, DROP ALL …)
+
+__all__ = ["ProtectedGraphError", "protected", "check_graphs", "update_targets", "check_update"]
+
+
+class ProtectedGraphError(KxError):
+    """A write to a shipped or internal graph without ``force_shipped``."""
+
+
+def protected(graph: str) -> str | None:
+    """``"shipped"``, ``"internal"`` or ``"staging"`` for a protected graph IRI, else None."""
+    if graph.startswith(STAGING) or graph == STAGING.rstrip("/"):
+        return "staging"
+    if graph in SHIPPED or graph in SHIPPED_NAMES or graph.startswith(SHIPPED_PREFIXES):
+        return "shipped"
+    if graph in INTERNAL or graph.startswith(INTERNAL_PREFIXES):
+        return "internal"
+    return None
+
+
+def _curie(graph: str) -> str:
+    return "kxg:" + graph[len(GRAPH):] if graph.startswith(GRAPH) else f"<{graph}>"
+
+
+def check_graphs(graphs: Iterable[str], *, force_shipped: bool = False, action: str = "write") -> None:
+    """Raise ``ProtectedGraphError`` when ``graphs`` name a protected graph (see the module doc)."""
+    for graph in dict.fromkeys(graphs):
+        kind = protected(graph)
+        if kind == "staging":
+            raise ProtectedGraphError(f"cannot {action} {_curie(graph)}: kxg:staging/ graphs belong to "
+                                      "loads in progress and are never written from outside")
+        if kind and not force_shipped:
+            what = "a graph shipped with kxgraph" if kind == "shipped" else "one of kxgraph's internal graphs"
+            raise ProtectedGraphError(f"refused to {action} {_curie(graph)}: it is {what}; "
+                                      "give --force-shipped (force_shipped=True) if you mean it")
+
+
+def update_targets(sparql: str, prefixes: dict[str, str] | None = None) -> set[str]:
+    """The graphs a SPARQL update writes, read from its parsed form; ``ANY`` stands for "any graph".
+
+    >>> sorted(update_targets("DROP GRAPH <http://x/a> ; INSERT DATA { GRAPH <http://x/b> { <s:s> <p:p> 1 } }"))
+    ['http://x/a', 'http://x/b']
+    """
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+    from rdflib.term import URIRef
+
+    declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or {}).items())
+    try:
+        update = translateUpdate(parseUpdate(declared + sparql))
+    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing and its own errors alike
+        raise QueryError(f"cannot tell which graphs this update writes: {str(exc).splitlines()[0]}") from exc
+    targets: set[str] = set()
+    default = "default"  # the store's default graph: never protected
+
+    def graph(term) -> str:
+        return str(term) if isinstance(term, URIRef) else ANY
+
+    for op in update.algebra:
+        name = op.name
+        if name in ("InsertData", "DeleteData", "DeleteWhere"):
+            targets.update(graph(g) for g in op.quads)
+            if op.triples:
+                targets.add(default)
+        elif name == "Modify":
+            with_graph = op["withClause"] if "withClause" in op else None
+            for key in ("delete", "insert"):
+                if key not in op:
+                    continue
+                clause = op[key]
+                targets.update(graph(g) for g in clause.quads)
+                if clause.triples:
+                    targets.add(graph(with_graph) if with_graph is not None else default)
+        elif name in ("Drop", "Clear", "Create", "Load"):
+            iri = op["graphiri"] if "graphiri" in op else None
+            if isinstance(iri, URIRef):
+                targets.add(str(iri))
+            elif iri in ("ALL", "NAMED"):
+                targets.add(ANY)
+            else:
+                targets.add(default)
+        elif name in ("Add", "Copy", "Move"):
+            source, target = op.graph
+            targets.add(graph(target) if target != "DEFAULT" else default)
+            if name == "Move":
+                targets.add(graph(source) if source != "DEFAULT" else default)
+        else:
+            targets.add(ANY)
+    targets.discard(default)
+    return targets
+
+
+def check_update(sparql: str, existing: Iterable[str], *, force_shipped: bool = False,
+                 prefixes: dict[str, str] | None = None) -> None:
+    """Refuse an update that writes a protected graph, or may write any graph while one exists."""
+    targets = update_targets(sparql, prefixes)
+    if ANY in targets:
+        guarded = [g for g in existing if protected(g)]
+        if guarded and not force_shipped:
+            raise ProtectedGraphError(
+                f"refused: this update may write any graph (GRAPH ?g, DROP ALL …), {_curie(guarded[0])} "
+                "among them, which is protected; name the graphs it writes, or give --force-shipped")
+        targets.discard(ANY)
+    check_graphs(sorted(targets), force_shipped=force_shipped, action="update")
