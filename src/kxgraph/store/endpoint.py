@@ -99,10 +99,12 @@ class EndpointStore(Store):
         """Parse every file here first, then send one update (one transaction on the endpoint)."""
         import pyoxigraph as ox
 
+        from kxgraph.limits import check_rdf_file
         from kxgraph.protect import check_graphs
 
         quads, touched = [], []
         for item in items:
+            check_rdf_file(item.path, item.format)
             with open_rdf(item.path) as handle:
                 data = handle.read()
             parsed = _parse(data, item.format, item.graph, file=str(item.path))

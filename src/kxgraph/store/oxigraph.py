@@ -276,9 +276,11 @@ class OxigraphStore(Store):
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
                    lenient: bool = False) -> dict[str, int]:
+        from kxgraph.limits import check_rdf_file
         from kxgraph.protect import check_graphs
 
         for item in items:
+            check_rdf_file(item.path, item.format)  # memory bombs are refused before any parser runs
             if not is_quad_format(item.format):
                 check_graphs([item.graph], force_shipped=force_shipped or item.shipped, action="load into")
         token = os.urandom(6).hex()

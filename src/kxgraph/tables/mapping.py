@@ -98,8 +98,10 @@ class Mapping:
 def _yaml(path: Path) -> dict:
     import yaml
 
+    from kxgraph.limits import load_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), file=str(path))  # refuses alias bombs
     except OSError as exc:
         raise InputError(f"cannot read the mapping: {exc.strerror or exc}", file=str(path)) from exc
     except yaml.YAMLError as exc:

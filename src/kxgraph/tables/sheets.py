@@ -223,7 +223,9 @@ def _read_csv(path: Path, shown: str, encoding: str | None) -> Sheet:
         raise InputError("the file is empty / 文件为空", file=shown)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    csv.field_size_limit(1 << 30)
+    from kxgraph.limits import limit
+
+    csv.field_size_limit(limit("line") or (1 << 31) - 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
@@ -242,6 +244,9 @@ def _read_xlsx(path: Path, shown: str, only: str | None) -> list[Sheet]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from kxgraph.limits import check_xlsx
+
+    check_xlsx(path, shown=shown)  # bombs (a cell at XFD1048576, millions of cells) before openpyxl
     try:
         values = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
