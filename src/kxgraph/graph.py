@@ -86,9 +86,7 @@ class KxGraph:
         from kxgraph.vocab import PREFIXES
 
         check_update(sparql, allow_service=allow_service)
-        protect.check_update(sparql, (g for g, _ in self.store.graphs()), force_shipped=force_shipped,
-                             prefixes=PREFIXES)
-        self.store.update(sparql)
+        protect.guarded_update(self.store, sparql, force_shipped=force_shipped, prefixes=PREFIXES)
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,
              replace: bool = False, ontology: bool = False, progress: Any = None,

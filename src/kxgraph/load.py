@@ -41,6 +41,7 @@ def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str |
     return items
 
 
+
 def ontology_items() -> list[LoadItem]:
     """The shipped ontology files, all bound for ``kxg:ontology``."""
     items = []
@@ -49,7 +50,7 @@ def ontology_items() -> list[LoadItem]:
             path = resource_path(relative)
         except Exception:  # noqa: BLE001 - an optional ontology file not shipped (yet)
             continue
-        items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size, shipped=True))
+        items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size))
     return items
 
 

@@ -15,7 +15,8 @@ True
 
 from __future__ import annotations
 
-from typing import Iterable
+from pathlib import Path
+from typing import Any, Iterable
 
 from kxgraph.errors import KxError, QueryError
 from kxgraph.vocab import GAZETTEER_GRAPH, GRAPH, ONTOLOGY_GRAPH, TAIYUAN_GRAPH
@@ -26,9 +27,11 @@ SHIPPED_NAMES = (GRAPH + "reference", GRAPH + "schemes")
 INTERNAL = (GRAPH + "journal", GRAPH + "curation")
 INTERNAL_PREFIXES = (GRAPH + "journal/", GRAPH + "curation/")
 STAGING = GRAPH + "staging/"
-ANY = "*"  # an update whose graphs are only known when it runs (GRAPH ?g, DROP ALL …)
+ANY = "*"  # an update whose graphs are only known when it runs (GRAPH ?g)
+ALL = "**"  # an update that writes every graph (DROP ALL, CLEAR NAMED …)
 
-__all__ = ["ProtectedGraphError", "protected", "check_graphs", "update_targets", "check_update"]
+__all__ = ["ProtectedGraphError", "protected", "check_graphs", "update_targets", "check_update",
+           "is_shipped_file", "guarded_update"]
 
 
 class ProtectedGraphError(KxError):
@@ -44,6 +47,22 @@ def protected(graph: str) -> str | None:
     if graph in INTERNAL or graph.startswith(INTERNAL_PREFIXES):
         return "internal"
     return None
+
+
+def is_shipped_file(path: Path) -> bool:
+    """True for the data and ontology files shipped with kxgraph: they may fill the protected graphs."""
+    from kxgraph.resources import package_path, resource_path
+
+    resolved = Path(path).resolve()
+    for relative in ("data", "ontology"):
+        folders = [package_path(relative)]
+        try:
+            folders.append(resource_path(relative))
+        except Exception:  # noqa: BLE001 - not shipped in this install
+            pass
+        if any(resolved.is_relative_to(f.resolve()) for f in folders if f.is_dir()):
+            return True
+    return False
 
 
 def _curie(graph: str) -> str:
@@ -104,7 +123,7 @@ def update_targets(sparql: str, prefixes: dict[str, str] | None = None) -> set[s
             if isinstance(iri, URIRef):
                 targets.add(str(iri))
             elif iri in ("ALL", "NAMED"):
-                targets.add(ANY)
+                targets.add(ALL)
             else:
                 targets.add(default)
         elif name in ("Add", "Copy", "Move"):
@@ -118,15 +137,57 @@ def update_targets(sparql: str, prefixes: dict[str, str] | None = None) -> set[s
     return targets
 
 
-def check_update(sparql: str, existing: Iterable[str], *, force_shipped: bool = False,
-                 prefixes: dict[str, str] | None = None) -> None:
-    """Refuse an update that writes a protected graph, or may write any graph while one exists."""
+def check_update(sparql: str, *, force_shipped: bool = False, prefixes: dict[str, str] | None = None) -> set[str]:
+    """Refuse an update that names a protected graph; return the graphs it writes (``ANY``, ``ALL``)."""
     targets = update_targets(sparql, prefixes)
-    if ANY in targets:
-        guarded = [g for g in existing if protected(g)]
-        if guarded and not force_shipped:
-            raise ProtectedGraphError(
-                f"refused: this update may write any graph (GRAPH ?g, DROP ALL …), {_curie(guarded[0])} "
-                "among them, which is protected; name the graphs it writes, or give --force-shipped")
-        targets.discard(ANY)
-    check_graphs(sorted(targets), force_shipped=force_shipped, action="update")
+    check_graphs(sorted(targets - {ANY, ALL}), force_shipped=force_shipped, action="update")
+    return targets
+
+
+SNAPSHOT_MAX = 1_000_000  # protected triples kept aside while an update that may touch any graph runs
+
+
+def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
+                   prefixes: dict[str, str] | None = None) -> None:
+    """Run ``sparql`` on ``store`` unless it writes a protected graph (see ``check_update``).
+
+    An update whose graphs are only known when it runs (``DELETE WHERE { GRAPH ?g … }``) runs with
+    the protected graphs set aside: if it changed them, they are put back and the update refused.
+    """
+    targets = check_update(sparql, force_shipped=force_shipped, prefixes=prefixes)
+    if force_shipped or not targets & {ANY, ALL}:
+        store.update(sparql)
+        return
+    present = [(g, n) for g, n in store.graphs() if protected(g)]
+    if not present:
+        store.update(sparql)
+        return
+    if ALL in targets or sum(n for _, n in present) > SNAPSHOT_MAX:
+        raise ProtectedGraphError(f"refused: this update may write any graph (GRAPH ?g, DROP ALL …), "
+                                  f"{_curie(present[0][0])} among them; name the graphs it writes, "
+                                  "or give --force-shipped")
+    before = {g: _triples(store, g) for g, _ in present}
+    store.update(sparql)
+    changed = [g for g in before if _triples(store, g) != before[g]]
+    if changed:
+        _restore(store, {g: before[g] for g in changed})
+        raise ProtectedGraphError(f"refused: this update would change {_curie(changed[0])}, which is "
+                                  "protected (it was left as it was); give --force-shipped if you mean it")
+
+
+def _triples(store: Any, graph: str) -> set:
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                         substitutions={"g": _node(graph)})
+    return set(result.triples)
+
+
+def _restore(store: Any, graphs: dict[str, set]) -> None:
+    for graph, triples in graphs.items():
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        store.update(f"DROP SILENT GRAPH {_node(graph)} ; INSERT DATA {{ GRAPH {_node(graph)} {{\n{body}\n}} }}")
+
+
+def _node(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)

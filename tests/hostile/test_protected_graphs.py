@@ -81,3 +81,14 @@ def test_dropping_the_ontology_is_refused_unless_forced(shipped_store):
 def test_kx_load_ontology_still_refreshes_the_shipped_ontology(shipped_store):
     result = run_kx(shipped_store, "load", "--ontology")
     assert result.returncode == 0, result.stderr
+
+
+def test_an_update_over_any_graph_runs_when_it_leaves_the_shipped_graphs_alone(tmp_path, shipped_store):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("<https://example.org/x> <https://example.org/p> 1, 2 .\n", encoding="utf-8")
+    assert run_kx(shipped_store, "load", str(mine)).returncode == 0
+    result = run_kx(shipped_store, "update", "DELETE WHERE { GRAPH ?g { <https://example.org/x> ?p 2 } }")
+    assert result.returncode == 0, result.stderr
+    quads = quad_dump(shipped_store)
+    assert any("<https://example.org/x>" in q and " 1 " in q.replace('"1"^^', " 1 ") for q in quads)
+    assert not any("<https://example.org/x>" in q and '"2"' in q for q in quads)

@@ -56,6 +56,9 @@ class KxGroup(click.Group):
             sys.exit(exc.exit_code)
 
     def invoke(self, ctx: click.Context):
+        import warnings
+
+        warnings.showwarning = _warning_line  # kxgraph warns (KxWarning) where it changed data for you
         try:
             return super().invoke(ctx)
         except KxError as exc:
@@ -82,6 +85,10 @@ class KxGroup(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"kx: error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(1)
+
+
+def _warning_line(message, category, *rest) -> None:
+    click.echo(f"kx: warning: {message}", err=True)
 
 
 @click.group(cls=KxGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -100,7 +100,7 @@ class EndpointStore(Store):
         import pyoxigraph as ox
 
         from kxgraph.limits import check_rdf_file
-        from kxgraph.protect import check_graphs
+        from kxgraph.protect import check_graphs, is_shipped_file
 
         quads, touched = [], []
         for item in items:
@@ -114,7 +114,7 @@ class EndpointStore(Store):
             touched.extend(q.graph_name.value for q in parsed if not isinstance(q.graph_name, ox.DefaultGraph))
             if not is_quad_format(item.format):
                 touched.append(item.graph)
-            check_graphs(touched, force_shipped=force_shipped or item.shipped, action="load into")
+            check_graphs(touched, force_shipped=force_shipped or is_shipped_file(item.path), action="load into")
         graphs = list(dict.fromkeys(touched))
         drops = [f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs] if replace else []
         self.update("".join(drops) + _insert_data(quads, ox))

@@ -74,7 +74,6 @@ class LoadItem:
     format: Any
     graph: str
     size: int = 0
-    shipped: bool = False  # a file shipped with kxgraph, allowed into the protected graphs
 
 
 def syntax_error(exc: SyntaxError, file: str | None = None) -> InputError:
@@ -141,7 +140,7 @@ class Store(ABC):
         """Load every file, all or nothing; return the triple count of each graph touched.
 
         Files may not write the shipped or internal graphs (``kxgraph.protect``) unless
-        ``force_shipped`` or the item is ``shipped``.
+        ``force_shipped`` or they are kxgraph's own shipped files.
         """
 
     def load(self, data: bytes | str | Path, *, format: Any, graph: str | None) -> None:
@@ -276,13 +275,15 @@ class OxigraphStore(Store):
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
                    lenient: bool = False) -> dict[str, int]:
+        from kxgraph.checks import check_literals
         from kxgraph.limits import check_rdf_file
-        from kxgraph.protect import check_graphs
+        from kxgraph.protect import check_graphs, is_shipped_file
 
+        forced = {id(item): force_shipped or is_shipped_file(item.path) for item in items}
         for item in items:
             check_rdf_file(item.path, item.format)  # memory bombs are refused before any parser runs
             if not is_quad_format(item.format):
-                check_graphs([item.graph], force_shipped=force_shipped or item.shipped, action="load into")
+                check_graphs([item.graph], force_shipped=forced[id(item)], action="load into")
         token = os.urandom(6).hex()
         prefix = f"{STAGING}{token}/"
         sentinel = prefix + "uncommitted"
@@ -298,8 +299,8 @@ class OxigraphStore(Store):
             for item in items:
                 if is_quad_format(item.format):
                     mapping = self._stage_quads(item, prefix, counter, progress)
-                    check_graphs(mapping.values(), force_shipped=force_shipped or item.shipped,
-                                 action="load into")
+                    check_graphs(mapping.values(), force_shipped=forced[id(item)], action="load into")
+                    check_literals(self._store, list(mapping), item.path, lenient=lenient)
                     staged.extend(mapping.items())
                     touched.extend(mapping.values())
                     continue
@@ -311,6 +312,7 @@ class OxigraphStore(Store):
                     staged.append((target, item.graph))
                 touched.append(item.graph)
                 self._bulk_load(item, target, progress)
+                check_literals(self._store, [target], item.path, lenient=lenient)
             self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct))
         except BaseException:
             self._rollback(direct, prefix)

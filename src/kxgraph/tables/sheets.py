@@ -219,6 +219,11 @@ def _read_csv(path: Path, shown: str, encoding: str | None) -> Sheet:
     elif b"\x00" in data[:65536] and not (encoding or "").lower().startswith("utf-16"):
         raise InputError("binary content, not a CSV spreadsheet / 不是表格文件", file=shown)
     text = _decode(data, shown, encoding)
+    from kxgraph.checks import CONTROL, visible
+
+    if bad := CONTROL.search(text):  # a NUL anywhere, not only in the first 64 KiB
+        raise InputError(f"control character {visible(bad[0])} in the data / 数据含控制字符; remove it",
+                         file=shown, line=text.count("\n", 0, bad.start()) + 1)
     if not text.strip():
         raise InputError("the file is empty / 文件为空", file=shown)
     first = text.split("\n", 1)[0]

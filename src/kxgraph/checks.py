@@ -1,0 +1,139 @@
+"""Data checks at load and import: ill-typed literals and control characters are refused.
+
+``"abc"^^xsd:integer`` or ``"2021-02-30"^^xsd:date`` would be stored as given and break every
+later sum, comparison or report; a NUL or escape character in a label breaks XML exports and
+terminals. A load is refused, naming file, line and value. With ``lenient`` the literal is kept:
+an ill-typed one as a plain string (its text), control characters stripped, and a warning says
+how many were changed.
+
+The check is one SPARQL query over the graphs a file was just loaded into (still staged, so a
+refusal leaves the store as it was): each typed literal is cast to its own datatype, which fails
+for an ill-typed one.
+
+``visible(text)`` is for output: it writes control and bidirectional-override characters as
+``\\uXXXX`` so that exports stay well-formed and a label cannot rewrite the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any, Iterable
+
+from kxgraph.errors import InputError
+
+__all__ = ["KxWarning", "check_literals", "visible", "CONTROL"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGERS = ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+            "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+            "unsignedByte")
+CASTS = {  # datatype -> the cast that checks it
+    **{name: "integer" for name in INTEGERS},
+    "decimal": "decimal", "double": "double", "float": "float", "boolean": "boolean",
+    "date": "date", "dateTime": "dateTime", "time": "time", "gYear": "gYear", "gYearMonth": "gYearMonth",
+    "duration": "duration", "dayTimeDuration": "dayTimeDuration", "yearMonthDuration": "yearMonthDuration",
+}
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls (Rust regex syntax for SPARQL)
+_CONTROL_SPARQL = r"[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{7F}-\\x{9F}]"
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSEEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
+SHOWN = 5  # problems named in a refusal
+
+
+class KxWarning(UserWarning):
+    """Something kxgraph changed or skipped on the user's behalf (the CLI prints it on one line)."""
+
+
+def visible(text: str) -> str:
+    """``text`` with control and bidirectional-override characters written as ``\\uXXXX``.
+
+    >>> visible("evil\\x1b[31m\\u202e")
+    'evil\\\\u001b[31m\\\\u202e'
+    """
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _query(graphs: Iterable[str], *, lenient: bool) -> str:
+    values = " ".join(f"<{g}>" for g in graphs)
+    cast = "true"
+    for datatype, target in CASTS.items():
+        cast = f"IF(?dt = xsd:{datatype}, xsd:{target}(STR(?o)), {cast})"
+    if lenient:
+        return (f"PREFIX xsd: <{XSD}>\n"
+                f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?fixed }} }} WHERE {{\n"
+                f"  VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o))\n"
+                f"  BIND(datatype(?o) AS ?dt) BIND({cast} AS ?ok)\n"
+                f"  BIND(REPLACE(STR(?o), \"{_CONTROL_SPARQL}\", \"\") AS ?clean)\n"
+                f"  FILTER(!BOUND(?ok) || ?clean != STR(?o))\n"
+                f"  BIND(IF(!BOUND(?ok), ?clean, IF(LANG(?o) != \"\", STRLANG(?clean, LANG(?o)), "
+                f"STRDT(?clean, ?dt))) AS ?fixed) }}")
+    return (f"PREFIX xsd: <{XSD}>\n"
+            f"SELECT ?o (!BOUND(?ok) AS ?illtyped) WHERE {{\n"
+            f"  VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o))\n"
+            f"  BIND(datatype(?o) AS ?dt) BIND({cast} AS ?ok)\n"
+            f"  FILTER(!BOUND(?ok) || REGEX(STR(?o), \"{_CONTROL_SPARQL}\")) }} LIMIT {SHOWN}")
+
+
+def check_literals(raw: Any, graphs: list[str], file: Path | str, *, lenient: bool = False) -> int:
+    """Refuse the ill-typed literals and control characters in ``graphs`` of the pyoxigraph store ``raw``.
+
+    With ``lenient``, fix them in place instead, warn (``KxWarning``) and return how many changed.
+    """
+    if not graphs:
+        return 0
+    found = list(raw.query(_query(graphs, lenient=False)))
+    if not found:
+        return 0
+    if lenient:
+        count = _count(raw, graphs)
+        raw.update(_query(graphs, lenient=True))
+        warnings.warn(f"{file}: kept {count} ill-typed literal(s) as plain strings or stripped their "
+                      "control characters (--lenient)", KxWarning, stacklevel=2)
+        return count
+    literal, illtyped = found[0][0], found[0][1].value == "true"
+    line = _line_of(Path(file), literal.value)
+    if illtyped:
+        name = literal.datatype.value.removeprefix(XSD)
+        problem = (f"ill-typed literal '{visible(_short(literal.value))}': not a valid xsd:{name}"
+                   if literal.datatype.value.startswith(XSD) else f"ill-typed literal {literal}")
+    else:
+        problem = f"control character in '{visible(_short(literal.value))}'"
+    more = f" (and more: {len(found)}+ such values)" if len(found) > 1 else ""
+    raise InputError(f"{problem}{more}; fix the data, or give --lenient to keep such values as "
+                     "plain strings without control characters", file=str(file), line=line)
+
+
+def _count(raw: Any, graphs: list[str]) -> int:
+    text = _query(graphs, lenient=False).replace(f" LIMIT {SHOWN}", "")
+    text = text.replace("SELECT ?o (!BOUND(?ok) AS ?illtyped)", "SELECT (COUNT(*) AS ?n)")
+    return int(next(iter(raw.query(text)))[0].value)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _line_of(path: Path, value: str) -> int | None:
+    """The first line of ``path`` holding ``value`` as written (or N-Triples-escaped), if found."""
+    if not path.is_file():
+        return None
+    needles = {value, value.encode("unicode_escape").decode("ascii").replace("\\x", "\\u00")}
+    needles = {n.split("\n", 1)[0] for n in needles if n}
+    opener = _gzip_open if path.suffix.lower() == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, 1):
+                if any(n in text for n in needles):
+                    return number
+    except (OSError, EOFError):
+        return None
+    return None
+
+
+def _gzip_open(path, mode, **kwargs):
+    import gzip
+
+    return gzip.open(path, mode, **kwargs)
