@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 from kxgraph.errors import InputError
 
-__all__ = ["KxWarning", "check_literals", "visible", "CONTROL"]
+__all__ = ["KxWarning", "check_literals", "check_file", "visible", "CONTROL"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGERS = ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -94,6 +94,10 @@ def check_literals(raw: Any, graphs: list[str], file: Path | str, *, lenient: bo
                       "control characters (--lenient)", KxWarning, stacklevel=2)
         return count
     literal, illtyped = found[0][0], found[0][1].value == "true"
+    raise _refusal(literal, illtyped, file, more=len(found) - 1)
+
+
+def _refusal(literal: Any, illtyped: bool, file: Path | str, *, more: int = 0) -> InputError:
     line = _line_of(Path(file), literal.value)
     if illtyped:
         name = literal.datatype.value.removeprefix(XSD)
@@ -101,9 +105,75 @@ def check_literals(raw: Any, graphs: list[str], file: Path | str, *, lenient: bo
                    if literal.datatype.value.startswith(XSD) else f"ill-typed literal {literal}")
     else:
         problem = f"control character in '{visible(_short(literal.value))}'"
-    more = f" (and more: {len(found)}+ such values)" if len(found) > 1 else ""
-    raise InputError(f"{problem}{more}; fix the data, or give --lenient to keep such values as "
-                     "plain strings without control characters", file=str(file), line=line)
+    also = f" (and {more}+ more)" if more else ""
+    return InputError(f"{problem}{also}; fix the data, or give --lenient to keep such values as "
+                      "plain strings without control characters", file=str(file), line=line)
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_DOUBLE = re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF)|NaN")
+_ZONE = r"(Z|[+-]\d\d:\d\d)?"
+_DATE = re.compile(r"(-?\d{4,})-(\d\d)-(\d\d)" + _ZONE)
+_DATETIME = re.compile(r"(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?" + _ZONE)
+_GYEAR = re.compile(r"-?\d{4,}" + _ZONE)
+_GYEARMONTH = re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])" + _ZONE)
+
+
+def _valid_date(year: str, month: str, day: str) -> bool:
+    import calendar
+
+    y, m, d = int(year), int(month), int(day)
+    return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(2000 if y <= 0 or y > 9999 else y, m)[1]
+
+
+def literal_ok(value: str, datatype: str) -> bool:
+    """True when ``value`` is a valid lexical form of the XML Schema ``datatype`` (others pass)."""
+    name = datatype.removeprefix(XSD) if datatype.startswith(XSD) else None
+    kind = CASTS.get(name or "")
+    if kind is None:
+        return True
+    if kind == "integer":
+        return bool(_INTEGER.fullmatch(value))
+    if kind == "decimal":
+        return bool(_DECIMAL.fullmatch(value))
+    if kind in ("double", "float"):
+        return bool(_DOUBLE.fullmatch(value))
+    if kind == "boolean":
+        return value in ("true", "false", "1", "0")
+    if kind == "date":
+        match = _DATE.fullmatch(value)
+        return bool(match) and _valid_date(*match.groups()[:3])
+    if kind == "dateTime":
+        match = _DATETIME.fullmatch(value)
+        return bool(match) and _valid_date(*match.groups()[:3]) and int(match[4]) <= 24 \
+            and int(match[5]) < 60 and int(match[6]) < 61
+    if kind == "gYear":
+        return bool(_GYEAR.fullmatch(value))
+    if kind == "gYearMonth":
+        return bool(_GYEARMONTH.fullmatch(value))
+    return True  # times and durations: left to the store
+
+
+def check_file(path: Path, format: Any, *, base_iri: str | None = None, opener: Any = None) -> set[str]:
+    """Parse an RDF file without storing it: refuse syntax errors, ill-typed literals and control
+    characters (as a load would); return the graphs it names (TriG, N-Quads)."""
+    import pyoxigraph as ox
+
+    graphs: set[str] = set()
+    string = XSD + "string"
+    with (opener(path) if opener else open(path, "rb")) as source:
+        for quad in ox.parse(source, format, base_iri=base_iri):
+            term = quad.object
+            if isinstance(term, ox.Literal):
+                datatype = term.datatype.value
+                if datatype != string and not literal_ok(term.value, datatype):
+                    raise _refusal(term, True, path)
+                if CONTROL.search(term.value):
+                    raise _refusal(term, False, path)
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                graphs.add(quad.graph_name.value)
+    return graphs
 
 
 def _count(raw: Any, graphs: list[str]) -> int:

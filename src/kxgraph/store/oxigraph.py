@@ -284,6 +284,10 @@ class OxigraphStore(Store):
             check_rdf_file(item.path, item.format)  # memory bombs are refused before any parser runs
             if not is_quad_format(item.format):
                 check_graphs([item.graph], force_shipped=forced[id(item)], action="load into")
+        if replace and not lenient and self.path is not None and not any(is_quad_format(i.format) for i in items):
+            counts = self._replace_by_rebuild(items, progress)
+            if counts is not None:
+                return counts
         token = os.urandom(6).hex()
         prefix = f"{STAGING}{token}/"
         sentinel = prefix + "uncommitted"
@@ -320,6 +324,45 @@ class OxigraphStore(Store):
         self._store.flush()
         self._remove_journal()
         return {g: self.graph_size(g) for g in dict.fromkeys(touched)}
+
+    def _replace_by_rebuild(self, items: list[LoadItem], progress: Callable[[int], None] | None):
+        """Replace big graphs by rebuilding the store (``kxgraph.store.rebuild``); None when not worth it."""
+        import pyoxigraph as ox
+
+        from kxgraph.checks import check_file
+        from kxgraph.store import rebuild
+
+        targets = {item.graph for item in items}
+        if not rebuild.worth_it(sum(self.graph_size(g) for g in targets), len(self._store)):
+            return None
+        for item in items:  # everything a load would refuse, refused before the store changes
+            try:
+                check_file(item.path, item.format, base_iri=item.path.resolve().as_uri(), opener=open_rdf)
+            except SyntaxError as exc:
+                raise syntax_error(exc, str(item.path)) from exc
+            except (OSError, EOFError) as exc:
+                raise InputError(f"cannot load: {exc}", file=str(item.path)) from exc
+        folder = rebuild.prepare(self, targets)
+        if folder is None:
+            return None
+        names = {getattr(ox.RdfFormat, k): k for k in set(FORMATS.values())}
+        state = rebuild.files_state(folder, [(str(i.path.resolve()), names[i.format], i.graph) for i in items])
+        self._write_journal(state)  # the commit point: from here a killed process is finished on next open
+        rebuild.run(self, state, progress)
+        return {g: self.graph_size(g) for g in dict.fromkeys(i.graph for i in items)}
+
+    def drop(self, graph: str) -> None:
+        """Remove a named graph; a big one by rebuilding the store (``kxgraph.store.rebuild``)."""
+        from kxgraph.store import rebuild
+
+        if self.path is not None and rebuild.worth_it(self.graph_size(graph), len(self._store)):
+            folder = rebuild.prepare(self, {graph})
+            if folder is not None:
+                state = rebuild.files_state(folder, [])
+                self._write_journal(state)  # the commit point
+                rebuild.run(self, state)
+                return
+        super().drop(graph)
 
     def _has(self, graph: str) -> bool:
         return bool(self._store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
@@ -373,10 +416,17 @@ class OxigraphStore(Store):
 
     def _recover(self) -> None:
         """Undo a load that died before committing (its sentinel graph is still there)."""
+        from kxgraph.store import rebuild
+
         journal = self.path / JOURNAL
         if not journal.exists():
+            if (self.path / rebuild.FOLDER).exists():
+                rebuild.tidy(self)  # a replace or drop killed before its commit point
             return
         state = json.loads(journal.read_text("utf-8"))
+        if state.get("phase") == "rebuild":
+            rebuild.recover(self, state)
+            return
         uncommitted = self._has(state["sentinel"])
         self._rollback(state["new_graphs"] if uncommitted else [], state["staging"])
 
