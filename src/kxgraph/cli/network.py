@@ -7,6 +7,7 @@ from typing import Callable
 import click
 
 from kxgraph.cli._common import TABULAR_FORMATS, emit, format_option, open_graph
+from kxgraph.cli._deadline import timeout_option
 
 
 def network_options(command: Callable) -> Callable:
@@ -53,6 +54,7 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="kx-view.html",
               show_default=True, help="HTML file to write.")
 @click.option("--open", "open_file", is_flag=True, help="Open the file in the default browser.")
+@timeout_option
 def view(focus, depth, types, query, params, projection, links, size_by, lang, title, output, open_file) -> None:
     """Write the network as one self-contained, offline HTML page.
 
@@ -86,6 +88,7 @@ def view(focus, depth, types, query, params, projection, links, size_by, lang, t
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the Louvain communities.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
 @format_option(TABULAR_FORMATS)
+@timeout_option
 def analyze(focus, depth, types, query, params, projection, links, measure, top, sort_by, seed, lang, fmt) -> None:
     """Centralities, communities and brokers of the network, as a table.
 
@@ -120,6 +123,7 @@ def analyze(focus, depth, types, query, params, projection, links, measure, top,
                    "located-in and part-of, so no path runs through a district or programme.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the explanation.")
 @format_option(TABULAR_FORMATS)
+@timeout_option
 def path(a, b, max_depth, limit, links, lang, fmt) -> None:
     """The shortest collaboration paths from A to B, each step explained.
 
@@ -143,6 +147,7 @@ def path(a, b, max_depth, limit, links, lang, fmt) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
               help="graphml / gexf for Gephi, json for Cytoscape.js (default: from the file's extension).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@timeout_option
 def export(focus, depth, types, query, params, projection, links, fmt, output) -> None:
     """Write the network for Gephi (GraphML, GEXF) or Cytoscape (JSON elements).
 

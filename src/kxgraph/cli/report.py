@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kxgraph.cli._common import TABULAR_FORMATS, format_option, open_graph
+from kxgraph.cli._deadline import timeout_option
 
 OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv", ".json": "json",
                   ".xml": "xml", ".md": "markdown"}
@@ -26,6 +27,7 @@ OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv",
 @click.option("--check", is_flag=True,
               help="Exit with status 1 when a figure disagrees with the data or a rule fails.")
 @click.pass_context
+@timeout_option
 def report(ctx: click.Context, period: str | None, area: str | None, fmt: str, output: str | None,
            rules_only: bool, check: bool) -> None:
     """Check the reported figures against the entities in the graph.

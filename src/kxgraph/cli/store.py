@@ -8,6 +8,7 @@ from contextlib import nullcontext
 import click
 
 from kxgraph.cli._common import emit, format_option, open_graph, read_sparql
+from kxgraph.cli._deadline import timeout_option
 
 PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would help
 
@@ -49,6 +50,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
 
 @click.command()
 @format_option()
+@timeout_option
 def graphs(fmt: str) -> None:
     """List the named graphs with their triple counts.
 
@@ -76,6 +78,7 @@ def drop(graph: str, force_shipped: bool) -> None:
 
 @click.command()
 @format_option()
+@timeout_option
 def stats(fmt: str) -> None:
     """Count triples, graphs and entities per class (with zh/en class labels).
 

@@ -217,7 +217,7 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     if start == goal:
         raise ParameterError("give two different entities")
     G = neighbourhood_until(graph, start, goal, max_depth=max_depth, links=links)
-    if goal not in G:
+    if not nx.has_path(G, start, goal):
         hint = "" if links else " (places and programmes take part only with --link all)"
         raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps{hint}")
     rows = []

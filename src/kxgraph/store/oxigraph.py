@@ -229,6 +229,10 @@ class OxigraphStore(Store):
     def _run(self, sparql: str, substitutions: Mapping[str, Any] | None):
         import pyoxigraph as ox
 
+        from kxgraph import deadline
+
+        deadline.check()  # the command's overall deadline (kx find, show … --timeout)
+
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         try:
             try:

@@ -1,0 +1,64 @@
+"""One overall deadline per command: every query run inside ``within(seconds)`` shares it.
+
+The CLI gives interactive commands (find, show, view, report, graphs, path …) a default deadline
+(``KXGRAPH_TIMEOUT`` seconds, 60 unless set; ``--timeout 0`` for none); ``kxgraph.sparql.query.run``
+gives each query what is left of it.
+
+>>> with within(30):
+...     0 < remaining() <= 30
+True
+>>> remaining() is None
+True
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
+from kxgraph.errors import ParameterError, QueryError
+
+__all__ = ["DEFAULT_TIMEOUT", "default_timeout", "within", "remaining", "check"]
+
+DEFAULT_TIMEOUT = 60.0
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("kx_deadline", default=None)
+
+
+def default_timeout() -> float:
+    """``$KXGRAPH_TIMEOUT`` seconds, else 60; 0 means no deadline."""
+    raw = os.environ.get("KXGRAPH_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ParameterError(f"$KXGRAPH_TIMEOUT must be a number of seconds, not {raw!r}") from None
+    return max(value, 0.0)
+
+
+@contextmanager
+def within(seconds: float | None) -> Iterator[None]:
+    """Run the block under a deadline of ``seconds`` (None or 0: none)."""
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds) if seconds else None)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def remaining() -> float | None:
+    """Seconds left before the deadline (None when there is none)."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else deadline[0] - time.monotonic()
+
+
+def check() -> float | None:
+    """Raise ``QueryError`` when the deadline has passed; else return the seconds left."""
+    left = remaining()
+    if left is not None and left <= 0:
+        raise QueryError(f"the command did not finish within {_DEADLINE.get()[1]:g} s; "
+                         "give --timeout SECONDS (0 for no limit)")
+    return left
