@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 from kxgraph.errors import InputError
 
-__all__ = ["KxWarning", "check_literals", "check_file", "visible", "CONTROL"]
+__all__ = ["KxWarning", "check_literals", "check_quads", "check_file", "literal_ok", "visible", "CONTROL"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGERS = ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -153,6 +153,32 @@ def literal_ok(value: str, datatype: str) -> bool:
     if kind == "gYearMonth":
         return bool(_GYEARMONTH.fullmatch(value))
     return True  # times and durations: left to the store
+
+
+def check_quads(quads: list, file: Path | str, *, lenient: bool = False) -> list:
+    """The Python twin of ``check_literals`` for parsed quads (loads to an endpoint): refuse, or fix."""
+    import pyoxigraph as ox
+
+    string, fixed, changed = XSD + "string", [], 0
+    for quad in quads:
+        term = quad.object
+        if isinstance(term, ox.Literal):
+            bad_type = term.datatype.value != string and not literal_ok(term.value, term.datatype.value)
+            control = bool(CONTROL.search(term.value))
+            if (bad_type or control) and not lenient:
+                raise _refusal(term, bad_type, file)
+            if bad_type or control:
+                changed += 1
+                text = CONTROL.sub("", term.value)
+                term = (ox.Literal(text) if bad_type else
+                        ox.Literal(text, language=term.language) if term.language else
+                        ox.Literal(text, datatype=term.datatype))
+                quad = ox.Quad(quad.subject, quad.predicate, term, quad.graph_name)
+        fixed.append(quad)
+    if changed:
+        warnings.warn(f"{file}: kept {changed} ill-typed literal(s) as plain strings or stripped their "
+                      "control characters (--lenient)", KxWarning, stacklevel=2)
+    return fixed
 
 
 def check_file(path: Path, format: Any, *, base_iri: str | None = None, opener: Any = None) -> set[str]:

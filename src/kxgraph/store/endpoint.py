@@ -99,6 +99,7 @@ class EndpointStore(Store):
         """Parse every file here first, then send one update (one transaction on the endpoint)."""
         import pyoxigraph as ox
 
+        from kxgraph.checks import check_quads
         from kxgraph.limits import check_rdf_file
         from kxgraph.protect import check_graphs, is_shipped_file
 
@@ -107,7 +108,8 @@ class EndpointStore(Store):
             check_rdf_file(item.path, item.format)
             with open_rdf(item.path) as handle:
                 data = handle.read()
-            parsed = _parse(data, item.format, item.graph, file=str(item.path))
+            parsed = check_quads(_parse(data, item.format, item.graph, file=str(item.path)), item.path,
+                                 lenient=lenient)
             if progress:
                 progress(item.size)
             quads.extend(parsed)

@@ -432,6 +432,13 @@ class OxigraphStore(Store):
             rebuild.recover(self, state)
             return
         uncommitted = self._has(state["sentinel"])
+        if uncommitted:
+            import warnings
+
+            from kxgraph.checks import KxWarning
+
+            warnings.warn(f"undoing a load into {self.path} that was interrupted before it finished",
+                          KxWarning, stacklevel=2)
         self._rollback(state["new_graphs"] if uncommitted else [], state["staging"])
 
     def _write_journal(self, state: dict) -> None:
