@@ -21,7 +21,7 @@ from typing import Iterator
 
 from kxgraph.errors import ParameterError, QueryError
 
-__all__ = ["DEFAULT_TIMEOUT", "default_timeout", "within", "remaining", "check"]
+__all__ = ["DEFAULT_TIMEOUT", "default_timeout", "within", "remaining", "check", "expired"]
 
 DEFAULT_TIMEOUT = 60.0
 _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("kx_deadline", default=None)
@@ -59,6 +59,12 @@ def check() -> float | None:
     """Raise ``QueryError`` when the deadline has passed; else return the seconds left."""
     left = remaining()
     if left is not None and left <= 0:
-        raise QueryError(f"the command did not finish within {_DEADLINE.get()[1]:g} s; "
-                         "give --timeout SECONDS (0 for no limit)")
+        raise expired()
     return left
+
+
+def expired() -> QueryError:
+    """The error of a command past its deadline."""
+    deadline = _DEADLINE.get()
+    seconds = f" within {deadline[1]:g} s" if deadline else ""
+    return QueryError(f"the command did not finish{seconds}; give --timeout SECONDS (0 for no limit)")

@@ -6,6 +6,7 @@ import click
 
 from kxgraph.output.render import ALL_FORMATS
 from kxgraph.cli._common import emit, format_option, open_graph, read_sparql
+from kxgraph.cli._deadline import timeout_option
 
 
 @click.command()
@@ -15,12 +16,11 @@ from kxgraph.cli._common import emit, format_option, open_graph, read_sparql
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter: an IRI, a CURIE (kx:x), text, text@zh, a number, or \"5\"^^xsd:integer.")
 @click.option("--limit", type=click.IntRange(min=0), help="Return at most this many rows.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Give up when the query takes longer.")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network.")
 @format_option(ALL_FORMATS)
+@timeout_option
 def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: int | None,
-          timeout: float | None, allow_service: bool, fmt: str) -> None:
+          allow_service: bool, fmt: str) -> None:
     """Run a read-only SPARQL query or a named query (kx queries lists them).
 
     SPARQL comes from the argument, -f FILE or standard input. Common prefixes (kx:, kxid:,
@@ -48,8 +48,8 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
         header = read_named(Path(path)) if path else None
         terms = (header.bind(values) if header and header.parameters
                  else {k: parse_term(v, "term", name=k) for k, v in values.items()})
-    result = open_graph(read_only=True).query(text, substitutions=terms, limit=limit, timeout=timeout,
-                                              allow_service=allow_service)
+    result = open_graph(read_only=True).query(text, substitutions=terms, limit=limit,
+                                              allow_service=allow_service)  # within --timeout
     emit(result, fmt)
 
 

@@ -92,10 +92,14 @@ def run(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = No
     from kxgraph import deadline
 
     left = deadline.check()  # the command's overall deadline, when it has one
-    if timeout is None or (left is not None and left < timeout):
-        timeout = left
-    # Always in a worker thread: the main thread then wakes for Ctrl-C even while Oxigraph works.
-    return _with_deadline(store, sparql, substitutions, limit, timeout)
+    by_deadline = left is not None and (timeout is None or left < timeout)
+    try:
+        # Always in a worker thread: the main thread then wakes for Ctrl-C even while Oxigraph works.
+        return _with_deadline(store, sparql, substitutions, limit, left if by_deadline else timeout)
+    except QueryError:
+        if by_deadline and (deadline.remaining() or 0) <= 0:
+            raise deadline.expired() from None
+        raise
 
 
 def _collect(store: Any, sparql: str, substitutions: Mapping[str, Any] | None, limit: int | None,
