@@ -61,6 +61,8 @@ def _query(graphs: Iterable[str], *, lenient: bool) -> str:
     cast = "true"
     for datatype, target in CASTS.items():
         cast = f"IF(?dt = xsd:{datatype}, xsd:{target}(STR(?o)), {cast})"
+    # most literals are strings: one test, not the whole chain
+    cast = f"IF(?dt IN (xsd:string, <http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>), true, {cast})"
     if lenient:
         return (f"PREFIX xsd: <{XSD}>\n"
                 f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?fixed }} }} WHERE {{\n"
