@@ -90,9 +90,21 @@ def prepare(store: Any, leave_out: set[str]) -> Path | None:
 
 
 def files_state(folder: Path, loads: list[tuple[str, str, str]]) -> dict:
-    """The journal of a rebuild: the kept quads, then each new file as (path, format, graph)."""
-    return {"phase": "rebuild", "folder": str(folder),
-            "files": [[str(folder / "kept.nq"), "N_QUADS", None], *[list(x) for x in loads]]}
+    """The journal of a rebuild: the kept quads, then each new file as (path, format, graph).
+
+    New files are copied into ``folder`` first, so that finishing after a kill does not depend on
+    them still being there, unchanged.
+    """
+    files = [[str(folder / "kept.nq"), "N_QUADS", None]]
+    for i, (path, fmt, graph) in enumerate(loads):
+        source = Path(path)
+        copy = folder / f"new-{i}{''.join(source.suffixes[-2:])}"
+        with source.open("rb") as src, copy.open("wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        files.append([str(copy), fmt, graph, str(source)])
+    return {"phase": "rebuild", "folder": str(folder), "files": files}
 
 
 def run(store: Any, state: dict, progress: Callable[[int], None] | None = None) -> None:
@@ -103,11 +115,11 @@ def run(store: Any, state: dict, progress: Callable[[int], None] | None = None) 
 
     raw = store.raw
     raw.clear()
-    for path, fmt, graph in state["files"]:
+    for path, fmt, graph, *original in state["files"]:
         path = Path(path)
         options = {"format": getattr(ox.RdfFormat, fmt)}
-        if graph is not None:
-            options.update(to_graph=ox.NamedNode(graph), base_iri=path.resolve().as_uri())
+        if graph is not None:  # relative IRIs resolve against the file the user named
+            options.update(to_graph=ox.NamedNode(graph), base_iri=Path(original[0] if original else path).as_uri())
         with open_rdf(path, progress if graph is not None else None) as handle:
             raw.bulk_load(handle, **options)
     raw.flush()
@@ -119,7 +131,7 @@ def recover(store: Any, state: dict) -> None:
     """Finish a rebuild whose process died after its commit point, saying so."""
     from kxgraph.checks import KxWarning
 
-    names = ", ".join(Path(p).name for p, _, _ in state["files"][1:]) or "no new file"
+    names = ", ".join(Path(f[-1]).name for f in state["files"][1:]) or "no new file"
     warnings.warn(f"finishing an interrupted replace or drop in {store.path}: reloading the kept graphs "
                   f"and {names}; this takes about as long as loading them", KxWarning, stacklevel=2)
     run(store, state)
