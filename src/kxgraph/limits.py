@@ -100,6 +100,18 @@ def check_lines(path: Path, *, cap: int | None = None, shown: str | None = None)
     cap = limit("line") if cap is None else cap
     if not cap:
         return
+    import zlib
+
+    try:
+        line = _longest_line(path, cap)
+    except (OSError, EOFError, ValueError, zlib.error):
+        return  # unreadable or a broken .gz: the loader says so in its own words
+    if line:
+        raise _over("line", f"line {line} is longer than {cap:,} bytes", shown or str(path))
+
+
+def _longest_line(path: Path, cap: int) -> int | None:
+    """The number of the first line longer than ``cap`` bytes, or None."""
     run, line = 0, 1
     with _open(path) as handle:
         while chunk := handle.read(min(CHUNK, cap)):
@@ -115,8 +127,8 @@ def check_lines(path: Path, *, cap: int | None = None, shown: str | None = None)
             if run > cap:
                 break
         else:
-            return
-    raise _over("line", f"line {line} is longer than {cap:,} bytes", shown or str(path))
+            return None
+    return line
 
 
 _REFERENCE = re.compile(r"&([A-Za-z_:][\w.:-]*);")
@@ -129,6 +141,7 @@ def check_rdfxml(path: Path, *, shown: str | None = None) -> None:
     entity's expanded size is computed from its declaration, and every reference adds it up.
     """
     import xml.parsers.expat
+    import zlib
 
     file = shown or str(path)
     expansion_cap, depth_cap = limit("xml_expansion"), limit("xml_depth")
@@ -178,7 +191,7 @@ def check_rdfxml(path: Path, *, shown: str | None = None) -> None:
     except xml.parsers.expat.ExpatError as exc:
         raise InputError(f"not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}", file=file,
                          line=exc.lineno, column=exc.offset) from exc
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read: {exc}", file=file) from exc
 
 
