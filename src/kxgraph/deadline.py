@@ -17,11 +17,14 @@ import os
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 from kxgraph.errors import ParameterError, QueryError
 
-__all__ = ["DEFAULT_TIMEOUT", "default_timeout", "within", "remaining", "check", "expired"]
+__all__ = ["DEFAULT_TIMEOUT", "default_timeout", "within", "remaining", "check", "expired", "interruptible",
+           "abandoned"]
 
 DEFAULT_TIMEOUT = 60.0
 _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("kx_deadline", default=None)
@@ -68,3 +71,39 @@ def expired() -> QueryError:
     deadline = _DEADLINE.get()
     seconds = f" within {deadline[1]:g} s" if deadline else ""
     return QueryError(f"the command did not finish{seconds}; give --timeout SECONDS (0 for no limit)")
+
+
+def interruptible(work: Callable[[], T]) -> T:
+    """Run ``work`` in a worker thread so that Ctrl-C and the deadline end the wait at once.
+
+    Oxigraph evaluates without holding Python's lock, but the main thread only sees Ctrl-C when it
+    runs Python: waiting on a thread in short joins lets it. An abandoned worker only reads, and
+    dies with the process.
+    """
+    import threading
+
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="kx-work", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        left = remaining()
+        if left is not None and left <= 0:
+            raise expired()
+        worker.join(0.1 if left is None else min(0.1, left))
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def abandoned() -> bool:
+    """True while a query given up on (deadline, Ctrl-C) is still running in its worker thread."""
+    import threading
+
+    return any(t.name in ("kx-work", "kx-query") and t.is_alive() for t in threading.enumerate())

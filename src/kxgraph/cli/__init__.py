@@ -7,6 +7,7 @@ click and kxgraph's light modules are imported here, so ``kx --help`` starts fas
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -54,6 +55,18 @@ class KxGroup(click.Group):
         except click.UsageError as exc:  # a bad global option, before any command runs
             click.echo(f"kx: error: {exc.format_message()} (see kx --help)", err=True)
             sys.exit(exc.exit_code)
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except SystemExit as exc:
+            from kxgraph.deadline import abandoned
+
+            if abandoned():  # a query given up on still runs in Oxigraph: do not wait for it,
+                sys.stdout.flush()  # nor let interpreter shutdown pull the thread from under it
+                sys.stderr.flush()
+                os._exit(exc.code if isinstance(exc.code, int) else 1)
+            raise
 
     def invoke(self, ctx: click.Context):
         import warnings

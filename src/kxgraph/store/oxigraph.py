@@ -250,7 +250,10 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {exc}") from exc
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
-        return _materialise(self._run(sparql, substitutions))
+        from kxgraph.deadline import interruptible
+
+        # in a worker thread: Ctrl-C and the command's deadline are seen while Oxigraph works
+        return interruptible(lambda: _materialise(self._run(sparql, substitutions)))
 
     def solutions(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None):
         import pyoxigraph as ox
