@@ -44,7 +44,7 @@ def main(n: int) -> None:
     try:
         path = data(folder, n)
         print(f"{n:,} triples, {path.stat().st_size / 1e6:.0f} MB of N-Triples")
-        with kxgraph.open(folder / "store") as g:
+        with kxgraph.open(folder / "store", mode="create") as g:
             timed("fresh load", lambda: g.load(path, graph=GRAPH))
             timed("load --replace (rebuild)", lambda: g.load(path, graph=GRAPH, replace=True))
             timed("drop (rebuild)", lambda: g.drop(GRAPH))

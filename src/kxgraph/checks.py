@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from kxgraph.errors import InputError
+from kxgraph.output.text import visible  # noqa: F401 - also importable from here
 
 __all__ = ["KxWarning", "check_literals", "check_quads", "check_file", "literal_ok", "visible", "CONTROL"]
 
@@ -38,8 +39,6 @@ CASTS = {  # datatype -> the cast that checks it
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls (Rust regex syntax for SPARQL)
 _CONTROL_SPARQL = r"[\\x{0}-\\x{8}\\x{B}\\x{C}\\x{E}-\\x{1F}\\x{7F}-\\x{9F}]"
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_UNSEEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 SHOWN = 5  # problems named in a refusal
 
 
@@ -47,36 +46,29 @@ class KxWarning(UserWarning):
     """Something kxgraph changed or skipped on the user's behalf (the CLI prints it on one line)."""
 
 
-def visible(text: str) -> str:
-    """``text`` with control and bidirectional-override characters written as ``\\uXXXX``.
-
-    >>> visible("evil\\x1b[31m\\u202e")
-    'evil\\\\u001b[31m\\\\u202e'
-    """
-    return _UNSEEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-
-
-def _query(graphs: Iterable[str], *, lenient: bool) -> str:
-    values = " ".join(f"<{g}>" for g in graphs)
+def _query() -> str:
+    """The SELECT of every ill-typed or control-laden literal in the graphs bound to ``?g``: one
+    datatype cast per literal (from ``CASTS``), strings skip it."""
     cast = "true"
     for datatype, target in CASTS.items():
         cast = f"IF(?dt = xsd:{datatype}, xsd:{target}(STR(?o)), {cast})"
-    # most literals are strings: one test, not the whole chain
     cast = f"IF(?dt IN (xsd:string, <http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>), true, {cast})"
-    if lenient:
-        return (f"PREFIX xsd: <{XSD}>\n"
-                f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?fixed }} }} WHERE {{\n"
-                f"  VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o))\n"
-                f"  BIND(datatype(?o) AS ?dt) BIND({cast} AS ?ok)\n"
-                f"  BIND(REPLACE(STR(?o), \"{_CONTROL_SPARQL}\", \"\") AS ?clean)\n"
-                f"  FILTER(!BOUND(?ok) || ?clean != STR(?o))\n"
-                f"  BIND(IF(!BOUND(?ok), ?clean, IF(LANG(?o) != \"\", STRLANG(?clean, LANG(?o)), "
-                f"STRDT(?clean, ?dt))) AS ?fixed) }}")
     return (f"PREFIX xsd: <{XSD}>\n"
-            f"SELECT ?o (!BOUND(?ok) AS ?illtyped) WHERE {{\n"
-            f"  VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o))\n"
+            f"SELECT ?g ?s ?p ?o (!BOUND(?ok) AS ?illtyped) WHERE {{\n"
+            f"  VALUES ?g {{ UNDEF }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o))\n"
             f"  BIND(datatype(?o) AS ?dt) BIND({cast} AS ?ok)\n"
-            f"  FILTER(!BOUND(?ok) || REGEX(STR(?o), \"{_CONTROL_SPARQL}\")) }} LIMIT {SHOWN}")
+            f"  FILTER(!BOUND(?ok) || REGEX(STR(?o), \"{_CONTROL_SPARQL}\")) }}")
+
+
+def _bad_literals(raw: Any, graphs: list[str]):
+    """(graph, s, p, o, ill-typed?) of every ill-typed or control-laden literal in ``graphs``, lazily."""
+    import pyoxigraph as ox
+
+    from kxgraph.store.base import inject_values
+
+    text = inject_values(_query(), {"g": [ox.NamedNode(g) for g in graphs]})
+    for g, s, p, o, illtyped in raw.query(text):
+        yield g, s, p, o, illtyped.value == "true"
 
 
 def check_literals(raw: Any, graphs: list[str], file: Path | str, *, lenient: bool = False) -> int:
@@ -84,19 +76,29 @@ def check_literals(raw: Any, graphs: list[str], file: Path | str, *, lenient: bo
 
     With ``lenient``, fix them in place instead, warn (``KxWarning``) and return how many changed.
     """
+    import itertools
+
+    import pyoxigraph as ox
+
     if not graphs:
         return 0
-    found = list(raw.query(_query(graphs, lenient=False)))
-    if not found:
-        return 0
-    if lenient:
-        count = _count(raw, graphs)
-        raw.update(_query(graphs, lenient=True))
-        warnings.warn(f"{file}: kept {count} ill-typed literal(s) as plain strings or stripped their "
+    if not lenient:
+        found = list(itertools.islice(_bad_literals(raw, graphs), SHOWN))
+        if not found:
+            return 0
+        _, _, _, literal, illtyped = found[0]
+        raise _refusal(literal, illtyped, file, more=len(found) - 1)
+    bad = list(_bad_literals(raw, graphs))
+    for g, s, p, o, illtyped in bad:  # as check_quads fixes them: plain string, or control characters gone
+        text = CONTROL.sub("", o.value)
+        fixed = (ox.Literal(text) if illtyped else ox.Literal(text, language=o.language) if o.language
+                 else ox.Literal(text, datatype=o.datatype))
+        raw.remove(ox.Quad(s, p, o, g))
+        raw.add(ox.Quad(s, p, fixed, g))
+    if bad:
+        warnings.warn(f"{file}: kept {len(bad)} ill-typed literal(s) as plain strings or stripped their "
                       "control characters (--lenient)", KxWarning, stacklevel=2)
-        return count
-    literal, illtyped = found[0][0], found[0][1].value == "true"
-    raise _refusal(literal, illtyped, file, more=len(found) - 1)
+    return len(bad)
 
 
 def _refusal(literal: Any, illtyped: bool, file: Path | str, *, more: int = 0) -> InputError:
@@ -202,12 +204,6 @@ def check_file(path: Path, format: Any, *, base_iri: str | None = None, opener: 
             if not isinstance(quad.graph_name, ox.DefaultGraph):
                 graphs.add(quad.graph_name.value)
     return graphs
-
-
-def _count(raw: Any, graphs: list[str]) -> int:
-    text = _query(graphs, lenient=False).replace(f" LIMIT {SHOWN}", "")
-    text = text.replace("SELECT ?o (!BOUND(?ok) AS ?illtyped)", "SELECT (COUNT(*) AS ?n)")
-    return int(next(iter(raw.query(text)))[0].value)
 
 
 def _short(text: str) -> str:

@@ -88,9 +88,17 @@ def interruptible(work: Callable[[], T]) -> T:
         try:
             outcome["value"] = work()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            cause = exc
+            while cause is not None:  # its frames hold pyoxigraph answers, which must die in this thread
+                cause.__traceback__ = None
+                cause = cause.__cause__ or cause.__context__
             outcome["error"] = exc
 
-    worker = threading.Thread(target=run, name="kx-work", daemon=True)
+    import contextvars
+
+    check()  # a command already past its deadline starts no more work
+    # the worker sees the command's deadline too (a new thread starts with an empty context)
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(run,), name="kx-work", daemon=True)
     worker.start()
     while worker.is_alive():
         left = remaining()

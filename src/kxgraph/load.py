@@ -2,9 +2,10 @@
 
 A file's graph is the ``file://`` IRI of its resolved path unless ``graph=`` names one; TriG and
 N-Quads files keep the graphs they name (their default-graph triples go to the file's graph).
-The ontology is not loaded by itself: ``load(ontology=True)`` (``kx load --ontology``) puts the
-shipped ``ontology/*.ttl`` into ``kxg:ontology``; ``kx stats`` reads class labels from the
-shipped file when that graph is absent.
+The first import into a new store brings the shipped reference data with it (``with_reference``):
+``ontology/*.ttl`` (with the academies' divisions) into ``kxg:ontology`` and the gazetteer into
+``kxg:gazetteer``. ``load(ontology=True)`` (``kx load --ontology``) reloads
+the ontology explicitly, after an upgrade.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from typing import Callable, Iterable
 from kxgraph.errors import InputError, ParameterError
 from kxgraph.resources import resource_path
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import LoadItem, Store, rdf_format
-from kxgraph.vocab import ONTOLOGY_GRAPH, expand_curie
+from kxgraph.store.base import LoadItem, Store
+from kxgraph.store.rdfio import rdf_format
+from kxgraph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, expand_curie
 
-ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl")
+ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl",
+                  "ontology/academies.ttl")
+GAZETTEER_FILE = "places/gazetteer.ttl"
 
 
 def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str | None = None) -> list[LoadItem]:
@@ -46,12 +50,27 @@ def ontology_items() -> list[LoadItem]:
     """The shipped ontology files, all bound for ``kxg:ontology``."""
     items = []
     for relative in ONTOLOGY_FILES:
-        try:
-            path = resource_path(relative)
-        except Exception:  # noqa: BLE001 - an optional ontology file not shipped (yet)
-            continue
+        path = resource_path(relative)  # a missing one is an error: never load less than shipped
         items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size))
     return items
+
+
+def reference_items() -> list[LoadItem]:
+    """The shipped reference data: the ontology (with the academies' divisions) and the gazetteer."""
+    path = resource_path(GAZETTEER_FILE)
+    return ontology_items() + [LoadItem(path, rdf_format(path), GAZETTEER_GRAPH, path.stat().st_size)]
+
+
+def with_reference(store: Store, items: list[LoadItem]) -> list[LoadItem]:
+    """``items``, after the shipped reference data when the store is new (holds nothing yet).
+
+    So the first import into a store brings the labels of academies, divisions, districts and
+    statuses with it; ``kx load --ontology`` reloads them explicitly.
+    """
+    if store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
+        return items
+    wanted = {item.graph for item in items}
+    return [item for item in reference_items() if item.graph not in wanted] + items
 
 
 def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None = None,
@@ -95,4 +114,4 @@ def _is_iri(text: str) -> bool:
     return ":" in text and not any(c in text for c in ' <>"{}|^`\\')
 
 
-__all__ = ["plan", "load", "ontology_items", "total_size", "graph_table"]
+__all__ = ["plan", "load", "ontology_items", "reference_items", "with_reference", "total_size", "graph_table"]

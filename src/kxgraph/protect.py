@@ -19,18 +19,21 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from kxgraph.errors import KxError, QueryError
+from kxgraph.store.base import STAGING
 from kxgraph.vocab import GAZETTEER_GRAPH, GRAPH, ONTOLOGY_GRAPH, TAIYUAN_GRAPH
 
-SHIPPED = (ONTOLOGY_GRAPH, GAZETTEER_GRAPH, TAIYUAN_GRAPH)
-SHIPPED_PREFIXES = (GRAPH + "reference/", GRAPH + "scheme/", GRAPH + "schemes/")
-SHIPPED_NAMES = (GRAPH + "reference", GRAPH + "schemes")
-INTERNAL = (GRAPH + "journal", GRAPH + "curation")
-INTERNAL_PREFIXES = (GRAPH + "journal/", GRAPH + "curation/")
-STAGING = GRAPH + "staging/"
+# The ONE list of protected graphs: kind -> graph IRIs; an IRI ending in "/" covers every graph
+# under it. To protect another graph (a source's record graph, say), add it here.
+PROTECTED: dict[str, tuple[str, ...]] = {
+    "staging": (STAGING, STAGING.rstrip("/")),
+    "shipped": (ONTOLOGY_GRAPH, GAZETTEER_GRAPH, TAIYUAN_GRAPH, GRAPH + "reference", GRAPH + "reference/",
+                GRAPH + "scheme/", GRAPH + "schemes", GRAPH + "schemes/"),
+    "internal": (GRAPH + "journal", GRAPH + "journal/", GRAPH + "curation", GRAPH + "curation/"),
+}
 ANY = "*"  # an update whose graphs are only known when it runs (GRAPH ?g)
 ALL = "**"  # an update that writes every graph (DROP ALL, CLEAR NAMED …)
 
-__all__ = ["ProtectedGraphError", "protected", "check_graphs", "update_targets", "check_update",
+__all__ = ["PROTECTED", "ProtectedGraphError", "protected", "check_graphs", "update_targets", "check_update",
            "is_shipped_file", "guarded_update"]
 
 
@@ -39,30 +42,23 @@ class ProtectedGraphError(KxError):
 
 
 def protected(graph: str) -> str | None:
-    """``"shipped"``, ``"internal"`` or ``"staging"`` for a protected graph IRI, else None."""
-    if graph.startswith(STAGING) or graph == STAGING.rstrip("/"):
-        return "staging"
-    if graph in SHIPPED or graph in SHIPPED_NAMES or graph.startswith(SHIPPED_PREFIXES):
-        return "shipped"
-    if graph in INTERNAL or graph.startswith(INTERNAL_PREFIXES):
-        return "internal"
+    """``"shipped"``, ``"internal"`` or ``"staging"`` for a protected graph IRI (``PROTECTED``), else None."""
+    for kind, graphs in PROTECTED.items():
+        if any(graph == g or (g.endswith("/") and graph.startswith(g)) for g in graphs):
+            return kind
     return None
 
 
 def is_shipped_file(path: Path) -> bool:
-    """True for the data and ontology files shipped with kxgraph: they may fill the protected graphs."""
-    from kxgraph.resources import package_path, resource_path
+    """True for the data and ontology files shipped with kxgraph (package data, ``kxgraph/data/``):
+    they may fill the protected graphs."""
+    from kxgraph.resources import resource_path
 
-    resolved = Path(path).resolve()
-    for relative in ("data", "ontology"):
-        folders = [package_path(relative)]
-        try:
-            folders.append(resource_path(relative))
-        except Exception:  # noqa: BLE001 - not shipped in this install
-            pass
-        if any(resolved.is_relative_to(f.resolve()) for f in folders if f.is_dir()):
-            return True
-    return False
+    try:
+        root = resource_path("").resolve()
+    except KxError:  # not shipped in this install
+        return False
+    return Path(path).resolve().is_relative_to(root)
 
 
 def _curie(graph: str) -> str:
@@ -103,7 +99,7 @@ def update_targets(sparql: str, prefixes: dict[str, str] | None = None) -> set[s
     def graph(term) -> str:
         return str(term) if isinstance(term, URIRef) else ANY
 
-    for op in update.algebra:
+    for op in getattr(update, "algebra", None) or []:  # an empty update is a list, no algebra
         name = op.name
         if name in ("InsertData", "DeleteData", "DeleteWhere"):
             targets.update(graph(g) for g in op.quads)
@@ -182,9 +178,15 @@ def _triples(store: Any, graph: str) -> set:
 
 
 def _restore(store: Any, graphs: dict[str, set]) -> None:
+    import pyoxigraph as ox
+
+    from kxgraph.store.base import insert_data_chunks
+
     for graph, triples in graphs.items():
-        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-        store.update(f"DROP SILENT GRAPH {_node(graph)} ; INSERT DATA {{ GRAPH {_node(graph)} {{\n{body}\n}} }}")
+        store.drop(graph)
+        node = _node(graph)
+        for chunk in insert_data_chunks(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples):
+            store.update(chunk)
 
 
 def _node(iri: str):

@@ -76,8 +76,8 @@ def shipped_store(tmp_path) -> Path:
     from kxgraph.vocab import GAZETTEER_GRAPH
 
     path = tmp_path / "store"
-    with kxgraph.open(path) as g:
+    with kxgraph.open(path, mode="create") as g:
         g.load(ontology=True)
-        g.load(resource_path("data/places/gazetteer.ttl"), graph=GAZETTEER_GRAPH, force_shipped=True)
-        g.load(resource_path("data/taiyuan/taiyuan.trig"), force_shipped=True)
+        g.load(resource_path("places/gazetteer.ttl"), graph=GAZETTEER_GRAPH, force_shipped=True)
+        g.load(resource_path("taiyuan/taiyuan.trig"), force_shipped=True)
     return path

@@ -94,8 +94,8 @@ def test_a_nul_after_the_first_64_kib_of_a_csv_is_refused(tmp_path, store):
 def test_kx_report_survives_a_figure_holding_an_ill_typed_value(tmp_path, store):
     from kxgraph.resources import resource_path
 
-    trig = resource_path("data/taiyuan/taiyuan.trig").read_text(encoding="utf-8")
-    assert run_kx(store, "load", "--force-shipped", str(resource_path("data/taiyuan/taiyuan.trig"))).returncode == 0
+    trig = resource_path("taiyuan/taiyuan.trig").read_text(encoding="utf-8")
+    assert run_kx(store, "load", "--force-shipped", str(resource_path("taiyuan/taiyuan.trig"))).returncode == 0
     figure = tmp_path / "figure.ttl"
     figure.write_text(
         "@prefix kx: <https://w3id.org/kxgraph/ns#> .\n@prefix xsd: <%s> .\n"

@@ -30,26 +30,23 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     \b
     Example:
       kx query 'SELECT ?a ?l WHERE { ?a a kx:Academician ; rdfs:label ?l }' --limit 5
-      kx query collaborators --param entity=kxid:person/li-deyi
+      kx query collaborators --param entity=kxperson:li-deyi
       kx query -f my.rq --format csv > out.csv
     """
     from pathlib import Path
 
-    from kxgraph.sparql.query import looks_like_name, named_query, parse_term, read_named
+    from kxgraph.sparql.catalogue import looks_like_name, parse
+    from kxgraph.sparql.query import named_query
 
-    values = _params(params)
     if path is None and sparql and sparql.endswith(".rq") and Path(sparql).is_file():
         path, sparql = sparql, None  # `kx query my.rq` means the file
     if path is None and sparql not in (None, "-") and looks_like_name(sparql):
-        named = named_query(sparql)  # checked before the store is opened
-        text, terms = named.text, named.bind(values)
+        chosen = named_query(sparql)  # checked before the store is opened
     else:
-        text = read_sparql(sparql, path)
-        header = read_named(Path(path)) if path else None
-        terms = (header.bind(values) if header and header.parameters
-                 else {k: parse_term(v, "term", name=k) for k, v in values.items()})
-    result = open_graph(read_only=True).query(text, substitutions=terms, limit=limit,
-                                              allow_service=allow_service)  # within --timeout
+        chosen = parse(read_sparql(sparql, path), path or "<query>", name=Path(path).name if path else "the query")
+    bound = chosen.bind(_params(params))
+    result = open_graph().query(bound.text, substitutions=bound.substitutions, limit=limit,
+                                allow_service=allow_service)  # within --timeout
     emit(result, fmt)
 
 
@@ -74,7 +71,7 @@ def queries(indicators: bool, fmt: str) -> None:
     \b
     Example:
       kx queries
-      kx query workstations-by-district --param district=kxid:place/140105
+      kx query workstations-by-district --param district=kxplace:140105
     """
     from kxgraph.sparql.query import listing
 

@@ -32,7 +32,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
 
     \b
     Example:
-      kx load data/taiyuan/report.trig network.ttl
+      kx load report.trig network.ttl
       kx load --replace network.ttl      # reload a changed file
       kx load --ontology                 # class labels and the collaboration model
     """
@@ -42,9 +42,9 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     show_bar = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
     bar = click.progressbar(length=size, label="loading", file=sys.stderr) if show_bar else nullcontext()
     with bar as progress:
-        result = open_graph().load(*files, format=rdf_format, graph=graph, replace=replace,
-                                   ontology=ontology, progress=progress.update if show_bar else None,
-                                   lenient=lenient, force_shipped=force_shipped)
+        result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
+                                                ontology=ontology, progress=progress.update if show_bar else None,
+                                                lenient=lenient, force_shipped=force_shipped)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
 
@@ -58,7 +58,7 @@ def graphs(fmt: str) -> None:
     Example:
       kx graphs --format csv
     """
-    emit(open_graph(read_only=True).graphs(), fmt)
+    emit(open_graph().graphs(), fmt)
 
 
 @click.command()
@@ -72,7 +72,7 @@ def drop(graph: str, force_shipped: bool) -> None:
     Example:
       kx drop file:///home/me/old.ttl
     """
-    open_graph().drop(graph, force_shipped=force_shipped)
+    open_graph(mode="rw").drop(graph, force_shipped=force_shipped)
     click.echo(f"dropped {graph}", err=True)
 
 
@@ -89,7 +89,7 @@ def stats(fmt: str) -> None:
     Example:
       kx stats
     """
-    emit(open_graph(read_only=True).stats(), fmt)
+    emit(open_graph().stats(), fmt)
 
 
 @click.command()
@@ -106,5 +106,6 @@ def update(sparql: str | None, path: str | None, allow_service: bool, force_ship
     Example:
       kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
     """
-    open_graph().update(read_sparql(sparql, path), allow_service=allow_service, force_shipped=force_shipped)
+    open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service,
+                                     force_shipped=force_shipped)
     click.echo("update done", err=True)

@@ -111,7 +111,7 @@ def run(store: Any, state: dict, progress: Callable[[int], None] | None = None) 
     """Step 4: clear the store and load everything the journal names, then tidy up."""
     import pyoxigraph as ox
 
-    from kxgraph.store.oxigraph import open_rdf
+    from kxgraph.store.rdfio import open_rdf
 
     raw = store.raw
     raw.clear()
