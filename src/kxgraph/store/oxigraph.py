@@ -45,11 +45,17 @@ class OxigraphStore(Store):
         self.path = None if path is None else Path(path)
         self.read_only = read_only and self.path is not None
         self._lock: int | None = None
-        if self.read_only and (self.path / JOURNAL).exists():
+        if self.read_only and self._interrupted():
             OxigraphStore(self.path).close()  # undo an interrupted load first: the one time a read writes
         self._store = self._open()
         if self.path is not None and not self.read_only:
             self._recover()
+
+    def _interrupted(self) -> bool:
+        """A load, replace or drop left unfinished here (a journal, or a rebuild's folder)."""
+        from kxgraph.store.rebuild import FOLDER
+
+        return (self.path / JOURNAL).exists() or (self.path / FOLDER).exists()
 
     def _open(self):
         import pyoxigraph as ox
