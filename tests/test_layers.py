@@ -88,7 +88,12 @@ def test_nothing_below_the_facade_imports_it():
 
 def test_the_store_imports_nothing_above_it():
     # the base modules: errors and their boundary, the vocabulary, SPARQL error diagnosis, results
-    allowed = {"kxgraph.errors", "kxgraph.boundary", "kxgraph.vocab", "kxgraph.diagnose", "kxgraph.output.results"}
+    allowed = {"kxgraph.errors", "kxgraph.boundary", "kxgraph.vocab", "kxgraph.diagnose", "kxgraph.output.results",
+               # and the input checks every load makes (hostile): limits, literals, protected graphs, deadline
+               "kxgraph.limits", "kxgraph.checks", "kxgraph.protect", "kxgraph.deadline", "kxgraph.resources"}
+    for module in ("kxgraph.limits", "kxgraph.checks", "kxgraph.protect", "kxgraph.deadline", "kxgraph.resources"):
+        below = {t for t in import_graph()[module] if not t.startswith("kxgraph.store")}
+        assert below <= allowed | {"kxgraph.output.text"}, module  # themselves below the store
     for module, targets in import_graph().items():
         if module.startswith("kxgraph.store"):
             assert {t for t in targets if not t.startswith("kxgraph.store")} <= allowed, module

@@ -31,6 +31,7 @@ WRITERS = {
     ("store/oxigraph.py", "_commit_update"): "staged graphs moved into place, by their terms",
     ("store/endpoint.py", "load_files"): "staged graphs moved into place on an endpoint, by their terms",
     ("store/endpoint.py", "_discard"): "staging graphs of a failed endpoint load dropped, by their terms",
+    ("checks.py", "_query"): "the literal checks' cast chain, from the constant CASTS table (graphs bound by terms)",
 }
 READERS = {("sparql/catalogue.py", "read_query_text")}
 

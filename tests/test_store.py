@@ -176,7 +176,7 @@ def _journal(store: Path, graph: str, *, uncommitted: bool) -> None:
     prefix = STAGING + "test/"
     if uncommitted:
         with kxgraph.open(store, mode="rw") as g:
-            g.update(f"INSERT DATA {{ GRAPH <{prefix}uncommitted> {{ <{prefix}s> <{prefix}p> 1 }} }}")
+            g.store.update(f"INSERT DATA {{ GRAPH <{prefix}uncommitted> {{ <{prefix}s> <{prefix}p> 1 }} }}")
     (store / JOURNAL).write_text(json.dumps({"sentinel": prefix + "uncommitted", "staging": prefix,
                                              "new_graphs": [graph]}), encoding="utf-8")
 

@@ -118,23 +118,27 @@ class KxGraph:
 
         return listing(indicators=indicators)
 
-    def update(self, sparql: str, *, allow_service: bool = False) -> None:
+    def update(self, sparql: str, *, allow_service: bool = False, force_shipped: bool = False) -> None:
         """Run a SPARQL update (the only write path besides loading).
 
-        ``LOAD <url>`` and ``SERVICE`` reach the network, so they are refused unless ``allow_service``.
+        ``LOAD <url>`` and ``SERVICE`` reach the network, so they are refused unless ``allow_service``;
+        updates writing the shipped or internal graphs are refused unless ``force_shipped``.
 
         >>> g = open(memory=True)
         >>> g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast rdfs:label 'CAST' } }")
         >>> g.query("ASK { kxorg:cast rdfs:label 'CAST' }").boolean
         True
         """
+        from kxgraph import protect
         from kxgraph.sparql.query import check_update
+        from kxgraph.vocab import prefixes_for
 
         check_update(sparql, allow_service=allow_service)
-        self.store.update(sparql)
+        protect.guarded_update(self.store, sparql, force_shipped=force_shipped, prefixes=prefixes_for(sparql))
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,  # noqa: A002
-             replace: bool = False, ontology: bool = False, progress: Any = None) -> Result:
+             replace: bool = False, ontology: bool = False, progress: Any = None,
+             force_shipped: bool = False, lenient: bool = False) -> Result:
         """Load RDF files, each into its own named graph, all or nothing; returns graph and triples.
 
         >>> g = open(memory=True)
@@ -144,7 +148,7 @@ class KxGraph:
         from kxgraph.load import load
 
         return load(self.store, paths, format=format, graph=graph, replace=replace, ontology=ontology,
-                    progress=progress)
+                    progress=progress, force_shipped=force_shipped, lenient=lenient)
 
     def graphs(self) -> Result:
         """Named graphs with their triple counts.
@@ -160,8 +164,10 @@ class KxGraph:
         kept = self.store.index.counts() if self.store.index is not None else None
         return kept[0] if kept is not None else self.store.graphs()
 
-    def drop(self, graph: str) -> None:
+    def drop(self, graph: str, *, force_shipped: bool = False) -> None:
         """Remove a named graph (``NotFoundError`` when there is none by that name).
+
+        The shipped and internal graphs (``kxgraph.protect``) are refused unless ``force_shipped``.
 
         >>> g = open(memory=True)
         >>> g.drop("kxg:nothing")
@@ -169,9 +175,11 @@ class KxGraph:
         kxgraph.errors.NotFoundError: no graph kxg:nothing; kx graphs lists them
         """
         from kxgraph.errors import NotFoundError
+        from kxgraph.protect import check_graphs
         from kxgraph.vocab import expand_curie
 
         iri = expand_curie(graph) or graph.strip("<>")
+        check_graphs([iri], force_shipped=force_shipped, action="drop")
         if iri not in {g for g, _ in self._graph_sizes()}:
             raise NotFoundError(f"no graph {graph}; kx graphs lists them")
         self.store.drop(iri)

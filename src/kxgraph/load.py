@@ -45,6 +45,7 @@ def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str |
     return items
 
 
+
 def ontology_items() -> list[LoadItem]:
     """The shipped ontology files, all bound for ``kxg:ontology``."""
     items = []
@@ -74,8 +75,12 @@ def with_reference(store: Store, items: list[LoadItem]) -> list[LoadItem]:
 
 def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None = None,
          graph: str | None = None, replace: bool = False, ontology: bool = False,
-         progress: Callable[[int], None] | None = None) -> Result:
+         progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+         lenient: bool = False) -> Result:
     """Load files into ``store``; return a table of graph and triple count per graph touched.
+
+    The shipped and internal graphs (``kxgraph.protect``) are refused unless ``force_shipped``;
+    ``lenient`` keeps ill-typed literals as plain strings (with a warning) instead of refusing them.
 
     >>> import kxgraph
     >>> g = kxgraph.open(memory=True)
@@ -88,7 +93,8 @@ def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None =
         items = ontology_items() + items
     if not items:
         raise ParameterError("nothing to load: give one or more files (or --ontology)")
-    counts = store.load_files(items, replace=replace, progress=progress)
+    counts = store.load_files(items, replace=replace, progress=progress, force_shipped=force_shipped,
+                              lenient=lenient)
     return graph_table(counts.items())
 
 

@@ -130,7 +130,8 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
     False
     """
     meta = _shipped_metadata()
-    figures = _figures(graph)
+    unreadable: list[tuple[str, str]] = []
+    figures = _figures(graph, unreadable)
     labels = _labels([graph, meta], {f[k] for f in figures for k in ("indicator", "period", "area") if f[k]})
     figures = _select(figures, labels, period=period, area=area)
     queries = {**_pairs(meta, "count-queries"), **_pairs(graph, "count-queries")}
@@ -154,7 +155,7 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
     rows.sort(key=lambda row: (STATUS_ORDER.index(row[at]), row[0]))  # disagreements first
     rules = _check_rules(graph, meta, figures, labels)
     return Report("select", FIGURE_COLUMNS, Result.table(FIGURE_COLUMNS, rows).rows,
-                  rules=Result.table(RULE_COLUMNS, rules), notes=_notes(graph, figures))
+                  rules=Result.table(RULE_COLUMNS, rules), notes=_notes(graph, figures, unreadable))
 
 
 # -- reading the graph -----------------------------------------------------------------------
@@ -178,12 +179,17 @@ def _shipped_metadata():
     return meta
 
 
-def _figures(graph: Any) -> list[dict]:
+def _figures(graph: Any, unreadable: list | None = None) -> list[dict]:
     """Every reported figure, one dict each (several passages are joined)."""
     by_iri: dict[str, dict] = {}
     for row in _query(graph, "figures").records():
+        value = _decimal(row["value"])
+        if value is None:  # an ill-typed value ("abc"^^xsd:integer) cannot be compared: noted instead
+            if unreadable is not None:
+                unreadable.append((row["figure"], str(row["value"])))
+            continue
         fig = by_iri.setdefault(row["figure"], {
-            "iri": row["figure"], "indicator": row["indicator"], "value": Decimal(str(row["value"])),
+            "iri": row["figure"], "indicator": row["indicator"], "value": value,
             "more_than": row["qualifier"] == MORE_THAN, "unit": row["unit"],
             "period": row["period"], "area": row["area"],
             "passages": []})
@@ -341,8 +347,21 @@ def _holds(parts: list[dict], whole: dict, symbol: str) -> bool:
     return {"=": can_be_at_most and can_be_at_least, "≤": can_be_at_most, "≥": can_be_at_least}[symbol]
 
 
-def _notes(graph: Any, figures: list[dict]) -> list[str]:
-    notes = []
+def _decimal(value: Any) -> Decimal | None:
+    from decimal import InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _notes(graph: Any, figures: list[dict], unreadable: list | None = None) -> list[str]:
+    from kxgraph.checks import visible
+
+    notes = [f"Figure {shorten(iri)} has the value '{visible(text[:40])}', which is not a number: left out."
+             for iri, text in dict.fromkeys(unreadable or [])]
     if not figures:
         notes.append("The graph holds no reported figures (kx:ReportedFigure): load the report's data first.")
     if _query(graph, "synthetic").boolean:

@@ -7,6 +7,7 @@ click and kxgraph's light modules are imported here, so ``kx --help`` starts fas
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -62,7 +63,22 @@ class KxGroup(click.Group):
             click.echo(f"kx: error: {exc.format_message()} (see kx --help)", err=True)
             sys.exit(exc.exit_code)
 
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except SystemExit as exc:
+            from kxgraph.deadline import abandoned
+
+            if abandoned():  # a query given up on still runs in Oxigraph: do not wait for it,
+                sys.stdout.flush()  # nor let interpreter shutdown pull the thread from under it
+                sys.stderr.flush()
+                os._exit(exc.code if isinstance(exc.code, int) else 1)
+            raise
+
     def invoke(self, ctx: click.Context):
+        import warnings
+
+        warnings.showwarning = _warning_line  # kxgraph warns (KxWarning) where it changed data for you
         try:
             return super().invoke(ctx)
         except KxError as exc:
@@ -103,6 +119,10 @@ def _fail(ctx: click.Context, exc: KxError) -> None:
     """Print a ``KxError`` as one line, control characters escaped, and exit with its code."""
     click.echo(f"kx: error: {printable(str(exc))}", err=True)
     ctx.exit(exc.exit_code)
+
+
+def _warning_line(message, category, *rest) -> None:
+    click.echo(f"kx: warning: {message}", err=True)
 
 
 @click.group(cls=KxGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kxgraph.cli._common import emit, format_option, open_graph
+from kxgraph.cli._deadline import timeout_option
 
 
 @click.command()
@@ -12,6 +13,7 @@ from kxgraph.cli._common import emit, format_option, open_graph
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="Show at most this many entities.")
 @format_option()
+@timeout_option
 def find(text: str, limit: int, fmt: str) -> None:
     """Find entities whose zh or en label contains TEXT, or whose pinyin does.
 
@@ -26,6 +28,7 @@ def find(text: str, limit: int, fmt: str) -> None:
 @click.command()
 @click.argument("entity")
 @format_option()
+@timeout_option
 def show(entity: str, fmt: str) -> None:
     """Show an entity (IRI, CURIE or exact label): type, labels, properties, links and sources.
 

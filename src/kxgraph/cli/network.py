@@ -7,6 +7,7 @@ from typing import Callable
 import click
 
 from kxgraph.cli._common import TABULAR_FORMATS, as_of_option, emit, format_option, open_graph
+from kxgraph.cli._deadline import timeout_option
 
 ANALYSES = ("centrality", "communities", "brokers")  # as kxgraph.graph.ANALYSES (not imported: kx --help stays light)
 MEASURES = ("degree", "betweenness", "eigenvector")
@@ -111,6 +112,7 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
               show_default=True, help="HTML file to write.")
 @click.option("--open", "open_file", is_flag=True, help="Open the file in the default browser.")
 @click.option("--year-slider", is_flag=True, help="Add a year slider that shows the network as it stood each year.")
+@timeout_option
 def view(focus, depth, types, query, params, projection, links, size_by, color_by, lang, title, output,
          open_file, year_slider) -> None:
     """Write the network as one self-contained, offline HTML page.
@@ -158,6 +160,7 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
 @click.option("--by-year", is_flag=True, help="Per year: size, density, components and top brokers (3 unless --top is given) as it stood then.")
 @format_option(TABULAR_FORMATS)
+@timeout_option
 def analyze(focus, depth, types, query, params, projection, links, kind, measure, top, sort_by, seed, lang,
             by_year, fmt) -> None:
     """Centralities, communities and brokers of the network, as a table.
@@ -208,6 +211,7 @@ def analyze(focus, depth, types, query, params, projection, links, kind, measure
                    "located-in and part-of, so no path runs through a district or programme.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the explanation.")
 @format_option(TABULAR_FORMATS)
+@timeout_option
 def path(a, b, max_depth, limit, links, lang, fmt) -> None:
     """The shortest collaboration paths from A to B, each step explained.
 
@@ -232,6 +236,7 @@ def path(a, b, max_depth, limit, links, lang, fmt) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
               help="graphml / gexf for Gephi, json for Cytoscape.js (default: from the file's extension).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@timeout_option
 def export(focus, depth, types, query, params, projection, links, fmt, output) -> None:
     """Write the network for Gephi (GraphML, GEXF) or Cytoscape (JSON elements).
 

@@ -6,6 +6,7 @@ import click
 
 from kxgraph.output.render import ALL_FORMATS
 from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, read_sparql
+from kxgraph.cli._deadline import timeout_option
 
 
 @click.command()
@@ -16,12 +17,11 @@ from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, r
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter: an IRI, a CURIE (kx:x), text, text@zh, a number, or \"5\"^^xsd:integer.")
 @click.option("--limit", type=click.IntRange(min=0), help="Return at most this many rows.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Give up when the query takes longer.")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network.")
 @format_option(ALL_FORMATS)
+@timeout_option
 def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: int | None,
-          timeout: float | None, allow_service: bool, fmt: str) -> None:
+          allow_service: bool, fmt: str) -> None:
     """Run a read-only SPARQL query or a named query (kx queries lists them).
 
     SPARQL comes from the argument, -f FILE or standard input. Common prefixes (kx:, kxid:,
@@ -53,7 +53,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
         chosen = parse(read_sparql(sparql, path), path or "<query>", name=Path(path).name if path else "the query")
     bound = chosen.bind(values)
     result = open_graph().query(bound.text, substitutions=bound.substitutions, limit=limit,
-                                              timeout=timeout, allow_service=allow_service)
+                                allow_service=allow_service)  # within --timeout
     emit(result, fmt)
 
 

@@ -7,6 +7,7 @@ import sys
 import click
 
 from kxgraph.cli._common import TABULAR_FORMATS, as_of_option, format_option, open_graph
+from kxgraph.cli._deadline import timeout_option
 
 
 @click.command("report")
@@ -28,6 +29,7 @@ from kxgraph.cli._common import TABULAR_FORMATS, as_of_option, format_option, op
 @click.option("--check", is_flag=True,
               help="Exit with status 1 when a figure disagrees with the data or a rule fails.")
 @click.pass_context
+@timeout_option
 def report(ctx: click.Context, period: str | None, write_lang: str | None, diff: bool, area: str | None, fmt: str,
            output: str | None, rules_only: bool, check: bool) -> None:
     """Check the reported figures against the entities in the graph.

@@ -8,6 +8,7 @@ from contextlib import nullcontext
 import click
 
 from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, read_sparql
+from kxgraph.cli._deadline import timeout_option
 
 PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would help
 
@@ -19,8 +20,12 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would
 @click.option("--graph", metavar="IRI", help="Load into this graph (default: the file's file:// IRI).")
 @click.option("--replace", is_flag=True, help="Replace the graph's triples instead of adding to them.")
 @click.option("--ontology", is_flag=True, help="Also load the shipped ontology into kxg:ontology.")
+@click.option("--lenient", is_flag=True,
+              help="Keep ill-typed literals and control characters (as plain/cleaned strings, with a warning).")
+@click.option("--force-shipped", is_flag=True,
+              help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
 def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, replace: bool,
-         ontology: bool) -> None:
+         ontology: bool, lenient: bool, force_shipped: bool) -> None:
     """Load RDF files, each into its own named graph; all of them or none.
 
     Files may be gzipped (network.nt.gz, as kx generate writes it).
@@ -46,12 +51,14 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
                 click.echo("\nindexing labels and counting (for kx find and kx stats) …", err=True)
 
         result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
-                                                ontology=ontology, progress=read if show_bar else None)
+                                                ontology=ontology, progress=read if show_bar else None,
+                                                lenient=lenient, force_shipped=force_shipped)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
 
 @click.command()
 @format_option()
+@timeout_option
 def graphs(fmt: str) -> None:
     """List the named graphs with their triple counts.
 
@@ -64,20 +71,23 @@ def graphs(fmt: str) -> None:
 
 @click.command()
 @click.argument("graph")
-def drop(graph: str) -> None:
+@click.option("--force-shipped", is_flag=True,
+              help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
+def drop(graph: str, force_shipped: bool) -> None:
     """Remove one named graph (its IRI or CURIE, as kx graphs shows it).
 
     \b
     Example:
       kx drop file:///home/me/old.ttl
     """
-    open_graph(mode="rw").drop(graph)
+    open_graph(mode="rw").drop(graph, force_shipped=force_shipped)
     click.echo(f"dropped {graph}", err=True)
 
 
 @click.command()
 @as_of_option
 @format_option()
+@timeout_option
 def stats(fmt: str) -> None:
     """Count triples, graphs and entities per class (with zh/en class labels).
 
@@ -111,12 +121,15 @@ def reindex() -> None:
 @click.option("-f", "--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="Read the update from a file.")
 @click.option("--allow-service", is_flag=True, help="Let LOAD <url> and SERVICE reach the network.")
-def update(sparql: str | None, path: str | None, allow_service: bool) -> None:
+@click.option("--force-shipped", is_flag=True,
+              help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
+def update(sparql: str | None, path: str | None, allow_service: bool, force_shipped: bool) -> None:
     """Run a SPARQL 1.1 update (INSERT, DELETE, DROP …) — the explicit way to write.
 
     \b
     Example:
       kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
     """
-    open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service)
+    open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service,
+                                     force_shipped=force_shipped)
     click.echo("update done", err=True)

@@ -252,7 +252,7 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     if start == goal:
         raise ParameterError("give two different entities")
     G = neighbourhood_until(graph, start, goal, max_depth=max_depth, links=links)
-    if goal not in G:
+    if goal not in G or not nx.has_path(G, start, goal):
         hint = "" if links else " (places and programmes take part only with links=['all'], kx path --link all)"
         raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps{hint}")
     rows = []
@@ -266,13 +266,21 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
 # -- export ----------------------------------------------------------------------------------
 
 def _flat(G: "nx.Graph") -> "nx.Graph":
-    """A copy whose attributes are all strings or numbers (what GraphML and GEXF accept)."""
+    """A copy whose attributes are all strings or numbers (what GraphML and GEXF accept).
+
+    Control characters, which XML cannot carry, and bidi overrides are written as ``\\uXXXX``.
+    """
+    from kxgraph.checks import visible
+
+    def clean(value: Any) -> Any:
+        value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+        return visible(value) if isinstance(value, str) else value
+
     H = G.__class__()
     for n, d in G.nodes(data=True):
-        H.add_node(n, **{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
-                         for k, v in d.items() if v is not None})
+        H.add_node(clean(n), **{k: clean(v) for k, v in d.items() if v is not None})
     for u, v, d in G.edges(data=True):
-        H.add_edge(u, v, **{k: x for k, x in d.items() if x is not None})
+        H.add_edge(clean(u), clean(v), **{k: clean(x) for k, x in d.items() if x is not None})
     return H
 
 

@@ -393,9 +393,37 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
 
 def neighbourhood_until(graph: "KxGraph", start: str, goal: str, *, max_depth: int,
                         links: Iterable[str] | None = None) -> "nx.Graph":
-    """The breadth-first neighbourhood of ``start`` grown until it reaches ``goal`` (or ``max_depth``)."""
-    G = _neighbourhood(graph, start, max_depth, _chosen_links(links), None, stop_at=goal)
+    """The neighbourhoods of ``start`` and ``goal`` grown until they meet (at most ``max_depth`` hops).
+
+    Bidirectional: each step grows the side with the smaller frontier, so a hub near one end does
+    not pull its whole neighbourhood; every shortest path lies inside what is grown. The command's
+    deadline (``kxgraph.deadline``) is checked before every query.
+    """
+    G = _meet(graph, start, goal, max_depth, _chosen_links(links))
     _describe(graph, G)
+    return G
+
+
+def _meet(graph, start: str, goal: str, max_depth: int, chosen) -> "nx.Graph":
+    import networkx as nx
+
+    from kxgraph import deadline
+
+    G = nx.Graph(kind="focus", focus=start, depth=max_depth)
+    G.add_nodes_from((start, goal))
+    seen = {start: {start}, goal: {goal}}
+    frontier = {start: [start], goal: [goal]}
+    for _ in range(max_depth):
+        side = start if len(frontier[start]) <= len(frontier[goal]) else goal
+        new: set[str] = set()
+        for batch in _batches(sorted(frontier[side])):
+            for var in ("s", "o"):
+                deadline.check()
+                new |= _add_edges(G, _link_rows(graph, chosen, {var: batch}), keep=seen[side])
+        seen[side] |= new
+        frontier[side] = sorted(new)
+        if seen[start] & seen[goal] or not frontier[side]:
+            break
     return G
 
 

@@ -101,8 +101,11 @@ def display(term: Any) -> str:
 
 
 def _one_line(text: str) -> str:
-    """A cell on one line: tabs and line breaks would break a table's columns."""
-    return text.translate(_BREAKS)
+    """A cell on one line: tabs and line breaks would break a table's columns; escapes and bidi
+    overrides in a label would rewrite the terminal, so they are shown as ``\\uXXXX``."""
+    from kxgraph.output.text import visible
+
+    return visible(text.translate(_BREAKS))
 
 
 _BREAKS = {ord(c): " " for c in "\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_BIDI = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSEEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 
 
 def where(*parts: Any) -> str:
@@ -23,4 +27,13 @@ def nt_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
-__all__ = ["nt_escape", "where"]
+__all__ = ["nt_escape", "visible", "where"]
+
+
+def visible(text: str) -> str:
+    """``text`` with control and bidirectional-override characters written as ``\\uXXXX``.
+
+    >>> visible("evil\\x1b[31m\\u202e")
+    'evil\\\\u001b[31m\\\\u202e'
+    """
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)

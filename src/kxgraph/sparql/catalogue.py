@@ -38,7 +38,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
 from kxgraph.resources import package_path
 from kxgraph.sparql.terms import parse_term
-from kxgraph.store.oxigraph import inject_values
+from kxgraph.store.base import inject_values
 from kxgraph.vocab import PREFIXES
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "term", "path")

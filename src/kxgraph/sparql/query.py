@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -77,11 +78,19 @@ def run(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = No
     check_read_only(sparql, allow_service=allow_service)
     if limit is not None and limit < 0:
         raise ParameterError("--limit must be 0 or more")
-    if timeout is None:
-        return _collect(store, sparql, substitutions, limit, None)
-    if timeout <= 0:
+    if timeout is not None and timeout <= 0:
         raise ParameterError("--timeout must be more than 0 seconds")
-    return _with_deadline(store, sparql, substitutions, limit, timeout)
+    from kxgraph import deadline
+
+    left = deadline.check()  # the command's overall deadline, when it has one
+    by_deadline = left is not None and (timeout is None or left < timeout)
+    try:
+        # Always in a worker thread: the main thread then wakes for Ctrl-C even while Oxigraph works.
+        return _with_deadline(store, sparql, substitutions, limit, left if by_deadline else timeout)
+    except QueryError:
+        if by_deadline and (deadline.remaining() or 0) <= 0:
+            raise deadline.expired() from None
+        raise
 
 
 def _collect(store: Any, sparql: str, substitutions: Mapping[str, Any] | None, limit: int | None,
@@ -103,7 +112,7 @@ def _until(cancel: threading.Event, items, limit: int | None) -> list:
 
 
 def _with_deadline(store: Any, sparql: str, substitutions: Mapping[str, Any] | None, limit: int | None,
-                   timeout: float) -> Result:
+                   timeout: float | None) -> Result:
     cancel, outcome = threading.Event(), {}
 
     def work() -> None:
@@ -114,7 +123,13 @@ def _with_deadline(store: Any, sparql: str, substitutions: Mapping[str, Any] | N
 
     worker = threading.Thread(target=work, name="kx-query", daemon=True)
     worker.start()
-    worker.join(timeout)
+    try:
+        end = None if timeout is None else time.monotonic() + timeout
+        while worker.is_alive() and (end is None or time.monotonic() < end):
+            worker.join(0.1 if end is None else max(0.0, min(0.1, end - time.monotonic())))
+    except BaseException:  # Ctrl-C: stop reading rows; the store is only read
+        cancel.set()
+        raise
     if worker.is_alive():
         cancel.set()
         raise QueryError(f"the query did not finish within {timeout:g} s (--timeout); it was stopped")

@@ -124,8 +124,13 @@ class Store(ABC):
 
     @abstractmethod
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
-        """Load every file, all or nothing; return the triple count of each graph touched."""
+                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                   lenient: bool = False) -> dict[str, int]:
+        """Load every file, all or nothing; return the triple count of each graph touched.
+
+        Files may not write the shipped or internal graphs (``kxgraph.protect``) unless
+        ``force_shipped`` or they are kxgraph's own shipped files.
+        """
 
     def load(self, data: bytes | str | Path, *, format: Any, graph: str | None) -> None:
         """Add one RDF document to ``graph`` (kept for callers that load bytes)."""

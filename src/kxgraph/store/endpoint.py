@@ -13,11 +13,13 @@ graph is the union of its named graphs (``oxigraph serve --union-default-graph``
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from kxgraph.boundary import printable
@@ -240,15 +242,23 @@ class EndpointStore(Store):
             raise StoreError("this endpoint is read-only here; give --update-endpoint URL to write")
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                   lenient: bool = False) -> dict[str, int]:
         """Check every file, send it in bounded chunks to staging graphs, then commit in one update."""
         import pyoxigraph as ox
 
+        from kxgraph.limits import check_rdf_file
+        from kxgraph.protect import check_graphs, is_shipped_file
+
         self.check_writable()
-        for item in items:  # a bad file sends nothing
+        for item in items:  # a bad file sends nothing: limits, syntax, protected graphs, literals
+            check_rdf_file(item.path, item.format)
+            touched = set() if is_quad_format(item.format) else {item.graph}
             with open_rdf(item.path) as handle:
-                for _ in parse(handle, item.format, item.graph, file=str(item.path)):
-                    pass
+                for quad in _literals_checked(parse(handle, item.format, item.graph, file=str(item.path)),
+                                              item.path, lenient=lenient, quiet=True):
+                    touched.add(quad.graph_name.value)
+            check_graphs(touched, force_shipped=force_shipped or is_shipped_file(item.path), action="load into")
         prefix = f"{STAGING}{os.urandom(6).hex()}/"
         stages: dict[str, str] = {}
 
@@ -262,7 +272,8 @@ class EndpointStore(Store):
                 if not is_quad_format(item.format):
                     stages.setdefault(item.graph, f"{prefix}{len(stages)}")
                 with open_rdf(item.path) as handle:
-                    quads = (staged(q) for q in parse(handle, item.format, item.graph, file=str(item.path)))
+                    parsed = parse(handle, item.format, item.graph, file=str(item.path))
+                    quads = (staged(q) for q in _literals_checked(parsed, item.path, lenient=lenient))
                     for chunk in insert_data_chunks(quads):
                         self._post(self.update_url, "update", chunk)
                 if progress:
@@ -285,6 +296,19 @@ class EndpointStore(Store):
                            " ;\n".join(f"DROP SILENT GRAPH {graph_node(g)}" for g in graphs))
             except KxError:
                 pass
+
+
+def _literals_checked(quads: Iterator, file: Path, *, lenient: bool, quiet: bool = False,
+                      batch: int = 10_000) -> Iterator:
+    """Quads with ill-typed literals and control characters refused (or, ``lenient``, fixed)."""
+    from kxgraph.checks import check_quads
+
+    if quiet and lenient:  # the checking pass: the sending pass fixes and says so
+        yield from quads
+        return
+    quads = iter(quads)
+    while chunk := list(itertools.islice(quads, batch)):
+        yield from check_quads(chunk, file, lenient=lenient)
 
 
 def _without_userinfo(url: str) -> str:

@@ -22,7 +22,7 @@ from kxgraph.output.results import Result
 from kxgraph.store.base import (STAGING, LoadItem, Store, graph_node, inject_values, materialise,
                                 sparql_syntax_error)
 from kxgraph.store.index import Index, written_graphs
-from kxgraph.store.rdfio import has_bom, is_gzip, is_quad_format, open_rdf, syntax_error
+from kxgraph.store.rdfio import FORMATS, has_bom, is_gzip, is_quad_format, open_rdf, syntax_error
 from kxgraph.vocab import prefixes_for
 
 JOURNAL = "kxgraph-load.json"     # in the store directory while a load is uncommitted
@@ -46,12 +46,18 @@ class OxigraphStore(Store):
         self.path = None if path is None else Path(path)
         self.read_only = read_only and self.path is not None
         self._lock: int | None = None
-        if self.read_only and (self.path / JOURNAL).exists():
+        if self.read_only and self._interrupted():
             OxigraphStore(self.path).close()  # undo an interrupted load first: the one time a read writes
         self._store = self._open()
         self.index = Index(self.path, read_only=self.read_only)
         if self.path is not None and not self.read_only:
             self._recover()
+
+    def _interrupted(self) -> bool:
+        """A load, replace or drop left unfinished here (a journal, or a rebuild's folder)."""
+        from kxgraph.store.rebuild import FOLDER
+
+        return (self.path / JOURNAL).exists() or (self.path / FOLDER).exists()
 
     def _open(self):
         import pyoxigraph as ox
@@ -119,6 +125,10 @@ class OxigraphStore(Store):
     def _run(self, sparql: str, substitutions: Mapping[str, Any] | None):
         import pyoxigraph as ox
 
+        from kxgraph import deadline
+
+        deadline.check()  # the command's overall deadline (kx find, show … --timeout)
+
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         try:
             try:
@@ -136,7 +146,10 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {exc}") from exc
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
-        return materialise(self._run(sparql, substitutions), _guard)
+        from kxgraph.deadline import interruptible
+
+        # in a worker thread: Ctrl-C and the command's deadline are seen while Oxigraph works
+        return interruptible(lambda: materialise(self._run(sparql, substitutions), _guard))
 
     def solutions(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None):
         import pyoxigraph as ox
@@ -168,9 +181,26 @@ class OxigraphStore(Store):
     # -- loading -----------------------------------------------------------------------------
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                   lenient: bool = False) -> dict[str, int]:
+        from kxgraph.checks import check_literals
+        from kxgraph.limits import check_rdf_file
+        from kxgraph.protect import check_graphs, is_shipped_file
+
         self.check_writable()
+        forced = {id(item): force_shipped or is_shipped_file(item.path) for item in items}
+        for item in items:
+            check_rdf_file(item.path, item.format)  # memory bombs are refused before any parser runs
+            if not is_quad_format(item.format):
+                check_graphs([item.graph], force_shipped=forced[id(item)], action="load into")
         with self.index.writing(self) as written:  # the label index follows the graphs loaded, once
+            if replace and not lenient and self.path is not None and not any(is_quad_format(i.format) for i in items):
+                counts = self._replace_by_rebuild(items, progress)
+                if counts is not None:
+                    if written is not None:
+                        written.extend(counts)
+                    self.index.sizes.update(counts)
+                    return counts
             token = os.urandom(6).hex()
             prefix = f"{STAGING}{token}/"
             sentinel = prefix + "uncommitted"
@@ -187,6 +217,8 @@ class OxigraphStore(Store):
                 for item in items:
                     if is_quad_format(item.format):
                         mapping = self._stage_quads(item, prefix, counter, progress)
+                        check_graphs(mapping.values(), force_shipped=forced[id(item)], action="load into")
+                        check_literals(self._store, list(mapping), item.path, lenient=lenient)
                         staged.extend(mapping.items())
                         touched.extend(mapping.values())
                         continue
@@ -198,6 +230,7 @@ class OxigraphStore(Store):
                         staged.append((target, item.graph))
                     touched.append(item.graph)
                     self._bulk_load(item, target, progress)
+                    check_literals(self._store, [target], item.path, lenient=lenient)
                 self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct))
             except BaseException:
                 self._rollback(direct, prefix)
@@ -214,6 +247,47 @@ class OxigraphStore(Store):
         """Rebuild the label index and kept counts from the store (``kx reindex``)."""
         self.check_writable()
         self.index.rebuild(self)
+
+    def _replace_by_rebuild(self, items: list[LoadItem], progress: Callable[[int], None] | None):
+        """Replace big graphs by rebuilding the store (``kxgraph.store.rebuild``); None when not worth it."""
+        import pyoxigraph as ox
+
+        from kxgraph.checks import check_file
+        from kxgraph.store import rebuild
+
+        targets = {item.graph for item in items}
+        if not rebuild.worth_it(sum(self.graph_size(g) for g in targets), len(self._store)):
+            return None
+        for item in items:  # everything a load would refuse, refused before the store changes
+            try:
+                check_file(item.path, item.format, base_iri=item.path.resolve().as_uri(), opener=open_rdf)
+            except SyntaxError as exc:
+                raise syntax_error(exc, str(item.path)) from exc
+            except (OSError, EOFError) as exc:
+                raise InputError(f"cannot load: {exc}", file=str(item.path)) from exc
+        folder = rebuild.prepare(self, targets)
+        if folder is None:
+            return None
+        names = {getattr(ox.RdfFormat, k): k for k in set(FORMATS.values())}
+        state = rebuild.files_state(folder, [(str(i.path.resolve()), names[i.format], i.graph) for i in items])
+        self._write_journal(state)  # the commit point: from here a killed process is finished on next open
+        rebuild.run(self, state, progress)
+        return {g: self.graph_size(g) for g in dict.fromkeys(i.graph for i in items)}
+
+    def drop(self, graph: str) -> None:
+        """Remove a named graph; a big one by rebuilding the store (``kxgraph.store.rebuild``)."""
+        from kxgraph.store import rebuild
+
+        self.check_writable()
+        if self.path is not None and rebuild.worth_it(self.graph_size(graph), len(self._store)):
+            folder = rebuild.prepare(self, {graph})
+            if folder is not None:
+                with self.index.writing(self, [graph]):
+                    state = rebuild.files_state(folder, [])
+                    self._write_journal(state)  # the commit point
+                    rebuild.run(self, state)
+                return
+        super().drop(graph)
 
     def _has(self, graph: str) -> bool:
         import pyoxigraph as ox
@@ -269,11 +343,26 @@ class OxigraphStore(Store):
 
     def _recover(self) -> None:
         """Undo a load that died before committing (its sentinel graph is still there)."""
+        from kxgraph.store import rebuild
+
         journal = self.path / JOURNAL
         if not journal.exists():
+            if (self.path / rebuild.FOLDER).exists():
+                rebuild.tidy(self)  # a replace or drop killed before its commit point
             return
         state = json.loads(journal.read_text("utf-8"))
+        if state.get("phase") == "rebuild":
+            with self.index.writing(self, None):  # the whole store was reloaded: index it all again
+                rebuild.recover(self, state)
+            return
         uncommitted = self._has(state["sentinel"])
+        if uncommitted:
+            import warnings
+
+            from kxgraph.checks import KxWarning
+
+            warnings.warn(f"undoing a load into {self.path} that was interrupted before it finished",
+                          KxWarning, stacklevel=2)
         undone = state["new_graphs"] if uncommitted else []
         with self.index.writing(self, undone):
             self._rollback(undone, state["staging"])

@@ -109,27 +109,13 @@ class Mapping:
         return _header_key(header) in self._ignored or not _header_key(header)
 
 
-def _safe_loader():
-    """A YAML loader that builds plain data only and refuses aliases (no billion-laughs expansion)."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise yaml.constructor.ConstructorError(
-                    None, None, "YAML aliases (*name) are not allowed in a mapping; write the value out",
-                    event.start_mark)
-            return super().compose_node(parent, index)
-
-    return Loader
-
-
 def _yaml(path: Path) -> dict:
     import yaml
 
+    from kxgraph.limits import load_yaml
+
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_safe_loader())  # noqa: S506 - safe subclass
+        data = load_yaml(path.read_text(encoding="utf-8"), file=str(path))  # refuses alias bombs
     except OSError as exc:
         raise InputError(f"cannot read the mapping: {exc.strerror or exc}", file=str(path)) from exc
     except yaml.YAMLError as exc:

@@ -249,11 +249,18 @@ def _read_csv(path: Path, shown: str, encoding: str | None) -> Sheet:
     elif b"\x00" in data[:65536] and not (encoding or "").lower().startswith("utf-16"):
         raise InputError("binary content, not a CSV spreadsheet / 不是表格文件", file=shown)
     text = _decode(data, shown, encoding)
+    from kxgraph.checks import CONTROL, visible
+
+    if bad := CONTROL.search(text):  # a NUL anywhere, not only in the first 64 KiB
+        raise InputError(f"control character {visible(bad[0])} in the data / 数据含控制字符; remove it",
+                         file=shown, line=text.count("\n", 0, bad.start()) + 1)
     if not text.strip():
         raise InputError("the file is empty / 文件为空", file=shown)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    csv.field_size_limit(1 << 30)
+    from kxgraph.limits import limit
+
+    csv.field_size_limit(limit("line") or (1 << 31) - 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
@@ -272,6 +279,9 @@ def _read_xlsx(path: Path, shown: str, only: str | None) -> list[Sheet]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from kxgraph.limits import check_xlsx
+
+    check_xlsx(path, shown=shown)  # bombs (a cell at XFD1048576, millions of cells) before openpyxl
     try:
         values = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
