@@ -86,8 +86,12 @@ class KxGraph:
         self.store.update(sparql)
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,
-             replace: bool = False, ontology: bool = False, progress: Any = None) -> Result:
+             replace: bool = False, ontology: bool = False, progress: Any = None,
+             source: str | None = None) -> Result:
         """Load RDF files, each into its own named graph, all or nothing; returns graph and triples.
+
+        Each file is a source named after it (``source`` names them all); loading a source again
+        replaces it (see ``sources``).
 
         >>> g = open(memory=True)
         >>> g.load(ontology=True).column("graph")
@@ -96,7 +100,7 @@ class KxGraph:
         from kxgraph.load import load
 
         return load(self.store, paths, format=format, graph=graph, replace=replace, ontology=ontology,
-                    progress=progress)
+                    progress=progress, source=source)
 
     def graphs(self) -> Result:
         """Named graphs with their triple counts."""
@@ -105,14 +109,43 @@ class KxGraph:
         return graph_table(self.store.graphs())
 
     def drop(self, graph: str) -> None:
-        """Remove a named graph (``NotFoundError`` when there is none by that name)."""
+        """Remove a source by its name (all it wrote and its record), or one named graph.
+
+        ``NotFoundError`` when there is neither by that name.
+        """
         from kxgraph.errors import NotFoundError
+        from kxgraph.sources import drop_source, forget_graph, held
         from kxgraph.vocab import expand_curie
 
+        if graph in held(self.store):
+            drop_source(self.store, graph)
+            return
         iri = expand_curie(graph) or graph.strip("<>")
         if iri not in {g for g, _ in self.store.graphs()}:
-            raise NotFoundError(f"no graph {graph}; kx graphs lists them")
+            raise NotFoundError(f"no source or graph {graph}; kx sources and kx graphs list them")
         self.store.drop(iri)
+        forget_graph(self.store, iri)
+
+    def sources(self) -> Result:
+        """The sources loaded or imported: name, kind, files, sheets, rows, entities, triples, when, version.
+
+        >>> open(memory=True).sources().variables[:3]
+        ['name', 'kind', 'files']
+        """
+        from kxgraph.sources import listing
+
+        return listing(self.store)
+
+    def diff(self, *files: str | Path, source: str | None = None, mapping: str | Path | None = None,
+             encoding: str | None = None, sheet: str | None = None, format: str | None = None) -> Result:  # noqa: A002
+        """What importing (or loading) ``files`` again would add, change and remove; writes nothing.
+
+        One row per change: change, kind, entity, fact, before, after, in labels, not IRIs.
+        """
+        from kxgraph.diff import diff
+
+        return diff(self.store, files, source=source, mapping=mapping, encoding=encoding, sheet=sheet,
+                    format=format)
 
     def stats(self) -> Result:
         """Triples, graphs and entities per class (with zh/en class labels)."""
@@ -187,7 +220,8 @@ class KxGraph:
 
     def import_tables(self, *files: str | Path, mapping: str | Path | None = None,
                       encoding: str | None = None, sheet: str | None = None,
-                      skip_bad_rows: bool = False, rejects: str | Path | None = None):
+                      skip_bad_rows: bool = False, rejects: str | Path | None = None,
+                      source: str | None = None):
         """Validate CSV/XLSX files and load each into its own named graph (its ``file://`` IRI).
 
         Nothing is written when a row fails (``ValidationError`` lists every problem) unless
@@ -201,7 +235,7 @@ class KxGraph:
         from kxgraph.tables.importer import import_tables
 
         return import_tables(self, files, mapping=mapping, encoding=encoding, sheet=sheet,
-                             skip_bad_rows=skip_bad_rows, rejects=rejects)
+                             skip_bad_rows=skip_bad_rows, rejects=rejects, source=source)
 
     def validate(self, *files: str | Path, store: bool = False, graph: str | None = None,
                  mapping: str | Path | None = None, encoding: str | None = None,

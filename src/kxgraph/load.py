@@ -9,13 +9,14 @@ shipped file when that graph is absent.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
 from kxgraph.errors import InputError, ParameterError
 from kxgraph.resources import resource_path
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import LoadItem, Store, rdf_format
+from kxgraph.store.oxigraph import LoadItem, Store, is_quad_format, rdf_format
 from kxgraph.vocab import ONTOLOGY_GRAPH, expand_curie
 
 ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl")
@@ -55,22 +56,87 @@ def ontology_items() -> list[LoadItem]:
 
 def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None = None,
          graph: str | None = None, replace: bool = False, ontology: bool = False,
-         progress: Callable[[int], None] | None = None) -> Result:
+         progress: Callable[[int], None] | None = None, source: str | None = None) -> Result:
     """Load files into ``store``; return a table of graph and triple count per graph touched.
+
+    Each file is a source (``kxgraph.sources``) named after it without version marks, or all
+    are the one source ``source``; loading a source again replaces everything it wrote before.
 
     >>> import kxgraph
     >>> g = kxgraph.open(memory=True)
     >>> g.load(ontology=True).column("graph")
     ['https://w3id.org/kxgraph/graph/ontology']
     """
+    from kxgraph import sources
+
     items = plan(paths, format=format, graph=graph)
+    groups = sources.group_files([item.path for item in items], source)
+    writing = [sources.Writing(name, "rdf", [Path(f) for f in files],
+                               list(dict.fromkeys(g for item in items if str(item.path) in files
+                                                  for g in _graphs_of(item))))
+               for name, files in groups.items()]
+    drops, _ = sources.plan_drops(store, writing, replace=replace)
     if ontology:
         replace = replace or not items  # `kx load --ontology` alone refreshes kxg:ontology
         items = ontology_items() + items
     if not items:
         raise ParameterError("nothing to load: give one or more files (or --ontology)")
-    counts = store.load_files(items, replace=replace, progress=progress)
-    return graph_table(counts.items())
+    with tempfile.TemporaryDirectory(prefix="kx-load-") as folder:
+        records = []
+        for i, new in enumerate(writing):
+            path = Path(folder) / f"record-{i}.nt"
+            path.write_text(sources.record_ntriples(new), encoding="utf-8")
+            records.append(LoadItem(path, rdf_format(path), new.record, path.stat().st_size))
+        counts = store.load_files(items + records, replace=replace, progress=_capped(progress, total_size(items)),
+                                  drop=tuple(drops))
+    for new in writing:   # the counts are known once written; a record without them is still whole
+        new.triples = sum(counts.get(g, 0) for g in new.graphs)
+        new.entities = sum(int(store.query(sources.entities_query(), substitutions={"graph": _node(g)}).rows[0][0].value)
+                           for g in new.graphs)
+        store.load(sources.counts_ntriples(new).encode("utf-8"), format=rdf_format("x.nt"), graph=new.record)
+    records = {new.record for new in writing}
+    return graph_table((g, n) for g, n in counts.items() if g not in records)
+
+
+def _capped(progress: Callable[[int], None] | None, size: int) -> Callable[[int], None] | None:
+    """``progress`` over the files' bytes only, not the small source records loaded with them."""
+    if progress is None:
+        return None
+    left = [size]
+
+    def report(n: int) -> None:
+        n = min(n, left[0])
+        left[0] -= n
+        if n:
+            progress(n)
+
+    return report
+
+
+def _graphs_of(item: LoadItem) -> list[str]:
+    """The graphs a file's triples go to (a TriG or N-Quads file names its own)."""
+    if not is_quad_format(item.format):
+        return [item.graph]
+    import pyoxigraph as ox
+
+    from kxgraph.store.oxigraph import open_rdf
+
+    found: dict[str, None] = {}
+    try:
+        with open_rdf(item.path) as handle:
+            for quad in ox.parse(handle, item.format, base_iri=item.path.resolve().as_uri()):
+                found[item.graph if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value] = None
+    except SyntaxError as exc:
+        from kxgraph.store.oxigraph import syntax_error
+
+        raise syntax_error(exc, str(item.path)) from exc
+    return list(found)
+
+
+def _node(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
 
 
 def graph_table(counts: Iterable[tuple[str, int]]) -> Result:

@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "demo": "demo:demo",
     # issue 8: report
     "report": "report:report",
+    # issue 11: sources, identity, corrections
+    "sources": "sources:sources", "diff": "sources:diff",
 }
 
 

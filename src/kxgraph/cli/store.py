@@ -19,11 +19,15 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would
 @click.option("--graph", metavar="IRI", help="Load into this graph (default: the file's file:// IRI).")
 @click.option("--replace", is_flag=True, help="Replace the graph's triples instead of adding to them.")
 @click.option("--ontology", is_flag=True, help="Also load the shipped ontology into kxg:ontology.")
+@click.option("--source", metavar="NAME",
+              help="The source these files are (default: each file's name without version marks).")
 def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, replace: bool,
-         ontology: bool) -> None:
+         ontology: bool, source: str | None) -> None:
     """Load RDF files, each into its own named graph; all of them or none.
 
-    Files may be gzipped (network.nt.gz, as kx generate writes it).
+    Files may be gzipped (network.nt.gz, as kx generate writes it). Each file is a
+    source named after it without version marks (report-v2.ttl is the source
+    report); loading a source again replaces everything it loaded before.
 
     \b
     Example:
@@ -38,14 +42,15 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     bar = click.progressbar(length=size, label="loading", file=sys.stderr) if show_bar else nullcontext()
     with bar as progress:
         result = open_graph().load(*files, format=rdf_format, graph=graph, replace=replace,
-                                   ontology=ontology, progress=progress.update if show_bar else None)
+                                   ontology=ontology, progress=progress.update if show_bar else None,
+                                   source=source)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
 
 @click.command()
 @format_option()
 def graphs(fmt: str) -> None:
-    """List the named graphs with their triple counts.
+    """List the named graphs with their triple counts (kx sources lists what wrote them).
 
     \b
     Example:
@@ -55,12 +60,13 @@ def graphs(fmt: str) -> None:
 
 
 @click.command()
-@click.argument("graph")
+@click.argument("graph", metavar="SOURCE|GRAPH")
 def drop(graph: str) -> None:
-    """Remove one named graph (its IRI or CURIE, as kx graphs shows it).
+    """Remove a source (by name, as kx sources shows it) or one named graph (IRI or CURIE).
 
     \b
     Example:
+      kx drop workstations
       kx drop file:///home/me/old.ttl
     """
     open_graph().drop(graph)

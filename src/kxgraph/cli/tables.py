@@ -35,9 +35,11 @@ def _notes(result, title: str) -> None:
               help="Load the good rows and write the rejected ones to a CSV report.")
 @click.option("--rejects", metavar="PATH", type=click.Path(dir_okay=False),
               help="Where --skip-bad-rows writes rejected rows (default FILE.rejects.csv beside FILE).")
+@click.option("--source", metavar="NAME",
+              help="The source these files are (default: each file's name without version marks).")
 @format_option(TABULAR_FORMATS)
 def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None, sheet: str | None,
-               skip_bad_rows: bool, rejects: str | None, fmt: str) -> None:
+               skip_bad_rows: bool, rejects: str | None, source: str | None, fmt: str) -> None:
     """Import CSV/XLSX spreadsheets, each file into its own named graph.
 
     \b
@@ -49,6 +51,12 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     太原钢铁（集团）有限公司) are listed for you to confirm; they are not merged.
 
     \b
+    Each file is a source named after it without version marks
+    (workstations-修订版.xlsx is the source workstations): importing it again,
+    under any file name, replaces every fact the old version wrote (kx diff
+    shows what would change first; kx sources lists them).
+
+    \b
     Example:
       kx import enterprises.csv workstations.xlsx
       kx import 工作站名单.csv --encoding gbk --skip-bad-rows
@@ -57,7 +65,7 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     graph = open_graph()
     try:
         report = graph.import_tables(*files, mapping=mapping, encoding=encoding, sheet=sheet,
-                                     skip_bad_rows=skip_bad_rows, rejects=rejects)
+                                     skip_bad_rows=skip_bad_rows, rejects=rejects, source=source)
     except ValidationError as exc:
         from kxgraph.tables.validate import problems_result
 

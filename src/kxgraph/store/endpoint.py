@@ -94,7 +94,7 @@ class EndpointStore(Store):
         self._post(self.update_url, "update", with_prefixes(sparql))
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
+                   progress: Callable[[int], None] | None = None, drop: tuple[str, ...] = ()) -> dict[str, int]:
         """Parse every file here first, then send one update (one transaction on the endpoint)."""
         import pyoxigraph as ox
 
@@ -110,6 +110,7 @@ class EndpointStore(Store):
             if not is_quad_format(item.format):
                 touched.append(item.graph)
         graphs = list(dict.fromkeys(touched))
-        drops = [f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs] if replace else []
+        drops = [f"DROP SILENT GRAPH <{g}> ;\n" for g in dict.fromkeys(drop)]
+        drops += [f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs if replace and g not in drop]
         self.update("".join(drops) + _insert_data(quads, ox))
         return {g: self.graph_size(g) for g in graphs}

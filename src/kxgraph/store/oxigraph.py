@@ -35,6 +35,7 @@ FORMAT_NAMES = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS"
                 "jsonld": "JSON_LD", "rdfxml": "RDF_XML", "n3": "N3"}
 
 STAGING = GRAPH + "staging/"      # graphs a load writes before it commits; never user data
+RECORDS = GRAPH + "source/"       # records of sources (kxgraph.sources), listed by kx sources
 JOURNAL = "kxgraph-load.json"     # in the store directory while a load is uncommitted
 LOCK_WAIT = 2.0                   # seconds to wait for another process to release the store
 
@@ -135,8 +136,11 @@ class Store(ABC):
 
     @abstractmethod
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
-        """Load every file, all or nothing; return the triple count of each graph touched."""
+                   progress: Callable[[int], None] | None = None, drop: tuple[str, ...] = ()) -> dict[str, int]:
+        """Load every file, all or nothing; return the triple count of each graph touched.
+
+        ``drop`` names graphs removed in the same commit (a source replaced as a whole).
+        """
 
     def load(self, data: bytes | str | Path, *, format: Any, graph: str | None) -> None:
         """Add one RDF document to ``graph`` (kept for callers that load bytes)."""
@@ -149,9 +153,11 @@ class Store(ABC):
         self.update(_insert_data(quads, ox))
 
     def graphs(self) -> list[tuple[str, int]]:
-        """Named graphs with their triple counts (staging graphs of a running load left out)."""
+        """Named graphs with their triple counts (staging graphs of a running load and the
+        records of sources, which ``kx sources`` lists, left out)."""
         result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f"FILTER(!STRSTARTS(STR(?g), \"{STAGING}\")) }} GROUP BY ?g ORDER BY ?g")
+                            f"FILTER(!STRSTARTS(STR(?g), \"{STAGING}\") && !STRSTARTS(STR(?g), \"{RECORDS}\")) }} "
+                            "GROUP BY ?g ORDER BY ?g")
         return [(row[0].value, int(row[1].value)) for row in result.rows]
 
     def graph_size(self, graph: str) -> int:
@@ -268,9 +274,7 @@ class OxigraphStore(Store):
     # -- loading -----------------------------------------------------------------------------
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
-        import pyoxigraph as ox
-
+                   progress: Callable[[int], None] | None = None, drop: tuple[str, ...] = ()) -> dict[str, int]:
         token = os.urandom(6).hex()
         prefix = f"{STAGING}{token}/"
         sentinel = prefix + "uncommitted"
@@ -297,7 +301,7 @@ class OxigraphStore(Store):
                     staged.append((target, item.graph))
                 touched.append(item.graph)
                 self._bulk_load(item, target, progress)
-            self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct))
+            self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct, drop=drop))
         except BaseException:
             self._rollback(direct, prefix)
             raise
@@ -387,9 +391,10 @@ class OxigraphStore(Store):
         del self._store
 
 
-def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: bool, fresh: list[str]) -> str:
+def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: bool, fresh: list[str],
+                   drop: tuple[str, ...] = ()) -> str:
     """One SPARQL update that moves staged triples into place and marks the load committed."""
-    ops = []
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in dict.fromkeys(drop) if g not in fresh]
     if replace:
         ops += [f"DROP SILENT GRAPH <{target}>" for target in dict.fromkeys(t for _, t in staged)
                 if target not in fresh]

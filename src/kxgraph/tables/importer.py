@@ -99,6 +99,7 @@ class Plan:
     defined: dict[str, RowPlan] = field(default_factory=dict)
     shacl: str = ""
     skipped: list[Problem] = field(default_factory=list)      # total, notes and instruction rows/sheets
+    replaces: list[str] = field(default_factory=list)         # graphs of the sources this import replaces
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
@@ -139,13 +140,15 @@ def _stub_lines(iri: str, stub: Stub, source: str) -> list[str]:
 
 
 def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = None,
-                encoding: str | None = None, sheet: str | None = None, store: Any = None) -> Plan:
+                encoding: str | None = None, sheet: str | None = None, store: Any = None,
+                replaces: Iterable[str] = ()) -> Plan:
     """Read ``files`` and map every row to RDF without writing anything.
 
-    ``store`` (a ``kxgraph.store.oxigraph.Store``) lets names refer to entities it already holds.
+    ``store`` (a ``kxgraph.store.oxigraph.Store``) lets names refer to entities it already holds,
+    except those only in ``replaces`` (the graphs of the sources this import replaces).
     """
     mappings = [load_mapping(mapping)] if mapping else [load_mapping(n) for n in template_names()]
-    plan = Plan()
+    plan = Plan(replaces=list(replaces))
     for file in files:
         plan.files[str(file)] = Path(file).resolve().as_uri()
         tables = read_tables(file, encoding=encoding, sheet=sheet)
@@ -340,7 +343,7 @@ class _Resolver:
                 minted = " ".join(f"<{mint(cls, n)}>" for n in chunk)
                 labels = " ".join(nt_literal(n, lang="zh") for n in chunk)
                 # what this import replaces does not count: only other graphs
-                replaced = ", ".join(f"<{g}>" for g in self.plan.files.values())
+                replaced = ", ".join(f"<{g}>" for g in [*self.plan.files.values(), *self.plan.replaces])
                 query = (f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ {{ VALUES ?s {{ {minted} }} ?s a <{cls}> BIND('' AS ?l) }} "
                          f"UNION {{ VALUES ?l {{ {labels} }} ?s <{RDFS}label> ?l ; a <{cls}> }} }} "
                          f"FILTER(?g NOT IN ({replaced})) }}")
@@ -543,6 +546,7 @@ class ImportReport:
     written: dict[str, int] = field(default_factory=dict)     # graph IRI -> triples written
     rejects: list[Path] = field(default_factory=list)
     duplicates: Result | None = None
+    sources: list[str] = field(default_factory=list)          # the sources written (kxgraph.sources)
 
     def result(self) -> Result:
         """One row per sheet: file, sheet, template, rows, rejected, graph."""
@@ -572,16 +576,25 @@ def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: A
 
 def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Path | None = None,
                   encoding: str | None = None, sheet: str | None = None, skip_bad_rows: bool = False,
-                  rejects: str | Path | None = None) -> ImportReport:
+                  rejects: str | Path | None = None, source: str | None = None) -> ImportReport:
     """Validate spreadsheets and load each file into its own named graph (its ``file://`` IRI).
+
+    Each file is a source (``kxgraph.sources``) named after it without version marks, or all
+    are the one source ``source``; importing a source again replaces it whole.
 
     Nothing is written when any row fails, unless ``skip_bad_rows``: then the good rows are
     loaded and the rejected ones listed in ``rejects`` (default ``<file>.rejects.csv`` beside it).
     Problems with a whole sheet (missing or unknown columns, no data) are never skipped.
     Raises ``ValidationError`` (with ``.problems``) when nothing could be written.
     """
+    from kxgraph import sources
+
     files = [str(f) for f in files]
-    plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet)
+    groups = sources.group_files(files, source)
+    held = sources.held(graph.store)
+    replaces = [g for name in groups if name in held for g in held[name].graphs]
+    plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet,
+                                    replaces=replaces)
     problems = plan.all_problems()
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
     if plan.problems or (problems and not skip_bad_rows) or not any(r.ok for r in plan.rows):
@@ -594,7 +607,15 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     report = ImportReport(plan, duplicates=duplicates)
     if problems:
         report.rejects = _write_rejects(plan, files, rejects)
-    report.written = _write(graph.store, {plan.files[f]: plan.ntriples(f) for f in files})
+    contents = {plan.files[f]: plan.ntriples(f) for f in files}
+    writing = [sources.Writing(
+        name, "tables", [Path(f) for f in group], [plan.files[f] for f in group],
+        sheets=[s for f, s, _, _ in plan.sheets if f in group],
+        rows=sum(n for f, _, _, n in plan.sheets if f in group),
+        entities=sum(sources.count_entities(contents[plan.files[f]]) for f in group),
+        triples=sum(contents[plan.files[f]].count("\n") for f in group)) for name, group in groups.items()]
+    report.written = sources.write(graph.store, contents, writing)
+    report.sources = [w.name for w in writing]
     return report
 
 
@@ -611,23 +632,3 @@ def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> l
         # utf-8-sig so that Excel in China opens it with the right characters
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")
     return list(groups)
-
-
-def _write(store: Any, contents: dict[str, str]) -> dict[str, int]:
-    """Make each graph hold exactly its N-Triples (an earlier import of the file is replaced).
-
-    One ``load_files`` call: all graphs are written or none, even if the process dies.
-    """
-    import tempfile
-
-    import pyoxigraph as ox
-
-    from kxgraph.store.oxigraph import LoadItem
-
-    with tempfile.TemporaryDirectory(prefix="kx-import-") as folder:
-        items = []
-        for i, (graph, data) in enumerate(contents.items()):
-            path = Path(folder) / f"{i}.nt"
-            path.write_text(data, encoding="utf-8")
-            items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size))
-        return store.load_files(items, replace=True)
