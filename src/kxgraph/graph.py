@@ -221,7 +221,7 @@ class KxGraph:
     def import_tables(self, *files: str | Path, mapping: str | Path | None = None,
                       encoding: str | None = None, sheet: str | None = None,
                       skip_bad_rows: bool = False, rejects: str | Path | None = None,
-                      source: str | None = None):
+                      source: str | None = None, on_duplicate: str = "error", ask: Any = None):
         """Validate CSV/XLSX files and load each into its own named graph (its ``file://`` IRI).
 
         Nothing is written when a row fails (``ValidationError`` lists every problem) unless
@@ -235,7 +235,8 @@ class KxGraph:
         from kxgraph.tables.importer import import_tables
 
         return import_tables(self, files, mapping=mapping, encoding=encoding, sheet=sheet,
-                             skip_bad_rows=skip_bad_rows, rejects=rejects, source=source)
+                             skip_bad_rows=skip_bad_rows, rejects=rejects, source=source,
+                             on_duplicate=on_duplicate, ask=ask)
 
     def validate(self, *files: str | Path, store: bool = False, graph: str | None = None,
                  mapping: str | Path | None = None, encoding: str | None = None,
@@ -252,6 +253,39 @@ class KxGraph:
 
         plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet)
         return problems_result(plan.all_problems())
+
+    # --- identity and curation (issue 11) -----------------------------------------------------
+
+    def same(self, a: str, b: str, *, by: str | None = None) -> tuple[str, str]:
+        """Decide that two entities (IRIs, CURIEs or names) are one; ``a`` stays, ``b`` merges into it.
+
+        Every fact about ``b`` now names ``a``; ``b``'s IRI and names still find ``a``; later imports
+        write ``a`` where they say ``b``. Returns (kept IRI, merged IRI).
+        """
+        from kxgraph.curation import same
+        from kxgraph.explore import resolve
+
+        return same(self.store, resolve(self.store, a), resolve(self.store, b), by=by)
+
+    def distinct(self, a: str, b: str, *, by: str | None = None) -> None:
+        """Decide that two entities with close names are different, so imports stop asking."""
+        from kxgraph.curation import distinct
+        from kxgraph.explore import resolve
+
+        distinct(self.store, resolve(self.store, a), resolve(self.store, b), by=by)
+
+    def rename(self, entity: str, name: str, *, by: str | None = None) -> None:
+        """Give an entity a new zh label; the old ones stay as alternative labels, after re-imports too."""
+        from kxgraph.curation import rename
+        from kxgraph.explore import resolve
+
+        rename(self.store, resolve(self.store, entity), name, by=by)
+
+    def decisions(self) -> Result:
+        """The curation decisions: decision, entity, other, label, by, when."""
+        from kxgraph.curation import listing
+
+        return listing(self.store)
 
     # --- reported figures (issue 8) ------------------------------------------------------------
 

@@ -32,7 +32,8 @@ COMMANDS: dict[str, str] = {
     # issue 8: report
     "report": "report:report",
     # issue 11: sources, identity, corrections
-    "sources": "sources:sources", "diff": "sources:diff",
+    "sources": "sources:sources", "diff": "sources:diff", "same": "sources:same",
+    "distinct": "sources:distinct", "rename": "sources:rename", "decisions": "sources:decisions",
 }
 
 

@@ -42,3 +42,66 @@ def diff(files: tuple[str, ...], source: str | None, mapping: str | None, encodi
     """
     emit(open_graph(read_only=True).diff(*files, source=source, mapping=mapping, encoding=encoding,
                                           sheet=sheet, format=rdf_format), fmt)
+
+
+_BY = click.option("--by", metavar="NAME", help="Who decides (default $KXGRAPH_USER or the login name).")
+
+
+@click.command()
+@click.argument("keep")
+@click.argument("merge")
+@_BY
+def same(keep: str, merge: str, by: str | None) -> None:
+    """Decide that two entities are one: MERGE becomes KEEP (IRIs, CURIEs or names).
+
+    Every fact about MERGE now names KEEP; its IRI and names still find KEEP, and
+    later imports apply the decision. Kept in the curation graph (kx decisions).
+
+    \b
+    Example:
+      kx same 金智新 金智新院士
+    """
+    kept, merged = open_graph().same(keep, merge, by=by)
+    click.echo(f"merged {merged} into {kept}", err=True)
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@_BY
+def distinct(a: str, b: str, by: str | None) -> None:
+    """Decide that two entities with close names are different people or organisations.
+
+    \b
+    Example:
+      kx distinct 殷瑞钰 殷瑞玉
+    """
+    open_graph().distinct(a, b, by=by)
+    click.echo(f"recorded: {a} and {b} are different", err=True)
+
+
+@click.command()
+@click.argument("entity")
+@click.argument("name")
+@_BY
+def rename(entity: str, name: str, by: str | None) -> None:
+    """Give ENTITY the zh name NAME; its old names stay as alternative labels, after re-imports too.
+
+    \b
+    Example:
+      kx rename 太钢集团 太原钢铁（集团）有限公司
+    """
+    open_graph().rename(entity, name, by=by)
+    click.echo(f"renamed {entity} to {name}", err=True)
+
+
+@click.command()
+@format_option(TABULAR_FORMATS)
+def decisions(fmt: str) -> None:
+    """List the curation decisions (same, distinct, rename) with who made them and when.
+
+    \b
+    Example:
+      kx decisions
+    """
+    emit(open_graph(read_only=True).decisions(), fmt)

@@ -24,6 +24,7 @@ from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integ
                      strip_note)
 from kxgraph.tables.validate import Problem, problems_result
 from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
+from kxgraph.identity import person_name
 
 __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
@@ -100,6 +101,10 @@ class Plan:
     shacl: str = ""
     skipped: list[Problem] = field(default_factory=list)      # total, notes and instruction rows/sheets
     replaces: list[str] = field(default_factory=list)         # graphs of the sources this import replaces
+    identity: Any = None                                      # kxgraph.identity.Identity: names the store holds
+    on_duplicate: str = "error"                               # close matches: error, keep, merge or ask
+    ask: Any = None                                           # on_duplicate="ask": callback(name, other, evidence)
+    decided: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, kept, other) made by this import
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
@@ -120,7 +125,7 @@ class Plan:
             first = next((r for r in stub.rows if r.ok), None)
             if first is not None and first.file == file:
                 out.extend(_stub_lines(iri, stub, first.source))
-        return "".join(out)
+        return "".join(self.identity.decisions.apply(out) if self.identity is not None else out)
 
 
 def _shown(value: Any) -> str:
@@ -141,14 +146,20 @@ def _stub_lines(iri: str, stub: Stub, source: str) -> list[str]:
 
 def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = None,
                 encoding: str | None = None, sheet: str | None = None, store: Any = None,
-                replaces: Iterable[str] = ()) -> Plan:
+                replaces: Iterable[str] = (), on_duplicate: str = "error", ask: Any = None) -> Plan:
     """Read ``files`` and map every row to RDF without writing anything.
 
     ``store`` (a ``kxgraph.store.oxigraph.Store``) lets names refer to entities it already holds,
-    except those only in ``replaces`` (the graphs of the sources this import replaces).
+    except those only in ``replaces`` (the graphs of the sources this import replaces); names are
+    matched in normalised forms (``kxgraph.identity``), and a close match to a held entity is
+    a problem unless decided (``kx same``/``kx distinct``) or ``on_duplicate`` is keep, merge or ask.
     """
+    from kxgraph.identity import Identity
+
+    if on_duplicate not in ("error", "keep", "merge", "ask"):
+        raise ParameterError(f"--on-duplicate must be error, keep, merge or ask, not {on_duplicate!r}")
     mappings = [load_mapping(mapping)] if mapping else [load_mapping(n) for n in template_names()]
-    plan = Plan(replaces=list(replaces))
+    plan = Plan(replaces=list(replaces), on_duplicate=on_duplicate, ask=ask)
     for file in files:
         plan.files[str(file)] = Path(file).resolve().as_uri()
         tables = read_tables(file, encoding=encoding, sheet=sheet)
@@ -156,8 +167,13 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
         if unknown and len(unknown) == len(tables):   # some sheet of a workbook must be a table
             plan.skipped = [s for s in plan.skipped if s.file != str(file)]
             plan.problems.extend(_no_headers(t) for t in unknown)
+    plan.identity = Identity(store, exclude=[*plan.files.values(), *plan.replaces])
     _define(plan)
     _link(plan, _Resolver(plan, store))
+    if store is not None:
+        from kxgraph.identity import close_matches
+
+        close_matches(plan)
     return plan
 
 
@@ -284,9 +300,10 @@ def _define(plan: Plan) -> None:
             continue
         header, name = row.cells[key.id]
         if _annotated((row.cls,)):
-            name = strip_note(str(name))
+            name = person_name(str(name))
             row.cells[key.id] = (header, name)
-        row.subject = mint(row.cls, str(name))
+        # a name the store already holds (another source, the report) is that entity
+        row.subject = plan.identity.decisions.of(plan.identity.exact(row.cls, str(name)) or mint(row.cls, str(name)))
         first = plan.defined.setdefault(row.subject, row)
         if first is not row:
             row.problem(header, name, f"重复 / duplicate: the same {key.title} is already in {_at(first)}")
@@ -354,7 +371,7 @@ class _Resolver:
     @staticmethod
     def _names(column: Column, value: Any) -> list[str]:
         names = split_names(str(value)) if column.split else [str(value)]
-        return [strip_note(n) for n in names] if _annotated(tuple(map(_iri, column.refers))) else names
+        return [person_name(n) for n in names] if _annotated(tuple(map(_iri, column.refers))) else names
 
     def resolve(self, row: RowPlan, column: Column, header: str, name: str) -> str | None:
         key = (column.id, id(column), name_key(name))
@@ -384,6 +401,7 @@ class _Resolver:
             if iri in self.plan.defined:
                 return iri
             found = self.existing.get(iri) or self.existing.get(f"{cls}|{name_key(name)}")
+            found = found or self.plan.identity.exact(cls, name)
             if found:
                 self.plan.context.add(triple(found, RDF + "type", cls))
                 return found
@@ -576,11 +594,14 @@ def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: A
 
 def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Path | None = None,
                   encoding: str | None = None, sheet: str | None = None, skip_bad_rows: bool = False,
-                  rejects: str | Path | None = None, source: str | None = None) -> ImportReport:
+                  rejects: str | Path | None = None, source: str | None = None,
+                  on_duplicate: str = "error", ask: Any = None) -> ImportReport:
     """Validate spreadsheets and load each file into its own named graph (its ``file://`` IRI).
 
     Each file is a source (``kxgraph.sources``) named after it without version marks, or all
-    are the one source ``source``; importing a source again replaces it whole.
+    are the one source ``source``; importing a source again replaces it whole. Names the store
+    already holds link to those entities; close matches follow ``on_duplicate`` (see
+    ``plan_import``), and the keep/merge choices made are recorded as curation decisions.
 
     Nothing is written when any row fails, unless ``skip_bad_rows``: then the good rows are
     loaded and the rejected ones listed in ``rejects`` (default ``<file>.rejects.csv`` beside it).
@@ -594,7 +615,7 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     held = sources.held(graph.store)
     replaces = [g for name in groups if name in held for g in held[name].graphs]
     plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet,
-                                    replaces=replaces)
+                                    replaces=replaces, on_duplicate=on_duplicate, ask=ask)
     problems = plan.all_problems()
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
     if plan.problems or (problems and not skip_bad_rows) or not any(r.ok for r in plan.rows):
@@ -615,6 +636,10 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
         entities=sum(sources.count_entities(contents[plan.files[f]]) for f in group),
         triples=sum(contents[plan.files[f]].count("\n") for f in group)) for name, group in groups.items()]
     report.written = sources.write(graph.store, contents, writing)
+    if plan.decided:
+        from kxgraph.curation import record
+
+        record(graph.store, plan.decided)
     report.sources = [w.name for w in writing]
     return report
 
