@@ -126,10 +126,23 @@ def record(store: Any, decided: Iterable[tuple[str, str, str]], *, by: str | Non
 
 
 def listing(store: Any) -> Any:
-    """The decisions as a table: decision, entity, other, label, by, when (with labels)."""
+    """The decisions as a table: decision, entity, name, other, other_name, label, by, when."""
     from kxgraph.output.results import Result
 
-    return Result.table(["decision", "entity", "other", "label", "by", "when"], decisions(store).rows)
+    import pyoxigraph as ox
+
+    labels = package_path("queries/sources/labels.rq").read_text(encoding="utf-8")
+
+    def name(iri: str) -> str:
+        if not iri:
+            return ""
+        rows = [r[0] for r in store.query(labels, substitutions={"entity": ox.NamedNode(iri)}).rows if r[0] is not None]
+        rows.sort(key=lambda l: l.language != "zh")
+        return rows[0].value if rows else ""
+
+    return Result.table(["decision", "entity", "name", "other", "other_name", "label", "by", "when"],
+                        [(kind, a, name(a), b, name(b), label, by, when)
+                         for kind, a, b, label, by, when in decisions(store).rows])
 
 
 def _types(store: Any, node: Any) -> set[str]:
@@ -157,7 +170,10 @@ def compatible(a: set[str], b: set[str]) -> bool:
 
 
 def same(store: Any, a: Any, b: Any, *, by: str | None = None) -> tuple[str, str]:
-    """Decide that ``a`` and ``b`` (nodes) are one entity; ``a`` stays. Returns (kept, merged)."""
+    """Decide that ``a`` and ``b`` (nodes) are one entity; ``a`` stays. Returns (kept, merged).
+
+    It supersedes an earlier ``distinct`` of the pair (an import's ``--on-duplicate keep``).
+    """
     import pyoxigraph as ox
 
     known = decisions(store)
@@ -165,14 +181,12 @@ def same(store: Any, a: Any, b: Any, *, by: str | None = None) -> tuple[str, str
     if kept == merged:
         raise ParameterError(f"{b.value} is already merged into {kept}: nothing to decide (a merge back "
                              "would make a cycle)")
-    if known.is_distinct(kept, merged):
-        raise ParameterError("these two were decided distinct; that decision stands (kx decisions lists it)")
     ta, tb = _types(store, ox.NamedNode(kept)), _types(store, ox.NamedNode(merged))
     if not compatible(ta, tb):
-        from kxgraph.tables.validate import label
+        from kxgraph.tables.validate import class_label
 
-        raise ParameterError(f"cannot merge a {'/'.join(sorted(label(t, 'en') for t in ta))} with a "
-                             f"{'/'.join(sorted(label(t, 'en') for t in tb))}: they are different kinds of thing")
+        raise ParameterError(f"cannot merge {'、'.join(sorted(map(class_label, ta)))} with "
+                             f"{'、'.join(sorted(map(class_label, tb)))}: they are different kinds of thing")
     quads = store.query(_text("mentions"), substitutions={"entity": ox.NamedNode(merged)}).rows
     node = ox.NamedNode(kept)
     swap = lambda t: node if t == ox.NamedNode(merged) else t  # noqa: E731

@@ -243,12 +243,19 @@ class KxGraph:
                  sheet: str | None = None) -> Result:
         """Run the import checks on files, or SHACL on the store (``store=True``), writing nothing.
 
+        With ``store=True`` the union of all sources is checked too (``kxgraph.consistency``): one
+        host per workstation across sources, memberships pointing at nothing; each problem names
+        the source, file and row of each contributing fact.
+
         Returns the problems as a table: file, sheet, row, column, value, problem (empty = valid).
         """
         from kxgraph.tables.validate import problems_result, validate_store
 
         if store:
-            return problems_result(validate_store(self.store, graph=graph))
+            from kxgraph.consistency import check
+
+            # each graph against the shapes, then the union across sources (whole store only)
+            return problems_result(validate_store(self.store, graph=graph) + ([] if graph else check(self.store)))
         from kxgraph.tables.importer import check_tables
 
         plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet)

@@ -186,7 +186,17 @@ class Identity:
         theirs = {row[0].value for row in self.store.query(_text("facts"),
                                                           substitutions={"entity": ox.NamedNode(entity)}).rows}
         shared = [x for x in dict.fromkeys(linked) if x in theirs]
-        return "、".join(labels.get(x, x.rsplit("/", 1)[-1]) for x in shared[:4])
+        return "、".join(labels.get(x) or self._label(x) for x in shared[:4])
+
+    def _label(self, value: str) -> str:
+        import pyoxigraph as ox
+
+        if "://" not in value:
+            return value
+        rows = self.store.query(package_path("queries/sources/labels.rq").read_text(encoding="utf-8"),
+                                substitutions={"entity": ox.NamedNode(value)}).rows
+        labels = sorted((r[0] for r in rows if r[0] is not None), key=lambda l: l.language != "zh")
+        return labels[0].value if labels else value.rsplit("/", 1)[-1]
 
 
 def close_matches(plan: Any) -> None:

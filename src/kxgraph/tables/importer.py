@@ -24,7 +24,7 @@ from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integ
                      strip_note)
 from kxgraph.tables.validate import Problem, problems_result
 from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
-from kxgraph.identity import person_name
+from kxgraph.identity import latin_key, person_name
 
 __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
@@ -456,7 +456,8 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
         add(triple(row.source, DCTERMS + "isPartOf", parent))
         add(triple(row.source, SCHEMA + "position", nt_literal(str(row.number), datatype=XSD + "integer")))
         add(triple(subject, RDF + "type", row.cls))
-        add(triple(subject, RDFS + "label", nt_literal(str(row.cells[row.mapping.key.id][1]), lang="zh")))
+        name = str(row.cells[row.mapping.key.id][1])
+        add(triple(subject, RDFS + "label", nt_literal(name, lang="en" if latin_key(name) else "zh")))
         add(triple(subject, DCTERMS + "source", row.source))
         row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
         memberships: dict[str, list[str]] = {}

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from kxgraph.output.results import Result
 from kxgraph.vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
 
+CURATION_GRAPH = "https://w3id.org/kxgraph/graph/curation"   # decisions (kxgraph.curation), not data
 FULL_SHACL_ROWS = 200    # pySHACL takes ~20 ms a row here (benchmarks/RESULTS-import.md)
 PER_SIGNATURE = 3
 MAX_SLICE = 400          # rows; beyond, one row per shape, and shapes past this go unchecked
@@ -272,7 +273,7 @@ def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
     """Validate what a store holds with SHACL, graph by graph; imported rows are named by row."""
     from kxgraph.output.render import render_to_string
 
-    names = [graph] if graph else [g for g, _ in store.graphs()]
+    names = [graph] if graph else [g for g, _ in store.graphs() if g != CURATION_GRAPH]
     problems: list[Problem] = []
     for name in names:
         content = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
