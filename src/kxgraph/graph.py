@@ -75,15 +75,19 @@ class KxGraph:
 
         return listing(indicators=indicators)
 
-    def update(self, sparql: str, *, allow_service: bool = False) -> None:
-        """Run a SPARQL update (the only write path besides loading).
+    def update(self, sparql: str, *, allow_service: bool = False):
+        """Run a SPARQL update (the only write path besides loading); return what it changed.
 
         ``LOAD <url>`` and ``SERVICE`` reach the network, so they are refused unless ``allow_service``.
+        Returns a ``kxgraph.updates.UpdateReport``: triples per graph before and after
+        (``.result()``), and ``.hint`` when a DELETE matched nothing because the facts are in
+        named graphs.
         """
         from kxgraph.sparql.query import check_update
+        from kxgraph.updates import run
 
         check_update(sparql, allow_service=allow_service)
-        self.store.update(sparql)
+        return run(self.store, sparql)
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,
              replace: bool = False, ontology: bool = False, progress: Any = None,

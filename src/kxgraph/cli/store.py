@@ -96,9 +96,15 @@ def stats(fmt: str) -> None:
 def update(sparql: str | None, path: str | None, allow_service: bool) -> None:
     """Run a SPARQL 1.1 update (INSERT, DELETE, DROP …) — the explicit way to write.
 
+    Every fact is in a named graph (one per source), so match facts with GRAPH ?g.
+    Prints the graphs whose triple counts changed; a DELETE that changed nothing
+    because its pattern lacks GRAPH says so and shows the form that works.
+
     \b
     Example:
-      kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
+      kx update 'DELETE WHERE { GRAPH ?g { ?s kx:pinyin ?p } }'
     """
-    open_graph().update(read_sparql(sparql, path), allow_service=allow_service)
-    click.echo("update done", err=True)
+    report = open_graph().update(read_sparql(sparql, path), allow_service=allow_service)
+    if report.changed:
+        emit(report.result(), "table")
+    click.echo(f"update done: {report.summary()}", err=True)
