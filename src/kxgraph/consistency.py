@@ -81,13 +81,23 @@ def check(store: Any) -> list[Problem]:
                             f"{names.of(s)} 只能有一个{label(path, 'zh')}，各来源给了 {len(by_value)} 个 / "
                             f"{names.of(s)} ({label(cls, 'en')}) may have one {label(path, 'en')}; the sources "
                             f"give {len(by_value)}: {shown}"))
+    known = _reference_entities()
     for m, g, what, target in store.query(_text("dangling")).rows:
+        if target.value in known:
+            continue   # an academy or place kxgraph knows (entities.yaml, the ontology), loaded or not
         for row, sheet in where.rows(m, g.value):
             problems.append(Problem(
                 where.source(g.value), sheet, row, f"org:{what.value}", names.of(target),
                 f"成员关系指向不存在的{'成员' if what.value == 'member' else '组织'} / a membership whose "
                 f"{what.value} nothing in the store describes (a removed row or dropped source?)"))
     return problems
+
+
+def _reference_entities() -> set[str]:
+    from kxgraph.ontology import terms
+    from kxgraph.tables.mapping import entity_classes
+
+    return ({iri for spec in entity_classes().values() for iri in spec["known"].values()} | set(terms()[0]))
 
 
 class _Labels:

@@ -63,9 +63,13 @@ class Decisions:
     def apply(self, lines: Iterable[str]) -> list[str]:
         """N-Triples lines with every merged IRI replaced by its canonical one, renames applied."""
         out = []
+        label = f"<{RDFS}label>"
         for line in lines:
             if self.canonical:
+                merged = line.startswith("<") and line[1:line.find(">")] in self.canonical
                 line = _IRI.sub(lambda m: f"<{self.of(m[1])}>" if m[1] in self.canonical else m[0], line)
+                if merged and f"> {label} " in line:    # a merged entity's name: an alternative one now
+                    line = line.replace(f"> {label} ", f"> <{SKOS}altLabel> ", 1)
             if self.renamed and line.startswith("<") and f"<{RDFS}label>" in line and '"@zh' in line:
                 subject = line[1:line.index(">")]
                 if subject in self.renamed:
@@ -191,7 +195,10 @@ def same(store: Any, a: Any, b: Any, *, by: str | None = None) -> tuple[str, str
     node = ox.NamedNode(kept)
     swap = lambda t: node if t == ox.NamedNode(merged) else t  # noqa: E731
     old = [ox.Quad(s, p, o, g) for g, s, p, o in quads]
-    new = [ox.Quad(swap(s), p, swap(o), g) for g, s, p, o in quads]
+    alt = ox.NamedNode(SKOS + "altLabel")
+    # B's facts become A's; B's names become A's alternative names (A keeps one label per language)
+    new = [ox.Quad(swap(s), alt if p.value == RDFS + "label" and s.value == merged else p, swap(o), g)
+           for g, s, p, o in quads]
     ops = []
     if old:
         ops.append("DELETE DATA { " + " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"

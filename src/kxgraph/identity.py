@@ -111,6 +111,7 @@ class Held:
     near: dict[str, set[str]] = field(default_factory=dict)        # key with one char blanked -> IRIs
     labels: dict[str, str] = field(default_factory=dict)           # IRI -> a label
     keys: dict[str, set[str]] = field(default_factory=dict)        # IRI -> its keys
+    names: dict[str, set[str]] = field(default_factory=dict)       # IRI -> its labels as written
 
 
 class Identity:
@@ -141,12 +142,15 @@ class Identity:
             for entity, label, g in self.store.query(_text("names"), substitutions={"class": ox.NamedNode(c)}).rows:
                 found.setdefault(entity.value, set()).add(label.value)
                 graphs.setdefault(entity.value, set()).add(g.value)
-                if getattr(label, "language", None) in ("zh", None, "") or entity.value not in held.labels:
+                if getattr(label, "language", None) == "zh":
+                    held.labels[entity.value] = label.value
+                else:
                     held.labels.setdefault(entity.value, label.value)
         for entity, names in found.items():
             if not graphs[entity] - self.exclude:       # only in what this import replaces
                 continue
             entity = self.decisions.of(entity)
+            held.names.setdefault(entity, set()).update(names)
             for name in names:
                 k = key(name, held.person)
                 held.exact.setdefault(k, set()).add(entity)
@@ -166,6 +170,17 @@ class Identity:
         if not hits and spelt:
             hits = held.latin.get(spelt, set())
         return next(iter(hits)) if len(hits) == 1 else None
+
+    def label_predicate(self, cls: str, iri: str, name: str) -> str:
+        """``rdfs:label`` for a name the entity already has or a new entity, else ``skos:altLabel``.
+
+        A row that links to a held entity under another spelling (金智新院士, Li Deyi) adds that
+        spelling as an alternative name, so the entity keeps one label per language.
+        """
+        from kxgraph.vocab import RDFS, SKOS
+
+        names = self.held(cls).names.get(iri)
+        return RDFS + "label" if not names or name in names else SKOS + "altLabel"
 
     def close(self, cls: str, name: str) -> list[str]:
         """Entities held whose names are close to ``name`` but not the same (for the user to decide)."""

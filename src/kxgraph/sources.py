@@ -33,7 +33,7 @@ _SEP = r"[\s_.\-—]"
 _MARKS = [re.compile(p, re.IGNORECASE) for p in (
     # words: 修订版, 最终版, 副本, final … attached or not, bracketed or not
     rf"{_SEP}*{_OPEN}?\s*(修订版?|修正版?|更正版?|订正版?|最终版|终版|定稿|新版|最新版?|副本|拷贝|"
-    rf"第[一二三四五六七八九十\d]+版|版本\s*\d+)\s*{_CLOSE}?$",
+    rf"第[一二三四五六七八九十\d]+版|版本)\s*[\d一二三四五六七八九十]*\s*{_CLOSE}?$",
     # versions after a separator or in brackets: _v2, -rev3, (v1.2), final, copy
     rf"({_SEP}+|{_OPEN})\s*(v\d+(\.\d+)*|rev\.?\s*\d*|ver\.?\s*\d+(\.\d+)*|final|copy)\s*{_CLOSE}?$",
     # a copy number: (1), （2）

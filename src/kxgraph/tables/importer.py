@@ -457,7 +457,8 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
         add(triple(row.source, SCHEMA + "position", nt_literal(str(row.number), datatype=XSD + "integer")))
         add(triple(subject, RDF + "type", row.cls))
         name = str(row.cells[row.mapping.key.id][1])
-        add(triple(subject, RDFS + "label", nt_literal(name, lang="en" if latin_key(name) else "zh")))
+        add(triple(subject, plan.identity.label_predicate(row.cls, subject, name),
+                   nt_literal(name, lang="en" if latin_key(name) else "zh")))
         add(triple(subject, DCTERMS + "source", row.source))
         row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
         memberships: dict[str, list[str]] = {}
