@@ -457,8 +457,12 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
         add(triple(row.source, SCHEMA + "position", nt_literal(str(row.number), datatype=XSD + "integer")))
         add(triple(subject, RDF + "type", row.cls))
         name = str(row.cells[row.mapping.key.id][1])
-        add(triple(subject, plan.identity.label_predicate(row.cls, subject, name),
-                   nt_literal(name, lang="en" if latin_key(name) else "zh")))
+        predicate = plan.identity.label_predicate(row.cls, subject, name)
+        add(triple(subject, predicate, nt_literal(name, lang="en" if latin_key(name) else "zh")))
+        if predicate != RDFS + "label":   # a held entity's own name, for the checks (it is in the store)
+            held = plan.identity.held(row.cls).labels.get(subject)
+            if held:
+                plan.context.add(triple(subject, RDFS + "label", nt_literal(held, lang="zh")))
         add(triple(subject, DCTERMS + "source", row.source))
         row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
         memberships: dict[str, list[str]] = {}
