@@ -67,7 +67,8 @@ class KxGraph:
         from kxgraph.sparql.query import named_query
 
         named = named_query(name)
-        return self.query(named.text, substitutions=named.bind(params or {}), limit=limit, timeout=timeout)
+        return self.query(named.text, substitutions=named.bind(params or {}, names=self.entity), limit=limit,
+                          timeout=timeout)
 
     def queries(self, *, indicators: bool = False) -> Result:
         """The named queries: name, parameters and description."""
@@ -163,6 +164,15 @@ class KxGraph:
 
         return find(self.store, text, limit=limit)
 
+    def entity(self, handle: str):
+        """The IRI node an entity handle names: IRI, CURIE, or a zh/en/pinyin name.
+
+        A name several entities share raises ``QueryError`` with a numbered "which one?" list.
+        """
+        from kxgraph.explore import resolve
+
+        return resolve(self.store, handle)
+
     def show(self, entity: str) -> Result:
         """Everything about one entity (IRI, CURIE or exact label): section, property, value, label."""
         from kxgraph.explore import show
@@ -214,11 +224,12 @@ class KxGraph:
 
         return paths(self, a, b, **options)
 
-    def export(self, path: str | Path, *, format: str | None = None, **options: Any) -> Path:  # noqa: A002
-        """Write the network as GraphML, GEXF or Cytoscape.js JSON for Gephi or Cytoscape."""
+    def export(self, path: str | Path, *, format: str | None = None, lang: str = "zh",  # noqa: A002
+               **options: Any) -> Path:
+        """Write the network as GraphML, GEXF or Cytoscape.js JSON for Gephi or Cytoscape (nodes labelled in ``lang``)."""
         from kxgraph.network.analyze import export
 
-        return export(self.network(**options), path, format=format)
+        return export(self.network(**options), path, format=format, lang=lang)
 
     # --- spreadsheets and validation (issue 6) -------------------------------------------------
 

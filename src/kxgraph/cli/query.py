@@ -38,18 +38,26 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     from kxgraph.sparql.query import looks_like_name, named_query, parse_term, read_named
 
     values = _params(params)
+    opened = []
+
+    def store():   # opened once, and only when needed: a name given for an IRI parameter
+        if not opened:
+            opened.append(open_graph(read_only=True))
+        return opened[0]
+
     if path is None and sparql and sparql.endswith(".rq") and Path(sparql).is_file():
         path, sparql = sparql, None  # `kx query my.rq` means the file
     if path is None and sparql not in (None, "-") and looks_like_name(sparql):
         named = named_query(sparql)  # checked before the store is opened
-        text, terms = named.text, named.bind(values)
+        text, terms = named.text, named.bind(values, names=lambda name: store().entity(name))
     else:
         text = read_sparql(sparql, path)
         header = read_named(Path(path)) if path else None
-        terms = (header.bind(values) if header and header.parameters
-                 else {k: parse_term(v, "term", name=k) for k, v in values.items()})
-    result = open_graph(read_only=True).query(text, substitutions=terms, limit=limit, timeout=timeout,
-                                              allow_service=allow_service)
+        if header and header.parameters:
+            terms = header.bind(values, names=lambda name: store().entity(name))
+        else:
+            terms = {k: parse_term(v, "term", name=k) for k, v in values.items()}
+    result = store().query(text, substitutions=terms, limit=limit, timeout=timeout, allow_service=allow_service)
     emit(result, fmt)
 
 

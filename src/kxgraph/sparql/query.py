@@ -158,8 +158,12 @@ class NamedQuery:
     def text(self) -> str:
         return read_query_text(self.path)
 
-    def bind(self, values: Mapping[str, str | Any]) -> dict[str, Any]:
-        """Check ``values`` against the parameters and return them as RDF terms."""
+    def bind(self, values: Mapping[str, str | Any], *, names: Any = None) -> dict[str, Any]:
+        """Check ``values`` against the parameters and return them as RDF terms.
+
+        ``names`` (text -> IRI node, e.g. ``kxgraph.explore.resolve`` on a store) turns an entity's
+        name given for an IRI parameter (``entity=金智新``) into its IRI.
+        """
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -169,7 +173,9 @@ class NamedQuery:
         if missing:
             raise ParameterError(f"query {self.name} needs --param {missing[0]}=VALUE "
                                  f"({known[missing[0]].type}: {known[missing[0]].help})")
-        return {name: parse_term(value, known[name].type, name=name) for name, value in values.items()}
+        return {name: _named_entity(names, name, value) if names is not None and known[name].type == "iri"
+                and _is_name(value) else parse_term(value, known[name].type, name=name)
+                for name, value in values.items()}
 
 
 _HEADER = re.compile(r"^#\s*(description|param)\b\s*(.*?)\s*$")
@@ -247,6 +253,21 @@ def named_query(name: str) -> NamedQuery:
         hint = f"; to run the file {name}, give -f {name}" if Path(name).is_file() else ""
         raise NotFoundError(f"no named query {name!r}; kx queries lists them ({names}){hint}")
     return read_named(path, group)
+
+
+def _named_entity(names: Any, name: str, value: str) -> Any:
+    from kxgraph.errors import KxError
+
+    try:
+        return names(value)
+    except KxError as exc:
+        raise ParameterError(f"parameter {name}: {value!r} is no IRI or CURIE, and as a name: {exc}") from exc
+
+
+def _is_name(value: Any) -> bool:
+    """Text that is no IRI or CURIE: an entity's name (金智新, li deyi)."""
+    return (isinstance(value, str) and not value.startswith("<") and expand_curie(value) is None
+            and not re.match(r"^[a-z][\w+.-]*:", value.strip()))
 
 
 def looks_like_name(text: str) -> bool:
