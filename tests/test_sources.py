@@ -59,6 +59,7 @@ def registers(tmp_path: Path, kx) -> dict[str, Path]:
     ("enterprises_v2.csv", "enterprises"), ("registers 2024-05-01.xlsx", "registers"),
     ("工作站（修订版）.csv", "工作站"), ("report.trig", "report"), ("network.nt.gz", "network"),
     ("workstations-修订版2.csv", "workstations"), ("名单（第二版）.xlsx", "名单"), ("sheet1.csv", "sheet1"),   # a number that is part of the name stays
+    ("network-200000.nt", "network-200000"),
 ])
 def test_a_source_is_named_after_its_file_without_version_marks(file, name):
     from kxgraph.sources import source_name
