@@ -253,8 +253,8 @@ def close_matches(plan: Any) -> None:
             also = f"; both linked to {evidence}" if evidence else ""
             row.problem(header, name, (
                 f"可能与已有的“{label}”是同一{'人' if held.person else '个'} / may be the same as {label} "
-                f"already in the store{also}: decide with kx same or kx distinct, or "
-                "--on-duplicate keep|merge|ask"))
+                f"already in the store{also}: import with --on-duplicate merge if so, keep if not, or ask "
+                "(kx same / kx distinct change it later)"))
 
 
 def _linked(plan: Any, iri: str) -> list[str]:

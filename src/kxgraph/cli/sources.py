@@ -61,8 +61,10 @@ def same(keep: str, merge: str, by: str | None) -> None:
     Example:
       kx same 金智新 金智新院士
     """
+    from kxgraph.vocab import shorten
+
     kept, merged = open_graph().same(keep, merge, by=by)
-    click.echo(f"merged {merged} into {kept}", err=True)
+    click.echo(f"merged {merge} ({shorten(merged)}) into {keep} ({shorten(kept)})", err=True)
 
 
 @click.command()
