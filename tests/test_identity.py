@@ -150,3 +150,14 @@ def test_validate_store_finds_a_membership_pointing_at_nothing(kx, store):
     assert problems
     found = kx("validate", "--store")
     assert found.exit_code == 1 and "nothing in the store describes" in found.stdout
+
+
+def test_a_name_works_for_an_iri_parameter_and_in_the_api(kx, store):
+    by_name = rows(kx, "query", "collaborators", "--param", "entity=金智新")
+    assert {r["label"] for r in by_name} >= {"殷瑞钰", "太原钢铁（集团）有限公司"}
+    import kxgraph
+
+    with kxgraph.open(store / "store", read_only=True) as g:
+        assert g.entity("jin zhixin") == g.entity("金智新")
+        labels = g.named("collaborators", {"entity": "金智新"}).column("label")
+        assert "殷瑞钰" in {getattr(x, "value", x) for x in labels}

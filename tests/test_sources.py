@@ -223,3 +223,12 @@ def test_a_reimport_killed_at_any_point_leaves_the_old_source_intact(kx, store_p
     names = {r["o"] for r in after if r["p"] == "http://www.w3.org/2000/01/rdf-schema#label"}
     assert after == before or ("示例企业2999有限公司" in names and "山西示例装备有限公司" not in names)
     assert not (store_path / "kxgraph-load.json").exists()
+
+
+def test_diff_of_an_rdf_file_compares_with_the_source_it_would_replace(kx, tmp_path):
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    kx("load", str(write(tmp_path / "people.ttl", f'<{KX}a> {label} "甲"@zh ; <{KX}p> <{KX}b> .\n')))
+    changed = write(tmp_path / "people-v2.ttl", f'<{KX}a> {label} "甲"@zh ; <{KX}p> <{KX}c> .\n')
+    changes = rows(kx, "diff", str(changed))
+    assert [(c["change"], c["entity"], c["before"], c["after"]) for c in changes] == [
+        ("changed", "甲", "kx:b", "kx:c")]

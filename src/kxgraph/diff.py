@@ -27,9 +27,7 @@ def diff(store: Any, files: Iterable[str | Path], *, source: str | None = None, 
     from kxgraph import sources
 
     files = [str(f) for f in files]
-    groups = sources.group_files(files, source)
-    held = sources.held(store)
-    old_graphs = [g for name in groups if name in held for g in held[name].graphs]
+    old_graphs = sources.replaced_graphs(store, files, source)
     if all(Path(f).suffix.lower() in TABLE_SUFFIXES for f in files):
         new = _planned(store, files, old_graphs, mapping=mapping, encoding=encoding, sheet=sheet)
     else:

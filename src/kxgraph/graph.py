@@ -273,7 +273,10 @@ class KxGraph:
             return problems_result(validate_store(self.store, graph=graph) + ([] if graph else check(self.store)))
         from kxgraph.tables.importer import check_tables
 
-        plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet)
+        from kxgraph.sources import replaced_graphs
+
+        plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet,
+                               replaces=replaced_graphs(self.store, files))
         return problems_result(plan.all_problems())
 
     # --- identity and curation (issue 11) -----------------------------------------------------

@@ -112,6 +112,8 @@ class Held:
     labels: dict[str, str] = field(default_factory=dict)           # IRI -> a label
     keys: dict[str, set[str]] = field(default_factory=dict)        # IRI -> its keys
     names: dict[str, set[str]] = field(default_factory=dict)       # IRI -> its labels as written
+    first: dict[str, list[str]] = field(default_factory=dict)      # first character -> keys (organisations)
+    spelt: bool = False                                            # latin filled (only when a name needs it)
 
 
 class Identity:
@@ -153,14 +155,24 @@ class Identity:
             held.names.setdefault(entity, set()).update(names)
             for name in names:
                 k = key(name, held.person)
+                if k not in held.exact and not held.person:
+                    held.first.setdefault(k[:1], []).append(k)
                 held.exact.setdefault(k, set()).add(entity)
                 held.keys.setdefault(entity, set()).add(k)
                 if held.person and not latin_key(name):
-                    for spelt in pinyin_keys(k):
-                        held.latin.setdefault(spelt, set()).add(entity)
                     for i in range(len(k)):
                         held.near.setdefault(k[:i] + "\0" + k[i + 1:], set()).add(entity)
         return held
+
+    @staticmethod
+    def _spell(held: Held) -> None:
+        """Index the held people's Chinese names by pinyin, once, when a Latin name is met."""
+        held.spelt = True
+        for entity, keys in held.keys.items():
+            for k in keys:
+                if not latin_key(k):
+                    for spelt in pinyin_keys(k):
+                        held.latin.setdefault(spelt, set()).add(entity)
 
     def exact(self, cls: str, name: str) -> str | None:
         """The entity held that ``name`` means exactly, or None (also None when two would fit)."""
@@ -168,6 +180,8 @@ class Identity:
         hits = held.exact.get(key(name, held.person), set())
         spelt = latin_key(name) if held.person else None
         if not hits and spelt:
+            if not held.spelt:
+                self._spell(held)
             hits = held.latin.get(spelt, set())
         return next(iter(hits)) if len(hits) == 1 else None
 
@@ -191,8 +205,8 @@ class Identity:
             return sorted(e for e in hits if k not in held.keys.get(e, set()))
         from kxgraph.tables.validate import why_alike
 
-        return sorted(e for other, ents in held.exact.items() if other != k and other[:1] == k[:1]
-                      and why_alike(other, k) for e in ents)
+        return sorted(e for other in held.first.get(k[:1], ()) if other != k and why_alike(other, k)
+                      for e in held.exact[other])
 
     def evidence(self, entity: str, linked: Iterable[str], labels: dict[str, str]) -> str:
         """What a held entity and a new row are both linked to: 同在 / both: 太钢院士工作站、2019."""
@@ -231,7 +245,7 @@ def close_matches(plan: Any) -> None:
         if stub.rows:
             new.setdefault(iri, (stub.cls, stub.name, stub.rows[0], ""))
     for iri, (cls, name, row, header) in new.items():
-        if iri in {e for h in identity._held.values() for es in h.exact.values() for e in es}:
+        if iri in identity.held(cls).keys:
             continue     # the entity is the held one
         for other in identity.close(cls, name):
             if other == iri or identity.decisions.is_distinct(iri, other):

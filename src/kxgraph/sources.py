@@ -272,6 +272,12 @@ def count_entities(ntriples: str) -> int:
                 if q.predicate.value == RDF + "type" and q.object.value not in skip})
 
 
+def replaced_graphs(store: Any, files: Iterable[str | Path], source: str | None = None) -> list[str]:
+    """The graphs of the sources that importing ``files`` would replace."""
+    sources = held(store)
+    return [g for name in group_files(files, source) if name in sources for g in sources[name].graphs]
+
+
 def group_files(files: Iterable[str | Path], source: str | None) -> dict[str, list[str]]:
     """Files by the source they make: all under ``source`` when given, else by their names."""
     groups: dict[str, list[str]] = {}
@@ -284,4 +290,4 @@ def group_files(files: Iterable[str | Path], source: str | None) -> dict[str, li
 
 
 __all__ = ["source_name", "record_graph", "held", "listing", "drop_source", "write", "Writing",
-           "plan_drops", "group_files", "count_entities", "Source", "RECORDS"]
+           "plan_drops", "group_files", "replaced_graphs", "count_entities", "Source", "RECORDS"]

@@ -618,8 +618,7 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
 
     files = [str(f) for f in files]
     groups = sources.group_files(files, source)
-    held = sources.held(graph.store)
-    replaces = [g for name in groups if name in held for g in held[name].graphs]
+    replaces = sources.replaced_graphs(graph.store, files, source)
     plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet,
                                     replaces=replaces, on_duplicate=on_duplicate, ask=ask)
     problems = plan.all_problems()
