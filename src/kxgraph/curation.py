@@ -122,9 +122,9 @@ def decision_ntriples(kind: str, a: str, b: str | None = None, *, label: str | N
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
 
 
-def record(store: Any, decided: Iterable[tuple[str, str, str]], *, by: str | None = None) -> None:
-    """Add decisions ``(kind, kept, other)`` made during an import to the curation graph."""
-    body = "".join(decision_ntriples(kind, kept, other, by=by) for kind, kept, other in decided)
+def record(store: Any, decided: Iterable[tuple[str, str, str, str]], *, by: str | None = None) -> None:
+    """Add decisions ``(kind, kept, other, other's name)`` made during an import to the curation graph."""
+    body = "".join(decision_ntriples(kind, kept, other, label=name, by=by) for kind, kept, other, name in decided)
     if body:
         store.update(f"INSERT DATA {{ GRAPH <{CURATION}> {{ {body} }} }}")
 
@@ -145,7 +145,7 @@ def listing(store: Any) -> Any:
         return rows[0].value if rows else ""
 
     return Result.table(["decision", "entity", "name", "other", "other_name", "label", "by", "when"],
-                        [(kind, a, name(a), b, name(b), label, by, when)
+                        [(kind, a, name(a), b, name(b) or (label if kind != "rename" else ""), label, by, when)
                          for kind, a, b, label, by, when in decisions(store).rows])
 
 

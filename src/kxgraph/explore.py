@@ -21,6 +21,8 @@ from kxgraph.vocab import expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "member", "out", "in", "source")
 MAX_INCOMING = 200
+_NOT_INCOMING = {"http://www.w3.org/ns/org#organization", "https://w3id.org/kxgraph/ns#canonical",
+                 "https://w3id.org/kxgraph/ns#merged"}
 
 
 def _text(name: str) -> str:
@@ -191,8 +193,9 @@ def show(store: Store, entity: str | Any) -> Result:
     rows = list(dict.fromkeys(store.query(_text("show"), substitutions={"entity": node}).rows))
     rows += store.query(_identity("members"), substitutions={"entity": node}).rows
     # a membership pointing here is shown as its member and role (members.rq), not as a bare node
+    # (and the curation decisions naming it are listed by kx decisions, not here)
     incoming = [r for r in store.query(_text("incoming"), substitutions={"entity": node}).rows
-                if r[1].value != "http://www.w3.org/ns/org#organization"]
+                if r[1].value not in _NOT_INCOMING]
     rows += incoming[:MAX_INCOMING]
     if len(incoming) > MAX_INCOMING:
         rows.append((_literal("in"), None, _literal(f"… more than {MAX_INCOMING} incoming links"), None))

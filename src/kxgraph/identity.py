@@ -258,11 +258,11 @@ def close_matches(plan: Any) -> None:
                 choice = "merge" if plan.ask(name, label, evidence) else "keep"
             if choice == "merge":
                 identity.decisions.canonical[iri] = other
-                plan.decided.append(("same", other, iri))
+                plan.decided.append(("same", other, iri, name))
                 break
             if choice == "keep":
                 identity.decisions.distinct.add(frozenset((iri, other)))
-                plan.decided.append(("distinct", other, iri))
+                plan.decided.append(("distinct", other, iri, name))
                 continue
             also = f"; both linked to {evidence}" if evidence else ""
             row.problem(header, name, (

@@ -104,7 +104,7 @@ class Plan:
     identity: Any = None                                      # kxgraph.identity.Identity: names the store holds
     on_duplicate: str = "error"                               # close matches: error, keep, merge or ask
     ask: Any = None                                           # on_duplicate="ask": callback(name, other, evidence)
-    decided: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, kept, other) made by this import
+    decided: list[tuple[str, str, str, str]] = field(default_factory=list)  # (kind, kept, other, its name)
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
