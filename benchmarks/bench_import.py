@@ -51,7 +51,7 @@ def main() -> None:
     import kxgraph
     from kxgraph.tables import importer as tables
     from kxgraph.tables import validate
-    from kxgraph.store.oxigraph import LoadItem
+    from kxgraph.store.base import LoadItem
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -82,7 +82,7 @@ def main() -> None:
 
         # the whole import, as `kx import` runs it, into a fresh on-disk store
         start = time.perf_counter()
-        with kxgraph.open(folder / "store") as g:
+        with kxgraph.open(folder / "store", mode="create") as g:
             report = g.import_tables(sheet)
         total = time.perf_counter() - start
         triples = sum(report.written.values())
@@ -93,7 +93,7 @@ def main() -> None:
         import pyoxigraph as ox
 
         start = time.perf_counter()
-        with kxgraph.open(folder / "baseline") as g:
+        with kxgraph.open(folder / "baseline", mode="create") as g:
             g.store.load_files([LoadItem(nt, ox.RdfFormat.N_TRIPLES, "urn:x-bench:baseline")])
         baseline = time.perf_counter() - start
 
@@ -140,7 +140,7 @@ split by what each part can check:
   level, roles), patterns (credit codes), unique columns, duplicate names, references to
   entities no sheet defines and the store does not hold, closed lists (districts, academies).
 * **pySHACL on a representative slice** (`kxgraph.tables.validate.shacl_check`): pySHACL with
-  `ontology/shapes.ttl` costs about 20 ms a row here (see "for comparison" above: whole-file
+  `src/kxgraph/data/ontology/shapes.ttl` costs about 20 ms a row here (see "for comparison" above: whole-file
   SHACL of this import would take the extrapolated time, far over the minute). So up to 200
   rows are validated whole; beyond that, rows are grouped by *signature* (template, class,
   which columns are filled, how many names each split cell holds — this fixes the shape of the

@@ -42,7 +42,7 @@ def measure(other: int, folder: Path) -> dict:
     subprocess.run([sys.executable, "-c", "from kxgraph.cli import main; main()", "generate", "--scale",
                     f"{scale:.2f}", "-o", str(network)], check=True, capture_output=True)
     store = folder / f"store-{other}"
-    with kxgraph.open(store) as g:
+    with kxgraph.open(store, mode="create") as g:
         g.load(network)
         held = sum(n for _, n in g.store.graphs())
         g.import_tables(register(folder / "enterprises.csv", 1000))

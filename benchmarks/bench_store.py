@@ -134,7 +134,7 @@ def bench_pairs(ttl_small: Path, store: Path, work: Path, runs: int) -> dict:
         g.load(ttl_small)
         kx_small, _ = median(lambda: g.query(PAIRS), runs, label="kx_pairs_small_memory")
         n_pairs = len(g.query(PAIRS))
-    with kxgraph.open(work / "small-store") as g:
+    with kxgraph.open(work / "small-store", mode="create") as g:
         g.load(ttl_small)
         kx_small_disk, _ = median(lambda: g.query(PAIRS), runs, label="kx_pairs_small_disk")
     import rdflib

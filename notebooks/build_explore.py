@@ -13,9 +13,11 @@ cells = [
        "`kx:synthetic true` and views mark it.\n\n"
        "The graph lives in an embedded Oxigraph store; set `STORE` to a folder to keep it between sessions."),
     code("import kxgraph\n"
+         "import kxgraph.plot\n"
          "from kxgraph.demo import build_demo\n\n"
+         "kxgraph.plot.chinese_font()   # charts label in Chinese: the installed CJK font it chose\n"
          "STORE = None          # e.g. '.kxgraph' to keep the graph on disk\n"
-         "g = kxgraph.open(STORE, memory=STORE is None)\n"
+         "g = kxgraph.open(STORE, mode='create', memory=STORE is None)\n"
          "demo = build_demo(g, out_dir='kx-demo')\n"
          "demo.graphs.to_df()"),
     md("## The association in figures\n\nThe report's own figures (reported values with their qualifier "
@@ -24,8 +26,11 @@ cells = [
          "figures[['indicator', 'reported', 'passage']].head(15)"),
     md("## The busiest academicians and enterprises (synthetic sample)"),
     code("g.named('academicians-ranked', limit=10).to_df()"),
-    md("The `%%sparql` magic runs a query against the open graph; `-o name` keeps the DataFrame."),
-    code("%load_ext kxgraph"),
+    md("The `%%sparql` magic runs a query against the graph chosen with `%kx use` (or `-g name` on "
+       "the cell); `-o name` keeps the DataFrame, `{name}` takes a notebook variable as a value. "
+       "An error fails the cell."),
+    code("%load_ext kxgraph\n"
+         "%kx use g"),
     code("%%sparql -o enterprises\n"
          "SELECT ?enterprise ?label (COUNT(DISTINCT ?ws) AS ?workstations) (COUNT(DISTINCT ?project) AS ?projects)\n"
          "WHERE {\n"
@@ -38,35 +43,44 @@ cells = [
     md("## The workstation network\n\nAcademicians and the enterprises whose workstations they work at. "
        "The view is one self-contained page (no internet needed): search, click a node for details, "
        "switch zh/en labels, filter by type."),
-    code("view = g.view(projection='academician-enterprise', title='院士—企业 academician–enterprise')\n"
+    code("view = g.view(projection='academician-enterprise', title='院士—企业 academician–enterprise',\n"
+         "              color_by='community', height=520)\n"
          "view"),
+    md("Every identifier a table or view prints can be pasted back: into SPARQL, `show`, or a "
+       "parameter. Here the busiest enterprise of the table above:"),
+    code("busiest = enterprises.enterprise[0]      # a CURIE such as syn-seed-0-scale-1:enterprise-12\n"
+         "g.show(busiest).to_df().head(8)"),
+    code("%%sparql\n"
+         "SELECT ?project ?label WHERE { ?project kx:carriedOutAt ?ws . ?ws kx:hostOrganization {busiest} .\n"
+         "                               ?project rdfs:label ?label FILTER(LANG(?label) = 'zh') } LIMIT 5"),
     md("## Communities and the brokers between them\n\nLouvain communities of the whole collaboration "
        "network, and the entities that connect communities (high betweenness, neighbours in several communities)."),
-    code("g.analyze(measure='communities', top=5).to_df()"),
-    code("g.analyze(measure='brokers', top=10).to_df()"),
+    code("g.analyze('communities', top=5).to_df()"),
+    code("g.analyze('brokers', top=10).to_df()"),
     md("The same network as a networkx graph, for anything else networkx can do:"),
     code("import networkx as nx\n"
          "G = g.network()\n"
          "print(G.number_of_nodes(), 'nodes,', G.number_of_edges(), 'edges; density', round(nx.density(G), 4))"),
-    md("## Projects per year (synthetic sample)"),
+    md("## 合作项目 · Projects per year (synthetic sample)\n\nYears come back as numbers, so they "
+       "sort and plot as numbers; the chart is labelled in Chinese."),
     code("per_year = g.query('''\n"
          "SELECT ?year (COUNT(?p) AS ?projects) WHERE {\n"
-         "  ?p a kx:CooperationProject ; kx:startYear ?y BIND(STR(?y) AS ?year)\n"
+         "  ?p a kx:CooperationProject ; kx:startYear ?year\n"
          "} GROUP BY ?year ORDER BY ?year''').to_df()\n"
-         "ax = per_year.plot.bar(x='year', y='projects', legend=False, title='cooperation projects per start year')\n"
-         "ax.set_ylabel('projects');"),
+         "ax = per_year.plot.bar(x='year', y='projects', legend=False, title='按开始年份统计的合作项目（合成数据）')\n"
+         "ax.set_xlabel('开始年份'); ax.set_ylabel('合作项目数');"),
     md("## Do the reported figures agree with the data?\n\nEach figure the graph can count from entities "
        "is compared with that count; a \"more than\" figure agrees when the count is at least the reported value."),
     code("check = figures[['indicator', 'reported', 'computed', 'difference', 'status']]\n"
          "check[check.status != 'not computable']"),
     code("figures.status.value_counts()"),
-    md("## Loading your own spreadsheets\n\nThe templates in `data/templates/` take Chinese or English "
+    md("## Loading your own spreadsheets\n\nThe templates in `src/kxgraph/data/templates/` take Chinese or English "
        "headers and GBK or UTF-8 files. `import_tables` validates every row against the ontology's "
        "shapes before writing anything, and each file becomes its own named graph."),
     code("from kxgraph.resources import resource_path\n\n"
          "mine = kxgraph.open(memory=True)\n"
-         "imported = mine.import_tables(resource_path('data/templates/enterprises.csv'),\n"
-         "                              resource_path('data/templates/workstations.csv'))\n"
+         "imported = mine.import_tables(resource_path('templates/enterprises.csv'),\n"
+         "                              resource_path('templates/workstations.csv'))\n"
          "imported.result().to_df()"),
     code("mine.query('SELECT ?ws ?label WHERE { ?ws a kx:AcademicianWorkstation ; rdfs:label ?label }').to_df()"),
 ]

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def repo() -> Path:
-    """The repository's top folder (ontology/, data/ …)."""
+    """The repository's top folder (docs/, notebooks/ …; shipped data is under kxgraph.resources)."""
     return REPO
 
 

@@ -30,7 +30,7 @@ def g():
 def small_store(store_path):
     import pyoxigraph as ox
 
-    graph = kxgraph.open(store_path)
+    graph = kxgraph.open(store_path, mode="create")
     graph.store.load(DATA, format=ox.RdfFormat.TURTLE, graph="urn:test:small")
     graph.close()
     return store_path

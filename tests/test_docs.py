@@ -24,3 +24,9 @@ def test_readme_gives_the_two_setup_commands_near_the_top(repo):
 def test_ci_runs_exactly_the_readme_test_command(repo):
     ci = (repo / ".ci" / "run").read_text()
     assert "bash scripts/test.sh" in ci
+
+
+def test_ci_also_tests_the_installed_wheel_from_another_folder(repo):
+    assert "bash scripts/smoke-wheel.sh" in (repo / "scripts" / "test.sh").read_text()
+    smoke = (repo / "scripts" / "smoke-wheel.sh").read_text()
+    assert "pip wheel" in smoke and "-m venv" in smoke and "demo" in smoke and "cd " in smoke

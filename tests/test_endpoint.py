@@ -127,3 +127,20 @@ def test_credentials_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("KXGRAPH_ENDPOINT_PASSWORD", "s3cret")
     store = EndpointStore("http://127.0.0.1:1/query")
     assert store._auth == {"Authorization": "Basic YW5hbHlzdDpzM2NyZXQ="}
+
+
+def test_a_focus_view_is_the_same_on_the_endpoint(ep, kx, tmp_path):
+    """List parameters (a frontier, a class list) reach the endpoint as VALUES blocks of terms."""
+    ep("load", str(SAMPLE))
+    kx("load", str(SAMPLE), store=tmp_path / "local")
+    remote, local = tmp_path / "r.json", tmp_path / "l.json"
+    assert ep("export", "--focus", "syn:person/a1", "--depth", "2", "-o", str(remote)).exit_code == 0
+    assert kx("--store", str(tmp_path / "local"), "export", "--focus", "syn:person/a1", "--depth", "2",
+              "-o", str(local)).exit_code == 0
+
+    def picture(path):
+        elements = json.loads(path.read_text(encoding="utf-8"))["elements"]
+        return ({n["data"]["id"] for n in elements["nodes"]},
+                {frozenset((e["data"]["source"], e["data"]["target"])) for e in elements["edges"]})
+
+    assert picture(remote) == picture(local) and picture(remote)[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 KX = "https://w3id.org/kxgraph/ns#"
 SYN = "https://w3id.org/kxgraph/synthetic/"
 ID = "https://w3id.org/kxgraph/id/"
@@ -77,3 +79,9 @@ def test_show_escapes_nothing_and_keeps_odd_labels_intact(kx, kx_json, tmp_path)
     kx("load", str(odd))
     rows = kx_json("show", "https://example.org/x")
     assert rows[0]["value"] == '<b>x</b> & "y"'
+
+
+@pytest.mark.parametrize("name", ["<a b>", "<http://example.org/%zz x>", "http://example.org/a\tb"])
+def test_show_of_a_malformed_iri_is_one_line(loaded, name):
+    result = loaded("show", name)
+    assert result.exit_code == 2 and result.stderr.strip().count("\n") == 0

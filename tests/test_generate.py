@@ -14,7 +14,8 @@ import pytest
 from kxgraph import vocab as V
 from kxgraph.errors import ParameterError
 from kxgraph.synthetic.generate import BASE, generate, graph_name, totals
-from kxgraph.resources import package_path
+from kxgraph.resources import package_path, resource_path
+from kxgraph.sparql.catalogue import entry
 
 PREFIXES = V.sparql_prefixes()
 
@@ -81,7 +82,7 @@ def network() -> ox.Store:
 
 @pytest.mark.parametrize("indicator", sorted(REPORT))
 def test_scale_one_holds_each_figure_of_the_report(network, indicator):
-    query = package_path(f"queries/indicators/{indicator}.rq").read_text(encoding="utf-8")
+    query = entry(f"indicators/{indicator}").text
     [[value, _]] = select(network, query)
     assert int(value) == REPORT[indicator]
 
@@ -124,7 +125,11 @@ def test_a_scale_that_is_not_positive_is_refused():
 
 # -- the model of docs/modelling.md ----------------------------------------------------------------
 
-def test_every_academician_is_elected_to_an_academy_in_one_of_its_divisions(network):
+def test_every_academician_is_elected_to_an_academy_in_one_of_its_real_divisions():
+    from kxgraph.resources import resource_path
+
+    network = store_of(network_bytes())     # the divisions are the shipped reference data
+    network.load(path=str(resource_path("ontology/academies.ttl")), format=ox.RdfFormat.TURTLE)
     rows = select(network, """
         SELECT ?a ?academy ?division ?year WHERE {
           ?a a kx:Academician .
@@ -134,6 +139,8 @@ def test_every_academician_is_elected_to_an_academy_in_one_of_its_divisions(netw
     assert len(rows) == 81
     assert {academy for _, academy, _, _ in rows} == {V.KX + "CAS", V.KX + "CAE"}
     assert all(1991 <= int(year) <= 2023 for *_, year in rows)
+    assert all(division.startswith(V.ID + "division/") for _, _, division, _ in rows)
+    assert len({division for _, _, division, _ in rows}) > 8
 
 
 def test_workstations_are_hosted_by_enterprises_and_projects_link_people_and_organisations(network):
@@ -171,8 +178,9 @@ def test_units_belong_to_their_organisations_and_events_have_organisers(network)
 
 def test_real_entities_it_links_to_exist_in_the_shipped_data(network, repo):
     real = ox.Store()
-    real.load(path=str(repo / "data/places/gazetteer.ttl"), format=ox.RdfFormat.TURTLE)
-    real.load(path=str(repo / "data/taiyuan/taiyuan.trig"), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("places/gazetteer.ttl")), format=ox.RdfFormat.TURTLE)
+    real.load(path=str(resource_path("taiyuan/taiyuan.trig")), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("ontology/academies.ttl")), format=ox.RdfFormat.TURTLE)
     known = {s for [s] in select(real, "SELECT DISTINCT ?s WHERE { ?s a ?t }")}
     linked = {o for [o] in select(network, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o "
                                            f"FILTER STRSTARTS(STR(?o), \"{V.ID}\") }}")}
@@ -196,8 +204,9 @@ def test_every_subject_is_synthetic_and_lives_in_the_synthetic_graph(network):
     assert "合成样例网络（非真实数据）" in labels
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_no_person_bears_the_name_of_a_real_person_in_the_report(repo):
-    text = "".join(p.read_text(encoding="utf-8") for p in (repo / "data/taiyuan/source").glob("*.txt"))
+    text = "".join(p.read_text(encoding="utf-8") for p in resource_path("taiyuan/source").glob("*.txt"))
     for seed in (0, 1):
         store = store_of(network_bytes(scale=2, seed=seed))
         names = {n for [n] in select(store, """SELECT DISTINCT ?n WHERE { ?p a ?c ; rdfs:label ?n
@@ -286,6 +295,7 @@ def test_every_syntax_holds_the_same_triples():
     assert len({frozenset(s) for s in sets.values()}) == 1
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_memory_stays_flat_as_the_scale_grows():
     peaks = {}
     generate(Sink(), scale=0.1)  # name tables are read once, not per run
@@ -305,8 +315,9 @@ def test_the_network_conforms_to_the_shapes(repo):
     network = store_of(network_bytes(scale=0.3, seed=2))
 
     real = ox.Store()
-    real.load(path=str(repo / "data/places/gazetteer.ttl"), format=ox.RdfFormat.TURTLE)
-    real.load(path=str(repo / "data/taiyuan/taiyuan.trig"), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("places/gazetteer.ttl")), format=ox.RdfFormat.TURTLE)
+    real.load(path=str(resource_path("taiyuan/taiyuan.trig")), format=ox.RdfFormat.TRIG)
+    real.load(path=str(resource_path("ontology/academies.ttl")), format=ox.RdfFormat.TURTLE)
     linked = {o for [o] in select(network, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o "
                                            f"FILTER STRSTARTS(STR(?o), \"{V.ID}\") }}")}
     # the real entities it links to, as a store would hold them beside the network
@@ -319,6 +330,7 @@ def test_the_network_conforms_to_the_shapes(repo):
 
 # -- the command line ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_kx_generate_load_fills_its_own_graph_once(kx, kx_json):
     for _ in range(2):  # loading again replaces the graph rather than doubling it
         result = kx("generate", "--load", "--scale", "0.5", "--seed", "4")
@@ -326,7 +338,12 @@ def test_kx_generate_load_fills_its_own_graph_once(kx, kx_json):
     assert "triples" in result.stderr and graph_name(4, 0.5) in result.stderr
     graphs = {r["graph"]: int(r["triples"]) for r in kx_json("graphs")}
     expected = generate(io.BytesIO(), scale=0.5, seed=4).triples
-    assert graphs == {graph_name(4, 0.5): expected}
+    reference = {V.ONTOLOGY_GRAPH, V.GAZETTEER_GRAPH}        # a new store gets the reference data
+    assert {g: n for g, n in graphs.items() if g not in reference} == {graph_name(4, 0.5): expected}
+    assert reference <= set(graphs)
+    [row] = kx_json("query", "PREFIX kx: <https://w3id.org/kxgraph/ns#> SELECT (SAMPLE(?l) AS ?label) "
+                    "WHERE { ?m kx:division/<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = 'zh') }")
+    assert row["label"].endswith("部")                         # the divisions have their names
 
 
 def test_kx_generate_writes_a_file_by_its_extension(kx, tmp_path):

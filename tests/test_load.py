@@ -138,7 +138,7 @@ def test_stats_counts_triples_graphs_and_classes_with_labels(kx_json, kx):
 def test_python_api_loads_and_reports_counts(tmp_path, files):
     import kxgraph
 
-    with kxgraph.open(tmp_path / "s") as g:
+    with kxgraph.open(tmp_path / "s", mode="create") as g:
         result = g.load(files["a.ttl"], files["a.nt"])
         assert sorted(result.column("triples")) == [2, 2]
         assert len(g.graphs()) == 2

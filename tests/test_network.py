@@ -36,7 +36,7 @@ def g():
 @pytest.fixture
 def small_store(store_path):
     """The small network in an on-disk store, for the CLI."""
-    graph = kxgraph.open(store_path)
+    graph = kxgraph.open(store_path, mode="create")
     load_small(graph)
     graph.close()
     return store_path
@@ -74,9 +74,9 @@ def test_nodes_carry_type_labels_synthetic_marker_source_and_properties(g):
     a1 = G.nodes[SYN + "a1"]
     assert (a1["type"], a1["label_zh"], a1["label_en"], a1["synthetic"]) == (
         "kx:Academician", "甲院士", "Academician A", True)
-    assert a1["props"] == {"kx:discipline": "材料"}
+    assert network.properties(G, SYN + "a1") == {"kx:discipline": "材料"}
     assert G.nodes[SYN + "e1"]["source"] == "样例原文：一号企业依托建设一号工作站。"
-    assert G.nodes[SYN + "p1"]["props"]["kx:status"] == "kx:RnDCompleted"
+    assert network.properties(G, SYN + "p1")["kx:status"] == "kx:RnDCompleted"
 
 
 @pytest.mark.parametrize("depth, expected", [
@@ -119,7 +119,7 @@ def test_type_filter_includes_subclasses(g):
 
 def test_context_links_are_declared_and_left_out_unless_named(g):
     declared = network.links()
-    assert {k for k, link in declared.items() if link.context} == {"located-in", "part-of"}
+    assert {k for k, link in declared.items() if link.context} == {"located-in", "part-of", "works-for"}
     assert "located-in" not in {d["link"] for _, _, d in g.network().edges(data=True)}
     everything = g.network(links=["all"])
     assert (everything.number_of_nodes(), everything.number_of_edges()) == (12, 14)
@@ -231,6 +231,66 @@ def test_a_named_query_with_parameters_draws_its_rows(kx, small_store, tmp_path)
 def test_details_keep_at_most_max_props_statements_and_no_empty_property(g):
     many = " ; ".join(f'<urn:test:p{i}> "值{i}-{j}"' for i in range(20) for j in range(5))
     g.update(f"PREFIX kx: <https://w3id.org/kxgraph/ns#> INSERT DATA {{ <{SYN}a1> {many} }}")
-    props = g.network().nodes[SYN + "a1"]["props"]
+    props = network.properties(g.network(), SYN + "a1")
     assert all(value for value in props.values())
     assert sum(len(value.split("; ")) for value in props.values()) == network.MAX_PROPS
+
+
+def test_a_query_file_with_parameters_honours_them_in_export(kx, small_store, tmp_path):
+    """``kx export --query my.rq --param entity=…`` binds the file's parameters, as ``kx query -f`` does."""
+    from kxgraph.sparql.query import named_query
+
+    text = named_query("collaborators").text
+    mine = tmp_path / "my.rq"
+    mine.write_text(text, encoding="utf-8")
+    whole = tmp_path / "all.json"
+    assert kx("export", "--query", "collaborators", "--param", "entity=syn:a1", "-o", str(whole)).exit_code == 0
+    out = tmp_path / "c.json"
+    result = kx("export", "--query", str(mine), "--param", "entity=syn:a1", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    nodes = lambda p: {n["data"]["id"] for n in json.loads(p.read_text(encoding="utf-8"))["elements"]["nodes"]}  # noqa: E731
+    assert nodes(out) == nodes(whole)
+    missing = kx("export", "--query", str(mine), "-o", str(out))
+    assert missing.exit_code == 2 and "entity" in missing.stderr
+
+
+def test_a_focus_view_draws_the_links_between_nodes_of_its_last_ring():
+    """Two nodes both exactly ``depth`` hops from the focus keep the link between them."""
+    with kxgraph.open(memory=True) as g:
+        g.update(f"""PREFIX kx: <https://w3id.org/kxgraph/ns#> PREFIX org: <http://www.w3.org/ns/org#>
+            INSERT DATA {{ GRAPH <urn:test:ring> {{
+              <{SYN}p1> a kx:Project ; kx:participant <{SYN}a1> ; kx:carriedOutAt <{SYN}w1> .
+              <{SYN}w1> a kx:AcademicianWorkstation .
+              <{SYN}m1> a org:Membership ; org:member <{SYN}a1> ; org:organization <{SYN}w1> .
+              <{SYN}a1> a kx:Academician . }} }}""")
+        G = g.network(focus=SYN + "a1", depth=1)
+        assert set(G.nodes) == syn("a1", "p1", "w1")
+        assert G.has_edge(SYN + "p1", SYN + "w1") and G.edges[SYN + "p1", SYN + "w1"]["link"] == "carried-out-at"
+
+
+def test_a_focus_view_asks_only_for_links_of_its_frontier(g, monkeypatch):
+    """Every link query of a neighbourhood binds the frontier, so none walks every link of the store."""
+    asked: list[str] = []
+    original = g.store.query
+
+    def spy(sparql, **kw):
+        asked.append(sparql)
+        return original(sparql, **kw)
+
+    monkeypatch.setattr(g.store, "query", spy)
+    G = g.network(focus=SYN + "a1", depth=2)
+    assert G.number_of_edges() > 0
+    links = [q for q in asked if "?s" in q and "?o" in q and "DISTINCT ?s ?o" in q]
+    assert links and all("VALUES ?s {" in q or "VALUES ?o {" in q for q in links)
+
+
+def test_a_typed_focus_view_is_the_typed_network_around_the_focus(g):
+    import networkx as nx
+
+    kinds = ["kx:Academician", "kx:AcademicianWorkstation", "kx:CooperationProject"]
+    whole = g.network(types=kinds)
+    focus = g.network(focus=SYN + "a1", depth=2, types=kinds)
+    around = nx.ego_graph(whole, SYN + "a1", radius=2)
+    assert focus.number_of_edges() > 0
+    assert set(focus.nodes) == set(around.nodes)
+    assert {frozenset(e) for e in focus.edges} == {frozenset(e) for e in around.edges}

@@ -20,6 +20,7 @@ def test_explore_notebook_executes_without_errors(repo, tmp_path):
     assert not [o for o in outputs if o.output_type == "error"]
     text = "\n".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs)
     assert "kx: error" not in text
+    assert "Glyph" not in text and "missing from font" not in text  # the chart's Chinese labels draw
     # the inline view is a self-contained iframe, the check table has statuses
     html = "\n".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "<iframe" in html and "http://" not in html.split("srcdoc")[0]

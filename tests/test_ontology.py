@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kxgraph import vocab
+from kxgraph.resources import resource_path
 
-REPO = Path(__file__).resolve().parent.parent
-ONTOLOGY = REPO / "ontology"
+ONTOLOGY = resource_path("ontology")
 
 # Slugs other code counts against (issue 2); they must stay exactly these.
 REQUIRED_INDICATORS = [

@@ -89,21 +89,67 @@ def test_reading_a_store_that_is_not_there_is_an_error_and_creates_nothing(kx, t
     assert "no store at" in line and not missing.exists()
 
 
-def test_a_store_that_cannot_be_written_is_opened_for_reading(small, store_path, monkeypatch):
-    import kxgraph
-    from kxgraph.errors import StoreError
+def test_a_store_that_cannot_be_written_is_still_read(small, monkeypatch):
+    import pyoxigraph
 
-    real_open = kxgraph.open
+    real = pyoxigraph.Store
 
-    def read_only_disk(path=None, *, read_only=False, **options):
-        if not read_only:
-            raise StoreError(f"cannot open the store at {path}: IO error: {path}/LOG: Read-only file system")
-        return real_open(path, read_only=True, **options)
+    class UnwritableDisk:  # opening for writing fails as on a read-only share; reading works
+        read_only = staticmethod(real.read_only)
 
-    monkeypatch.setattr(kxgraph, "open", read_only_disk)
-    result = small("find", "太原市", "--format", "json")
-    assert result.exit_code == 0, result.output
+        def __new__(cls, path=None):
+            if path is None:
+                return real()
+            raise OSError(f"IO error: {path}/LOG: Read-only file system")
+
+    monkeypatch.setattr(pyoxigraph, "Store", UnwritableDisk)
+    for args in (["find", "太原市"], ["graphs"], ["stats"], ["query", "ASK { ?s ?p ?o }"], ["analyze"],
+                 ["show", "吕梁"]):
+        result = small(*args, "--format", "json")
+        assert result.exit_code == 0, (args, result.output)
     assert "Read-only" in one_line_error(small("update", "CLEAR ALL"))
+
+
+def test_reading_commands_leave_the_store_directory_as_it_was(small, store_path, tmp_path):
+    before = {p.name: p.stat().st_mtime_ns for p in store_path.iterdir()}
+    for args in (["find", "太原市"], ["graphs"], ["stats"], ["query", "ASK { ?s ?p ?o }"], ["analyze"],
+                 ["report"], ["view", "-o", str(tmp_path / "v.html")],
+                 ["export", "-o", str(tmp_path / "n.graphml")], ["validate", "--store"]):
+        small(*args)
+    assert {p.name: p.stat().st_mtime_ns for p in store_path.iterdir()} == before  # not even a RocksDB LOG
+
+
+@pytest.mark.parametrize("args", [["view", "-o", "x.html"], ["analyze"], ["path", "kx:a", "kx:b"],
+                                  ["export", "-o", "x.graphml"], ["validate", "--store"]])
+def test_reading_commands_refuse_a_missing_store_and_create_nothing(kx, tmp_path, args, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "typo"
+    assert "no store at" in one_line_error(kx(*args, store=missing)) and not missing.exists()
+
+
+def test_the_python_api_never_creates_a_store_by_reading(tmp_path):
+    import kxgraph
+
+    for call in (lambda: kxgraph.open(tmp_path / "typo"), lambda: kxgraph.open(tmp_path / "typo", mode="rw")):
+        with pytest.raises(kxgraph.StoreError, match="no store at"):
+            call()
+    assert not (tmp_path / "typo").exists()
+    with kxgraph.open(tmp_path / "new", mode="create") as g:
+        g.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> 1 } }")
+    with kxgraph.open(tmp_path / "new") as g:
+        assert g.query("ASK { <urn:a> <urn:b> 1 }").boolean
+        with pytest.raises(kxgraph.StoreError, match="read-only"):
+            g.update("CLEAR ALL")
+
+
+def test_a_notebook_reading_a_store_leaves_the_cli_free_to_read_it(small, store_path):
+    import kxgraph
+
+    with kxgraph.open(store_path) as notebook:  # read-only, as the README tells notebook users
+        assert small("graphs").exit_code == 0
+        assert notebook.query("ASK { ?s ?p ?o }").boolean
+        assert "busy" in one_line_error(small("update", "CLEAR ALL"))  # writing waits for close()
+    assert small("update", "CLEAR ALL").exit_code == 0
 
 
 # -- writes that fail ---------------------------------------------------------------------------

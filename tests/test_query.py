@@ -24,7 +24,7 @@ def test_select_as_json_needs_no_prefix_lines(loaded, kx_json):
 
 def test_table_is_readable_with_curies_and_a_row_count(loaded):
     out = loaded("query", ACADEMICIANS).stdout
-    assert "syn:person/a1" in out and "甲院士" in out and "(2 rows)" in out
+    assert "syn-person:a1" in out and "甲院士" in out and "(2 rows)" in out
 
 
 def test_csv_tsv_and_xml_are_the_w3c_result_formats(loaded):

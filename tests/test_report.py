@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kxgraph
+from kxgraph.resources import resource_path
 from kxgraph.vocab import INDICATOR, SYN
 
 PREFIXES = """
@@ -71,12 +72,12 @@ def load(store: Path, text: str, graph: str = "urn:test") -> None:
     """Add Turtle to the store at ``store`` (through the library, as `kx load` would)."""
     import pyoxigraph as ox
 
-    with kxgraph.open(store) as g:
+    with kxgraph.open(store, mode="create") as g:
         g.store.load(text.encode(), format=ox.RdfFormat.TURTLE, graph=graph)
 
 
 def run_update(store: Path, sparql: str) -> None:
-    with kxgraph.open(store) as g:
+    with kxgraph.open(store, mode="create") as g:
         g.update(SPARQL_PREFIXES + sparql)
 
 
@@ -237,15 +238,15 @@ def test_the_library_gives_the_same_report_as_the_cli(small, kx_json):
 def _linked_queries() -> dict[str, str]:
     from kxgraph.report import _pairs, _shipped_metadata
 
-    return _pairs(_shipped_metadata(), "count-queries.rq")
+    return _pairs(_shipped_metadata(), "count-queries")
 
 
 def test_every_indicator_query_is_linked_as_data_and_runs_on_an_empty_graph():
     from kxgraph.report import _count
-    from kxgraph.resources import package_path
+    from kxgraph.sparql.catalogue import names
 
     linked = _linked_queries()
-    files = {p.stem for p in package_path("queries/indicators").glob("*.rq")}
+    files = set(names("indicators"))
     assert set(linked.values()) == files
     assert all(iri == INDICATOR + name for iri, name in linked.items())
     with kxgraph.open(memory=True) as g:
@@ -257,8 +258,8 @@ def test_every_indicator_query_is_linked_as_data_and_runs_on_an_empty_graph():
 def test_the_taiyuan_report_alone_has_a_figure_for_every_countable_indicator(repo, store_path, kx, kx_json):
     import pyoxigraph as ox
 
-    trig = repo / "data" / "taiyuan" / "taiyuan.trig"
-    with kxgraph.open(store_path) as g:
+    trig = resource_path("taiyuan/taiyuan.trig")
+    with kxgraph.open(store_path, mode="create") as g:
         g.store.load(trig, format=ox.RdfFormat.TRIG, graph=None)
     rows = kx_json("report")
     countable = {"kxi:" + name for name in _linked_queries().values()}
@@ -278,11 +279,12 @@ def taiyuan_and_sample(repo, tmp_path, store_path, kx) -> Path:
 
     network = tmp_path / "sample.nq"
     generate(network, scale=1, seed=0)
-    loaded = kx("load", str(repo / "data" / "taiyuan" / "taiyuan.trig"), str(network))
+    loaded = kx("load", str(resource_path("taiyuan/taiyuan.trig")), str(network))
     assert loaded.exit_code == 0, loaded.output
     return store_path
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_on_the_sample_network_every_countable_figure_agrees(taiyuan_and_sample, kx, kx_json):
     rows = kx_json("report")
     countable = {"kxi:" + name for name in _linked_queries().values()}
@@ -293,6 +295,7 @@ def test_on_the_sample_network_every_countable_figure_agrees(taiyuan_and_sample,
     assert kx("report", "--check").exit_code == 0
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_deleting_one_sample_workstation_is_named_as_the_one_disagreement(taiyuan_and_sample, kx, kx_json):
     [victim] = [r["ws"] for r in kx_json(
         "query", SPARQL_PREFIXES + "SELECT ?ws WHERE { ?ws a kx:AcademicianWorkstation } ORDER BY ?ws LIMIT 1")]

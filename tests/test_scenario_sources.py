@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-REPORT = REPO / "data" / "taiyuan" / "taiyuan.trig"
+from kxgraph.resources import resource_path
+
+REPORT = resource_path("taiyuan/taiyuan.trig")
 
 ENTERPRISES = """企业名称,所属行业,所在区县
 太原钢铁（集团）有限公司,冶金,尖草坪区

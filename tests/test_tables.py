@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from kxgraph.resources import resource_path
 from kxgraph.tables.mapping import load_mapping, template_names
-from kxgraph.tables.sheets import clean, name_key, parse_year, split_names
+from kxgraph.tables.sheets import clean, name_key, parse_date, parse_year, split_names
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
+TEMPLATES = resource_path("templates")
 PREFIXES = ("PREFIX kx: <https://w3id.org/kxgraph/ns#> PREFIX org: <http://www.w3.org/ns/org#> "
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/> "
             "PREFIX schema: <http://schema.org/> ")
@@ -22,8 +23,8 @@ WORKSTATIONS = ("工作站名称,依托单位,进站院士,建站时间,所在�
                 "示例钢铁院士工作站,示例钢铁有限公司,示例院士甲,2019年6月,小店区\n"
                 "示例化工院士工作站,示例化工有限公司,示例院士乙、示例院士丙,2020-03,晋源区\n")
 WORKSTATIONS_EN = ("workstation_name,host_enterprise,academicians,founded,district\n"
-                   "示例钢铁院士工作站,示例钢铁有限公司,示例院士甲,2019,Xiaodian\n"
-                   "示例化工院士工作站,示例化工有限公司,示例院士乙; 示例院士丙,2020/3/1,Jinyuan\n")
+                   "示例钢铁院士工作站,示例钢铁有限公司,示例院士甲,2019.6,Xiaodian\n"
+                   "示例化工院士工作站,示例化工有限公司,示例院士乙; 示例院士丙,2020/3,Jinyuan\n")
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -56,10 +57,20 @@ def test_dates_in_the_usual_forms_give_the_year(value):
     assert parse_year(value) == "2019"
 
 
+@pytest.mark.parametrize(("value", "kept"), [("2019", ("2019", "gYear")), ("2019年", ("2019", "gYear")),
+                                             ("2019年6月", ("2019-06", "gYearMonth")), ("2019.6", ("2019-06", "gYearMonth")),
+                                             ("2019/6/1", ("2019-06-01", "date")), (43617, ("2019-06-01", "date")),
+                                             (dt.datetime(2019, 6, 1), ("2019-06-01", "date"))])
+def test_dates_keep_the_precision_they_are_written_with(value, kept):
+    assert parse_date(value) == kept
+
+
 @pytest.mark.parametrize("value", ["3.5", 12, "明年", "2019-13", "2019年2月30日"])
 def test_what_is_not_a_date_is_refused_with_a_reason(value):
     with pytest.raises(ValueError, match=" / "):
         parse_year(value)
+    with pytest.raises(ValueError, match=" / "):
+        parse_date(value)
 
 
 def test_full_width_and_whitespace_are_normalised_but_chinese_punctuation_kept():
@@ -130,10 +141,11 @@ def test_english_headers_give_the_same_resources_as_chinese_ones(kx, tmp_path):
                         for s in (None, other))
     assert english == chinese
     assert [(r["founded"], r["place"], r["academicians"]) for r in english] == [
-        ("2020", "https://w3id.org/kxgraph/id/place/140110", "2"),
-        ("2019", "https://w3id.org/kxgraph/id/place/140105", "1")]
+        ("2020-03", "https://w3id.org/kxgraph/id/place/140110", "2"),
+        ("2019-06", "https://w3id.org/kxgraph/id/place/140105", "1")]
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_same_rows_imported_twice_give_the_same_store(kx, kx_json, tmp_path):
     files = [str(write(tmp_path / "e.csv", ENTERPRISES)), str(write(tmp_path / "ws.csv", WORKSTATIONS))]
     kx("import", *files)
@@ -188,7 +200,7 @@ def test_merged_cells_title_rows_and_blank_rows_of_a_formatted_sheet(kx, kx_json
     assert result.exit_code == 0, result.output
     rows = workstations(kx_json)
     assert [(r["name"], r["host"], r["founded"]) for r in rows] == [
-        ("示例钢铁第二院士工作站", "示例钢铁有限公司", "2020"), ("示例钢铁院士工作站", "示例钢铁有限公司", "2019")]
+        ("示例钢铁第二院士工作站", "示例钢铁有限公司", "2020-03-10"), ("示例钢铁院士工作站", "示例钢铁有限公司", "2019-06-01")]
 
 
 def test_formula_cells_with_computed_values_are_read(kx, kx_json, tmp_path):
@@ -265,7 +277,8 @@ def test_python_api_imports_and_validates(tmp_path):
     import kxgraph
 
     with kxgraph.open(memory=True) as g:
-        assert len(g.validate(str(TEMPLATES / "workstations.csv"))) == 2   # hosts not defined
+        assert len(g.validate(str(TEMPLATES / "workstations.csv"))) == 0   # hosts made from their names
+        assert len(g.validate(str(TEMPLATES / "workstations.csv"), strict=True)) == 2   # hosts not defined
         report = g.import_tables(str(TEMPLATES / "enterprises.csv"), str(TEMPLATES / "workstations.csv"))
         assert report.result().column("rows") == [3, 2]
         assert len(g.validate(store=True)) == 0

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kxgraph import vocab
+from kxgraph.resources import resource_path
 
-REPO = Path(__file__).resolve().parent.parent
-TAIYUAN = REPO / "data" / "taiyuan"
+TAIYUAN = resource_path("taiyuan")
 SOURCE_TEXT = (TAIYUAN / "source" / "taiyuan-cast-8th-congress-report.txt").read_text(encoding="utf-8")
 
 # Every figure of the report, read by hand: (indicator slug, value, qualifier). "MoreThan" where the
@@ -151,7 +151,7 @@ def report():
 def gazetteer():
     from rdflib import Graph
 
-    return Graph().parse(REPO / "data" / "places" / "gazetteer.ttl", format="turtle")
+    return Graph().parse(resource_path("places/gazetteer.ttl"), format="turtle")
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +258,7 @@ def test_every_figure_is_complete(report):
 def test_every_figure_has_an_indicator_and_every_indicator_a_figure(report):
     from rdflib import Graph
 
-    indicators = Graph().parse(REPO / "ontology" / "indicators.ttl", format="turtle")
+    indicators = Graph().parse(resource_path("ontology") / "indicators.ttl", format="turtle")
     defined = {str(s).removeprefix(vocab.INDICATOR) for s in indicators.subjects(U("rdf:type"), U("kx:Indicator"))}
     assert set(_figures(report)) == defined
 
@@ -347,7 +347,7 @@ def test_every_iri_is_a_real_entity_or_vocabulary(report, gazetteer):
 
 
 def test_nothing_in_it_is_synthetic():
-    for path in (TAIYUAN / "taiyuan.trig", REPO / "data" / "places" / "gazetteer.ttl"):
+    for path in (TAIYUAN / "taiyuan.trig", resource_path("places/gazetteer.ttl")):
         text = path.read_text(encoding="utf-8")
         assert vocab.SYN not in text and "kx:synthetic" not in text and vocab.SYNTHETIC not in text
 
@@ -377,6 +377,7 @@ def test_the_gazetteer_has_taiyuan_its_ten_areas_and_two_parks(gazetteer):
 
 # --- conformance ----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_report_gazetteer_and_ontology_conform_to_the_shapes(merged):
     import pyshacl
     from rdflib import Graph
@@ -385,16 +386,17 @@ def test_report_gazetteer_and_ontology_conform_to_the_shapes(merged):
     for triple in merged:
         data.add(triple)
     for name in ("kx.ttl", "indicators.ttl"):
-        data.parse(REPO / "ontology" / name, format="turtle")
-    shapes = Graph().parse(REPO / "ontology" / "shapes.ttl", format="turtle")
+        data.parse(resource_path("ontology") / name, format="turtle")
+    shapes = Graph().parse(resource_path("ontology") / "shapes.ttl", format="turtle")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
     assert conforms, text
 
 
 
+@pytest.mark.slow  # more than a few seconds: runs in CI, not in the fast loop
 def test_through_the_cli_the_shipped_data_loads_queries_and_validates_clean(kx, kx_json):
     assert kx("load", str(TAIYUAN / "taiyuan.trig")).exit_code == 0
-    gazetteer = kx("load", "--graph", vocab.GAZETTEER_GRAPH, str(REPO / "data" / "places" / "gazetteer.ttl"))
+    gazetteer = kx("load", "--graph", vocab.GAZETTEER_GRAPH, str(resource_path("places/gazetteer.ttl")))
     assert gazetteer.exit_code == 0
     rows = kx_json("query", vocab.sparql_prefixes(["kx", "kxg"]) +
                    "SELECT (COUNT(?f) AS ?n) WHERE { GRAPH kxg:taiyuan-report { ?f a kx:ReportedFigure } }")

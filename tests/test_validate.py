@@ -55,7 +55,7 @@ def test_missing_required_column(kx, tmp_path, store_path, loaded):
 
 def test_unknown_header(kx, tmp_path, store_path, loaded):
     sheet = write(tmp_path / "e.csv", "企业名称,所属行业,颜色\n示例新企业,冶金,红\n")
-    line = refused(kx, store_path, loaded, str(sheet))
+    line = refused(kx, store_path, loaded, str(sheet), "--strict")
     assert "e.csv" in line and ":1:颜色:" in line and "unknown column" in line
 
 
@@ -81,9 +81,9 @@ def test_number_where_a_date_belongs(kx, tmp_path, store_path, loaded):
     assert "ws.csv:3:建站时间" in line and "a number where a date belongs" in line
 
 
-def test_reference_to_an_enterprise_no_sheet_defines(kx, tmp_path, store_path, loaded):
+def test_reference_to_an_enterprise_no_sheet_defines_is_refused_when_strict(kx, tmp_path, store_path, loaded):
     sheet = write(tmp_path / "ws.csv", WORKSTATIONS.replace("示例化工有限公司", "不存在的有限公司"))
-    line = refused(kx, store_path, loaded, str(sheet))
+    line = refused(kx, store_path, loaded, str(sheet), "--strict")
     assert "ws.csv:3:依托单位" in line and "no sheet defines" in line
 
 
@@ -159,7 +159,7 @@ def test_skip_bad_rows_writes_rejects_where_asked(kx, tmp_path):
 
 def test_validate_lists_every_problem_as_json_without_writing(kx, tmp_path, store_path, loaded):
     sheet = write(tmp_path / "ws.csv", WORKSTATIONS.replace("2019年6月", "明年").replace("示例化工有限", "示例化肥有限"))
-    result = kx("validate", str(sheet), "--format", "json")
+    result = kx("validate", str(sheet), "--format", "json", "--strict")
     assert result.exit_code == 1
     rows = [{k: v["value"] for k, v in b.items()} for b in json.loads(result.stdout)["results"]["bindings"]]
     assert [(r["row"], r["column"], r["value"]) for r in rows] == [("2", "建站时间", "明年"), ("3", "依托单位", "示例化肥有限公司")]
@@ -243,3 +243,34 @@ def test_large_imports_run_shacl_on_representatives_and_report_every_row_like_th
     assert "representative" in plan.shacl
     bad = sorted({p.row for p in plan.all_problems()})
     assert bad == list(range(22, 52)) and {p.column for p in plan.all_problems()} == {"参与单位"}
+
+
+def _broken_graph(kx, tmp_path) -> str:
+    """Import the sheets, move the workstations into kxg:imported and break one; return the graph's IRI."""
+    kx("import", str(write(tmp_path / "enterprises.csv", ENTERPRISES)), str(write(tmp_path / "ws.csv", WORKSTATIONS)))
+    imported = "https://w3id.org/kxgraph/graph/imported"
+    host = "<https://w3id.org/kxgraph/ns#hostOrganization>"
+    moved = kx("update", f"MOVE <{(tmp_path / 'ws.csv').resolve().as_uri()}> TO <{imported}> ; "
+                         f"DELETE {{ GRAPH <{imported}> {{ ?ws {host} ?h }} }} WHERE {{ GRAPH <{imported}> "
+                         f"{{ ?ws {host} ?h ; <http://www.w3.org/2000/01/rdf-schema#label> \"示例化工院士工作站\"@zh }} }}")
+    assert moved.exit_code == 0, moved.output
+    return imported
+
+
+@pytest.mark.parametrize("name", ["kxg:imported", "<https://w3id.org/kxgraph/graph/imported>",
+                                  "https://w3id.org/kxgraph/graph/imported"])
+def test_validate_store_graph_takes_a_curie_or_an_iri_and_checks_that_graph(kx, tmp_path, name):
+    _broken_graph(kx, tmp_path)
+    result = kx("validate", "--store", "--graph", name, "--format", "json")
+    assert result.exit_code == 1, result.output
+    rows = [{k: v["value"] for k, v in b.items()} for b in json.loads(result.stdout)["results"]["bindings"]]
+    assert len(rows) == 1 and "依托单位" in rows[0]["problem"]
+
+
+@pytest.mark.parametrize("name", ["kxg:imprted", "kxg:gazeteer", "nonsense", "<x> { ?s ?p ?o } } #"])
+def test_validate_store_graph_that_is_not_there_is_one_line_not_zero_problems(kx, tmp_path, name):
+    _broken_graph(kx, tmp_path)
+    result = kx("validate", "--store", "--graph", name)
+    assert result.exit_code != 0 and result.exit_code != 1
+    assert result.stderr.strip().count("\n") == 0 and "kx graphs" in result.stderr
+    assert "0 problems" not in result.output

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from kxgraph.network import view as view_module
-from kxgraph.errors import InputError, ParameterError
+from kxgraph.errors import ParameterError, WriteError
 from kxgraph.network.view import View, grid_layout, script_json
 
 EVIL = ["</script><script>window.pwned=1</script>", "<!--", "<img src=x onerror=alert(1)>",
@@ -95,21 +95,35 @@ def test_the_linear_layout_places_every_node_at_a_distinct_point():
     assert len(set(pos.values())) == G.number_of_nodes()
 
 
-def test_to_html_writes_the_file_or_raises_input_error(tmp_path):
+def test_to_html_writes_the_file_or_raises_write_error(tmp_path):
     page = View(labelled(["甲"]))
     written = page.to_html(tmp_path / "v.html")
     assert written.read_text(encoding="utf-8") == page.html()
-    with pytest.raises(InputError, match="missing"):
+    with pytest.raises(WriteError, match="missing"):
         page.to_html(tmp_path / "missing" / "v.html")
-    assert not list((tmp_path).glob("*.part"))
+    assert [p.name for p in tmp_path.iterdir()] == ["v.html"]  # no temporary file left behind
 
 
-def test_jupyter_shows_the_page_in_a_srcdoc_iframe():
-    page = View(labelled(EVIL))
+def test_jupyter_shows_the_page_in_a_srcdoc_iframe_with_a_visible_fallback(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = View(labelled(EVIL), height=480)
     shown = page._repr_html_()
     assert shown.startswith("<iframe srcdoc=\"") and "src=\"http" not in shown
-    srcdoc = shown.split('srcdoc="', 1)[1].split('" style=', 1)[0]
-    assert html.unescape(srcdoc) == page.html()
+    srcdoc = shown.split('srcdoc="', 1)[1].split('" title=', 1)[0]
+    assert html.unescape(srcdoc) == page.html(compress=True)
+    assert "height:480px" in shown
+    # Where the iframe is stripped (untrusted output in JupyterLab), a summary and a link remain.
+    fallback = shown.split("</iframe>", 1)[1]
+    assert "5 节点 · 4 关系" in fallback
+    [link] = re.findall(r'href="([^"]+)"', fallback)
+    assert (tmp_path / link).read_text(encoding="utf-8") == page.html()
+    assert "<script" not in fallback and EVIL[0] not in fallback
+
+
+def test_the_inline_page_carries_vis_network_compressed():
+    page = View(labelled(["甲", "乙"]))
+    assert len(page.html(compress=True)) < len(page.html()) * 0.45
+    assert "DecompressionStream" in page.html(compress=True)
 
 
 def test_vis_network_comes_from_the_installed_copy_with_its_licence():
@@ -136,7 +150,7 @@ def test_a_focus_view_marks_its_focus_node():
 
 def test_details_name_properties_and_known_values_in_both_languages():
     G = labelled(["甲"])
-    G.nodes["urn:n0"]["props"] = {"kx:discipline": "材料", "kx:status": "kx:RnDCompleted", "ex:odd": "x"}
+    G.nodes["urn:n0"].update({"kx:discipline": "材料", "kx:status": "kx:RnDCompleted", "ex:odd": "x"})
     terms = View(G).data()["terms"]
     assert terms["kx:discipline"] == {"zh": "学科", "en": "discipline"}
     assert terms["kx:RnDCompleted"]["zh"] == "完成研发"
@@ -152,3 +166,15 @@ def test_default_titles_name_the_focus_or_projection_in_the_starting_language():
     P = nx.Graph(kind="projection", projection="academician-enterprise")
     assert View(P, lang="en").title == "Collaboration network · projection academician-enterprise"
     assert View(nx.Graph()).title == "协作网络"
+
+
+def test_colour_by_source_groups_synthetic_report_and_each_imported_file():
+    G = nx.path_graph(["urn:a", "urn:b", "urn:c", "urn:d"])
+    G.nodes["urn:a"].update(synthetic=True)
+    G.nodes["urn:b"].update(source="样例原文：一号企业依托建设一号工作站。")
+    G.nodes["urn:c"].update(source="file:///data/workstations.csv#row-3")
+    data = View(G, color_by="source").data()
+    names = [data["groups"][n["k"]]["en"] for n in data["nodes"]]
+    assert names == ["synthetic", "the report", "workstations.csv", "no source"]
+    assert len({data["groups"][n["k"]]["color"] for n in data["nodes"]}) == 4
+    assert View(G).data()["groups"] is None  # by type, as before

@@ -11,7 +11,7 @@ import pytest
 import kxgraph
 from kxgraph.network.view import View
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # each starts Chromium: not in the fast loop
 
 CHROMIUM = shutil.which("chromium")
 DATA = Path(__file__).parent / "data" / "network-small.ttl"
@@ -81,7 +81,7 @@ def store_with_evil(store_path, tmp_path):
 
     extra = tmp_path / "evil.ttl"
     extra.write_text(evil_turtle(), encoding="utf-8")
-    g = kxgraph.open(store_path)
+    g = kxgraph.open(store_path, mode="create")
     g.store.load(DATA, format=ox.RdfFormat.TURTLE, graph="urn:test:small")
     g.store.load(extra, format=ox.RdfFormat.TURTLE, graph="urn:test:evil")
     g.close()
@@ -180,8 +180,8 @@ def people(*synthetic: bool) -> nx.Graph:
     names = [("甲院士", "jia yuan shi", "老甲"), ("乙院士", "yi yuan shi", "老乙"), ("丙院士", "bing yuan shi", "")]
     G = nx.path_graph([f"urn:p{i}" for i in range(len(synthetic))])
     for n, (zh, pinyin, alt), syn in zip(G, names, synthetic):
-        G.nodes[n].update(type="kx:Academician", label_zh=zh, synthetic=syn,
-                          props={"kx:pinyin": pinyin, "skos:altLabel": alt, "kx:discipline": "材料"})
+        G.nodes[n].update({"type": "kx:Academician", "label_zh": zh, "synthetic": syn,
+                           "kx:pinyin": pinyin, "skos:altLabel": alt, "kx:discipline": "材料"})
     return G
 
 
@@ -235,3 +235,18 @@ def test_related_entities_in_the_details_are_links_that_select_them(page_of_netw
     assert "Patent 1" in page.inner_text("#details")
     assert requests == [] and errors == []
 
+
+
+def test_the_notebook_page_unpacks_vis_network_and_colours_by_community(tmp_path, open_page):
+    G = nx.disjoint_union(nx.complete_graph(4), nx.complete_graph(4))
+    G = nx.relabel_nodes(G, {i: f"urn:n{i}" for i in G})
+    for n in G:
+        G.nodes[n].update(type="kx:Academician", label_zh=n[-1])
+    view = View(G, color_by="community")
+    path = tmp_path / "inline.html"
+    path.write_text(view.html(compress=True), encoding="utf-8")
+    page, requests, _, errors = open_page(path)
+    assert not requests and not errors
+    colours = page.evaluate("kxView.data.nodes.map((n, i) => kxView.nodes.get(i).color)")
+    assert len(set(colours)) == 2  # one colour per community, though all share a type
+    assert "社区 1 (4)" in page.inner_text("#legend")

@@ -8,10 +8,11 @@ Importing kxgraph is cheap: rdflib, networkx, pyvis and pandas load only when a 
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from kxgraph.version import __version__  # noqa: E402  (one place: source records name it too)
 
 from kxgraph.errors import (  # noqa: E402  (light: no third-party imports)
-    InputError, KxError, NotFoundError, ParameterError, QueryError, StoreError, ValidationError,
+    AmbiguousNameError, AnalysisError, GenerateError, InputError, KxError, NotFoundError, ParameterError,
+    QueryError, StoreError, ValidationError, WriteError,
 )
 from kxgraph.graph import KxGraph, open  # noqa: E402,A004
 from kxgraph.output.results import Result  # noqa: E402
@@ -28,5 +29,5 @@ def load_ipython_extension(ipython) -> None:  # pragma: no cover - exercised thr
 __all__ = [
     "__version__", "open", "KxGraph", "Result",
     "KxError", "InputError", "ValidationError", "QueryError", "ParameterError", "NotFoundError",
-    "StoreError",
+    "StoreError", "WriteError", "AnalysisError", "AmbiguousNameError", "GenerateError",
 ]

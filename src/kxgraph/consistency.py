@@ -11,12 +11,15 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from kxgraph.resources import package_path, resource_path
+from kxgraph.resources import resource_path
 from kxgraph.tables.validate import Problem
 
 
-def _text(name: str) -> str:
-    return package_path(f"queries/consistency/{name}.rq").read_text(encoding="utf-8")
+def _query(store: Any, name: str, values: dict | None = None):
+    """Run the shipped query ``<name>`` (``consistency/…``, ``sources/…``; ``kxgraph.sparql.catalogue``)."""
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, name, values)
 
 
 @lru_cache(maxsize=1)
@@ -24,9 +27,11 @@ def at_most_one() -> tuple[tuple[str, str], ...]:
     """(class, property) pairs the shipped shapes allow once per entity."""
     import pyoxigraph as ox
 
+    from kxgraph.sparql.catalogue import entry
+
     shapes = ox.Store()
     shapes.load(path=str(resource_path("ontology/shapes.ttl")), format=ox.RdfFormat.TURTLE)
-    return tuple(sorted((r["class"].value, r["path"].value) for r in shapes.query(_text("at-most-one"))))
+    return tuple(sorted((r["class"].value, r["path"].value) for r in shapes.query(entry("consistency/at-most-one").text)))
 
 
 class _Where:
@@ -50,7 +55,7 @@ class _Where:
     def rows(self, entity: Any, graph: str) -> list[tuple[str, str]]:
         import pyoxigraph as ox
 
-        found = self.store.query(_text("rows"), substitutions={"entity": entity, "graph": ox.NamedNode(graph)}).rows
+        found = _query(self.store, "consistency/rows", {"entity": entity, "graph": ox.NamedNode(graph)}).rows
         return [(n.value, sheet.value if sheet is not None else "") for n, sheet in found] or [("", "")]
 
 
@@ -65,8 +70,8 @@ def check(store: Any) -> list[Problem]:
     problems: list[Problem] = []
     for cls, path in at_most_one():
         values: dict[Any, dict[Any, set[str]]] = {}
-        for s, o, g in store.query(_text("values"), substitutions={"class": ox.NamedNode(cls),
-                                                                    "path": ox.NamedNode(path)}).rows:
+        for s, o, g in _query(store, "consistency/values", {"class": ox.NamedNode(cls),
+                                                                "path": ox.NamedNode(path)}).rows:
             values.setdefault(s, {}).setdefault(o, set()).add(g.value)
         for s, by_value in values.items():
             graphs = set().union(*by_value.values())
@@ -82,7 +87,7 @@ def check(store: Any) -> list[Problem]:
                             f"{names.of(s)} ({label(cls, 'en')}) may have one {label(path, 'en')}; the sources "
                             f"give {len(by_value)}: {shown}"))
     known = _reference_entities()
-    for m, g, what, target in store.query(_text("dangling")).rows:
+    for m, g, what, target in _query(store, "consistency/dangling").rows:
         if target.value in known:
             continue   # an academy or place kxgraph knows (entities.yaml, the ontology), loaded or not
         for row, sheet in where.rows(m, g.value):
@@ -112,8 +117,7 @@ class _Labels:
         if isinstance(term, ox.Literal):
             return term.value
         if term.value not in self.cache:
-            rows = [r[0] for r in self.store.query(package_path("queries/sources/labels.rq").read_text(encoding="utf-8"),
-                                                   substitutions={"entity": term}).rows if r[0] is not None]
+            rows = [r[0] for r in _query(self.store, "sources/labels", {"entity": term}).rows if r[0] is not None]
             rows.sort(key=lambda l: l.language != "zh")
             self.cache[term.value] = rows[0].value if rows else shorten(term.value)
         return self.cache[term.value]

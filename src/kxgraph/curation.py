@@ -21,15 +21,17 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from kxgraph.errors import ParameterError
-from kxgraph.resources import package_path
 from kxgraph.vocab import GRAPH, KX, PROV, RDF, RDFS, SKOS, XSD
 
 CURATION = GRAPH + "curation"
 _IRI = re.compile(r"<([^>]*)>")
 
 
-def _text(name: str) -> str:
-    return package_path(f"queries/identity/{name}.rq").read_text(encoding="utf-8")
+def _query(store: Any, name: str, values: dict | None = None):
+    """Run the shipped query ``<name>`` (``identity/…``, ``sources/…``; ``kxgraph.sparql.catalogue``)."""
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, name, values)
 
 
 def who() -> str:
@@ -89,7 +91,7 @@ def _escape(text: str) -> str:
 def decisions(store: Any) -> Decisions:
     """Read the decisions of ``store``."""
     found = Decisions()
-    for decision, kind, a, b, label, by, when in store.query(_text("canonical")).rows:
+    for decision, kind, a, b, label, by, when in _query(store, "identity/canonical").rows:
         found.rows.append((kind.value, a.value if a else "", b.value if b else "", label.value if label else "",
                            by.value, when.value))
         if kind.value == "same" and a is not None and b is not None:
@@ -135,12 +137,10 @@ def listing(store: Any) -> Any:
 
     import pyoxigraph as ox
 
-    labels = package_path("queries/sources/labels.rq").read_text(encoding="utf-8")
-
     def name(iri: str) -> str:
         if not iri:
             return ""
-        rows = [r[0] for r in store.query(labels, substitutions={"entity": ox.NamedNode(iri)}).rows if r[0] is not None]
+        rows = [r[0] for r in _query(store, "sources/labels", {"entity": ox.NamedNode(iri)}).rows if r[0] is not None]
         rows.sort(key=lambda l: l.language != "zh")
         return rows[0].value if rows else ""
 
@@ -150,7 +150,7 @@ def listing(store: Any) -> Any:
 
 
 def _types(store: Any, node: Any) -> set[str]:
-    return {row[0].value for row in store.query(_text("types"), substitutions={"entity": node}).rows}
+    return {row[0].value for row in _query(store, "identity/types", {"entity": node}).rows}
 
 
 def compatible(a: set[str], b: set[str]) -> bool:
@@ -191,7 +191,7 @@ def same(store: Any, a: Any, b: Any, *, by: str | None = None) -> tuple[str, str
 
         raise ParameterError(f"cannot merge {'、'.join(sorted(map(class_label, ta)))} with "
                              f"{'、'.join(sorted(map(class_label, tb)))}: they are different kinds of thing")
-    quads = store.query(_text("mentions"), substitutions={"entity": ox.NamedNode(merged)}).rows
+    quads = _query(store, "identity/mentions", {"entity": ox.NamedNode(merged)}).rows
     node = ox.NamedNode(kept)
     swap = lambda t: node if t == ox.NamedNode(merged) else t  # noqa: E731
     old = [ox.Quad(s, p, o, g) for g, s, p, o in quads]
@@ -225,7 +225,7 @@ def rename(store: Any, a: Any, name: str, *, by: str | None = None) -> None:
     name = name.strip()
     if not name:
         raise ParameterError("give the new name")
-    labels = [row for row in store.query(_text("mentions"), substitutions={"entity": a}).rows
+    labels = [row for row in _query(store, "identity/mentions", {"entity": a}).rows
               if row[2].value == RDFS + "label" and row[1] == a and getattr(row[3], "language", None) == "zh"]
     ops = []
     if labels:

@@ -40,8 +40,8 @@ def build_demo(graph, *, out_dir: str | Path = "kx-demo", scale: float = 1, seed
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)  # before the store is touched: a bad folder changes nothing
     graph.load(ontology=True, replace=True)
-    graph.load(resource_path("data/places/gazetteer.ttl"), graph=vocab.GAZETTEER_GRAPH, replace=True)
-    graph.load(resource_path("data/taiyuan/taiyuan.trig"), replace=True)
+    graph.load(resource_path("places/gazetteer.ttl"), graph=vocab.GAZETTEER_GRAPH, replace=True)
+    graph.load(resource_path("taiyuan/taiyuan.trig"), replace=True)
     synthetic = graph.generate(scale=scale, seed=seed)
     # One sample network at a time: an earlier demo's (another seed or scale) would double every count.
     for name, _ in graph.store.graphs():

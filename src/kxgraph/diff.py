@@ -55,7 +55,7 @@ def _parsed(files: list[str], format: str | None) -> set[tuple]:
     import pyoxigraph as ox
 
     from kxgraph.load import plan
-    from kxgraph.store.oxigraph import open_rdf, syntax_error
+    from kxgraph.store.rdfio import open_rdf, syntax_error
 
     found = set()
     for item in plan(files, format=format):
@@ -71,12 +71,11 @@ def _parsed(files: list[str], format: str | None) -> set[tuple]:
 def _held(store: Any, graphs: list[str]) -> set[tuple]:
     import pyoxigraph as ox
 
-    from kxgraph.sources import _text
+    from kxgraph.sparql.catalogue import query
 
     found = set()
     for graph in graphs:
-        found.update(tuple(row) for row in store.query(_text("triples"),
-                                                         substitutions={"graph": ox.NamedNode(graph)}).rows)
+        found.update(tuple(row) for row in query(store, "sources/triples", {"graph": ox.NamedNode(graph)}).rows)
     return found
 
 
@@ -146,9 +145,9 @@ class _Names:
         if zh:
             self.labels[node.value] = zh
             return zh
-        from kxgraph.sources import _text
+        from kxgraph.sparql.catalogue import query
 
-        labels = [label for label, _ in self.store.query(_text("labels"), substitutions={"entity": node}).rows
+        labels = [label for label, _ in query(self.store, "sources/labels", {"entity": node}).rows
                   if label is not None]
         labels.sort(key=lambda label: label.language != "zh")
         self.labels[node.value] = labels[0].value if labels else shorten(node.value)

@@ -4,19 +4,22 @@ Pinyin matching (``taiyuan`` finds 太原) uses ``kx:pinyin`` where the data has
 every entity pulls its Chinese labels with one bounded SPARQL query and spells them out with
 pypinyin through a per-character table (each distinct character is looked up once, one
 ``str.translate`` over all labels), so a search over ~120k labels takes about a second. A
-character with several readings is spelt with its most common one.
+character with several readings is spelt with its most common one, except the first character
+of a label, which is tried in every reading, its reading as a surname first (翟 zhai, di), so
+``zhaiguangming`` and ``Zhai Guangming`` find 翟光明.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
 
-from kxgraph.errors import NotFoundError, ParameterError, QueryError
+from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError
 from kxgraph.resources import package_path
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import Store
+from kxgraph.store.base import Store
 from kxgraph.vocab import expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "member", "out", "in", "source")
@@ -25,8 +28,10 @@ _NOT_INCOMING = {"http://www.w3.org/ns/org#organization", "https://w3id.org/kxgr
                  "https://w3id.org/kxgraph/ns#merged"}
 
 
-def _text(name: str) -> str:
-    return package_path(f"queries/explore/{name}.rq").read_text(encoding="utf-8")
+def _query(store: Store, name: str, **values: Any) -> Result:
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, f"explore/{name}", values)
 
 
 def _literal(value: str):
@@ -51,7 +56,7 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     # Several words (太原 科协) must all occur in one label; the store is asked for the longest.
     words = needle.split()
     hits: dict[str, tuple[Any, str]] = {}
-    for row in store.query(_text("find-text"), substitutions={"needle": _literal(max(words, key=len))}).rows:
+    for row in _query(store, "find-text", needle=_literal(max(words, key=len))).rows:
         if all(word in row[1].value.lower() for word in words):
             hits.setdefault(row[0].value, (row[0], row[1].value))
     spelt = _spelling(needle)
@@ -77,13 +82,46 @@ def _spelling(needle: str) -> str:
 def _pinyin_matches(store: Store, spelt: str):
     from pypinyin import lazy_pinyin
 
-    rows = store.query(_text("zh-labels")).rows
+    rows = _query(store, "zh-labels").rows
     # One translate over all labels at once: each distinct Han character is looked up once.
     text = "\n".join(label.value.replace("\n", " ") for _, label in rows).lower()
     table = {ord(c): lazy_pinyin(c)[0] for c in set(text) if _is_han(c)}
+    readings = first_readings({label.value.strip()[:1] for _, label in rows})
     for (entity, label), spelling in zip(rows, text.translate(table).split("\n")):
-        if spelt in spelling.replace(" ", ""):
+        spelling = spelling.replace(" ", "")
+        if spelt in spelling:
             yield entity, label.value
+            continue
+        first = label.value.strip()[:1]
+        if first in readings:   # a polyphonic first character: a surname read every way (翟 zhai, di)
+            rest = spelling[len(table[ord(first)]):]
+            if any(spelt in reading + rest for reading in readings[first]):
+                yield entity, label.value
+
+
+@functools.cache
+def surname_readings() -> dict[str, str]:
+    """Characters read differently as a surname, with that reading (``resources/names/surname-readings.tsv``)."""
+    text = package_path("resources/names/surname-readings.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def first_readings(chars: set[str]) -> dict[str, list[str]]:
+    """Every reading of the characters that have more than one, the surname reading first.
+
+    >>> first_readings({"翟", "李"})
+    {'翟': ['zhai', 'di']}
+    """
+    from pypinyin import Style, pinyin
+
+    surnames = surname_readings()
+    out = {}
+    for char in sorted(c for c in chars if c and _is_han(c)):
+        heard = [r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0]]
+        readings = list(dict.fromkeys(([surnames[char]] if char in surnames else []) + heard))
+        if len(readings) > 1:
+            out[char] = readings
+    return out
 
 
 def _is_han(char: str) -> bool:
@@ -98,7 +136,7 @@ def _rank(label: str, needle: str, spelt: str) -> tuple:
 
 
 def _summary(store: Store, entity: Any) -> tuple:
-    rows = store.query(_text("summary"), substitutions={"entity": entity}).rows
+    rows = _query(store, "summary", entity=entity).rows
     kind, zh, en, synthetic = rows[0] if rows else (None, None, None, None)
     flag = _literal("synthetic") if synthetic is not None and synthetic.value in ("true", "1") else None
     return zh, en, kind, flag
@@ -109,7 +147,7 @@ def resolve(store: Store, entity: str | Any) -> Any:
 
     A name is matched on labels and alternative labels, then without a note or title (金智新院士),
     then as pinyin (li deyi). An IRI merged into another by ``kx same`` gives the one it was merged
-    into. A name that fits several entities raises ``QueryError`` with a numbered "which one?"
+    into. A name that fits several entities raises ``AmbiguousNameError`` with a numbered "which one?"
     list: type, label, source and a fact to tell them apart, each with its IRI to give instead.
     """
     import pyoxigraph as ox
@@ -123,26 +161,31 @@ def resolve(store: Store, entity: str | Any) -> Any:
     if iri is None and re.match(r"^[a-z][\w+.-]*://", text):
         iri = text
     if iri is not None:
-        node = _canonical(store, ox.NamedNode(iri))
-        if not store.query("ASK { { ?entity ?p ?o } UNION { ?s ?p ?entity } }",
-                           substitutions={"entity": node}).boolean:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ParameterError(f"{text!r} is not a valid IRI: {exc}") from None
+        node = _canonical(store, node)
+        if not _query(store, "exists", entity=node).boolean:
             raise NotFoundError(f"no entity {text} in the graph")
         return node
     found = _by_name(store, text)
     if not found:
         raise NotFoundError(f"no entity named {text!r}; try kx find {text}")
     if len(found) > 1:
-        raise QueryError(which_one(store, text, found))
+        raise AmbiguousNameError(which_one(store, text, found), [n.value for n in found])
     return found[0]
 
 
 def _canonical(store: Store, node: Any) -> Any:
-    rows = store.query(_identity("merged"), substitutions={"entity": node}).rows
+    rows = _identity(store, "merged", entity=node).rows
     return rows[0][0] if rows else node
 
 
-def _identity(name: str) -> str:
-    return package_path(f"queries/identity/{name}.rq").read_text(encoding="utf-8")
+def _identity(store: Store, name: str, **values: Any) -> Result:
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, f"identity/{name}", values)
 
 
 def _by_name(store: Store, text: str) -> list:
@@ -150,7 +193,7 @@ def _by_name(store: Store, text: str) -> list:
 
     tries = list(dict.fromkeys([text, person_name(text)]))
     for attempt in tries:
-        found = [row[0] for row in store.query(_identity("by-name"), substitutions={"text": _literal(attempt)}).rows]
+        found = [row[0] for row in _identity(store, "by-name", text=_literal(attempt)).rows]
         if found:
             return list(dict.fromkeys(_canonical(store, node) for node in found))
     spelt = _spelling(text.lower())
@@ -163,21 +206,22 @@ def _by_name(store: Store, text: str) -> list:
 
 
 def which_one(store: Store, text: str, found: list) -> str:
-    """The numbered "which one?" list for a name several entities have."""
+    """The numbered "which one?" list for a name several entities have (a line each, labels escaped)."""
+    from kxgraph.boundary import printable
     from kxgraph.ontology import label as class_label
     from kxgraph.sources import held
     from kxgraph.vocab import shorten
 
     graphs = {g: s.name for s in held(store).values() for g in s.graphs}
-    lines = [f"{len(found)} entities are named {text!r}; which one? give the IRI (or CURIE):"]
+    lines = [f"{len(found)} entities are named {printable(repr(text))}; which one? give the IRI (or CURIE):"]
     for number, node in enumerate(found, 1):
-        rows = store.query(_identity("describe"), substitutions={"entity": node}).rows
+        rows = _identity(store, "describe", entity=node).rows
         types = sorted({class_label(r[0].value, "zh") for r in rows if r[0] is not None})
         label = next((r[1].value for r in rows if r[1] is not None), text)
         where = sorted({graphs.get(r[2].value, shorten(r[2].value)) for r in rows if r[2] is not None})
         facts = sorted({r[3].value for r in rows if r[3] is not None})[:2]
-        lines.append(f"  {number}. {'、'.join(types) or '?'} {label}  {shorten(node.value)}"
-                     f"  (source: {', '.join(where) or '?'}{'; ' + '、'.join(facts) if facts else ''})")
+        lines.append(printable(f"  {number}. {'、'.join(types) or '?'} {label}  {shorten(node.value)}"
+                               f"  (source: {', '.join(where) or '?'}{'; ' + '、'.join(facts) if facts else ''})"))
     return "\n".join(lines)
 
 
@@ -190,12 +234,11 @@ def show(store: Store, entity: str | Any) -> Result:
     source (``prov:wasDerivedFrom`` passages with their text, ``dcterms:source`` rows).
     """
     node = resolve(store, entity)
-    rows = list(dict.fromkeys(store.query(_text("show"), substitutions={"entity": node}).rows))
-    rows += store.query(_identity("members"), substitutions={"entity": node}).rows
+    rows = list(dict.fromkeys(_query(store, "show", entity=node).rows))
+    rows += _identity(store, "members", entity=node).rows
     # a membership pointing here is shown as its member and role (members.rq), not as a bare node
     # (and the curation decisions naming it are listed by kx decisions, not here)
-    incoming = [r for r in store.query(_text("incoming"), substitutions={"entity": node}).rows
-                if r[1].value not in _NOT_INCOMING]
+    incoming = [r for r in _query(store, "incoming", entity=node).rows if r[1].value not in _NOT_INCOMING]
     rows += incoming[:MAX_INCOMING]
     if len(incoming) > MAX_INCOMING:
         rows.append((_literal("in"), None, _literal(f"… more than {MAX_INCOMING} incoming links"), None))
@@ -212,11 +255,11 @@ def stats(store: Store) -> Result:
     Class labels come from ``kxg:ontology`` when it is loaded, else from the shipped ontology.
     """
     graphs = store.graphs()
-    labels = {row[0].value: (row[1], row[2]) for row in store.query(_text("class-labels")).rows}
+    labels = {row[0].value: (row[1], row[2]) for row in _query(store, "class-labels").rows}
     shipped = _shipped_class_labels()
     rows = [(_literal("triples"), _literal("三元组"), _literal("triples"), sum(n for _, n in graphs)),
             (_literal("graphs"), _literal("命名图"), _literal("named graphs"), len(graphs))]
-    for kind, count in store.query(_text("class-counts")).rows:
+    for kind, count in _query(store, "class-counts").rows:
         zh, en = labels.get(kind.value) or shipped.get(kind.value, (None, None))
         rows.append((kind, zh, en, count))
     return Result.table(["item", "zh", "en", "count"], rows)

@@ -8,24 +8,39 @@ False
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from kxgraph.boundary import mapped_methods
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import Store
+from kxgraph.store.base import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from kxgraph.network.view import View
+    from kxgraph.report import Report
+    from kxgraph.synthetic.generate import GenerateReport
+    from kxgraph.updates import UpdateReport
+    from kxgraph.tables.importer import ImportReport
+
+ANALYSES = ("centrality", "communities", "brokers")
 
 
+@mapped_methods  # the one error boundary: only KxErrors come out
 class KxGraph:
     """A knowledge graph in an embedded store or behind a SPARQL endpoint."""
 
     def __init__(self, store: Store) -> None:
         global _last_opened
         self.store = store
-        _last_opened = weakref.ref(self)  # what the %%sparql magic runs against
+        self.closed = False
+        _last_opened = weakref.ref(self)
 
     def __repr__(self) -> str:
-        return f"<KxGraph {self.store!r}>"
+        return f"<KxGraph {self.store!r}{' closed' if self.closed else ''}>"
 
     def __enter__(self) -> "KxGraph":
         return self
@@ -34,8 +49,13 @@ class KxGraph:
         self.close()
 
     def close(self) -> None:
-        """Release the store."""
+        """Release the store.
+
+        >>> g = open(memory=True); g.close(); g.closed
+        True
+        """
         self.store.close()
+        self.closed = True
 
     # --- store, load, query (issue 3) ---------------------------------------------------------
 
@@ -56,33 +76,45 @@ class KxGraph:
         return run(self.store, sparql, substitutions=substitutions, limit=limit, timeout=timeout,
                    allow_service=allow_service)
 
-    def named(self, name: str, params: Mapping[str, Any] | None = None, *, limit: int | None = None,
-              timeout: float | None = None) -> Result:
-        """Run a packaged named query with parameters given as text (``"kx:x"``, ``"太原@zh"``) or terms.
+    def named_query(self, name: str, params: Mapping[str, Any] | None = None, *, limit: int | None = None,
+                    timeout: float | None = None) -> Result:
+        """Run a packaged named query (``kx queries`` lists them) with parameters given as text
+        (``"kxorg:cast"``, ``"太原@zh"``) or terms. ``named()`` is the same method.
 
         >>> g = open(memory=True)
-        >>> g.named("projects-by-status").variables[:2]
+        >>> g.named_query("projects-by-status").variables[:2]
         ['project', 'label']
         """
         from kxgraph.sparql.query import named_query
 
-        named = named_query(name)
-        return self.query(named.text, substitutions=named.bind(params or {}, names=self.entity), limit=limit,
-                          timeout=timeout)
+        bound = named_query(name).bind(params or {}, names=self.entity)
+        return self.query(bound.text, substitutions=bound.substitutions, limit=limit, timeout=timeout)
+
+    named = named_query  # the first name; reads like "named graphs", so named_query is preferred
 
     def queries(self, *, indicators: bool = False) -> Result:
-        """The named queries: name, parameters and description."""
+        """The named queries: name, parameters and description.
+
+        >>> "collaborators" in open(memory=True).queries().column("name")
+        True
+        """
         from kxgraph.sparql.query import listing
 
         return listing(indicators=indicators)
 
-    def update(self, sparql: str, *, allow_service: bool = False):
+    def update(self, sparql: str, *, allow_service: bool = False) -> "UpdateReport":
         """Run a SPARQL update (the only write path besides loading); return what it changed.
 
         ``LOAD <url>`` and ``SERVICE`` reach the network, so they are refused unless ``allow_service``.
         Returns a ``kxgraph.updates.UpdateReport``: triples per graph before and after
         (``.result()``), and ``.hint`` when a DELETE matched nothing because the facts are in
         named graphs.
+
+        >>> g = open(memory=True)
+        >>> g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast rdfs:label 'CAST' } }").changed
+        [('https://w3id.org/kxgraph/graph/notes', 0, 1)]
+        >>> g.query("ASK { kxorg:cast rdfs:label 'CAST' }").boolean
+        True
         """
         from kxgraph.sparql.query import check_update
         from kxgraph.updates import run
@@ -90,7 +122,7 @@ class KxGraph:
         check_update(sparql, allow_service=allow_service)
         return run(self.store, sparql)
 
-    def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,
+    def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,  # noqa: A002
              replace: bool = False, ontology: bool = False, progress: Any = None,
              source: str | None = None) -> Result:
         """Load RDF files, each into its own named graph, all or nothing; returns graph and triples.
@@ -108,7 +140,11 @@ class KxGraph:
                     progress=progress, source=source)
 
     def graphs(self) -> Result:
-        """Named graphs with their triple counts."""
+        """Named graphs with their triple counts.
+
+        >>> open(memory=True).graphs().variables
+        ['graph', 'triples']
+        """
         from kxgraph.load import graph_table
 
         return graph_table(self.store.graphs())
@@ -117,6 +153,11 @@ class KxGraph:
         """Remove a source by its name (all it wrote and its record), or one named graph.
 
         ``NotFoundError`` when there is neither by that name.
+
+        >>> g = open(memory=True)
+        >>> g.drop("kxg:nothing")
+        Traceback (most recent call last):
+        kxgraph.errors.NotFoundError: no source or graph kxg:nothing; kx sources and kx graphs list them
         """
         from kxgraph.errors import NotFoundError
         from kxgraph.sources import drop_source, forget_graph, held
@@ -146,6 +187,10 @@ class KxGraph:
         """What importing (or loading) ``files`` again would add, change and remove; writes nothing.
 
         One row per change: change, kind, entity, fact, before, after, in labels, not IRIs.
+
+        >>> from kxgraph.resources import resource_path
+        >>> open(memory=True).diff(resource_path("templates/enterprises.csv")).variables
+        ['change', 'kind', 'entity', 'fact', 'before', 'after']
         """
         from kxgraph.diff import diff
 
@@ -153,35 +198,56 @@ class KxGraph:
                     format=format)
 
     def stats(self) -> Result:
-        """Triples, graphs and entities per class (with zh/en class labels)."""
+        """Triples, graphs and entities per class (with zh/en class labels).
+
+        >>> open(memory=True).stats().column("item")
+        ['triples', 'graphs']
+        """
         from kxgraph.explore import stats
 
         return stats(self.store)
 
     def find(self, text: str, *, limit: int = 20) -> Result:
-        """Entities whose zh/en label or pinyin contains ``text``: entity, label, en, type, synthetic."""
+        """Entities whose zh/en label or pinyin contains ``text``: entity, label, en, type, synthetic.
+
+        >>> len(open(memory=True).find("taiyuan"))
+        0
+        """
         from kxgraph.explore import find
 
         return find(self.store, text, limit=limit)
 
-    def entity(self, handle: str):
+    def entity(self, handle: str) -> Any:
         """The IRI node an entity handle names: IRI, CURIE, or a zh/en/pinyin name.
 
-        A name several entities share raises ``QueryError`` with a numbered "which one?" list.
+        A name several entities share raises ``AmbiguousNameError`` with a numbered "which one?" list.
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.entity("中国科协").value
+        'https://w3id.org/kxgraph/id/org/cast'
         """
         from kxgraph.explore import resolve
 
         return resolve(self.store, handle)
 
     def show(self, entity: str) -> Result:
-        """Everything about one entity (IRI, CURIE or exact label): section, property, value, label."""
+        """Everything about one entity (IRI, CURIE as printed, or exact label): section, property,
+        value, label.
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast rdfs:label '中国科协'@zh } }")
+        >>> g.show("kxorg:cast").column("value")
+        ['中国科协']
+        """
         from kxgraph.explore import show
 
         return show(self.store, entity)
 
     # --- generate (issue 4) --------------------------------------------------------------------
 
-    def generate(self, *, scale: float = 1, seed: int = 0):
+    def generate(self, *, scale: float = 1, seed: int = 0) -> "GenerateReport":
         """Generate the synthetic sample network into its own named graph; returns a ``GenerateReport``.
 
         >>> g = open(memory=True)
@@ -194,68 +260,139 @@ class KxGraph:
 
     # --- network, views, analysis (issue 5) ----------------------------------------------------
 
-    def network(self, **options: Any):
-        """The collaboration network as a networkx graph (see ``kxgraph.network.project.project``).
+    def network(self, *, focus: str | None = None, depth: int = 2, types: Iterable[str] | None = None,
+                query: str | None = None, params: Mapping[str, Any] | None = None,
+                projection: str | None = None, links: Iterable[str] | None = None) -> "nx.Graph":
+        """The collaboration network (or the part asked for) as an undirected networkx graph.
 
-        Options: ``focus``, ``depth``, ``types``, ``query``, ``projection``, ``links``.
+        ``focus`` (IRI, CURIE or exact label) with ``depth`` hops pulls a neighbourhood; ``types``
+        keeps nodes of those classes and their subclasses (``["kx:Academician"]``); ``query`` (a
+        named query or ``.rq`` file: a CONSTRUCT, or a SELECT of ``?source ?target``) with its
+        ``params``, or ``projection`` (``academician-academician``, ``academician-enterprise``,
+        ``organisation-organisation``) replaces the declared links; ``links`` names the links to
+        follow (``works-at``, ``hosts`` …, ``"all"``; by default all but located-in and part-of).
+
+        Every attribute is a string, number or boolean, so ``nx.write_graphml(G, path)`` works:
+        nodes carry ``type``, ``label_zh``, ``label_en``, ``synthetic``, ``source`` and one attribute
+        per property, named by its CURIE (``kxgraph.network.project.properties(G, node)``).
+
+        >>> open(memory=True).network(focus=None, types=["kx:Academician"]).number_of_nodes()
+        0
         """
         from kxgraph.network.project import project
 
-        return project(self, **options)
+        return project(self, focus=focus, depth=depth, types=types, query=query, projection=projection,
+                       links=links, params=dict(params) if params else None)
 
-    def view(self, *, size_by: str = "degree", lang: str = "zh", title: str | None = None,
-             **options: Any):
-        """An offline HTML view of the network; ``.to_html(path)`` writes it (see ``kxgraph.network.view``)."""
+    def view(self, *, focus: str | None = None, depth: int = 2, types: Iterable[str] | None = None,
+             query: str | None = None, params: Mapping[str, Any] | None = None,
+             projection: str | None = None, links: Iterable[str] | None = None,
+             size_by: str = "degree", color_by: str = "type", lang: str = "zh",
+             title: str | None = None, height: int = 640) -> "View":
+        """An offline HTML view of the network (chosen as in ``network()``).
+
+        ``size_by``: ``degree``, ``betweenness``, ``eigenvector`` or ``none``; ``color_by``:
+        ``type``, ``community`` or ``source``; ``lang``: ``zh`` or ``en`` (the page has a switch);
+        ``height``: pixels in a notebook. ``.to_html(path)`` writes the page, ``.to_pyvis()`` gives
+        a ``pyvis.network.Network``; a notebook shows it inline.
+
+        >>> open(memory=True).view(color_by="community", height=400)
+        <View 0 nodes, 0 links>
+        """
         from kxgraph.network.view import View
 
-        return View(self.network(**options), size_by=size_by, lang=lang, title=title)
+        G = self.network(focus=focus, depth=depth, types=types, query=query, params=params,
+                         projection=projection, links=links)
+        return View(G, size_by=size_by, color_by=color_by, lang=lang, title=title, height=height)
 
-    def analyze(self, *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
-                seed: int = 1, lang: str = "zh", **options: Any) -> Result:
-        """Centralities (top per type), communities or brokers of the network, as a table."""
+    def analyze(self, kind: str = "centrality", *, measure: str = "degree", top: int = 10, seed: int = 1,
+                lang: str = "zh", focus: str | None = None, depth: int = 2,
+                types: Iterable[str] | None = None, query: str | None = None,
+                params: Mapping[str, Any] | None = None, projection: str | None = None,
+                links: Iterable[str] | None = None, sort_by: str | None = None) -> Result:
+        """One analysis of the network (chosen as in ``network()``) as a table.
+
+        ``kind``: ``centrality`` (the ``top`` nodes of each type ranked by ``measure``: ``degree``,
+        ``betweenness`` or ``eigenvector``), ``communities`` (the ``top`` largest Louvain
+        communities, seeded by ``seed``) or ``brokers`` (the ``top`` nodes linking communities).
+        ``sort_by`` is the older name of ``measure``; ``measure="communities"`` (the older spelling
+        of the kind) still works, with a ``DeprecationWarning``.
+
+        >>> open(memory=True).analyze("communities", top=3).variables
+        ['community', 'size', 'types', 'members']
+        """
         from kxgraph.network.analyze import analyze
 
-        return analyze(self.network(**options), measure=measure, top=top, sort_by=sort_by,
-                       seed=seed, lang=lang)
+        if measure in ANALYSES:  # analyze(measure="communities") from before kind existed
+            warnings.warn("analyze(measure=...) now names the centrality measure; give kind="
+                          f"{measure!r}", DeprecationWarning, stacklevel=2)
+            kind, measure = measure, "degree"
+        G = self.network(focus=focus, depth=depth, types=types, query=query, params=params,
+                         projection=projection, links=links)
+        return analyze(G, kind=kind, measure=sort_by or measure, top=top, seed=seed, lang=lang)
 
-    def path(self, a: str, b: str, **options: Any) -> Result:
-        """The shortest collaboration paths between two entities, each explained in words."""
+    def path(self, a: str, b: str, *, max_depth: int = 8, limit: int = 5, lang: str = "zh",
+             links: Iterable[str] | None = None) -> Result:
+        """The shortest collaboration paths between two entities (IRI, CURIE or exact label), each
+        step explained in words: path, steps, explanation, entities. At most ``limit`` paths of at
+        most ``max_depth`` steps, over ``links`` (as in ``network()``).
+
+        >>> g = open(memory=True)
+        >>> g.path("kxorg:a", "kxorg:b")
+        Traceback (most recent call last):
+        kxgraph.errors.NotFoundError: no entity kxorg:a in the graph
+        """
         from kxgraph.network.analyze import paths
 
-        return paths(self, a, b, **options)
+        return paths(self, a, b, max_depth=max_depth, limit=limit, lang=lang, links=links)
 
     def export(self, path: str | Path, *, format: str | None = None, lang: str = "zh",  # noqa: A002
-               **options: Any) -> Path:
-        """Write the network as GraphML, GEXF or Cytoscape.js JSON for Gephi or Cytoscape (nodes labelled in ``lang``)."""
+               focus: str | None = None, depth: int = 2, types: Iterable[str] | None = None,
+               query: str | None = None, params: Mapping[str, Any] | None = None,
+               projection: str | None = None, links: Iterable[str] | None = None) -> Path:
+        """Write the network (chosen as in ``network()``) as GraphML, GEXF or Cytoscape.js JSON for
+        Gephi or Cytoscape, nodes labelled in ``lang``; ``format`` defaults to the file's extension.
+        Returns the path.
+
+        >>> import tempfile, os
+        >>> out = open(memory=True).export(os.path.join(tempfile.mkdtemp(), "n.graphml"))
+        >>> out.suffix
+        '.graphml'
+        """
         from kxgraph.network.analyze import export
 
-        return export(self.network(**options), path, format=format, lang=lang)
+        G = self.network(focus=focus, depth=depth, types=types, query=query, params=params,
+                         projection=projection, links=links)
+        return export(G, path, format=format, lang=lang)
 
     # --- spreadsheets and validation (issue 6) -------------------------------------------------
 
     def import_tables(self, *files: str | Path, mapping: str | Path | None = None,
                       encoding: str | None = None, sheet: str | None = None,
                       skip_bad_rows: bool = False, rejects: str | Path | None = None,
-                      source: str | None = None, on_duplicate: str = "error", ask: Any = None):
+                      headers: str | Path | None = None, strict: bool = False,
+                      source: str | None = None, on_duplicate: str = "error", ask: Any = None) -> "ImportReport":
         """Validate CSV/XLSX files and load each into its own named graph (its ``file://`` IRI).
 
         Nothing is written when a row fails (``ValidationError`` lists every problem) unless
-        ``skip_bad_rows``; returns a ``kxgraph.tables.importer.ImportReport`` (``.result()``, ``.duplicates``).
+        ``skip_bad_rows``; returns a ``kxgraph.tables.importer.ImportReport`` (``.result()``,
+        ``.duplicates``, ``.warnings()``, ``.created()``). ``headers``: a YAML file of more header
+        variants; ``strict``: refuse unknown columns and names no sheet defines.
 
         >>> from kxgraph.resources import resource_path
         >>> g = open(memory=True)
-        >>> g.import_tables(resource_path("data/templates/enterprises.csv")).result().column("rows")
+        >>> g.import_tables(resource_path("templates/enterprises.csv")).result().column("rows")
         [3]
         """
         from kxgraph.tables.importer import import_tables
 
         return import_tables(self, files, mapping=mapping, encoding=encoding, sheet=sheet,
-                             skip_bad_rows=skip_bad_rows, rejects=rejects, source=source,
-                             on_duplicate=on_duplicate, ask=ask)
+                             skip_bad_rows=skip_bad_rows, rejects=rejects, headers=headers, strict=strict,
+                             source=source, on_duplicate=on_duplicate, ask=ask)
 
     def validate(self, *files: str | Path, store: bool = False, graph: str | None = None,
                  mapping: str | Path | None = None, encoding: str | None = None,
-                 sheet: str | None = None) -> Result:
+                 sheet: str | None = None, headers: str | Path | None = None, strict: bool = False) -> Result:
         """Run the import checks on files, or SHACL on the store (``store=True``), writing nothing.
 
         With ``store=True`` the union of all sources is checked too (``kxgraph.consistency``): one
@@ -263,6 +400,10 @@ class KxGraph:
         the source, file and row of each contributing fact.
 
         Returns the problems as a table: file, sheet, row, column, value, problem (empty = valid).
+
+        >>> from kxgraph.resources import resource_path
+        >>> len(open(memory=True).validate(resource_path("templates/enterprises.csv")))
+        0
         """
         from kxgraph.tables.validate import problems_result, validate_store
 
@@ -276,7 +417,7 @@ class KxGraph:
         from kxgraph.sources import replaced_graphs
 
         plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet,
-                               replaces=replaced_graphs(self.store, files))
+                               headers=headers, strict=strict, replaces=replaced_graphs(self.store, files))
         return problems_result(plan.all_problems())
 
     # --- identity and curation (issue 11) -----------------------------------------------------
@@ -286,6 +427,14 @@ class KxGraph:
 
         Every fact about ``b`` now names ``a``; ``b``'s IRI and names still find ``a``; later imports
         write ``a`` where they say ``b``. Returns (kept IRI, merged IRI).
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.same("中国科协", "kxorg:cast2", by="doc")[1]
+        'https://w3id.org/kxgraph/id/org/cast2'
+        >>> g.entity("中国科学技术协会").value
+        'https://w3id.org/kxgraph/id/org/cast'
         """
         from kxgraph.curation import same
         from kxgraph.explore import resolve
@@ -293,28 +442,48 @@ class KxGraph:
         return same(self.store, resolve(self.store, a), resolve(self.store, b), by=by)
 
     def distinct(self, a: str, b: str, *, by: str | None = None) -> None:
-        """Decide that two entities with close names are different, so imports stop asking."""
+        """Decide that two entities with close names are different, so imports stop asking.
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.distinct("kxorg:cast", "kxorg:cast2", by="doc")
+        >>> g.decisions().column("decision")
+        ['distinct']
+        """
         from kxgraph.curation import distinct
         from kxgraph.explore import resolve
 
         distinct(self.store, resolve(self.store, a), resolve(self.store, b), by=by)
 
     def rename(self, entity: str, name: str, *, by: str | None = None) -> None:
-        """Give an entity a new zh label; the old ones stay as alternative labels, after re-imports too."""
+        """Give an entity a new zh label; the old ones stay as alternative labels, after re-imports too.
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.rename("kxorg:cast", "科协", by="doc")
+        >>> g.entity("科协").value
+        'https://w3id.org/kxgraph/id/org/cast'
+        """
         from kxgraph.curation import rename
         from kxgraph.explore import resolve
 
         rename(self.store, resolve(self.store, entity), name, by=by)
 
     def decisions(self) -> Result:
-        """The curation decisions: decision, entity, other, label, by, when."""
+        """The curation decisions: decision, entity, name, other, other_name, label, by, when.
+
+        >>> open(memory=True).decisions().variables[:3]
+        ['decision', 'entity', 'name']
+        """
         from kxgraph.curation import listing
 
         return listing(self.store)
 
     # --- reported figures (issue 8) ------------------------------------------------------------
 
-    def report(self, *, period: str | None = None, area: str | None = None):
+    def report(self, *, period: str | None = None, area: str | None = None) -> "Report":
         """Reported figures beside the counts computed from entities, and the consistency rules.
 
         Returns a ``kxgraph.report.Report`` (a ``Result``); see ``kxgraph.report.report``.
@@ -327,18 +496,31 @@ class KxGraph:
         return report(self, period=period, area=area)
 
 
-def open(path: str | Path | None = None, *, memory: bool = False, endpoint: str | None = None,  # noqa: A001
-         update_endpoint: str | None = None, read_only: bool = False) -> KxGraph:
+def open(path: str | Path | None = None, mode: str | None = None, *, memory: bool = False,  # noqa: A001
+         endpoint: str | None = None, update_endpoint: str | None = None, read_only: bool | None = None,
+         timeout: float | None = None) -> KxGraph:
     """Open the embedded store at ``path`` (default ``./.kxgraph``), in memory, or a SPARQL endpoint.
 
+    ``mode`` is as in the CLI: ``"r"`` (the default) reads an existing store without taking its
+    write lock, so ``kx`` commands can read it too while the notebook holds it; ``"rw"`` writes
+    an existing store (one writer at a time: ``kx`` waits for ``close()``); ``"create"`` makes
+    the store when it is missing. A mistyped path is a ``StoreError``, never a new empty store.
+    ``read_only=True`` is the older spelling of ``mode="r"``. A memory store is always writable.
     An endpoint takes its credentials from ``KXGRAPH_ENDPOINT_USER`` / ``KXGRAPH_ENDPOINT_PASSWORD``.
 
     >>> g = open(memory=True)
     """
-    from kxgraph.store.oxigraph import open_store
+    from kxgraph.boundary import map_errors
+    from kxgraph.errors import ParameterError
+    from kxgraph.store import open_store
 
-    return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
-                              read_only=read_only))
+    if mode is None:
+        mode = "r" if read_only or (read_only is None and not update_endpoint) else "rw"
+    elif read_only and mode != "r":
+        raise ParameterError(f"read_only=True contradicts mode={mode!r}")
+    with map_errors():
+        return KxGraph(open_store(path, memory=memory, endpoint=endpoint, update_endpoint=update_endpoint,
+                                  mode=mode, timeout=timeout))
 
 
 _last_opened: "weakref.ref[KxGraph] | None" = None

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-from kxgraph.resources import package_path
 
 TITLES = re.compile(r"(正高级工程师|高级工程师|工程师|研究员|院士|教授|博士|高工|先生|女士|同志|老师)$")
 LATIN = re.compile(r"^[A-Za-z][A-Za-z .'’-]*$")
 
 
-def _text(name: str) -> str:
-    return package_path(f"queries/identity/{name}.rq").read_text(encoding="utf-8")
+def _query(store: Any, name: str, values: dict | None = None):
+    """Run the shipped query ``<name>`` (``identity/…``, ``sources/…``; ``kxgraph.sparql.catalogue``)."""
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, name, values)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -141,7 +143,7 @@ class Identity:
         found: dict[str, set[str]] = {}
         graphs: dict[str, set[str]] = {}
         for c in classes_like(cls):
-            for entity, label, g in self.store.query(_text("names"), substitutions={"class": ox.NamedNode(c)}).rows:
+            for entity, label, g in _query(self.store, "identity/names", {"class": ox.NamedNode(c)}).rows:
                 found.setdefault(entity.value, set()).add(label.value)
                 graphs.setdefault(entity.value, set()).add(g.value)
                 if getattr(label, "language", None) == "zh":
@@ -212,8 +214,8 @@ class Identity:
         """What a held entity and a new row are both linked to: 同在 / both: 太钢院士工作站、2019."""
         import pyoxigraph as ox
 
-        theirs = {row[0].value for row in self.store.query(_text("facts"),
-                                                          substitutions={"entity": ox.NamedNode(entity)}).rows}
+        theirs = {row[0].value for row in _query(self.store, "identity/facts",
+                                                                {"entity": ox.NamedNode(entity)}).rows}
         shared = [x for x in dict.fromkeys(linked) if x in theirs]
         return "、".join(labels.get(x) or self._label(x) for x in shared[:4])
 
@@ -222,8 +224,7 @@ class Identity:
 
         if "://" not in value:
             return value
-        rows = self.store.query(package_path("queries/sources/labels.rq").read_text(encoding="utf-8"),
-                                substitutions={"entity": ox.NamedNode(value)}).rows
+        rows = _query(self.store, "sources/labels", {"entity": ox.NamedNode(value)}).rows
         labels = sorted((r[0] for r in rows if r[0] is not None), key=lambda l: l.language != "zh")
         return labels[0].value if labels else value.rsplit("/", 1)[-1]
 

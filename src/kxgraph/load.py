@@ -2,9 +2,10 @@
 
 A file's graph is the ``file://`` IRI of its resolved path unless ``graph=`` names one; TriG and
 N-Quads files keep the graphs they name (their default-graph triples go to the file's graph).
-The ontology is not loaded by itself: ``load(ontology=True)`` (``kx load --ontology``) puts the
-shipped ``ontology/*.ttl`` into ``kxg:ontology``; ``kx stats`` reads class labels from the
-shipped file when that graph is absent.
+The first import into a new store brings the shipped reference data with it (``with_reference``):
+``ontology/*.ttl`` (with the academies' divisions) into ``kxg:ontology`` and the gazetteer into
+``kxg:gazetteer``. ``load(ontology=True)`` (``kx load --ontology``) reloads
+the ontology explicitly, after an upgrade.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kxgraph.errors import InputError, ParameterError
-from kxgraph.resources import resource_path
 from kxgraph.output.results import Result
-from kxgraph.store.oxigraph import LoadItem, Store, is_quad_format, rdf_format
-from kxgraph.vocab import ONTOLOGY_GRAPH, expand_curie
-
-ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl")
-
+from kxgraph.store.base import LoadItem, Store
+from kxgraph.store.rdfio import is_quad_format, rdf_format
+from kxgraph.reference import (GAZETTEER_FILE, ONTOLOGY_FILES, ontology_items, reference_items,  # noqa: F401
+                               with_reference)
+from kxgraph.vocab import expand_curie
 
 def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str | None = None) -> list[LoadItem]:
     """Check every file (exists, known format) and decide its graph, before anything is written.
@@ -39,18 +39,6 @@ def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str |
         fmt = rdf_format(path, format)
         target = graph or path.resolve().as_uri()
         items.append(LoadItem(path, fmt, target, path.stat().st_size))
-    return items
-
-
-def ontology_items() -> list[LoadItem]:
-    """The shipped ontology files, all bound for ``kxg:ontology``."""
-    items = []
-    for relative in ONTOLOGY_FILES:
-        try:
-            path = resource_path(relative)
-        except Exception:  # noqa: BLE001 - an optional ontology file not shipped (yet)
-            continue
-        items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size))
     return items
 
 
@@ -91,7 +79,7 @@ def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None =
                                   drop=tuple(drops))
     for new in writing:   # the counts are known once written; a record without them is still whole
         new.triples = sum(counts.get(g, 0) for g in new.graphs)
-        new.entities = sum(int(store.query(sources.entities_query(), substitutions={"graph": _node(g)}).rows[0][0].value)
+        new.entities = sum(sources.graph_entities(store, g)
                            for g in new.graphs)
         store.load(sources.counts_ntriples(new).encode("utf-8"), format=rdf_format("x.nt"), graph=new.record)
     records = {new.record for new in writing}
@@ -119,7 +107,7 @@ def _graphs_of(item: LoadItem) -> list[str]:
         return [item.graph]
     import pyoxigraph as ox
 
-    from kxgraph.store.oxigraph import open_rdf
+    from kxgraph.store.rdfio import open_rdf
 
     found: dict[str, None] = {}
     try:
@@ -127,7 +115,7 @@ def _graphs_of(item: LoadItem) -> list[str]:
             for quad in ox.parse(handle, item.format, base_iri=item.path.resolve().as_uri()):
                 found[item.graph if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value] = None
     except SyntaxError as exc:
-        from kxgraph.store.oxigraph import syntax_error
+        from kxgraph.store.rdfio import syntax_error
 
         raise syntax_error(exc, str(item.path)) from exc
     return list(found)
@@ -155,4 +143,4 @@ def _is_iri(text: str) -> bool:
     return ":" in text and not any(c in text for c in ' <>"{}|^`\\')
 
 
-__all__ = ["plan", "load", "ontology_items", "total_size", "graph_table"]
+__all__ = ["plan", "load", "ontology_items", "reference_items", "with_reference", "total_size", "graph_table"]

@@ -36,3 +36,31 @@ def label(iri: str, lang: str) -> str:
     '企业'
     """
     return terms()[0].get(iri, {}).get(lang) or shorten(iri)
+
+
+@functools.cache
+def _scheme(relative: str) -> tuple:
+    import pyoxigraph as ox
+
+    return tuple(ox.parse(path=str(resource_path(relative)), format=ox.RdfFormat.TURTLE))
+
+
+def scheme_names(relative: str, cls: str, parents: dict[str, str] | None = None) -> dict[str, str]:
+    """Every name (pref, alt, hidden and rdfs labels) of the ``cls`` entries of a shipped reference file.
+
+    ``parents`` is filled with entry -> the organisation it is a unit of (a division's academy).
+    """
+    from kxgraph.vocab import ORG, RDF, SKOS
+
+    triples = _scheme(relative)
+    members = {t.subject.value for t in triples if t.predicate.value == RDF + "type" and t.object.value == cls}
+    names: dict[str, str] = {}
+    order = [SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel"]
+    for predicate in order:    # preferred names first: they are what a "did you mean" offers
+        for t in triples:
+            if t.subject.value in members and t.predicate.value == predicate:
+                names.setdefault(t.object.value, t.subject.value)
+    if parents is not None:
+        parents.update({t.subject.value: t.object.value for t in triples
+                        if t.subject.value in members and t.predicate.value == ORG + "unitOf"})
+    return names

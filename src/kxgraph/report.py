@@ -2,7 +2,7 @@
 
 A reported figure (``kx:ReportedFigure``) is a fact about a report ("75 academician workstations").
 Where its indicator has a ``kx:countQuery`` (``ontology/indicator-queries.ttl`` or the store), the
-packaged query ``queries/indicators/<name>.rq`` counts the same thing from the entities in the
+packaged query ``sparql/queries/indicators/<name>.rq`` counts the same thing from the entities in the
 graph, and the two are compared. Consistency rules between figures (``kx:ConsistencyRule``,
 ``ontology/consistency-rules.ttl`` or the store) check the report against itself.
 
@@ -14,16 +14,15 @@ graph, and the two are compared. Consistency rules between figures (``kx:Consist
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from kxgraph.errors import KxError, NotFoundError, ParameterError, QueryError
+from kxgraph.errors import NotFoundError, ParameterError, QueryError
 from kxgraph.output.render import render, render_to_string
-from kxgraph.resources import package_path, resource_path
-from kxgraph.output.results import Result
+from kxgraph.output.results import Document, Result
+from kxgraph.resources import resource_path
 from kxgraph.vocab import KX, shorten
 
 AGREES, DISAGREES = "agrees", "disagrees"
@@ -37,21 +36,28 @@ RULE_COLUMNS = ["rule", "parts", "relation", "whole", "status", "detail", "perio
 
 # The files beside the ontology that say what is computable and which rules hold.
 SHIPPED = ("ontology/indicators.ttl", "ontology/indicator-queries.ttl", "ontology/consistency-rules.ttl")
-AREA_SLOT = "VALUES ?area { UNDEF }"
 MORE_THAN = KX + "MoreThan"
+SYNTHETIC_NOTE = "The computed counts include synthetic sample entities (kx:synthetic true), not real ones."
 RELATIONS = {KX + "Equal": "=", KX + "AtMost": "≤", KX + "AtLeast": "≥"}
 
 
+FIGURES_HEADING = "Reported figures / 报告数字"
+RULES_HEADING = "Consistency rules / 一致性规则"
+
+
 @dataclass
-class Report(Result):
-    """The figures table (a ``Result``) with the consistency-rules table in ``rules``.
+class Report(Document):
+    """The figures table (a ``Document``) with the consistency-rules table in ``rules``.
 
     ``failed`` is true when a figure disagrees with the data or a rule fails; ``notes`` say what
     a reader should know about the data behind the counts (e.g. that it is synthetic).
     """
 
     rules: Result = field(default_factory=lambda: Result("select", list(RULE_COLUMNS)))
-    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.heading = self.heading or FIGURES_HEADING
+        self.parts = {"rules": (RULES_HEADING, self.rules)}
 
     @property
     def failed(self) -> bool:
@@ -61,45 +67,22 @@ class Report(Result):
     def write(self, out: IO[str], fmt: str = "table", *, rules: bool = False) -> None:
         """Write the report in ``fmt``; ``rules=True`` writes only the consistency-rules table.
 
-        Human formats (table, markdown, html) carry both tables and the notes; ``json`` carries the
-        figures as SPARQL JSON results with ``rules`` and ``notes`` members; csv, tsv and xml carry
-        one table (the figures, or the rules when asked). The HTML page always carries both.
+        Human formats (table, markdown) carry both tables and the notes; ``json`` carries the
+        figures as SPARQL JSON results with ``rules`` and ``notes`` members; csv, tsv, xml and
+        excel carry one table (the figures, or the rules when asked). ``html`` is the whole page,
+        which always carries both.
         """
-        figures = Result("select", self.variables, self.rows)
         if fmt == "html":
             out.write(self.to_html())
-        elif rules:
-            render(self.rules, fmt, out)
-        elif fmt == "json":
-            document = json.loads(render_to_string(figures, "json"))
-            document["rules"] = json.loads(render_to_string(self.rules, "json"))
-            document["notes"] = self.notes
-            json.dump(document, out, ensure_ascii=False)
-            out.write("\n")
-        elif fmt in ("table", "markdown"):
-            heading = "## " if fmt == "markdown" else ""
-            out.write(f"{heading}Reported figures / 报告数字\n\n")
-            render(figures, fmt, out)
-            out.write(f"\n{heading}Consistency rules / 一致性规则\n\n")
-            render(self.rules, fmt, out)
-            for note in self.notes:
-                out.write(f"\n{'> ' if fmt == 'markdown' else 'note: '}{note}\n")
         else:
-            render(figures, fmt, out)
-
-    def _repr_html_(self) -> str:  # Jupyter: both tables, without the page's global styles
-        import html
-
-        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
-        return (render_to_string(Result("select", self.variables, self.rows), "html")
-                + "<p><b>Consistency rules / 一致性规则</b></p>" + render_to_string(self.rules, "html") + notes)
+            render(self.rules if rules else self, fmt, out)
 
     def to_html(self, path: str | Path | None = None) -> str:
         """Return the report as a self-contained HTML page (every value escaped); write it to ``path``."""
         import html
-        from string import Template
 
-        template = Template(package_path("templates/report.html").read_text(encoding="utf-8"))
+        from kxgraph.output.page import page, template
+
         statuses = self.column("status")
         summary = ", ".join(f"{statuses.count(s)} {s}" for s in (AGREES, DISAGREES, NO_ENTITY_DATA,
                                                                   NOT_COMPUTABLE) if s in statuses)
@@ -112,18 +95,26 @@ class Report(Result):
             verdict, verdict_class = "nothing could be checked: no figure was compared with the data", "empty"
         else:
             verdict, verdict_class = "every check passed", "passed"
-        page = template.substitute(
-            verdict=html.escape(verdict),
-            verdict_class=verdict_class,
-            summary=html.escape(summary or "no reported figures"),
-            rule_summary=html.escape(rule_summary or "no rules"),
-            figures=render_to_string(Result("select", self.variables, self.rows), "html"),
-            rules=render_to_string(self.rules, "html"),
-            notes="".join(f"<p class=\"note\">{html.escape(n)}</p>\n" for n in self.notes),
-        )
+        synthetic = [n for n in self.notes if n.startswith(SYNTHETIC_NOTE)]
+        body = (
+            "<h1>报告数字核对 · Reported figures against the data</h1>\n"
+            f'<p class="verdict {verdict_class}">{html.escape(verdict)}</p>\n'
+            + "".join(f'<p class="note">{html.escape(n)}</p>\n' for n in self.notes if n not in synthetic)
+            + "<h2>报告数字 · Reported figures</h2>\n"
+            f'<p class="summary">{html.escape(summary or "no reported figures")}</p>\n'
+            + render_to_string(self.main(), "html")
+            + "<h2>一致性规则 · Consistency rules</h2>\n"
+            f'<p class="summary">{html.escape(rule_summary or "no rules")}</p>\n'
+            + render_to_string(self.rules, "html")
+            + '<p class="summary">A "more than" figure (&gt;N, N余) agrees when the computed count is at '
+              "least N.\n“余/多/以上”的数字，计算值不少于该数即为一致。</p>\n")
+        text = page(body, title="报告数字核对 · Reported figures against the data", style=template("report.css"),
+                    banner=" ".join(synthetic) or None)
         if path is not None:
-            Path(path).write_text(page, encoding="utf-8")
-        return page
+            from kxgraph.output.files import write_text
+
+            write_text(path, text)
+        return text
 
 
 def report(graph: Any, *, period: str | None = None, area: str | None = None) -> Report:
@@ -142,7 +133,7 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
     figures = _figures(graph)
     labels = _labels([graph, meta], {f[k] for f in figures for k in ("indicator", "period", "area") if f[k]})
     figures = _select(figures, labels, period=period, area=area)
-    queries = {**_pairs(meta, "count-queries.rq"), **_pairs(graph, "count-queries.rq")}
+    queries = {**_pairs(meta, "count-queries"), **_pairs(graph, "count-queries")}
     computed: dict[tuple[str, str | None], tuple[int | Decimal, int]] = {}
     rows = []
     for fig in figures:
@@ -168,21 +159,21 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
 
 # -- reading the graph -----------------------------------------------------------------------
 
-def _query_text(name: str) -> str:
-    path = package_path(f"queries/report/{name}")
-    return path.read_text(encoding="utf-8")
+def _query(source: Any, name: str, values: dict[str, Any] | None = None) -> Result:
+    """Run the shipped query ``report/<name>`` (or ``indicators/<name>``) on a graph or store."""
+    from kxgraph.sparql.catalogue import query
+
+    return query(getattr(source, "store", source), name if "/" in name else f"report/{name}", values)
 
 
 def _shipped_metadata():
     """An in-memory store with the shipped indicators, count-query links and rules."""
-    from kxgraph.store.oxigraph import OxigraphStore, rdf_format
+    from kxgraph.store.oxigraph import OxigraphStore
+    from kxgraph.store.rdfio import rdf_format
 
     meta = OxigraphStore(None)
     for relative in SHIPPED:
-        try:
-            path = resource_path(relative)
-        except KxError:  # an absent file (say, no indicators.ttl yet) adds nothing
-            continue
+        path = resource_path(relative)  # a missing one is an error, not "not computable"
         meta.load(path, format=rdf_format(path), graph=None)
     return meta
 
@@ -190,7 +181,7 @@ def _shipped_metadata():
 def _figures(graph: Any) -> list[dict]:
     """Every reported figure, one dict each (several passages are joined)."""
     by_iri: dict[str, dict] = {}
-    for row in graph.query(_query_text("figures.rq")).records():
+    for row in _query(graph, "figures").records():
         fig = by_iri.setdefault(row["figure"], {
             "iri": row["figure"], "indicator": row["indicator"], "value": Decimal(str(row["value"])),
             "more_than": row["qualifier"] == MORE_THAN, "unit": row["unit"],
@@ -207,14 +198,18 @@ def _labels(sources: list, iris: set[str]) -> dict[str, dict[str, str]]:
     """zh and en labels (and notations) of ``iris``, the first source that has one winning."""
     if not iris:
         return {}
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    text = _query_text("labels.rq").replace("VALUES ?s { }", f"VALUES ?s {{ {values} }}")
     labels: dict[str, dict[str, str]] = {}
     for source in sources:
-        for row in source.query(text).records():
+        for row in _query(source, "labels", {"s": [_node(i) for i in sorted(iris)]}).records():
             lang = (row["lang"] or "").split("-")[0].lower()
             labels.setdefault(row["s"], {}).setdefault(lang, row["label"])
     return labels
+
+
+def _node(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
 
 
 def _label(labels: dict, iri: str | None) -> str | None:
@@ -226,7 +221,7 @@ def _label(labels: dict, iri: str | None) -> str | None:
 
 
 def _pairs(source: Any, name: str) -> dict[str, str]:
-    return {row["indicator"]: row["query"] for row in source.query(_query_text(name)).records()}
+    return {row["indicator"]: row["query"] for row in _query(source, name).records()}
 
 
 def _select(figures: list[dict], labels: dict, *, period: str | None, area: str | None) -> list[dict]:
@@ -257,18 +252,17 @@ def _names(iri: str, labels: dict) -> set[str]:
 
 def _count(graph: Any, name: str, area: str | None) -> tuple[int | Decimal, int]:
     """Run the count query ``name``: (value, entities of that kind in the graph)."""
-    path = package_path(f"queries/indicators/{name}.rq")
-    if not path.is_file():
-        raise NotFoundError(f"kx:countQuery names {name!r}, but there is no query {path.name} "
-                            "in kxgraph/queries/indicators")
-    text = path.read_text(encoding="utf-8")
-    if area is not None:
-        if AREA_SLOT not in text:
-            raise QueryError(f"{path.name} cannot count by area: it has no '{AREA_SLOT}' line")
-        text = text.replace(AREA_SLOT, f"VALUES ?area {{ <{area}> }}")
-    rows = graph.query(text).records()
+    from kxgraph.sparql.catalogue import entry, names
+
+    if name not in names("indicators"):
+        raise NotFoundError(f"kx:countQuery names {name!r}, but there is no query {name}.rq "
+                            "in kxgraph/sparql/queries/indicators")
+    query = entry(f"indicators/{name}")
+    if area is not None and "area" not in {p.name for p in query.parameters}:
+        raise QueryError(f"{name}.rq cannot count by area: it has no area parameter (VALUES ?area {{ UNDEF }})")
+    rows = _query(graph, f"indicators/{name}", {"area": _node(area) if area else None}).records()
     if len(rows) != 1 or "value" not in rows[0]:
-        raise QueryError(f"{path.name} must return one row with ?value and ?entities")
+        raise QueryError(f"{name}.rq must return one row with ?value and ?entities")
     value = rows[0]["value"] if rows[0]["value"] is not None else 0
     return _number(Decimal(str(value))), int(rows[0].get("entities") or 0)
 
@@ -299,7 +293,7 @@ def _check_rules(graph: Any, meta: Any, figures: list[dict], labels: dict) -> li
     """One row per rule and period/area where all its figures are present (else one unchecked row)."""
     parts_of: dict[str, dict] = {}
     for source in (meta, graph):
-        for row in source.query(_query_text("rules.rq")).records():
+        for row in _query(source, "rules").records():
             rule = parts_of.setdefault(row["rule"], {"parts": set(), "whole": row["whole"],
                                                      "relation": row["relation"]})
             rule["parts"].add(row["part"])
@@ -351,9 +345,8 @@ def _notes(graph: Any, figures: list[dict]) -> list[str]:
     notes = []
     if not figures:
         notes.append("The graph holds no reported figures (kx:ReportedFigure): load the report's data first.")
-    if graph.query(_query_text("synthetic.rq")).boolean:
-        notes.append("The computed counts include synthetic sample entities (kx:synthetic true), "
-                     "not real ones. 计算值包含合成的示例数据。")
+    if _query(graph, "synthetic").boolean:
+        notes.append(SYNTHETIC_NOTE + " 计算值包含合成的示例数据。")
     return notes
 
 

@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 from kxgraph.errors import NotFoundError, ParameterError
 from kxgraph.output.results import Result
-from kxgraph.resources import package_path
 from kxgraph.vocab import GRAPH, KX, PROV, RDF, RDFS, XSD
 
 RECORDS = GRAPH + "source/"     # kxg:source/<name>: the record of one source, a graph of its own
@@ -81,8 +80,11 @@ def checksum(path: str | Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def _text(name: str) -> str:
-    return package_path(f"queries/sources/{name}.rq").read_text(encoding="utf-8")
+def _query(store: Any, name: str, values: dict | None = None) -> Result:
+    """Run the shipped query ``sources/<name>`` (``kxgraph.sparql.catalogue``)."""
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, f"sources/{name}", values)
 
 
 @dataclass
@@ -103,7 +105,7 @@ class Source:
 def held(store: Any) -> dict[str, Source]:
     """The sources in the store by name."""
     found: dict[str, Source] = {}
-    for record, name, kind, graph, file in store.query(_text("graphs")).rows:
+    for record, name, kind, graph, file in _query(store, "graphs").rows:
         source = found.setdefault(name.value, Source(name.value, kind.value, record.value))
         if graph is not None and graph.value not in source.graphs:
             source.graphs.append(graph.value)
@@ -114,7 +116,7 @@ def held(store: Any) -> dict[str, Source]:
 
 def listing(store: Any) -> Result:
     """The sources as a table: name, kind, files, sheets, rows, entities, triples, when, version."""
-    result = store.query(_text("list"))
+    result = _query(store, "list")
     return Result("select", result.variables[:-1], [row[:-1] for row in result.rows])
 
 
@@ -195,7 +197,7 @@ def record_ntriples(new: Writing, *, when: datetime | None = None) -> str:
     """The PROV record of a source, as N-Triples."""
     import pyoxigraph as ox
 
-    from kxgraph import __version__
+    from kxgraph.version import __version__
 
     when = when or datetime.now(timezone.utc)
     iri = ox.NamedNode(new.record)
@@ -233,7 +235,7 @@ def write(store: Any, contents: dict[str, str], writing: list[Writing], *, repla
 
     import pyoxigraph as ox
 
-    from kxgraph.store.oxigraph import LoadItem
+    from kxgraph.store.base import LoadItem
 
     drops, _ = plan_drops(store, writing, replace=replace)
     records = {new.record: record_ntriples(new) for new in writing}
@@ -244,13 +246,18 @@ def write(store: Any, contents: dict[str, str], writing: list[Writing], *, repla
             path.write_text(data, encoding="utf-8")
             items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size))
         # every graph written here is the source's whole content: drop what it held before
-        counts = store.load_files(items, replace=True, drop=tuple(drops))
-    return {g: n for g, n in counts.items() if g not in records}
+        # a new store gets the shipped reference data (academies, divisions, places) with it
+        from kxgraph.reference import with_reference
+
+        counts = store.load_files(with_reference(store, items), replace=True, drop=tuple(drops))
+    return {g: n for g, n in counts.items() if g in contents}
 
 
-def entities_query() -> str:
-    """The query counting the entities of one graph (``?graph`` bound)."""
-    return _text("entities")
+def graph_entities(store: Any, graph: str) -> int:
+    """How many entities (typed subjects) one graph describes."""
+    import pyoxigraph as ox
+
+    return int(_query(store, "entities", {"graph": ox.NamedNode(graph)}).rows[0][0].value)
 
 
 def counts_ntriples(new: Writing) -> str:

@@ -3,6 +3,8 @@
 Every module uses these instead of writing IRIs out; ``docs/iris.md`` documents them.
 """
 
+import re
+
 KX = "https://w3id.org/kxgraph/ns#"            # the ontology
 ID = "https://w3id.org/kxgraph/id/"            # real entities (the Taiyuan report, the gazetteer)
 SYN = "https://w3id.org/kxgraph/synthetic/"    # generated sample network, never real
@@ -25,12 +27,22 @@ DCTERMS = "http://purl.org/dc/terms/"
 BIBO = "http://purl.org/ontology/bibo/"
 ROV = "http://www.w3.org/ns/regorg#"
 
+# One prefix per kind of real entity, so that every printed CURIE is valid SPARQL (a CURIE's
+# local part may not hold "/"): kxorg:taiyuan-cast is kxid:org/taiyuan-cast, the same IRI.
+KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", "honour",
+         "membership", "period", "dataset", "figure", "source")
+
 PREFIXES: dict[str, str] = {
-    "kx": KX, "kxid": ID, "syn": SYN, "kxg": GRAPH, "kxi": INDICATOR,
+    "kx": KX, "kxid": ID, **{f"kx{kind}": f"{ID}{kind}/" for kind in KINDS},
+    "syn": SYN, "kxg": GRAPH, "kxi": INDICATOR,
     "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "sh": SH,
     "org": ORG, "foaf": FOAF, "schema": SCHEMA, "prov": PROV, "qb": QB,
     "sdmx-dimension": SDMX_DIM, "skos": SKOS, "dcterms": DCTERMS, "bibo": BIBO, "rov": ROV,
 }
+
+# A generated network's resources (SYN + "seed-0-scale-1/academician-1") print with a prefix
+# made from their graph's segment: syn-seed-0-scale-1:academician-1.
+SYN_PREFIX = "syn-"
 
 # Named graphs of the shipped sources.
 TAIYUAN_GRAPH = GRAPH + "taiyuan-report"
@@ -52,22 +64,108 @@ SYNTHETIC = KX + "synthetic"
 
 def sparql_prefixes(names: list[str] | None = None) -> str:
     """Return ``PREFIX`` lines for the given prefix names (all when None)."""
-    chosen = PREFIXES if names is None else {n: PREFIXES[n] for n in names}
+    chosen = PREFIXES if names is None else {n: namespace(n) for n in names}
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in chosen.items())
 
 
-def expand_curie(text: str) -> str | None:
-    """Expand ``kx:Academician`` to a full IRI; None when the prefix is unknown."""
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
+_SYN_SEGMENT = re.compile(r"[A-Za-z0-9_][\w.-]*(?<!\.)")
+
+
+def namespace(prefix: str) -> str | None:
+    """The namespace of a prefix: a declared one, or a generated network's ``syn-<graph>``."""
+    if prefix in PREFIXES:
+        return PREFIXES[prefix]
+    if prefix.startswith(SYN_PREFIX) and _SYN_SEGMENT.fullmatch(prefix[len(SYN_PREFIX):]):
+        return f"{SYN}{prefix[len(SYN_PREFIX):]}/"
     return None
 
 
+def with_prefixes(sparql: str) -> str:
+    """Prepend kxgraph's PREFIX lines for the prefixes a query uses but does not declare.
+
+    >>> with_prefixes("ASK { ?s a kx:Academician }").splitlines()[0]
+    'PREFIX kx: <https://w3id.org/kxgraph/ns#>'
+    """
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", sparql, re.IGNORECASE)}
+    used = [p for p in prefixes_for(sparql) if p not in declared and re.search(rf"(?<![\w<-]){re.escape(p)}:", sparql)]
+    return sparql_prefixes(used) + sparql if used else sparql
+
+
+def prefixes_for(sparql: str) -> dict[str, str]:
+    """The prefixes a query may use undeclared: ``PREFIXES`` and the ``syn-…`` ones it mentions.
+
+    >>> prefixes_for("SELECT * { syn-seed-0-scale-1:academician-1 ?p ?o }")["syn-seed-0-scale-1"]
+    'https://w3id.org/kxgraph/synthetic/seed-0-scale-1/'
+    """
+    found = {m: namespace(m) for m in re.findall(r"(?<![\w<:/#-])(syn-[\w.-]+):", sparql)}
+    return {**PREFIXES, **{p: ns for p, ns in found.items() if ns}}
+
+
+_ESCAPED = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+
+
+def expand_curie(text: str) -> str | None:
+    r"""Expand a CURIE to a full IRI; None when the prefix is unknown.
+
+    Every printed form is accepted: ``kxorg:taiyuan-cast``, and the older ``kxid:org/taiyuan-cast``
+    and ``kxid:org\/taiyuan-cast`` (SPARQL's escape); also ``<IRI>``.
+
+    >>> expand_curie("kxorg:taiyuan-cast") == expand_curie(r"kxid:org\/taiyuan-cast") == TAIYUAN_CAST
+    True
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">") and ":" in text:
+        return text[1:-1]
+    prefix, sep, local = text.partition(":")
+    ns = namespace(prefix) if sep else None
+    if ns is None or local.startswith("//"):
+        return None
+    return ns + _ESCAPED.sub(r"\1", local)
+
+
+# A local part SPARQL and Turtle take as written (PN_LOCAL without escapes).
+_PLAIN_LOCAL = re.compile(r"(?:[\w:\u00b7\u00c0-\U000effff]|%[0-9A-Fa-f]{2})"
+                          r"(?:(?:[\w.:\u00b7\u00c0-\U000effff-]|%[0-9A-Fa-f]{2})*"
+                          r"(?:[\w:\u00b7\u00c0-\U000effff-]|%[0-9A-Fa-f]{2}))?")
+_ESCAPABLE = set("_~.-!$&'()*+,;=/?#@%")
+
+
+def _local(text: str) -> str | None:
+    """``text`` as a CURIE's local part (escaping what must be), or None when it cannot be one."""
+    if not text or _PLAIN_LOCAL.fullmatch(text):
+        return text
+    out = []
+    for i, c in enumerate(text):
+        plain = c.isalnum() or c in "_:\u00b7" or ord(c) >= 0xC0 or (c == "-" and i > 0) or (
+            c == "." and 0 < i < len(text) - 1)
+        if plain:
+            out.append(c)
+        elif c in _ESCAPABLE:
+            out.append("\\" + c)
+        else:
+            return None
+    return "".join(out)
+
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
 def shorten(iri: str) -> str:
-    """Return the CURIE of an IRI when a known namespace covers it, else the IRI."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    """Return the CURIE of an IRI (longest matching namespace), valid SPARQL as printed; else the IRI.
+
+    >>> shorten(TAIYUAN_CAST), shorten(SYN + "seed-0-scale-1/academician-1")
+    ('kxorg:taiyuan-cast', 'syn-seed-0-scale-1:academician-1')
+    >>> print(shorten(ID + "figure/taiyuan-report/patents"))
+    kxfigure:taiyuan-report\\/patents
+    """
+    if iri.startswith(SYN):
+        segment, slash, rest = iri[len(SYN):].partition("/")
+        if slash and _SYN_SEGMENT.fullmatch(segment):
+            local = _local(rest)
+            if local is not None:
+                return f"{SYN_PREFIX}{segment}:{local}"
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            local = _local(iri[len(ns):])
+            return f"{prefix}:{local}" if local is not None else iri
+    return iri

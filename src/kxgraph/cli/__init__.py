@@ -12,7 +12,8 @@ import sys
 import click
 
 from kxgraph import __version__
-from kxgraph.errors import KxError
+from kxgraph.boundary import printable
+from kxgraph.errors import AmbiguousNameError, KxError
 
 # Command name -> "module:function" in this package; modules are imported when first needed.
 COMMANDS: dict[str, str] = {
@@ -62,8 +63,7 @@ class KxGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KxError as exc:
-            click.echo(f"kx: error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            _fail(ctx, exc)
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.ClickException as exc:  # a bad option or argument: one line too, with a pointer
@@ -83,8 +83,31 @@ class KxGroup(click.Group):
             ctx.exit(1)
         except OSError as exc:  # a file that cannot be read or written, e.g. -o into a missing folder
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"kx: error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"kx: error: {printable(where + str(exc.strerror or exc))}", err=True)
             ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one boundary maps what it knows; the rest is a bug
+            from kxgraph.boundary import translate
+
+            mapped = translate(exc)
+            if mapped is None:
+                raise
+            _fail(ctx, mapped)
+
+
+def _fail(ctx: click.Context, exc: KxError) -> None:
+    """Print a ``KxError`` as one line, control characters escaped, and exit with its code.
+
+    A name several entities share is the exception: its numbered "which one?" list is a line per
+    entity (each line escaped; ``explore.which_one`` escapes the labels it quotes).
+    """
+    if isinstance(exc, AmbiguousNameError):
+        click.echo("\n".join(f"kx: error: {printable(line)}" if i == 0 else printable(line)
+                             for i, line in enumerate(str(exc).split("\n"))), err=True)
+    else:
+        click.echo(f"kx: error: {printable(str(exc))}", err=True)
+    ctx.exit(exc.exit_code)
 
 
 @click.group(cls=KxGroup, context_settings={"help_option_names": ["-h", "--help"]})

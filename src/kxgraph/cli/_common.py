@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -21,53 +20,28 @@ class StoreOptions:
     update_endpoint: str | None = None
     _graph: Any = field(default=None, repr=False)
 
-    def graph(self, ctx: click.Context, *, read_only: bool = False):
+    def graph(self, ctx: click.Context, *, mode: str = "r", missing_ok: bool = False):
         """Open (once per command) and return the ``KxGraph`` these options name.
 
-        The embedded store is always opened with its lock, even for reading: RocksDB's lock-free
-        read-only mode is undefined while another process writes, so a second process waits a
-        moment and then gets a clear "store is busy" error instead. ``read_only`` keeps a
-        command from writing to an endpoint, and from creating an empty embedded store where
-        there is none: a mistyped --store path is an error, not an empty answer. A store that
-        cannot be written (a read-only share or disk) is then opened lock-free, since nobody
-        can be writing to it through this path.
+        ``mode`` is ``kxgraph.store.open_store``'s: reading commands open ``"r"`` (a missing store
+        is an error, no write lock is taken, nothing is written), commands that add data
+        ``"create"``, and the others that write ``"rw"``. ``missing_ok`` reads a missing store as empty.
         """
         if self._graph is None:
-            import kxgraph
-            from kxgraph.errors import StoreError
+            from kxgraph.graph import KxGraph
+            from kxgraph.store import open_store
 
-            embedded = not (self.endpoint or self.memory)
-            if read_only and embedded:
-                _require_store(Path(self.store_path or ".kxgraph"))
-            try:
-                self._graph = kxgraph.open(self.store_path, memory=self.memory, endpoint=self.endpoint,
-                                           update_endpoint=self.update_endpoint,
-                                           read_only=read_only and bool(self.endpoint))
-            except StoreError as exc:
-                if not (read_only and embedded and _unwritable(exc)):
-                    raise
-                self._graph = kxgraph.open(self.store_path, read_only=True)
+            self._graph = KxGraph(open_store(self.store_path, memory=self.memory, endpoint=self.endpoint,
+                                             update_endpoint=self.update_endpoint, mode=mode,
+                                             missing_ok=missing_ok))
             ctx.call_on_close(self._graph.close)
         return self._graph
 
 
-def _unwritable(exc: Exception) -> bool:
-    text = str(exc)
-    return "Read-only file system" in text or "Permission denied" in text
-
-
-def _require_store(path: Path) -> None:
-    from kxgraph.errors import StoreError
-
-    if not path.exists():
-        raise StoreError(f"no store at {path}; build one with kx demo or kx load FILE, "
-                         "or name it with --store or $KXGRAPH_STORE")
-
-
-def open_graph(*, read_only: bool = False):
-    """Return the graph named by the global options of the current command."""
+def open_graph(*, mode: str = "r", missing_ok: bool = False):
+    """Return the graph named by the global options of the current command, opened in ``mode``."""
     ctx = click.get_current_context()
-    return ctx.find_object(StoreOptions).graph(ctx, read_only=read_only)
+    return ctx.find_object(StoreOptions).graph(ctx, mode=mode, missing_ok=missing_ok)
 
 
 def format_option(formats: tuple[str, ...] = TABULAR_FORMATS, default: str = "table") -> Callable:

@@ -28,7 +28,7 @@ def demo(out_dir: str, scale: float, seed: int, top: int) -> None:
     """
     from kxgraph.demo import build_demo, figures_summary
 
-    report = build_demo(open_graph(), out_dir=out_dir, scale=scale, seed=seed, top=top)
+    report = build_demo(open_graph(mode="create"), out_dir=out_dir, scale=scale, seed=seed, top=top)
     click.secho("Graphs built (the sample network is synthetic, not real data):", bold=True)
     emit(report.graphs, "table")
     click.secho("\nEntities per class:", bold=True)

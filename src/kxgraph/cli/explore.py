@@ -20,7 +20,7 @@ def find(text: str, limit: int, fmt: str) -> None:
       kx find 太原
       kx find taiyuan          # pinyin finds 太原
     """
-    emit(open_graph(read_only=True).find(text, limit=limit), fmt)
+    emit(open_graph().find(text, limit=limit), fmt)
 
 
 @click.command()
@@ -31,7 +31,7 @@ def show(entity: str, fmt: str) -> None:
 
     \b
     Example:
-      kx show kxid:org/taiyuan-cast
+      kx show kxorg:taiyuan-cast
       kx show 太原市科学技术协会
     """
-    emit(open_graph(read_only=True).show(entity), fmt)
+    emit(open_graph().show(entity), fmt)

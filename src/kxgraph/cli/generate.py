@@ -37,7 +37,7 @@ def generate(scale: float, seed: int, output: str | None, load: bool, rdf_format
     if output and load:
         raise ParameterError("give either -o FILE or --load, not both")
     if load:
-        report = open_graph().generate(scale=scale, seed=seed)
+        report = open_graph(mode="create").generate(scale=scale, seed=seed)
     else:
         target = output or click.get_binary_stream("stdout")
         report = write_network(target, scale=scale, seed=seed, format=rdf_format)

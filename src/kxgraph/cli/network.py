@@ -8,6 +8,9 @@ import click
 
 from kxgraph.cli._common import TABULAR_FORMATS, emit, format_option, open_graph
 
+ANALYSES = ("centrality", "communities", "brokers")  # as kxgraph.graph.ANALYSES (not imported: kx --help stays light)
+MEASURES = ("degree", "betweenness", "eigenvector")
+
 
 def network_options(command: Callable) -> Callable:
     """The options that choose which network to pull, shared by view, analyze and export."""
@@ -34,6 +37,15 @@ def network_options(command: Callable) -> Callable:
     return command
 
 
+def _check_output(output: str, query: str | None) -> None:
+    """Refuse, before any work, an output that cannot be written or is the --query file itself."""
+    from pathlib import Path
+
+    from kxgraph.output.files import check_target
+
+    check_target(output, inputs=[query] if query and Path(query).is_file() else [])
+
+
 def _network(focus, depth, types, query, params, projection, links) -> dict:
     pairs = [p.partition("=") for p in params]
     if any(not sep or not name for name, sep, _ in pairs):
@@ -47,13 +59,16 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
 @network_options
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "eigenvector", "none"]),
               default="degree", show_default=True, help="What node size shows.")
+@click.option("--color-by", type=click.Choice(["type", "community", "source"]), default="type",
+              show_default=True, help="What node colour shows (shapes always show the type).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language the labels start in (the page has a switch).")
 @click.option("--title", help="Page title.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="kx-view.html",
               show_default=True, help="HTML file to write.")
 @click.option("--open", "open_file", is_flag=True, help="Open the file in the default browser.")
-def view(focus, depth, types, query, params, projection, links, size_by, lang, title, output, open_file) -> None:
+def view(focus, depth, types, query, params, projection, links, size_by, color_by, lang, title, output,
+         open_file) -> None:
     """Write the network as one self-contained, offline HTML page.
 
     \b
@@ -67,7 +82,8 @@ def view(focus, depth, types, query, params, projection, links, size_by, lang, t
       kx view --focus 太原市科学技术协会 --depth 2 -o focus.html --open
       kx view --projection academician-academician --size-by betweenness
     """
-    page = open_graph().view(size_by=size_by, lang=lang, title=title,
+    _check_output(output, query)
+    page = open_graph().view(size_by=size_by, color_by=color_by, lang=lang, title=title,
                                            **_network(focus, depth, types, query, params, projection, links))
     path = page.to_html(output)
     click.echo(f"wrote {path} ({page.graph.number_of_nodes()} nodes, {page.graph.number_of_edges()} links)",
@@ -78,21 +94,25 @@ def view(focus, depth, types, query, params, projection, links, size_by, lang, t
 
 @click.command("analyze")
 @network_options
-@click.option("--measure", type=click.Choice(["centrality", "communities", "brokers"]), default="centrality",
-              show_default=True, help="Which analysis.")
-@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows per type (or brokers).")
-@click.option("--sort-by", type=click.Choice(["degree", "betweenness", "eigenvector"]), default="degree",
-              show_default=True, help="Centrality that ranks each type.")
+@click.option("--kind", type=click.Choice(ANALYSES), help="Which analysis (default centrality).")
+@click.option("--measure", type=click.Choice(MEASURES + ANALYSES), metavar="MEASURE",
+              help="Centrality that ranks each type: degree (default), betweenness, eigenvector. "
+                   "(centrality, communities and brokers are taken as --kind, as before.)")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="Rows per type (centrality), communities, or brokers.")
+@click.option("--sort-by", type=click.Choice(MEASURES), help="Same as --measure (the older name).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the Louvain communities.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
 @format_option(TABULAR_FORMATS)
-def analyze(focus, depth, types, query, params, projection, links, measure, top, sort_by, seed, lang, fmt) -> None:
+def analyze(focus, depth, types, query, params, projection, links, kind, measure, top, sort_by, seed, lang,
+            fmt) -> None:
     """Centralities, communities and brokers of the network, as a table.
 
     \b
     centrality   top N per type: links, degree, betweenness (sampled above
                  1000 nodes), eigenvector, community
-    communities  Louvain communities: size, types, best-connected members
+    communities  the N largest Louvain communities: size, types,
+                 best-connected members
     brokers      nodes that link communities
 
     \b
@@ -102,12 +122,15 @@ def analyze(focus, depth, types, query, params, projection, links, measure, top,
 
     \b
     Example:
-      kx analyze --sort-by betweenness --top 5
-      kx analyze --measure communities --projection academician-academician
-      kx analyze --measure brokers --format csv > brokers.csv
+      kx analyze --measure betweenness --top 5
+      kx analyze --kind communities --top 5 --projection academician-academician
+      kx analyze --kind brokers --format csv > brokers.csv
     """
-    emit(open_graph().analyze(measure=measure, top=top, sort_by=sort_by, seed=seed, lang=lang,
-                                            **_network(focus, depth, types, query, params, projection, links)), fmt)
+    if measure in ANALYSES:  # --measure communities: the kind, as the flag meant before --kind
+        kind, measure = kind or measure, None
+    emit(open_graph().analyze(kind or "centrality", measure=sort_by or measure or "degree", top=top,
+                              seed=seed, lang=lang,
+                              **_network(focus, depth, types, query, params, projection, links)), fmt)
 
 
 @click.command("path")
@@ -130,7 +153,7 @@ def path(a, b, max_depth, limit, links, lang, fmt) -> None:
     Example:
       kx path 市委宣传部 太原市科学技术协会
       市委宣传部主办活动「首届太原市“最美科技工作者”学习宣传活动」，主办方为科学技术协会「太原市科学技术协会」
-      kx path syn:a1 syn:a3 --lang en
+      kx path syn-seed-0-scale-1:academician-1 syn-seed-0-scale-1:academician-9 --lang en
       A works at academician workstation W, hosted by enterprise E, takes part in
       cooperation project P, with partner academician B
     """
@@ -152,6 +175,7 @@ def export(focus, depth, types, query, params, projection, links, fmt, output, l
       kx export -o network.graphml
       kx export --projection academician-enterprise --format json -o ae.json
     """
+    _check_output(output, query)
     written = open_graph().export(output, format=fmt, lang=lang,
                                   **_network(focus, depth, types, query, params, projection, links))
     click.echo(f"wrote {written}", err=True)

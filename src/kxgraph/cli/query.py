@@ -30,34 +30,30 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     \b
     Example:
       kx query 'SELECT ?a ?l WHERE { ?a a kx:Academician ; rdfs:label ?l }' --limit 5
-      kx query collaborators --param entity=kxid:person/li-deyi
+      kx query collaborators --param entity=kxperson:li-deyi
       kx query -f my.rq --format csv > out.csv
     """
     from pathlib import Path
 
-    from kxgraph.sparql.query import looks_like_name, named_query, parse_term, read_named
+    from kxgraph.sparql.catalogue import looks_like_name, parse
+    from kxgraph.sparql.query import named_query
 
-    values = _params(params)
     opened = []
 
     def store():   # opened once, and only when needed: a name given for an IRI parameter
         if not opened:
-            opened.append(open_graph(read_only=True))
+            opened.append(open_graph())
         return opened[0]
 
     if path is None and sparql and sparql.endswith(".rq") and Path(sparql).is_file():
         path, sparql = sparql, None  # `kx query my.rq` means the file
     if path is None and sparql not in (None, "-") and looks_like_name(sparql):
-        named = named_query(sparql)  # checked before the store is opened
-        text, terms = named.text, named.bind(values, names=lambda name: store().entity(name))
+        chosen = named_query(sparql)  # checked before the store is opened
     else:
-        text = read_sparql(sparql, path)
-        header = read_named(Path(path)) if path else None
-        if header and header.parameters:
-            terms = header.bind(values, names=lambda name: store().entity(name))
-        else:
-            terms = {k: parse_term(v, "term", name=k) for k, v in values.items()}
-    result = store().query(text, substitutions=terms, limit=limit, timeout=timeout, allow_service=allow_service)
+        chosen = parse(read_sparql(sparql, path), path or "<query>", name=Path(path).name if path else "the query")
+    bound = chosen.bind(_params(params), names=lambda name: store().entity(name))
+    result = store().query(bound.text, substitutions=bound.substitutions, limit=limit,
+                           timeout=timeout, allow_service=allow_service)
     emit(result, fmt)
 
 
@@ -82,7 +78,7 @@ def queries(indicators: bool, fmt: str) -> None:
     \b
     Example:
       kx queries
-      kx query workstations-by-district --param district=kxid:place/140105
+      kx query workstations-by-district --param district=kxplace:140105
     """
     from kxgraph.sparql.query import listing
 

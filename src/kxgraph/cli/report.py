@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import sys
-from pathlib import Path
 
 import click
 
 from kxgraph.cli._common import TABULAR_FORMATS, format_option, open_graph
-
-OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv", ".json": "json",
-                  ".xml": "xml", ".md": "markdown"}
 
 
 @click.command("report")
@@ -19,7 +14,7 @@ OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv",
 @click.option("--area", metavar="A",
               help="Only figures of this area, counting only entities located there (IRI, code or label).")
 @format_option(TABULAR_FORMATS)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write to this file instead of standard output; its extension (.html, .csv, "
                    ".json …) sets the format unless --format is given.")
 @click.option("--rules", "rules_only", is_flag=True, help="Print only the consistency-rules table.")
@@ -43,16 +38,19 @@ def report(ctx: click.Context, period: str | None, area: str | None, fmt: str, o
       kx report --format html -o report.html
       kx report --check || echo "figures and data disagree"
     """
-    if output and ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
-        fmt = OUTPUT_FORMATS.get(Path(output).suffix.lower(), fmt)  # -o report.html means HTML
-    result = open_graph(read_only=True).report(period=period, area=area)
-    text = io.StringIO()
-    result.write(text, fmt, rules=rules_only)
+    from kxgraph.output.files import atomic_write, check_target
+    from kxgraph.output.formats import format_for
+
+    if output:
+        check_target(output)  # before the work
+        if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
+            fmt = format_for(output, TABULAR_FORMATS, default=fmt)  # -o report.html means HTML
+    result = open_graph().report(period=period, area=area)
     if output is None:
-        sys.stdout.write(text.getvalue())
+        result.write(sys.stdout, fmt, rules=rules_only)
     else:
-        with open(output, "w", encoding="utf-8", newline="") as out:
-            out.write(text.getvalue())
+        with atomic_write(output, newline="") as out:
+            result.write(out, fmt, rules=rules_only)
         click.echo(f"wrote {output}", err=True)
     if check and result.failed:
         ctx.exit(1)

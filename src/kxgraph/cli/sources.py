@@ -17,7 +17,7 @@ def sources(fmt: str) -> None:
       kx sources
       kx drop workstations      # remove one source and every fact it wrote
     """
-    emit(open_graph(read_only=True).sources(), fmt)
+    emit(open_graph().sources(), fmt)
 
 
 @click.command()
@@ -40,7 +40,7 @@ def diff(files: tuple[str, ...], source: str | None, mapping: str | None, encodi
     Example:
       kx diff workstations-修订版.xlsx
     """
-    emit(open_graph(read_only=True).diff(*files, source=source, mapping=mapping, encoding=encoding,
+    emit(open_graph().diff(*files, source=source, mapping=mapping, encoding=encoding,
                                           sheet=sheet, format=rdf_format), fmt)
 
 
@@ -63,7 +63,7 @@ def same(keep: str, merge: str, by: str | None) -> None:
     """
     from kxgraph.vocab import shorten
 
-    kept, merged = open_graph().same(keep, merge, by=by)
+    kept, merged = open_graph(mode="rw").same(keep, merge, by=by)
     click.echo(f"merged {merge} ({shorten(merged)}) into {keep} ({shorten(kept)})", err=True)
 
 
@@ -78,7 +78,7 @@ def distinct(a: str, b: str, by: str | None) -> None:
     Example:
       kx distinct 殷瑞钰 殷瑞玉
     """
-    open_graph().distinct(a, b, by=by)
+    open_graph(mode="rw").distinct(a, b, by=by)
     click.echo(f"recorded: {a} and {b} are different", err=True)
 
 
@@ -93,7 +93,7 @@ def rename(entity: str, name: str, by: str | None) -> None:
     Example:
       kx rename 太钢集团 太原钢铁（集团）有限公司
     """
-    open_graph().rename(entity, name, by=by)
+    open_graph(mode="rw").rename(entity, name, by=by)
     click.echo(f"renamed {entity} to {name}", err=True)
 
 
@@ -106,4 +106,4 @@ def decisions(fmt: str) -> None:
     Example:
       kx decisions
     """
-    emit(open_graph(read_only=True).decisions(), fmt)
+    emit(open_graph().decisions(), fmt)

@@ -31,7 +31,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
 
     \b
     Example:
-      kx load data/taiyuan/report.trig network.ttl
+      kx load report.trig network.ttl
       kx load --replace network.ttl      # reload a changed file
       kx load --ontology                 # class labels and the collaboration model
     """
@@ -41,9 +41,9 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     show_bar = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
     bar = click.progressbar(length=size, label="loading", file=sys.stderr) if show_bar else nullcontext()
     with bar as progress:
-        result = open_graph().load(*files, format=rdf_format, graph=graph, replace=replace,
-                                   ontology=ontology, progress=progress.update if show_bar else None,
-                                   source=source)
+        result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
+                                                ontology=ontology, progress=progress.update if show_bar else None,
+                                                source=source)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
 
@@ -56,7 +56,7 @@ def graphs(fmt: str) -> None:
     Example:
       kx graphs --format csv
     """
-    emit(open_graph(read_only=True).graphs(), fmt)
+    emit(open_graph().graphs(), fmt)
 
 
 @click.command()
@@ -69,7 +69,7 @@ def drop(graph: str) -> None:
       kx drop workstations
       kx drop file:///home/me/old.ttl
     """
-    open_graph().drop(graph)
+    open_graph(mode="rw").drop(graph)
     click.echo(f"dropped {graph}", err=True)
 
 
@@ -85,7 +85,7 @@ def stats(fmt: str) -> None:
     Example:
       kx stats
     """
-    emit(open_graph(read_only=True).stats(), fmt)
+    emit(open_graph().stats(), fmt)
 
 
 @click.command()
@@ -104,7 +104,7 @@ def update(sparql: str | None, path: str | None, allow_service: bool) -> None:
     Example:
       kx update 'DELETE WHERE { GRAPH ?g { ?s kx:pinyin ?p } }'
     """
-    report = open_graph().update(read_sparql(sparql, path), allow_service=allow_service)
+    report = open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service)
     if report.changed:
         emit(report.result(), "table")
     click.echo(f"update done: {report.summary()}", err=True)

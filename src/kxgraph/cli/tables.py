@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from kxgraph.errors import ParameterError, ValidationError
-from kxgraph.cli._common import StoreOptions, TABULAR_FORMATS, emit, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, emit, format_option, open_graph
 
 _FILES = click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 _MAPPING = click.option("--mapping", metavar="NAME|FILE.yaml",
@@ -16,6 +15,11 @@ _MAPPING = click.option("--mapping", metavar="NAME|FILE.yaml",
                              "default: recognise each sheet by its headers.")
 _ENCODING = click.option("--encoding", metavar="NAME", help="CSV encoding (default: detect UTF-8/GBK).")
 _SHEET = click.option("--sheet", metavar="NAME", help="Only this sheet of a workbook.")
+_HEADERS = click.option("--headers", metavar="FILE.yaml", type=click.Path(dir_okay=False),
+                        help="More header variants per column (district: [所在县区, 县区]), added to the shipped ones.")
+_STRICT = click.option("--strict", is_flag=True,
+                       help="Refuse unknown columns and names no sheet defines (default: keep them as notes "
+                            "and minimal entities, and say so).")
 
 
 def _notes(result, title: str) -> None:
@@ -31,6 +35,8 @@ def _notes(result, title: str) -> None:
 @_MAPPING
 @_ENCODING
 @_SHEET
+@_HEADERS
+@_STRICT
 @click.option("--skip-bad-rows", is_flag=True,
               help="Load the good rows and write the rejected ones to a CSV report.")
 @click.option("--rejects", metavar="PATH", type=click.Path(dir_okay=False),
@@ -42,16 +48,18 @@ def _notes(result, title: str) -> None:
                                       "keep both, merge, or ask for each.")
 @format_option(TABULAR_FORMATS)
 def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None, sheet: str | None,
-               skip_bad_rows: bool, rejects: str | None, source: str | None, on_duplicate: str,
-               fmt: str) -> None:
+               headers: str | None, strict: bool, skip_bad_rows: bool, rejects: str | None,
+               source: str | None, on_duplicate: str, fmt: str) -> None:
     """Import CSV/XLSX spreadsheets, each file into its own named graph.
 
     \b
     Every row is checked first (columns, dates, references, SHACL shapes); when
     any row fails nothing is written and every problem is listed, unless
-    --skip-bad-rows. Templates with Chinese and English headers are in
-    data/templates/ (workstations, enterprises, academicians, experts,
-    projects, outputs, societies). Likely duplicate names (太钢集团 ~
+    --skip-bad-rows. Columns no template knows (联系人) are kept as notes and
+    hosts no sheet defines become organisations of their own; both are listed
+    (--strict refuses them instead). Templates with Chinese and English
+    headers ship in kxgraph/data/templates/ (workstations, enterprises, academicians,
+    experts, projects, outputs, societies). Likely duplicate names (太钢集团 ~
     太原钢铁（集团）有限公司) are listed for you to confirm; they are not merged.
 
     \b
@@ -66,11 +74,12 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
       kx import 工作站名单.csv --encoding gbk --skip-bad-rows
       kx import sheet.xlsx --mapping my-mapping.yaml
     """
-    graph = open_graph()
+    graph = open_graph(mode="create")
     try:
         report = graph.import_tables(*files, mapping=mapping, encoding=encoding, sheet=sheet,
-                                     skip_bad_rows=skip_bad_rows, rejects=rejects, source=source,
-                                     on_duplicate=on_duplicate, ask=_ask if on_duplicate == "ask" else None)
+                                     skip_bad_rows=skip_bad_rows, rejects=rejects, headers=headers,
+                                     strict=strict, source=source, on_duplicate=on_duplicate,
+                                     ask=_ask if on_duplicate == "ask" else None)
     except ValidationError as exc:
         from kxgraph.tables.validate import problems_result
 
@@ -80,6 +89,8 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     from kxgraph.tables.validate import problems_result
 
     _notes(problems_result(report.plan.skipped), "not imported (totals, notes, instruction sheets):")
+    _notes(report.warnings(), "warnings (imported):")
+    _notes(report.created(), "created from names no sheet defines:")
     if "representative" in report.plan.shacl:
         click.echo(f"checked every row; {report.plan.shacl}", err=True)
     for path in report.rejects:
@@ -99,10 +110,13 @@ def _ask(name: str, other: str, evidence: str) -> bool:
 @_MAPPING
 @_ENCODING
 @_SHEET
+@_HEADERS
+@_STRICT
 @format_option(TABULAR_FORMATS)
 @click.pass_context
 def validate_cmd(ctx: click.Context, files: tuple[str, ...], whole_store: bool, graph: str | None,
-                 mapping: str | None, encoding: str | None, sheet: str | None, fmt: str) -> None:
+                 mapping: str | None, encoding: str | None, sheet: str | None, headers: str | None,
+                 strict: bool, fmt: str) -> None:
     """Check spreadsheets (or the store) the way import does, without writing anything.
 
     \b
@@ -116,16 +130,9 @@ def validate_cmd(ctx: click.Context, files: tuple[str, ...], whole_store: bool, 
     """
     if whole_store == bool(files):
         raise ParameterError("give spreadsheet files or --store (not both)")
-    options = ctx.find_object(StoreOptions)
-    existing = options.memory or Path(options.store_path or ".kxgraph").exists()
-    if existing:
-        kg = open_graph(read_only=not options.memory)
-    else:  # nothing stored yet: names can refer only to the files themselves
-        import kxgraph
-
-        kg = kxgraph.open(memory=True)
+    kg = open_graph(missing_ok=not whole_store)  # files alone need no store; names then refer to them
     problems = kg.validate(*files, store=whole_store, graph=graph, mapping=mapping,
-                           encoding=encoding, sheet=sheet)
+                           encoding=encoding, sheet=sheet, headers=headers, strict=strict)
     emit(problems, fmt)
     if len(problems):
         ctx.exit(1)

@@ -16,20 +16,22 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
+from kxgraph.errors import AnalysisError, NotFoundError, ParameterError
+from kxgraph.output.files import atomic_write
+from kxgraph.output.formats import NETWORK_FORMATS, check_format, format_for
 from kxgraph.output.results import Result
 from kxgraph.vocab import shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from kxgraph.graph import KxGraph
+    from kxgraph.protocols import GraphLike as KxGraph  # its shape; features never import the facade
 
 MEASURES = ("degree", "betweenness", "eigenvector")
 EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes
 BETWEENNESS_SAMPLES = 256  # at most; fewer on big graphs, so the sampled work stays bounded
 BETWEENNESS_WORK = 2_000_000  # samples × (nodes + links)
-EXPORT_FORMATS = ("graphml", "gexf", "json")
+EXPORT_FORMATS = NETWORK_FORMATS
 
 
 def _node(iri: str):
@@ -78,7 +80,7 @@ def _eigenvector(G: "nx.Graph", *, max_iter: int = 1000, tol: float = 1e-6) -> d
         try:
             return nx.eigenvector_centrality(G, max_iter=max_iter, tol=tol, weight="weight")
         except nx.PowerIterationFailedConvergence as exc:
-            raise QueryError("eigenvector centrality did not converge on this network") from exc
+            raise AnalysisError("eigenvector centrality did not converge on this network") from exc
     nodes = list(G)
     A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight="weight", format="csr")
     x = np.full(len(nodes), 1.0 / len(nodes))
@@ -88,7 +90,7 @@ def _eigenvector(G: "nx.Graph", *, max_iter: int = 1000, tol: float = 1e-6) -> d
         x = x / (np.linalg.norm(x) or 1.0)
         if np.abs(x - last).sum() < len(nodes) * tol:
             return dict(zip(nodes, x.tolist()))
-    raise QueryError("eigenvector centrality did not converge on this network")
+    raise AnalysisError("eigenvector centrality did not converge on this network")
 
 
 def community_of(G: "nx.Graph", *, seed: int = 1) -> dict[str, int]:
@@ -123,20 +125,22 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
                          "eigenvector", "community"], rows)
 
 
-def communities(G: "nx.Graph", *, seed: int = 1, top: int = 5, lang: str = "zh") -> Result:
-    """One row per Louvain community: size, its types (named in ``lang``), and its best-connected members."""
+def communities(G: "nx.Graph", *, seed: int = 1, top: int | None = None, members: int = 5,
+                lang: str = "zh") -> Result:
+    """One row per Louvain community, largest first (the ``top`` largest when given): size, its
+    types (named in ``lang``), and its ``members`` best-connected members."""
     from kxgraph.network.project import type_label
 
     community = community_of(G, seed=seed)
-    members: dict[int, list[str]] = defaultdict(list)
+    grouped: dict[int, list[str]] = defaultdict(list)
     for n, c in community.items():
-        members[c].append(n)
+        grouped[c].append(n)
     rows = []
-    for c in sorted(members):
-        nodes = members[c]
+    for c in sorted(grouped)[:top]:
+        nodes = grouped[c]
         types = Counter(G.nodes[n].get("type") or "" for n in nodes)
-        leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:top]
-        named = [f"{type_label(t, lang) or ('未分类' if lang == 'zh' else 'untyped')} {k}" for t, k in types.most_common()]
+        leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:members]
+        named = [f"{type_label(t, lang) or ('未分类' if lang == 'zh' else 'untyped')} {k}" for t, k in sorted(types.items(), key=lambda item: (-item[1], item[0]))]
         rows.append((c, len(nodes), ", ".join(named),
                      ("、" if lang == "zh" else "; ").join(_label(G, n, lang) for n in leaders)))
     return Result.table(["community", "size", "types", "members"], rows)
@@ -158,16 +162,22 @@ def brokers(G: "nx.Graph", *, top: int = 10, seed: int = 1, lang: str = "zh") ->
          for reached, cross, n in rows[:top]])
 
 
-def analyze(G: "nx.Graph", *, measure: str = "centrality", top: int = 10, sort_by: str = "degree",
+KINDS = ("centrality", "communities", "brokers")
+
+
+def analyze(G: "nx.Graph", *, kind: str = "centrality", measure: str = "degree", top: int = 10,
             seed: int = 1, lang: str = "zh") -> Result:
-    """One analysis as a table: ``centrality`` (default), ``communities`` or ``brokers``."""
-    if measure == "centrality":
-        return centrality(G, top=top, sort_by=sort_by, seed=seed, lang=lang)
-    if measure == "communities":
-        return communities(G, seed=seed, lang=lang)
-    if measure == "brokers":
+    """One analysis as a table: ``centrality`` (the ``top`` of each type by ``measure``),
+    ``communities`` (the ``top`` largest) or ``brokers`` (the ``top`` ones)."""
+    if top < 1:
+        raise ParameterError("top must be 1 or more")
+    if kind == "centrality":
+        return centrality(G, top=top, sort_by=measure, seed=seed, lang=lang)
+    if kind == "communities":
+        return communities(G, seed=seed, top=top, lang=lang)
+    if kind == "brokers":
         return brokers(G, top=top, seed=seed, lang=lang)
-    raise ParameterError(f"unknown analysis {measure!r}; choose centrality, communities or brokers")
+    raise ParameterError(f"unknown analysis {kind!r}; choose from {', '.join(KINDS)}")
 
 
 # -- paths -----------------------------------------------------------------------------------
@@ -212,13 +222,13 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     from kxgraph.network.project import neighbourhood_until, resolve
 
     if max_depth < 1:
-        raise ParameterError("--max-depth must be 1 or more")
+        raise ParameterError("max_depth must be 1 or more")
     start, goal = resolve(graph, a), resolve(graph, b)
     if start == goal:
         raise ParameterError("give two different entities")
     G = neighbourhood_until(graph, start, goal, max_depth=max_depth, links=links)
     if goal not in G:
-        hint = "" if links else " (places and programmes take part only with --link all)"
+        hint = "" if links else " (places and programmes take part only with links=['all'], kx path --link all)"
         raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps{hint}")
     rows = []
     for i, nodes in enumerate(nx.all_shortest_paths(G, start, goal), 1):
@@ -263,19 +273,13 @@ def export(G: "nx.Graph", path: str | Path, *, format: str | None = None, lang: 
     import networkx as nx
 
     path = Path(path)
-    fmt = (format or path.suffix.lstrip(".")).lower()
-    if fmt not in EXPORT_FORMATS:
-        raise ParameterError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
-    tmp = path.with_name(path.name + ".part")
-    try:
+    fmt = (check_format(format, EXPORT_FORMATS, "export") if format
+           else format_for(path, EXPORT_FORMATS))
+    with atomic_write(path, binary=True) as out:
         if fmt == "json":
-            tmp.write_text(json.dumps(cytoscape(G, lang), ensure_ascii=False, indent=1), encoding="utf-8")
+            out.write(json.dumps(cytoscape(G, lang), ensure_ascii=False, indent=1).encode("utf-8"))
         elif fmt == "graphml":
-            nx.write_graphml(_flat(G, lang), tmp)
+            nx.write_graphml(_flat(G, lang), out)
         else:
-            nx.write_gexf(_flat(G, lang), tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
+            nx.write_gexf(_flat(G, lang), out)
     return path

@@ -1,13 +1,16 @@
 """Project the RDF graph onto a networkx graph of collaboration links, pulling only what is needed.
 
-Which links count is data (``ontology/collaboration.ttl``); the SPARQL lives in template files.
+Which links count is data (``ontology/collaboration.ttl``); the SPARQL lives in the catalogue
+(``sparql/queries/network/*.rq``), each link's path bound as a ``path`` parameter.
 A projection is one of: the whole collaboration graph, the neighbourhood of a focus entity
-(a breadth-first search run as SPARQL over ``VALUES`` batches), the graph of a named query or
+(a breadth-first search: per batch of the frontier, one query per link kind with the frontier
+bound, so its work is the neighbourhood's, not the store's), the graph of a named query or
 ``.rq`` file (a CONSTRUCT, or a SELECT of ``?source ?target`` pairs), or a derived projection
-declared in ``queries/projections/*.rq``.
+declared in ``sparql/queries/projections/*.rq``.
 
 Nodes are IRIs carrying ``type`` (CURIE of the most specific class), ``label_zh``, ``label_en``,
-``synthetic``, ``source`` (the quoted passage or imported row) and ``props``; edges carry
+``synthetic``, ``source`` (the quoted passage or imported row) and one string attribute per property named by its
+CURIE (``properties(G, node)``), so GraphML takes them; edges carry
 ``link`` (the link key), ``subject`` (the IRI the link reads from) and ``weight``.
 
 >>> import kxgraph
@@ -24,15 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from kxgraph.errors import NotFoundError, ParameterError, QueryError
-from kxgraph.resources import package_path, resource_path
+from kxgraph.resources import resource_path
 from kxgraph.ontology import terms
 from kxgraph.output.results import term_value
-from kxgraph.vocab import KX, RDF, RDFS, SYN, expand_curie, shorten, sparql_prefixes
+from kxgraph.vocab import KX, RDF, RDFS, SYN, expand_curie, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from kxgraph.graph import KxGraph
+    from kxgraph.protocols import GraphLike as KxGraph  # its shape; features never import the facade
 
 BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough to stay fast
 MAX_PROPS = 40  # statements per node shown in a details panel
@@ -135,34 +138,54 @@ def resolve(graph: "KxGraph", name: str) -> str:
         raise ParameterError(f"{name!r} is not a valid IRI: {exc}") from exc
 
 
-_PREFIX = sparql_prefixes()
+def _run(graph, name: str, values: dict[str, Any]):
+    """Rows of the shipped query ``name`` with ``values`` bound (the catalogue's one binder)."""
+    from kxgraph.sparql.catalogue import query
 
-
-def _template(name: str) -> str:
-    return package_path(f"templates/{name}").read_text(encoding="utf-8")
-
-
-def _values(var: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+    return query(graph.store, name, values).rows
 
 
 def _batches(items: list[str], size: int = BATCH):
+    """The IRIs in ``items`` as lists of ``NamedNode`` terms, ``size`` at a time."""
+    import pyoxigraph as ox
+
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield [ox.NamedNode(i) for i in items[start:start + size]]
 
 
-def _edges_query(chosen: list[Link], *, values: str = "", types: set[str] | None = None) -> str:
-    branches = []
+def _link_rows(graph, chosen: list[Link], bounds: dict[str, list[str]] | None = None):
+    """(s, o, link key) rows of the chosen links, one query per link kind so that a frontier in
+    ``bounds`` (``{"s": [...]}`` or ``{"o": [...]}``) bounds each one: the work is the frontier's."""
     for link in chosen:
-        limit = (f" ?o a ?_oc . VALUES ?_oc {{ {' '.join(f'<{c}>' for c in link.object_classes)} }}"
-                 if link.object_classes else "")
-        branches.append(f'{{ ?s {link.path} ?o .{limit} BIND("{link.key}" AS ?link) }}')
-    type_filter = ""
-    if types:
-        listed = " ".join(f"<{t}>" for t in sorted(types))
-        type_filter = f"?s a ?_st . VALUES ?_st {{ {listed} }} ?o a ?_ot . VALUES ?_ot {{ {listed} }}"
-    text = _template("edges.rq").replace("%LINKS%", "\n  UNION ".join(branches))
-    return _PREFIX + text.replace("%VALUES%", values).replace("%TYPES%", type_filter)
+        values: dict[str, Any] = {"path": link.path, **(bounds or {})}
+        if link.object_classes:
+            values["class"] = list(link.object_classes)
+        for s, o in _run(graph, "network/edges-to-classes" if link.object_classes else "network/edges", values):
+            yield s, o, link.key
+
+
+def _typed(graph, types: set[str] | None) -> set[str] | None:
+    """The entities of ``types`` (None: no type filter)."""
+    if not types:
+        return None
+    return {row[0].value for row in _run(graph, "network/typed", {"class": sorted(types)})}
+
+
+class _TypedAmong:
+    """Which nodes have one of ``types``, asked only about the nodes met (None: no type filter)."""
+
+    def __init__(self, graph, types: set[str] | None) -> None:
+        self.graph, self.types, self.known, self.typed = graph, sorted(types or ()), set(), set()
+
+    def filter(self, rows) -> tuple[list, set[str] | None]:
+        rows = list(rows)
+        if not self.types:
+            return rows, None
+        new = sorted({x.value for row in rows for x in row[:2]} - self.known)
+        for batch in _batches(new):
+            self.typed |= {r[0].value for r in _run(self.graph, "network/typed-among", {"n": batch, "class": self.types})}
+        self.known.update(new)
+        return rows, self.typed
 
 
 def _chosen_links(link_keys: Iterable[str] | None) -> list[Link]:
@@ -177,11 +200,13 @@ def _chosen_links(link_keys: Iterable[str] | None) -> list[Link]:
     return [declared[k] for k in link_keys]
 
 
-def _add_edges(G: "nx.Graph", rows, *, keep=None) -> set[str]:
-    """Add (s, o, link) rows; return the endpoints not yet in ``keep`` (when given)."""
+def _add_edges(G: "nx.Graph", rows, *, keep=None, allowed: set[str] | None = None) -> set[str]:
+    """Add (s, o, link) rows between ``allowed`` nodes; return the endpoints not yet in ``keep`` (when given)."""
     new: set[str] = set()
     for s, o, link in rows:
-        s, o, link = s.value, o.value, link.value
+        s, o = s.value, o.value
+        if allowed is not None and (s not in allowed or o not in allowed):
+            continue
         if G.has_edge(s, o):
             if link not in G.edges[s, o]["link"].split("|"):
                 G.edges[s, o]["link"] += "|" + link
@@ -196,49 +221,51 @@ def _whole(graph, chosen, types) -> "nx.Graph":
     import networkx as nx
 
     G = nx.Graph(kind="collaboration")
-    _add_edges(G, graph.query(_edges_query(chosen, types=types)).rows)
+    _add_edges(G, _link_rows(graph, chosen), allowed=_typed(graph, types))
     return G
 
 
 def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str | None = None) -> "nx.Graph":
-    """Breadth-first search from ``start`` to ``depth`` hops, one SPARQL query per batch and side."""
+    """Breadth-first search from ``start`` to ``depth`` hops: per batch of the frontier, one query per
+    link kind and side, so the work grows with the neighbourhood, not with the store. Links between
+    two nodes of the last ring are fetched too (they belong to the neighbourhood's picture)."""
     import networkx as nx
 
+    typed = _TypedAmong(graph, types)
     G = nx.Graph(kind="focus", focus=start, depth=depth)
     G.add_node(start)
     seen = {start}
     frontier = [start]
-    for _ in range(depth):
+    for step in range(depth):
         new: set[str] = set()
         for batch in _batches(sorted(frontier)):
             for var in ("s", "o"):
-                rows = graph.query(_edges_query(chosen, values=_values(var, batch), types=types)).rows
-                new |= _add_edges(G, rows, keep=seen)
+                rows, allowed = typed.filter(_link_rows(graph, chosen, {var: batch}))
+                new |= _add_edges(G, rows, keep=seen, allowed=allowed)
         seen |= new
         frontier = sorted(new)
         if not frontier or (stop_at is not None and stop_at in seen):
             break
+        if step == depth - 1 and stop_at is None:  # the last ring: only the links among nodes already drawn
+            for batch in _batches(frontier):
+                for others in _batches(frontier):
+                    rows, allowed = typed.filter(_link_rows(graph, chosen, {"s": batch, "o": others}))
+                    _add_edges(G, rows, allowed=allowed)
     return G
 
 
 def _query_text(query: str, params: dict[str, str]) -> tuple[str, dict[str, Any]]:
     """Text and bound parameters of a ``.rq`` file, a shipped projection or a named query."""
-    path = Path(query)
-    if path.suffix == ".rq":
-        if not path.is_file():
-            raise NotFoundError(f"no query file {query}")
-        return path.read_text(encoding="utf-8"), {}
-    if query.startswith("projections/"):
-        return package_path(f"queries/{query}.rq").read_text(encoding="utf-8"), {}
-    from kxgraph.sparql.query import named_query
+    from kxgraph.sparql.catalogue import resolve
 
-    named = named_query(query)
-    return named.text, named.bind(params)
+    return resolve(query).bind(params)
 
 
 def projections() -> list[str]:
-    """Names of the derived projections shipped in ``queries/projections``."""
-    return sorted(p.stem for p in package_path("queries/projections").glob("*.rq"))
+    """Names of the derived projections shipped in ``sparql/queries/projections``."""
+    from kxgraph.sparql.catalogue import names
+
+    return names("projections")
 
 
 def _from_query(graph, text: str, kind: str, substitutions: dict[str, Any]) -> "nx.Graph":
@@ -286,15 +313,14 @@ def _describe(graph, G: "nx.Graph") -> None:
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
     props: dict[str, dict[str, list[str]]] = {}
     for batch in _batches(nodes):
-        values = _values("n", batch)
-        for row in graph.query(_PREFIX + _template("nodes.rq").replace("%VALUES%", values)).rows:
+        for row in _run(graph, "network/nodes", {"n": batch}):
             n, types, zh, en, plain, syn, passage, src = (term_value(x) for x in row)
             type_iri = most_specific((types or "").split())
             G.nodes[n].update(
                 type=shorten(type_iri) if type_iri else "", label_zh=zh or plain or "",
                 label_en=en or plain or "", synthetic=bool(syn) or n.startswith(SYN),
                 source=passage or (shorten(src) if src else ""))
-        for n, p, v in graph.query(_PREFIX + _template("properties.rq").replace("%VALUES%", values)).rows:
+        for n, p, v in _run(graph, "network/properties", {"n": batch}):
             mine = props.setdefault(n.value, {})
             if sum(len(x) for x in mine.values()) < MAX_PROPS:  # a property past the cap gets no empty row
                 mine.setdefault(shorten(p.value), []).append(
@@ -305,7 +331,8 @@ def _describe(graph, G: "nx.Graph") -> None:
         data.setdefault("label_en", "")
         data.setdefault("synthetic", n.startswith(SYN))
         data.setdefault("source", "")
-        data["props"] = {p: "; ".join(v) for p, v in sorted(props.get(n, {}).items())}
+        # One attribute per property, named by its CURIE: strings only, so GraphML and GEXF take them.
+        data.update((p, "; ".join(v)) for p, v in sorted(props.get(n, {}).items()))
 
 
 
@@ -318,7 +345,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     ``focus`` (IRI, CURIE or exact label) with ``depth`` pulls a neighbourhood; ``types`` keeps
     nodes of those classes (and subclasses); ``query`` (named query or ``.rq`` file) or
     ``projection`` (``academician-academician`` …) replace the declared links (``params`` fill a
-    named query's parameters, e.g. ``{"entity": "syn:a1"}``); ``links`` names the links to follow
+    named query's parameters, e.g. ``{"entity": "syn-seed-0-scale-1:academician-1"}``); ``links`` names the links to follow
     (``works-at``, ``hosts`` …). By default every declared link except the context links
     (``located-in``, ``part-of``): a district or programme is not a collaborator, and with them it
     would be the best-connected "broker" of every analysis; ``links=["all"]`` follows every link.
@@ -330,9 +357,9 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     import networkx as nx
 
     if depth < 0:
-        raise ParameterError("--depth must be 0 or more")
+        raise ParameterError("depth must be 0 or more")
     if query and projection:
-        raise ParameterError("give --query or --projection, not both")
+        raise ParameterError("give a query or a projection, not both")
     wanted = expand_types(types) if types else None
     focus_iri = resolve(graph, focus) if focus else None
     if projection:
@@ -341,7 +368,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
         query = f"projections/{projection}"
     if query:
         text, bound = _query_text(query, dict(params or {}))
-        G = _from_query(graph, _PREFIX + text, "projection" if projection else "query", bound)
+        G = _from_query(graph, text, "projection" if projection else "query", bound)
         if projection:
             G.graph["projection"] = projection
         _describe(graph, G)
@@ -366,6 +393,18 @@ def neighbourhood_until(graph: "KxGraph", start: str, goal: str, *, max_depth: i
     G = _neighbourhood(graph, start, max_depth, _chosen_links(links), None, stop_at=goal)
     _describe(graph, G)
     return G
+
+
+def properties(G: "nx.Graph", node: str) -> dict[str, str]:
+    """The properties of a node shown in its details panel: CURIE of the property to its values
+    (joined by "; "), e.g. ``{"schema:location": "kxplace:140105"}``.
+
+    >>> import networkx as nx
+    >>> G = nx.Graph(); G.add_node("urn:a", type="kx:Enterprise", **{"schema:location": "kxplace:1"})
+    >>> properties(G, "urn:a")
+    {'schema:location': 'kxplace:1'}
+    """
+    return {k: v for k, v in G.nodes[node].items() if ":" in k}
 
 
 def node_label(data: dict[str, Any], node: str, lang: str = "zh") -> str:

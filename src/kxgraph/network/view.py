@@ -1,6 +1,6 @@
 """Offline HTML network views: one self-contained file, vis-network inlined, no network request.
 
-The page is ``templates/view.html``; the network goes in as JSON (``<``, ``>`` and ``&`` escaped,
+The page is ``templates/view.html`` (with ``view.css``) in the one page shell (``kxgraph.output.page``); the network goes in as JSON (``<``, ``>`` and ``&`` escaped,
 so no label can close the script), and the page only ever sets text with ``textContent`` or
 vis-network's plain-text titles. The JSON is built in one pass over nodes and edges, so building
 a view is linear in the size of the network. Above ``LARGE`` nodes the layout is computed here
@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import gc
 import html as html_lib
 import json
@@ -23,27 +24,39 @@ from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kxgraph.errors import InputError, ParameterError
+from kxgraph.errors import KxError, ParameterError, WriteError
 from kxgraph.resources import package_path
 from kxgraph.vocab import shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    import pyvis.network
 
 LARGE = 1500  # nodes; above it the page starts with a precomputed layout and physics off
 SIZE_BY = ("degree", "betweenness", "eigenvector", "none")
+COLOR_BY = ("type", "community", "source")
+INLINE_DIR = "kx-views"  # where a notebook's inline view also writes its page (the fallback link)
 # Ten colours that stay distinct (Tableau 10); types beyond ten reuse them with another shape, so
 # no two types look alike however many there are (the demo network has 25).
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
 SHAPES = ("dot", "square", "triangle", "diamond", "triangleDown", "hexagon", "star")
-_MARKER = re.compile(r"__KX_(TITLE|DATA|VIS_JS)__")
+_MARKER = re.compile(r"__KX_(DATA|VIS_JS|VIS_GZ)__")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def vis_network_js() -> str:
     """The vis-network library (9.1.2, vendored from pyvis's copy; see resources/vis-network)."""
     return package_path("resources/vis-network/vis-network.min.js").read_text(encoding="utf-8")
+
+
+@functools.cache
+def vis_network_gz() -> str:
+    """vis-network gzipped, in base64 (about a third of its size), for the notebook's inline views."""
+    import base64
+    import gzip
+
+    return base64.b64encode(gzip.compress(vis_network_js().encode("utf-8"), 9, mtime=0)).decode("ascii")
 
 
 def script_json(data: Any) -> str:
@@ -93,17 +106,30 @@ def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[floa
 class View:
     """An HTML view of a network; ``to_html(path)`` writes it, ``html()`` returns it.
 
-    ``size_by`` is ``degree`` (default), ``betweenness``, ``eigenvector`` or ``none``; ``lang``
-    the language labels start in (``zh`` or ``en``; the page has a switch).
+    ``size_by`` is ``degree`` (default), ``betweenness``, ``eigenvector`` or ``none``;
+    ``color_by`` is ``type`` (default; shapes always follow the type), ``community`` (Louvain)
+    or ``source`` (the report, a spreadsheet file, or synthetic); ``lang`` the language labels
+    start in (``zh`` or ``en``; the page has a switch); ``height`` the pixels it takes in a notebook.
+
+    >>> import networkx as nx
+    >>> View(nx.Graph(), size_by="community")
+    Traceback (most recent call last):
+    kxgraph.errors.ParameterError: size_by is one of degree, betweenness, eigenvector, none, not 'community'; for colours give color_by='community'
     """
 
-    def __init__(self, G: "nx.Graph", *, size_by: str = "degree", lang: str = "zh",
-                 title: str | None = None, large: int = LARGE) -> None:
+    def __init__(self, G: "nx.Graph", *, size_by: str = "degree", color_by: str = "type", lang: str = "zh",
+                 title: str | None = None, height: int = 640, large: int = LARGE) -> None:
         if size_by not in SIZE_BY:
-            raise ParameterError(f"unknown --size-by {size_by!r}; choose from {', '.join(SIZE_BY)}")
+            hint = f"; for colours give color_by={size_by!r}" if size_by in COLOR_BY else ""
+            raise ParameterError(f"size_by is one of {', '.join(SIZE_BY)}, not {size_by!r}{hint}")
+        if color_by not in COLOR_BY:
+            raise ParameterError(f"color_by is one of {', '.join(COLOR_BY)}, not {color_by!r}")
         if lang not in ("zh", "en"):
-            raise ParameterError("--lang is zh or en")
-        self.graph, self.size_by, self.lang, self.large = G, size_by, lang, large
+            raise ParameterError(f"lang is zh or en, not {lang!r}")
+        if not isinstance(height, int) or height < 100:
+            raise ParameterError(f"height is a number of pixels, 100 or more, not {height!r}")
+        self.graph, self.size_by, self.color_by, self.lang = G, size_by, color_by, lang
+        self.height, self.large = height, large
         self.title = title or _default_title(G, lang)
 
     def __repr__(self) -> str:
@@ -133,8 +159,9 @@ class View:
                 item["y"] = 1
             if d.get("source"):
                 item["src"] = d["source"]
-            if d.get("props"):
-                item["p"] = d["props"]
+            props = {k: v for k, v in d.items() if ":" in k and isinstance(v, str)}
+            if props:
+                item["p"] = props
             if large:
                 item["x"], item["py"] = pos[n]
             nodes.append(item)
@@ -148,10 +175,34 @@ class View:
             if key not in declared:
                 declared[key] = {"zh": key, "en": key.replace("-", " ")}
         focus = G.graph.get("focus")
+        groups = self._groups(nodes)
         return {"title": self.title, "lang": self.lang, "large": large, "sizeBy": self.size_by,
+                "colorBy": self.color_by, "groups": groups,
                 "focus": index.get(focus) if focus is not None else None,
                 "types": types, "links": declared, "terms": _term_labels(nodes),
                 "nodes": nodes, "edges": edges}
+
+    def _groups(self, nodes: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        """Colour groups other than types: sets ``k`` on each node item, returns the legend."""
+        if self.color_by == "type":
+            return None
+        G = self.graph
+        if self.color_by == "community":
+            from kxgraph.network.analyze import community_of
+
+            found = community_of(G)
+            keys = [found.get(n, 0) for n in G.nodes]
+            names = {k: ({"zh": f"社区 {k}", "en": f"community {k}"}) for k in set(keys)}
+        else:
+            keys = [_source_of(d) for _, d in G.nodes(data=True)]
+            names = {k: _SOURCE_NAMES.get(k, {"zh": k, "en": k}) for k in set(keys)}
+        counts = Counter(keys)
+        order = [k for k, _ in counts.most_common()]
+        index = {k: i for i, k in enumerate(order)}
+        for item, key in zip(nodes, keys):
+            item["k"] = index[key]
+        return [{**names[k], "count": counts[k], "color": PALETTE[i % len(PALETTE)] if i < len(PALETTE) else "#999"}
+                for i, k in enumerate(order)]
 
     def _sizes(self) -> dict[Any, float]:
         G = self.graph
@@ -167,37 +218,172 @@ class View:
         span = (high - low) or 1.0
         return {n: round(8 + 32 * math.sqrt((v - low) / span), 1) for n, v in raw.items()}
 
-    def html(self) -> str:
-        """The whole page as a string."""
-        parts = {"TITLE": lambda: html_lib.escape(self.title), "DATA": lambda: script_json(self.data()),
-                 "VIS_JS": vis_network_js}
-        template = package_path("templates/view.html").read_text(encoding="utf-8")
+    def html(self, *, compress: bool = False) -> str:
+        """The whole page as a string; ``compress`` carries vis-network gzipped (a third of the size,
+        unpacked by the browser's ``DecompressionStream``), as the notebook's inline view does."""
+        from kxgraph.output.page import page, template
+
+        parts = {"DATA": lambda: script_json(self._page_data()), "VIS_JS": vis_network_js,
+                 "VIS_GZ": vis_network_gz}
+        body_template = template("view.html")
+        if compress:
+            body_template = _compressed(body_template)
         # The build allocates many small acyclic containers; the cyclic collector would rescan the
         # whole heap (graph included) again and again and make it superlinear (measured: +50 % at 20k).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return _MARKER.sub(lambda m: parts[m.group(1)](), template)
+            body = _MARKER.sub(lambda m: parts[m.group(1)](), body_template)
         finally:
             if collecting:
                 gc.enable()
+        return page(body, title=self.title, style=template("view.css"), scripts=True, lang=self.lang)
 
     def to_html(self, path: str | Path) -> Path:
         """Write the page to ``path`` (all or nothing) and return the path."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".part")
-        try:
-            tmp.write_text(self.html(), encoding="utf-8")
-            tmp.replace(path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from exc
-        return path
+        from kxgraph.output.files import check_target, write_text
+
+        check_target(path)  # before the page is built
+        return write_text(path, self.html())
+
+    def summary(self) -> str:
+        """A static HTML preview: title, counts, the colour legend and the best-connected nodes.
+
+        It needs no script, so it shows where a notebook strips the live view (JupyterLab does
+        for untrusted output, e.g. a notebook run by nbclient or received from a colleague).
+        """
+        from kxgraph.network.project import node_label
+
+        data = self._page_data()
+        esc = html_lib.escape
+        legend = data["groups"] or data["types"]
+        chips = "".join(
+            f'<span style="white-space:nowrap;margin-right:10px"><span style="color:{g["color"]}">&#9679;</span> '
+            f'{esc(g.get(self.lang) or g.get("curie", ""))} ({g["count"]})</span>' for g in legend[:12])
+        G = self.graph
+        hubs = sorted(G.nodes, key=lambda n: (-G.degree(n), str(n)))[:8]
+        names = "、".join(esc(node_label(G.nodes[n], n, self.lang)) for n in hubs)
+        nodes, links = ("节点", "关系") if self.lang == "zh" else ("nodes", "links")
+        hub_word = "连接最多" if self.lang == "zh" else "best connected"
+        return (f'<div class="kx-view-summary" style="font-family:sans-serif;font-size:13px">'
+                f"<b>{esc(self.title)}</b> · {G.number_of_nodes()} {nodes} · {G.number_of_edges()} {links}"
+                f"<br>{chips}<br>{hub_word}: {names}</div>")
 
     def _repr_html_(self) -> str:
-        """Jupyter shows the page in an iframe (``srcdoc``), so it works offline too."""
-        return (f'<iframe srcdoc="{html_lib.escape(self.html(), quote=True)}" '
-                'style="width:100%;height:640px;border:1px solid #ddd" sandbox="allow-scripts"></iframe>')
+        """Jupyter shows the page in a sandboxed iframe (``srcdoc``, vis-network compressed), above
+        a static summary and a link to the page written under ``kx-views/``: where the iframe is
+        stripped (untrusted output in JupyterLab), the summary and the link still show."""
+        self._cached = self.data()  # the page, the file and the summary draw the same data, built once
+        try:
+            return self._inline()
+        finally:
+            self._cached = None
+
+    def _page_data(self) -> dict[str, Any]:
+        return getattr(self, "_cached", None) or self.data()
+
+    def _inline(self) -> str:
+        import hashlib
+
+        page = self.html(compress=True)
+        name = hashlib.sha1(page.encode("utf-8")).hexdigest()[:12]
+        written = ""
+        try:
+            Path(INLINE_DIR).mkdir(exist_ok=True)
+            path = self.to_html(Path(INLINE_DIR) / f"view-{name}.html")
+            link = html_lib.escape(path.as_posix(), quote=True)
+            written = f' <a href="{link}" target="_blank">{html_lib.escape(path.as_posix())}</a>'
+        except (WriteError, OSError):
+            written = ""  # a read-only folder: the inline view and summary still show
+        # As folium does: say why the live view may be missing (JupyterLab strips untrusted iframes).
+        written = ("<br>没有看到交互视图？信任此笔记本（File → Trust Notebook），或打开" if self.lang == "zh"
+                   else "<br>No live view? Trust the notebook (File → Trust Notebook), or open") + (
+                       written or (" view.to_html(path)" if self.lang == "en" else " view.to_html(path) 写出的页面"))
+        return (f'<iframe srcdoc="{html_lib.escape(page, quote=True)}" title="{html_lib.escape(self.title)}" '
+                f'style="width:100%;height:{self.height}px;border:1px solid #ddd" sandbox="allow-scripts"></iframe>'
+                + self.summary().replace("</div>", written + "</div>", 1))
+
+    def to_pyvis(self, *, notebook: bool = False, height: str | None = None, width: str = "100%",
+                 cdn_resources: str = "remote") -> "pyvis.network.Network":
+        """The same view as a ``pyvis.network.Network``: nodes, colours, shapes, sizes, escaped titles
+        and links, for users who customise with pyvis (``pip install 'kxgraph[pyvis]'``).
+
+        Unlike ``to_html``, a pyvis page loads vis-network and its CSS from a CDN
+        (``cdn_resources="remote"``): it needs the internet to draw. ``notebook``, ``height``
+        (default this view's) and ``width`` go to pyvis.
+
+        >>> import networkx as nx
+        >>> net = View(nx.Graph([("urn:a", "urn:b")])).to_pyvis()
+        >>> len(net.nodes), len(net.edges)
+        (2, 1)
+        """
+        try:
+            from pyvis.network import Network
+        except ImportError as exc:
+            raise KxError("to_pyvis() needs pyvis: pip install 'kxgraph[pyvis]'") from exc
+        data = self.data()
+        types, groups = data["types"], data["groups"]
+        net = Network(height=height or f"{self.height}px", width=width, notebook=notebook,
+                      cdn_resources=cdn_resources, heading="")
+        label_of = "zh" if self.lang == "zh" else "en"
+        for i, n in enumerate(data["nodes"]):
+            kind = types[n["t"]]
+            color = groups[n["k"]]["color"] if groups else kind["color"]
+            label = n[label_of] or n["en" if label_of == "zh" else "zh"] or n["c"]
+            # pyvis shows a title as HTML: every part is escaped here, so no label runs as markup.
+            title = "\n".join(html_lib.escape(x) for x in
+                              (_both(n["zh"], n["en"]), _both(kind["zh"], kind["en"]), n["c"]) if x)
+            options = {"label": label, "title": title, "color": color, "shape": kind["shape"], "size": n["s"]}
+            if "x" in n:
+                options.update(x=n["x"], y=n["py"], physics=False)
+            net.add_node(i, **options)
+        for a, b, link, width_ in data["edges"]:
+            names = data["links"].get(link, {})
+            net.add_edge(a, b, title=html_lib.escape(_both(names.get("zh", link), names.get("en", link))),
+                         width=width_)
+        net.toggle_physics(not data["large"])
+        return net
+
+
+_SOURCE_NAMES = {"synthetic": {"zh": "合成数据", "en": "synthetic"},
+                 "report": {"zh": "报告原文", "en": "the report"},
+                 "": {"zh": "来源不明", "en": "no source"}}
+
+
+def _source_of(d: dict[str, Any]) -> str:
+    """Where a node's facts come from: synthetic, the report (a quoted passage), a file, or ""."""
+    if d.get("synthetic"):
+        return "synthetic"
+    source = d.get("source") or ""
+    if not source:
+        return ""
+    if source.startswith(("file:", "<file:")):  # an imported row: group by its file
+        return source.strip("<>").split("#")[0].rsplit("/", 1)[-1] or source
+    return "report"
+
+
+def _both(a: str, b: str) -> str:
+    return f"{a} / {b}" if a and b and a != b else (a or b or "")
+
+
+def _compressed(template: str) -> str:
+    """The template with vis-network gzipped in base64, unpacked before the page's script runs."""
+    head, _, rest = template.partition("<script>__KX_VIS_JS__</script>")
+    main_start = rest.index("<script>")
+    loader = ('<script type="application/octet-stream" id="kx-vis">__KX_VIS_GZ__</script>\n<script>\n'
+              '(function () {\n'
+              '  var b = atob(document.getElementById("kx-vis").textContent), u = new Uint8Array(b.length);\n'
+              '  for (var i = 0; i < b.length; i++) u[i] = b.charCodeAt(i);\n'
+              '  new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream("gzip"))).text()\n'
+              '    .then(function (js) {\n'
+              '      var lib = document.createElement("script"); lib.textContent = js; document.head.appendChild(lib);\n'
+              '      var main = document.createElement("script");\n'
+              '      main.textContent = document.getElementById("kx-main").textContent;\n'
+              '      document.body.appendChild(main);\n'
+              '    });\n'
+              '})();\n</script>')
+    main = '<script type="text/plain" id="kx-main">' + rest[main_start + len("<script>"):]
+    return head + loader + rest[:main_start] + main
 
 
 def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:

@@ -13,16 +13,20 @@ import csv
 import html
 import io
 import json
+import re
 import unicodedata
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from kxgraph.errors import ParameterError
-from kxgraph.output.results import Result, term_value
+from kxgraph.output.formats import ALL_FORMATS, GRAPH_FORMATS, TABULAR_FORMATS
+from kxgraph.output.terms import term_value
 from kxgraph.vocab import PREFIXES, shorten
 
-TABULAR_FORMATS = ("table", "csv", "excel", "tsv", "json", "xml", "markdown", "html")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
-ALL_FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
+# A kxgraph.output.results.Result, named but not imported: results uses this module, never the reverse.
+Result = Any
+
+__all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "display", "neutralise", "quoteattr",
+           "render", "render_page", "render_to_string", "xml_escape"]
 
 
 def render(result: Result, fmt: str, out: IO[str]) -> None:
@@ -36,18 +40,25 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
         return
     if fmt not in TABULAR_FORMATS:
         raise ParameterError(f"a table result is written as {', '.join(TABULAR_FORMATS)}, not {fmt}")
-    _WRITERS[fmt](result, out)
+    parts = getattr(result, "parts", None)  # a Document: a main table, titled parts and notes
+    if parts is None:
+        _WRITERS[fmt](result, out)
+    elif fmt in ("table", "markdown", "html", "json"):
+        _document(result, fmt, out)
+    else:  # one table per file: the main one
+        _WRITERS[fmt](result.main(), out)
 
 
-def render_page(result: Result, out: IO[str]) -> None:
-    """Write ``result`` as a whole HTML page, declared UTF-8 so that Chinese reads right when the
-    file is opened from disk (a browser on a Chinese Windows would otherwise guess GBK)."""
-    out.write('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>kx</title>\n'
-              "<style>.kx-table{border-collapse:collapse;font-family:sans-serif}"
-              ".kx-table th,.kx-table td{border:1px solid #ccc;padding:2px 6px;text-align:left}</style>\n"
-              "</head><body>\n")
-    render(result, "html", out)
-    out.write("</body></html>\n")
+def render_page(result: Result, out: IO[str], *, title: str = "kx") -> None:
+    """Write ``result`` as a whole HTML page in the one page shell (``kxgraph.output.page``).
+
+    A result that draws its own page (a report, with its verdict) has a ``to_html()``."""
+    from kxgraph.output.page import page
+
+    if hasattr(result, "to_html"):
+        out.write(result.to_html())
+    else:
+        out.write(page(render_to_string(result, "html"), title=title))
 
 
 def render_to_string(result: Result, fmt: str) -> str:
@@ -132,16 +143,19 @@ def _table(result: Result, out: IO[str]) -> None:
     out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
 
 
-def _csv(result: Result, out: IO[str]) -> None:
+def _csv_cell(term: Any) -> str:
+    return "" if term is None else ("_:" + term.value if _kind(term) == "BlankNode" else term.value)
+
+
+def _csv(result: Result, out: IO[str], cell: Callable[[Any], str] = _csv_cell) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     if result.kind == "ask":
         writer.writerow(["boolean"])
         writer.writerow(["true" if result.boolean else "false"])
         return
-    writer.writerow(result.variables)
+    writer.writerow(result.variables)  # variable names cannot start a formula
     for row in result.rows:
-        writer.writerow(["" if t is None else ("_:" + t.value if _kind(t) == "BlankNode" else t.value)
-                         for t in row])
+        writer.writerow([cell(t) for t in row])
 
 
 def _tsv(result: Result, out: IO[str]) -> None:
@@ -232,14 +246,59 @@ def _html(result: Result, out: IO[str]) -> None:
     out.write("</tbody>\n</table>\n")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection): text that starts
+    with ``= + - @``, a tab or a carriage return gets a leading single quote; numbers stay numbers.
+
+    >>> neutralise("=SUM(A1)"), neutralise("-3"), neutralise("太原")
+    ("'=SUM(A1)", '-3', '太原')
+    """
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _excel_cell(term: Any) -> str:
+    return neutralise(_csv_cell(term))
+
+
 def _excel(result: Result, out: IO[str]) -> None:
-    # Excel on a Chinese Windows machine reads a CSV as GBK unless it starts with a UTF-8 BOM.
+    """CSV for Excel: a UTF-8 byte-order mark (Excel on a Chinese Windows machine reads a CSV as
+    GBK without one) and formula-leading cells neutralised. Plain ``csv`` stays W3C-exact."""
     out.write("\ufeff")
-    _csv(result, out)
+    _csv(result, out, _excel_cell)
 
 
 _WRITERS = {"table": _table, "csv": _csv, "excel": _excel, "tsv": _tsv, "json": _json, "xml": _xml,
             "markdown": _markdown, "html": _html}
+
+
+# -- documents: a main table with titled parts and notes ------------------------------------
+
+def _document(doc: Any, fmt: str, out: IO[str]) -> None:
+    if fmt == "json":
+        document = json.loads(render_to_string(doc.main(), "json"))
+        for key, (_, part) in doc.parts.items():
+            document[key] = json.loads(render_to_string(part, "json"))
+        document["notes"] = list(doc.notes)
+        json.dump(document, out, ensure_ascii=False)
+        out.write("\n")
+        return
+    sections = [(doc.heading, doc.main()), *doc.parts.values()]
+    for i, (heading, table) in enumerate(sections):
+        if heading:
+            out.write({"table": f"{heading}\n\n", "markdown": f"## {heading}\n\n",
+                       "html": f"<h2>{html.escape(heading)}</h2>\n"}[fmt])
+        _WRITERS[fmt](table, out)
+        if fmt != "html" and i < len(sections) - 1:
+            out.write("\n")
+    for note in doc.notes:
+        out.write({"table": f"\nnote: {note}\n", "markdown": f"\n> {note}\n",
+                   "html": f"<p class=\"note\">{html.escape(note)}</p>\n"}[fmt])
 
 
 # -- graph writers ---------------------------------------------------------------------------

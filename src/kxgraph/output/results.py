@@ -2,56 +2,43 @@
 
 Every command and API call that returns tabular data returns a ``Result``; ``kxgraph.output.render``
 writes it in any output format, and ``to_df()`` turns it into a pandas DataFrame.
+
+The family is small: a ``Result`` (one table, a boolean or triples) and a ``Document`` (a main
+table with titled further tables and notes: ``kxgraph.report.Report`` is one). Jobs that do more
+than answer (an import, the generator, the demo) return a summary object whose tables are
+``Result``s (``ImportReport.result()``, ``DemoReport.graphs`` …), so everything a user sees goes
+out through ``render``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
 
+from kxgraph.output.terms import XSD, python_value, term_value, to_term, typed
 
-def term_value(term: Any) -> Any:
-    """Return a plain Python value for an RDF term (numbers as numbers, IRIs and text as str)."""
-    if term is None:
-        return None
-    cls = type(term).__name__
-    if cls == "Literal":
-        dt = term.datatype.value
-        if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "short", XSD + "nonNegativeInteger",
-                  XSD + "positiveInteger"):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-            try:
-                number = float(term.value)
-            except ValueError:
-                return term.value
-            return int(number) if dt == XSD + "decimal" and number.is_integer() else number
-        if dt == XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
-    if cls in ("NamedNode", "BlankNode"):
-        return term.value
-    return term
+__all__ = ["Document", "Result", "XSD", "python_value", "term_value", "to_term", "typed"]
 
-
-def to_term(value: Any) -> Any:
-    """Return a pyoxigraph term for a plain Python value (terms pass through)."""
-    import pyoxigraph as ox
-
-    if value is None or isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "double"))
-    return ox.Literal(str(value))
+def _typed_column(column: Any) -> Any:
+    """A column of Python values with the pandas dtype that fits them (nullable where gaps are)."""
+    values = [v for v in column if v is not None]
+    if not values:
+        return column
+    kinds = {type(v) for v in values}
+    gaps = len(values) < len(column)
+    try:
+        if kinds == {bool}:
+            return column.astype("boolean" if gaps else bool)
+        if kinds == {int}:
+            return column.astype("Int64" if gaps else "int64")
+        if kinds <= {int, float}:
+            return column.astype("float64")
+    except (OverflowError, TypeError, ValueError):
+        return column  # e.g. an integer past 64 bits stays a Python int
+    return column
 
 
 @dataclass
@@ -92,8 +79,18 @@ class Result:
         i = self.variables.index(name)
         return [term_value(row[i]) for row in self.rows]
 
-    def to_df(self):
-        """Return the rows as a pandas DataFrame (needs pandas: ``pip install kxgraph[notebook]``)."""
+    def to_df(self, *, iris: bool = False) -> "pandas.DataFrame":
+        """The rows as a pandas DataFrame holding what the table displays, typed.
+
+        IRIs are the CURIEs a table prints (``kxorg:taiyuan-cast``; ``iris=True`` gives full IRIs);
+        literals are Python values: ``int``, ``float``, ``bool``, ``datetime.date`` and
+        ``datetime.datetime``, a year (``xsd:gYear``) an ``int``, text a ``str``. Integer and boolean
+        columns with gaps are pandas' nullable ``Int64`` and ``boolean``. Needs pandas
+        (``pip install 'kxgraph[notebook]'``).
+
+        >>> Result.table(["year", "n"], [(typed("2023", "gYear"), 3)]).to_df().dtypes.tolist()
+        [dtype('int64'), dtype('int64')]
+        """
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -102,10 +99,43 @@ class Result:
         if self.kind == "ask":
             return pd.DataFrame({"boolean": [bool(self.boolean)]})
         if self.kind == "graph":
-            return pd.DataFrame([(t.subject.value, t.predicate.value, term_value(t.object))
-                                 for t in self.triples], columns=["subject", "predicate", "object"])
-        return pd.DataFrame(self.records(), columns=self.variables)
+            columns = ["subject", "predicate", "object"]
+            rows = [[python_value(t.subject, iris=iris), python_value(t.predicate, iris=iris),
+                     python_value(t.object, iris=iris)] for t in self.triples]
+        else:
+            columns = self.variables
+            rows = [[python_value(t, iris=iris) for t in row] for row in self.rows]
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        for name in frame.columns:
+            frame[name] = _typed_column(frame[name])
+        return frame
 
     def _repr_html_(self) -> str:  # Jupyter shows results as a table
-        from kxgraph.output.render import render_to_string
+        from kxgraph.output.render import render_to_string  # one way only: render never imports results
+
         return render_to_string(self, "html")
+
+
+@dataclass
+class Document(Result):
+    """A ``Result`` (the main table, under ``heading``) with further titled tables and notes.
+
+    The family's second member, for reports: ``render`` writes all of it in the human formats
+    (``table``, ``markdown``, ``html``) and in ``json`` (the main table as SPARQL JSON results, each
+    part as a member of that name, and ``notes``); ``csv``, ``tsv``, ``xml`` and ``excel`` hold
+    one table, so they carry the main one (render a part, ``doc.parts[key][1]``, for another).
+
+    >>> doc = Document("select", ["n"], Result.table(["n"], [(1,)]).rows, heading="Counts",
+    ...                parts={"more": ("More", Result.table(["m"], [(2,)]))}, notes=["a note"])
+    >>> doc.main().records(), doc.parts["more"][1].records()
+    ([{'n': 1}], [{'m': 2}])
+    """
+
+    heading: str = ""
+    parts: dict[str, tuple[str, Result]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def main(self) -> Result:
+        """The main table alone, as a plain ``Result``."""
+        return Result(self.kind, self.variables, self.rows, self.boolean, self.triples)
+

@@ -1,11 +1,10 @@
-"""The store layer: one interface, two implementations — embedded Oxigraph and any SPARQL 1.1 endpoint.
+"""``OxigraphStore``: the embedded store, Oxigraph on RocksDB (or in memory), with journal and staging.
 
-Everything above this module speaks SPARQL 1.1 through ``Store.query`` / ``Store.update`` and
-loads files through ``Store.load_files``, so pointing kxgraph at an endpoint changes nothing else.
-The default graph of every query is the union of all named graphs (an endpoint must be set up
-that way, e.g. ``oxigraph serve --union-default-graph``).
-
-Loads into the embedded store are all-or-nothing per call, even when killed: see ``OxigraphStore``.
+Loads are all-or-nothing per call, even when killed: see ``OxigraphStore``. Opening is decided by
+``kxgraph.store.open_store``; this module holds how: a store opened for writing takes RocksDB's
+lock and an exclusive lock on ``kxgraph.lock``; a store opened for reading takes neither write
+lock, writes nothing (no RocksDB LOG), and holds a shared lock on ``kxgraph.lock`` so that no
+kx process writes while it reads (RocksDB leaves reading during another process's writes undefined).
 """
 
 from __future__ import annotations
@@ -13,164 +12,23 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import re
 import time
-from abc import ABC, abstractmethod
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
+from kxgraph.boundary import printable
 from kxgraph.errors import InputError, QueryError, StoreError
 from kxgraph.output.results import Result
-from kxgraph.vocab import GRAPH, PREFIXES
+from kxgraph.store.base import (RECORDS, STAGING, LoadItem, Store, graph_node, inject_values, materialise,
+                                sparql_syntax_error)
+from kxgraph.store.rdfio import has_bom, is_gzip, is_quad_format, open_rdf, syntax_error
+from kxgraph.vocab import prefixes_for
 
-# File extension -> pyoxigraph RdfFormat attribute name.
-FORMATS = {
-    ".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES",
-    ".nq": "N_QUADS", ".nquads": "N_QUADS", ".trig": "TRIG", ".jsonld": "JSON_LD",
-    ".json": "JSON_LD", ".rdf": "RDF_XML", ".xml": "RDF_XML", ".owl": "RDF_XML", ".n3": "N3",
-}
-FORMAT_NAMES = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
-                "jsonld": "JSON_LD", "rdfxml": "RDF_XML", "n3": "N3"}
-
-STAGING = GRAPH + "staging/"      # graphs a load writes before it commits; never user data
-RECORDS = GRAPH + "source/"       # records of sources (kxgraph.sources), listed by kx sources
 JOURNAL = "kxgraph-load.json"     # in the store directory while a load is uncommitted
+LOCK_FILE = "kxgraph.lock"        # readers share it, a writer holds it alone
 LOCK_WAIT = 2.0                   # seconds to wait for another process to release the store
 
-_SLASHED_CURIE = re.compile(r"(?<![\w<\\/])[a-z][\w-]*:[\w-]+/")  # kxid:org/x is not SPARQL
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def rdf_format(path: str | Path, fmt: str | None = None):
-    """Return the pyoxigraph ``RdfFormat`` for a file, from ``fmt`` or the file's extension."""
-    import pyoxigraph as ox
-
-    if fmt:
-        key = FORMAT_NAMES.get(fmt.lower().replace("-", "").replace("_", "").replace("/", ""))
-        if key is None:
-            raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMAT_NAMES)}", file=str(path))
-        return getattr(ox.RdfFormat, key)
-    suffixes = [x.lower() for x in Path(path).suffixes]
-    if suffixes and suffixes[-1] == ".gz":  # network.nt.gz, as kx generate writes it
-        suffixes.pop()
-    key = FORMATS.get(suffixes[-1]) if suffixes else None
-    if key is None:
-        raise InputError(f"unknown file type; give --format ({', '.join(FORMAT_NAMES)})",
-                         file=Path(path).name)
-    return getattr(ox.RdfFormat, key)
-
-
-def is_quad_format(fmt: Any) -> bool:
-    """True for formats whose documents name their own graphs (TriG, N-Quads, JSON-LD)."""
-    return bool(fmt.supports_datasets)
-
-
-@dataclass
-class LoadItem:
-    """One file of a load: where it is, its format, and the graph its triples go to."""
-
-    path: Path
-    format: Any
-    graph: str
-    size: int = 0
-
-
-def syntax_error(exc: SyntaxError, file: str | None = None) -> InputError:
-    """Turn a pyoxigraph parse error into an ``InputError`` naming file, line and column."""
-    line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
-    message = str(exc.args[0]) if exc.args else str(exc)
-    message = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
-    return InputError(f"parse error: {message}", file=file, line=line, column=column)
-
-
-def sparql_syntax_error(exc: SyntaxError, sparql: str = "") -> QueryError:
-    """Turn a pyoxigraph SPARQL parse error into a ``QueryError`` naming line and column."""
-    text = str(exc.args[0]) if exc.args else str(exc)
-    match = re.match(r"error at (\d+):(\d+): (.*)", text, re.DOTALL)
-    message = (f"SPARQL syntax error at line {match[1]}, column {match[2]}: {match[3]}" if match
-               else f"SPARQL syntax error: {text}")
-    if _SLASHED_CURIE.search(sparql):
-        message += r" (a CURIE with '/' is written kxid:org\/x in SPARQL, or as a full <IRI>)"
-    return QueryError(message)
-
-
-
-def inject_values(sparql: str, substitutions: Mapping[str, Any]) -> str:
-    """Bind variables by a ``VALUES`` block at the start of the outer ``WHERE``.
-
-    Terms are written in N-Triples syntax by pyoxigraph, so no value is ever pasted as text.
-    """
-    names = list(substitutions)
-    row = " ".join(str(substitutions[n]) for n in names)
-    values = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
-    match = _WHERE.search(sparql) or re.search(r"\{", sparql)
-    if match is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    return sparql[:match.end()] + values + sparql[match.end():]
-
-
-class Store(ABC):
-    """What kxgraph needs from a triple store: SPARQL 1.1 query and update, loads, graphs."""
-
-    @abstractmethod
-    def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
-        """Run a read-only SPARQL query; the default graph is the union of all graphs."""
-
-    def solutions(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None):
-        """Run a query and return ``(kind, variables, iterator)``, lazily where the store can.
-
-        ``kind`` is ``"select"``, ``"ask"`` (the iterator yields one bool) or ``"graph"``.
-        """
-        result = self.query(sparql, substitutions=substitutions)
-        if result.kind == "ask":
-            return "ask", [], iter([result.boolean])
-        if result.kind == "graph":
-            return "graph", [], iter(result.triples)
-        return "select", result.variables, iter(result.rows)
-
-    @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update."""
-
-    @abstractmethod
-    def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None, drop: tuple[str, ...] = ()) -> dict[str, int]:
-        """Load every file, all or nothing; return the triple count of each graph touched.
-
-        ``drop`` names graphs removed in the same commit (a source replaced as a whole).
-        """
-
-    def load(self, data: bytes | str | Path, *, format: Any, graph: str | None) -> None:
-        """Add one RDF document to ``graph`` (kept for callers that load bytes)."""
-        if isinstance(data, Path):
-            self.load_files([LoadItem(data, format, graph or data.resolve().as_uri())])
-            return
-        import pyoxigraph as ox
-
-        quads = _parse(data, format, graph, file="<input>")
-        self.update(_insert_data(quads, ox))
-
-    def graphs(self) -> list[tuple[str, int]]:
-        """Named graphs with their triple counts (staging graphs of a running load and the
-        records of sources, which ``kx sources`` lists, left out)."""
-        result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f"FILTER(!STRSTARTS(STR(?g), \"{STAGING}\") && !STRSTARTS(STR(?g), \"{RECORDS}\")) }} "
-                            "GROUP BY ?g ORDER BY ?g")
-        return [(row[0].value, int(row[1].value)) for row in result.rows]
-
-    def graph_size(self, graph: str) -> int:
-        """Triples in one named graph (0 when it does not exist)."""
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        return int(result.rows[0][0].value)
-
-    def drop(self, graph: str) -> None:
-        """Remove a named graph."""
-        self.update(f"DROP SILENT GRAPH <{graph}>")
-
-    def close(self) -> None:
-        """Release the store."""
+__all__ = ["OxigraphStore", "JOURNAL", "LOCK_FILE", "LOCK_WAIT", "STAGING", "RECORDS", "LoadItem", "Store"]
 
 
 class OxigraphStore(Store):
@@ -185,41 +43,70 @@ class OxigraphStore(Store):
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
-        self.read_only = read_only
-        self._store = self._open(read_only)
-        if self.path is not None and not read_only:
+        self.read_only = read_only and self.path is not None
+        self._lock: int | None = None
+        if self.read_only and (self.path / JOURNAL).exists():
+            OxigraphStore(self.path).close()  # undo an interrupted load first: the one time a read writes
+        self._store = self._open()
+        if self.path is not None and not self.read_only:
             self._recover()
 
-    def _open(self, read_only: bool):
+    def _open(self):
         import pyoxigraph as ox
 
         if self.path is None:
             return ox.Store()
-        if read_only and not self.path.exists():
-            raise StoreError(f"no store at {self.path}; load data first (kx load FILE)")
-        if read_only and (self.path / JOURNAL).exists():
-            raise StoreError(f"the store at {self.path} has a load in progress or interrupted; "
-                             "open it read-write once it has finished (that also undoes an interrupted load)")
         deadline = time.monotonic() + LOCK_WAIT
         while True:
             try:
-                return ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
-            except OSError as exc:
-                text = str(exc)
-                if "lock" not in text.lower():
-                    raise StoreError(f"cannot open the store at {self.path}: {text}") from exc
+                return self._open_once(ox)
+            except BlockingIOError as exc:
                 if time.monotonic() > deadline:
                     raise StoreError(self._busy_message()) from exc
                 time.sleep(0.1)
+            except OSError as exc:
+                raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    def _open_once(self, ox: Any):
+        """Take this process's locks and open; BlockingIOError while another process holds them."""
+        if self.read_only:
+            self._lock = _flock(self.path / LOCK_FILE, shared=True)
+            try:
+                if _rocksdb_writer(self.path):
+                    raise BlockingIOError("RocksDB lock held by another process")
+                return ox.Store.read_only(str(self.path))
+            except BaseException:
+                self._unlock()
+                raise
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = _flock(self.path / LOCK_FILE, shared=False)
+        try:
+            return ox.Store(str(self.path))
+        except OSError as exc:
+            self._unlock()
+            if "lock" in str(exc).lower():
+                raise BlockingIOError(str(exc)) from exc
+            raise
+
+    def _unlock(self) -> None:
+        if getattr(self, "_lock", None) is not None:
+            os.close(self._lock)  # closing the descriptor releases its flock
+            self._lock = None
+
+    def __del__(self) -> None:  # a graph dropped without close() must not keep others waiting
+        self._unlock()
 
     def _busy_message(self) -> str:
         journal = self.path / JOURNAL
-        doing = "a load is in progress" if journal.exists() else "another kx process is using it"
+        doing = ("a load is in progress" if journal.exists()
+                 else "another process is using it, perhaps a notebook: g.close() frees it")
         return f"the store at {self.path} is busy ({doing}); try again when it has finished"
 
     @property
     def raw(self):
         """The underlying ``pyoxigraph.Store`` (for bulk work inside kxgraph)."""
+        if self._store is None:
+            raise StoreError(f"{self!r} is closed; open it again")
         return self._store
 
     def __repr__(self) -> str:
@@ -233,13 +120,13 @@ class OxigraphStore(Store):
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
         try:
             try:
-                return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
-                                         prefixes=PREFIXES)
+                return self.raw.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
+                                         prefixes=prefixes_for(sparql))
             except RuntimeError as exc:
                 # pyoxigraph substitutes only projected variables; bind the others by VALUES.
                 if "projection" not in str(exc):
                     raise QueryError(f"query failed: {exc}") from exc
-                return self._store.query(inject_values(sparql, substitutions), prefixes=PREFIXES,
+                return self.raw.query(inject_values(sparql, substitutions), prefixes=prefixes_for(sparql),
                                          use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise sparql_syntax_error(exc, sparql) from exc
@@ -247,7 +134,7 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {exc}") from exc
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
-        return _materialise(self._run(sparql, substitutions))
+        return materialise(self._run(sparql, substitutions), _guard)
 
     def solutions(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None):
         import pyoxigraph as ox
@@ -261,8 +148,9 @@ class OxigraphStore(Store):
         return "graph", [], _guard(answer)
 
     def update(self, sparql: str) -> None:
+        self.check_writable()
         try:
-            self._store.update(sparql, prefixes=PREFIXES)
+            self.raw.update(sparql, prefixes=prefixes_for(sparql))
         except SyntaxError as exc:
             raise sparql_syntax_error(exc, sparql) from exc
         except RuntimeError as exc:  # e.g. DROP GRAPH of a graph that is not there
@@ -275,6 +163,7 @@ class OxigraphStore(Store):
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, drop: tuple[str, ...] = ()) -> dict[str, int]:
+        self.check_writable()
         token = os.urandom(6).hex()
         prefix = f"{STAGING}{token}/"
         sentinel = prefix + "uncommitted"
@@ -284,7 +173,8 @@ class OxigraphStore(Store):
             if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
                 direct.append(item.graph)
         self._write_journal({"sentinel": sentinel, "staging": prefix, "new_graphs": direct})
-        self.update(f"INSERT DATA {{ GRAPH <{sentinel}> {{ <{sentinel}> <{sentinel}> true }} }}")
+        node = graph_node(sentinel)
+        self.update(f"INSERT DATA {{ GRAPH {node} {{ {node} {node} true }} }}")
         try:
             done: set[str] = set()
             for item in items:
@@ -310,14 +200,16 @@ class OxigraphStore(Store):
         return {g: self.graph_size(g) for g in dict.fromkeys(touched)}
 
     def _has(self, graph: str) -> bool:
-        return bool(self._store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+        import pyoxigraph as ox
+
+        return bool(self.raw.query("ASK { GRAPH ?g { ?s ?p ?o } }", substitutions={ox.Variable("g"): graph_node(graph)}))
 
     def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None) -> None:
         import pyoxigraph as ox
 
         options = {"format": item.format, "to_graph": ox.NamedNode(target), "base_iri": item.path.resolve().as_uri()}
         try:
-            if progress is None and not (is_gzip(item.path) or _has_bom(item.path)):  # no Python in the loop
+            if progress is None and not (is_gzip(item.path) or has_bom(item.path)):  # no Python in the loop
                 self._store.bulk_load(path=str(item.path), **options)
                 return
             with open_rdf(item.path, progress) as handle:
@@ -383,83 +275,36 @@ class OxigraphStore(Store):
             (self.path / JOURNAL).unlink(missing_ok=True)
 
     def close(self) -> None:
+        if getattr(self, "_store", None) is None:
+            return
         if self.path is not None and not self.read_only:
             try:
                 self._store.flush()
             except OSError:
                 pass
-        del self._store
+        self._store = None
+        self._unlock()
 
 
 def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: bool, fresh: list[str],
                    drop: tuple[str, ...] = ()) -> str:
     """One SPARQL update that moves staged triples into place and marks the load committed."""
-    ops = [f"DROP SILENT GRAPH <{g}>" for g in dict.fromkeys(drop) if g not in fresh]
+    ops = [f"DROP SILENT GRAPH {graph_node(g)}" for g in dict.fromkeys(drop) if g not in fresh]
     if replace:
-        ops += [f"DROP SILENT GRAPH <{target}>" for target in dict.fromkeys(t for _, t in staged)
+        ops += [f"DROP SILENT GRAPH {graph_node(target)}" for target in dict.fromkeys(t for _, t in staged)
                 if target not in fresh]
     for stage, target in staged:
-        ops += [f"ADD <{stage}> TO <{target}>", f"DROP SILENT GRAPH <{stage}>"]
-    ops.append(f"DROP SILENT GRAPH <{sentinel}>")
+        ops += [f"ADD {graph_node(stage)} TO {graph_node(target)}", f"DROP SILENT GRAPH {graph_node(stage)}"]
+    ops.append(f"DROP SILENT GRAPH {graph_node(sentinel)}")
     return " ;\n".join(ops)
 
 
-def is_gzip(path: Path) -> bool:
-    """True for a gzip-compressed file (by its ``.gz`` extension)."""
-    return path.suffix.lower() == ".gz"
-
-
-BOM = b"\xef\xbb\xbf"  # Windows Notepad starts UTF-8 files with it; RDF parsers refuse it
-
-
-def _has_bom(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(3) == BOM
-
-
-@contextmanager
-def open_rdf(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[IO[bytes]]:
-    """Open an RDF file for reading bytes, decompressing ``.gz`` on the fly and skipping a UTF-8
-    byte-order mark; ``progress`` gets the bytes read from disk."""
-    with path.open("rb") as handle:
-        if not is_gzip(path):
-            handle.seek(3 if handle.read(3) == BOM else 0)
-            yield _Progress(handle, progress) if progress else handle
-            return
-        import gzip
-
-        with gzip.GzipFile(fileobj=_Progress(handle, progress) if progress else handle, mode="rb") as unzipped:
-            if unzipped.peek(3)[:3] == BOM:
-                unzipped.read(3)
-            yield unzipped
-
-
-class _Progress:
-    """A binary file wrapper that reports how many bytes have been read."""
-
-    def __init__(self, handle, report: Callable[[int], None]) -> None:
-        self._handle, self._report = handle, report
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._handle.read(size)
-        self._report(len(data))
-        return data
-
-    def readinto(self, buffer) -> int:
-        n = self._handle.readinto(buffer)
-        self._report(n or 0)
-        return n
-
-    def readable(self) -> bool:
-        return True
-
-
 def _guard(iterator):
-    """Re-raise store errors met while iterating lazily as ``QueryError``."""
+    """Re-raise errors met while iterating lazily (the store's, a SERVICE's reply) as ``QueryError``."""
     try:
         yield from iterator
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from exc
+    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+        raise QueryError(f"query failed: {printable(str(exc))}") from exc
 
 
 def _node(iri: str):
@@ -468,48 +313,45 @@ def _node(iri: str):
     return ox.NamedNode(iri)
 
 
-def _parse(data: bytes | str, format: Any, graph: str | None, *, file: str) -> list:
-    import pyoxigraph as ox
+# -- locks between processes ------------------------------------------------------------------
 
+def _flock(path: Path, *, shared: bool):
+    """A file descriptor holding ``flock`` on ``path`` (None when the lock file cannot be had:
+    no such file for a reader, or a platform without ``fcntl``); raises BlockingIOError when busy."""
     try:
-        quads = list(ox.parse(data, format))
-    except SyntaxError as exc:
-        raise syntax_error(exc, file) from exc
-    if graph:
-        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
-                 if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads]
-    return quads
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: RocksDB's own lock is all there is
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY if shared else os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        if shared:
+            return None  # an older or unwritable store: RocksDB's LOCK is checked instead
+        raise
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
-def _insert_data(quads: list, ox: Any) -> str:
-    by_graph: dict[Any, list[str]] = {}
-    for q in quads:
-        by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
-    blocks = []
-    for graph, lines in by_graph.items():
-        body = "\n".join(lines)
-        blocks.append(body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{\n{body}\n}}")
-    return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
-
-
-def _materialise(answer: Any) -> Result:
-    import pyoxigraph as ox
-
-    if isinstance(answer, ox.QueryBoolean):
-        return Result("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        return Result("select", variables, list(map(tuple, _guard(answer))))
-    return Result("graph", triples=list(_guard(answer)))
-
-
-def open_store(path: str | Path | None = None, *, memory: bool = False, endpoint: str | None = None,
-               update_endpoint: str | None = None, read_only: bool = False) -> Store:
-    """Open the store these options name (see ``kxgraph.open``)."""
-    if endpoint:
-        from kxgraph.store.endpoint import EndpointStore
-
-        return EndpointStore(endpoint, update_endpoint=update_endpoint, read_only=read_only)
-    if memory:
-        return OxigraphStore(None)
-    return OxigraphStore(Path(path or ".kxgraph"), read_only=read_only)
+def _rocksdb_writer(path: Path) -> bool:
+    """True when another process holds RocksDB's write lock on the store (tested, not taken)."""
+    try:
+        import fcntl
+        import struct
+    except ImportError:  # pragma: no cover
+        return False
+    try:
+        fd = os.open(path / "LOCK", os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        query = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
+        return struct.unpack("hhqqi", answer)[0] != fcntl.F_UNLCK
+    except OSError:
+        return False
+    finally:
+        os.close(fd)

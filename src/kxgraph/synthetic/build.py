@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from kxgraph import vocab as V
-from kxgraph.errors import KxError, ParameterError
+from kxgraph.errors import GenerateError, NotFoundError, ParameterError
 from kxgraph.resources import package_path, resource_path
 
 _M = (1 << 64) - 1
@@ -85,7 +85,7 @@ def _rows(name: str) -> list[list[str]]:
     text = path.read_text(encoding="utf-8")
     if any(c in text for c in '"\\<>\r'):
         # literals are written without escaping, so the tables must not need any
-        raise KxError(f"{path}: a name table may not contain quotes, backslashes or angle brackets")
+        raise GenerateError(f"{path}: a name table may not contain quotes, backslashes or angle brackets")
     sep = "\t" if name.endswith((".tsv", "societies.txt")) else " "
     return [line.split(sep, 1 if sep == " " else -1) for line in text.splitlines()
             if line.strip() and not line.startswith("#")]
@@ -105,11 +105,28 @@ def tables() -> Tables:
         places=tuple((a, b) for a, b in _rows("places.txt")),
         brands=tuple((a, b) for a, b in _rows("brands.txt")),
         sectors=sectors,
-        divisions=tuple(tuple(r) for r in _rows("divisions.tsv")),
+        divisions=_divisions(),
         topics=tuple(tuple(t) for t in topics),
         societies=tuple((a, b, c) for a, b, c in _rows("societies.txt")),
         deny=_deny_list(),
     )
+
+
+def _divisions() -> tuple[tuple[str, ...], ...]:
+    """The real academy divisions (``ontology/academies.ttl``) as (academy, key, zh name).
+
+    Synthetic academicians are elected into these, so their divisions are the shipped reference
+    data (loaded with the ontology), not generated copies.
+    """
+    from kxgraph.ontology import scheme_names
+
+    parents: dict[str, str] = {}
+    names = scheme_names("ontology/academies.ttl", V.KX + "AcademyDivision", parents)
+    first = {}
+    for name, iri in names.items():
+        first.setdefault(iri, name)
+    prefix = V.ID + "division/"
+    return tuple((parents[iri].removeprefix(V.KX), iri.removeprefix(prefix), first[iri]) for iri in sorted(first))
 
 
 def _deny_list() -> frozenset[str]:
@@ -118,11 +135,11 @@ def _deny_list() -> frozenset[str]:
     A generated name that occurs anywhere in the report (李德毅, 丁能岗 …) is never used.
     """
     names = {row[0] for row in _rows("deny.txt")}
-    try:
-        folder = resource_path("data/taiyuan/source")
-    except KxError:  # an installation without the source texts still has deny.txt
-        folder = None
-    for path in sorted(folder.glob("*.txt")) if folder else ():
+    texts = sorted(resource_path("taiyuan/source").glob("*.txt"))
+    if not texts:  # without them a generated name could be a real person's
+        raise NotFoundError("shipped file not found: kxgraph/data/taiyuan/source/*.txt "
+                            "(is kxgraph installed completely?)")
+    for path in texts:
         text = path.read_text(encoding="utf-8")
         for width in (2, 3):
             names.update(text[i:i + width] for i in range(len(text) - width + 1))
@@ -174,6 +191,7 @@ class Network:
         self.w, self.t, self.c = writer, tables, counts
         self.salt = _mix((seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _M)
         self.ns = len(tables.sectors)
+        self.division = {key: writer.iri(V.ID + "division/" + key) for _, key, _ in tables.divisions}
         # at scale K the network is K loosely linked copies of the city: picks stay in a block
         self.blocks_n = max(1, round(counts["AcademicianWorkstation"] / BASE["AcademicianWorkstation"]))
         n = counts["CooperationProject"]
@@ -248,7 +266,7 @@ class Network:
             if zh not in t.deny:
                 given = "".join(p[1] for p in parts)
                 return zh, f"{sur[1].capitalize()} {given.capitalize()}", f"{sur[1]} {given}"
-        raise KxError("the name tables cannot avoid the deny-list")  # pragma: no cover
+        raise GenerateError("the name tables cannot avoid the deny-list")  # pragma: no cover
 
     # -- entities other entities refer to (pure functions) ------------------------------------
 
@@ -357,7 +375,6 @@ class Network:
                 (T["kx:synthetic"], w.true)]
 
     def blocks(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-        yield from self.divisions()
         yield from self.organisations()
         yield from self.academicians()
         yield from self.workstations()
@@ -366,13 +383,6 @@ class Network:
         yield from self.societies()
         yield from self.programme_projects()
         yield from self.events()
-
-    def divisions(self):
-        T, w = self.T, self.w
-        for academy, key, zh, en in self.t.divisions:
-            pairs = self._base("kx:AcademyDivision", zh, f"{en} ({academy})")
-            pairs.append((T["org:unitOf"], T[f"kx:{academy}"]))
-            yield w.node(f"division-{key}"), pairs
 
     def organisations(self):
         T, w, c = self.T, self.w, self.c
@@ -425,7 +435,7 @@ class Network:
             s, pairs = self._membership(f"election-{a + 1}", f"academician-{a + 1}", T[f"kx:{academy}"],
                                         "kx:AcademicianMember", 1991 + self._int(_ACAD, a, 1, 33),
                                         "kx:electionYear")
-            pairs.append((T["kx:division"], w.node(f"division-{division}")))
+            pairs.append((T["kx:division"], self.division[division]))
             yield s, pairs
 
     def workstations(self):

@@ -18,14 +18,15 @@ no list of entities and its memory stays flat as the scale grows. Same seed, sam
 from __future__ import annotations
 
 import gzip
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from kxgraph import vocab as V
-from kxgraph.errors import KxError, ParameterError
+from kxgraph.errors import ParameterError
+from kxgraph.output.files import atomic_write
+from kxgraph.output.text import nt_escape
 from kxgraph.synthetic.build import BASE, Network, tables, totals
 
 __all__ = ["BASE", "FORMATS", "GenerateReport", "format_for", "generate", "graph_name", "load_into",
@@ -35,8 +36,6 @@ LABEL_ZH = "合成样例网络（非真实数据）"
 LABEL_EN = "Synthetic sample network (not real data)"
 
 FORMATS = ("turtle", "ntriples", "nquads", "trig")
-_EXTENSIONS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".ntriples": "ntriples",
-               ".nq": "nquads", ".nquads": "nquads", ".trig": "trig"}
 
 
 @dataclass
@@ -78,10 +77,10 @@ def format_for(path: str | Path | None, format: str | None = None) -> str:  # no
         return format
     if path is None:
         return "turtle"
-    suffixes = [s.lower() for s in Path(path).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    fmt = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+    from kxgraph.store.rdfio import format_name  # the one extension map
+
+    fmt = format_name(path)
+    fmt = fmt if fmt in FORMATS else None
     if fmt is None:
         raise ParameterError(f"{Path(path).name}: cannot tell the format from the extension; "
                              "use .ttl, .nt, .nq or .trig (optionally .gz), or give --format")
@@ -109,29 +108,22 @@ def generate(out: str | Path | IO[bytes], *, scale: float = 1, seed: int = 0,
         return _write(out, fmt, scale, seed, counts, None)
     path = Path(out)
     fmt = format_for(path, format)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "wb") as raw:
-            if path.suffix.lower() == ".gz":
-                # mtime=0 and no file name keep the bytes identical from run to run
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
-                    report = _write(gz, fmt, scale, seed, counts, str(path))
-            else:
-                report = _write(raw, fmt, scale, seed, counts, str(path))
-        os.replace(partial, path)
-    except OSError as exc:
-        raise KxError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    finally:
-        if partial.exists():
-            partial.unlink()
+    with atomic_write(path, binary=True) as raw:
+        if path.suffix.lower() == ".gz":
+            # mtime=0 and no file name keep the bytes identical from run to run
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+                report = _write(gz, fmt, scale, seed, counts, str(path))
+        else:
+            report = _write(raw, fmt, scale, seed, counts, str(path))
     return report
 
 
 def load_into(graph, *, scale: float = 1, seed: int = 0) -> GenerateReport:
     """Generate the network into ``graph`` (a ``KxGraph``), replacing its named graph if present.
 
-    The network is written to a temporary N-Triples file, then loaded with ``KxGraph.load`` into
-    ``graph_name(seed, scale)``, all or nothing. ``seconds`` covers generating and loading.
+    The network is written to a temporary N-Triples file, then loaded into ``graph_name(seed,
+    scale)``, all or nothing, with the shipped reference data when the store is new (the real
+    academy divisions it elects academicians into). ``seconds`` covers generating and loading.
     """
     import tempfile
 
@@ -139,17 +131,16 @@ def load_into(graph, *, scale: float = 1, seed: int = 0) -> GenerateReport:
     with tempfile.TemporaryDirectory(prefix="kx-generate-") as tmp:
         path = Path(tmp) / "network.nt"
         report = generate(path, scale=scale, seed=seed)
-        graph.load(path, graph=report.graph, replace=True)
+        from kxgraph.load import plan, with_reference
+
+        # a new store gets the reference data too: the academies' divisions academicians are elected in
+        graph.store.load_files(with_reference(graph.store, plan([path], graph=report.graph)), replace=True)
     report.seconds = time.perf_counter() - start
     report.path = None
     return report
 
 
 # -- output --------------------------------------------------------------------------------------
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
 
 class _Writer:
     """Writes subject blocks in one of four syntaxes, counting triples; buffered for speed."""
@@ -245,7 +236,7 @@ def _write(out: IO[bytes], fmt: str, scale: float, seed: int, counts: dict[str, 
     writer.emit(w.iri(graph), [
         (w.term("rdfs:label"), w.zh(LABEL_ZH)), (w.term("rdfs:label"), w.en(LABEL_EN)),
         (w.term("kx:synthetic"), w.true),
-        (w.term("rdfs:comment"), w.en(_escape(f"Generated by kxgraph (kx generate) with seed {seed} at scale "
+        (w.term("rdfs:comment"), w.en(nt_escape(f"Generated by kxgraph (kx generate) with seed {seed} at scale "
                                       f"{scale_text(scale)}; totals calibrated to the Taiyuan report."))),
     ])
     for subject, pairs in network.blocks():

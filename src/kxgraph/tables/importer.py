@@ -10,26 +10,29 @@ report (``kxgraph.tables.validate``); ``import_tables`` writes a clean plan (or,
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import quote
 
 from kxgraph.errors import ParameterError, ValidationError
-from kxgraph.tables.mapping import Column, Mapping, _iri, entity_classes, load_mapping, mint, template_names
+from kxgraph.tables.mapping import (Column, Mapping, _iri, entity_classes, guess_class, load_mapping, mint,
+                                    template_names)
 from kxgraph.output.results import Result
-from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_integer, parse_year, read_tables, split_names,
-                     strip_note)
+from kxgraph.output.text import nt_escape, where
+from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_date, parse_integer, parse_year, read_tables,
+                                   split_names, strip_note)
 from kxgraph.tables.validate import Problem, problems_result
-from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD
+from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD, shorten
 from kxgraph.identity import latin_key, person_name
 
 __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
 
 MAX_CELL = 100_000           # characters; a longer cell is a pasted document, not a value
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 MAX_HEADER_SCAN = 10         # rows above the header (titles, notes) a formatted sheet may have
 
 
@@ -37,7 +40,7 @@ MAX_HEADER_SCAN = 10         # rows above the header (titles, notes) a formatted
 
 def nt_literal(text: str, *, lang: str | None = None, datatype: str | None = None) -> str:
     """An N-Triples literal with every special character escaped."""
-    body = (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    body = nt_escape(str(text))
     if lang:
         return f'"{body}"@{lang}'
     return f'"{body}"^^<{datatype}>' if datatype else f'"{body}"'
@@ -68,6 +71,9 @@ class RowPlan:
     problems: list[Problem] = field(default_factory=list)
     where: dict[tuple[str, str], str] = field(default_factory=dict)  # (node, property) -> header
     stubs: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)   # (header, text) of columns kept as notes
+    kinds: dict[str, str] = field(default_factory=dict)   # column id -> class its new names get (单位类型)
+    organisations: dict[str, str] = field(default_factory=dict)   # membership node -> its organisation
 
     def problem(self, column: str | None, value: Any, text: str) -> None:
         self.problems.append(Problem(self.file, self.sheet or "", self.number, column or "",
@@ -85,6 +91,8 @@ class Stub:
     cls: str
     name: str
     rows: list[RowPlan] = field(default_factory=list)
+    header: str = ""        # the column that first named it
+    lang: str = "zh"        # of its label: the column's lang, else en for a name without Chinese
 
 
 @dataclass
@@ -100,6 +108,8 @@ class Plan:
     defined: dict[str, RowPlan] = field(default_factory=dict)
     shacl: str = ""
     skipped: list[Problem] = field(default_factory=list)      # total, notes and instruction rows/sheets
+    warnings: list[Problem] = field(default_factory=list)     # kept, but worth a look (extra columns)
+    strict: bool = False
     replaces: list[str] = field(default_factory=list)         # graphs of the sources this import replaces
     identity: Any = None                                      # kxgraph.identity.Identity: names the store holds
     on_duplicate: str = "error"                               # close matches: error, keep, merge or ask
@@ -108,6 +118,10 @@ class Plan:
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
+
+    def stub_lines(self, iri: str, source: str) -> list[str]:
+        """The N-Triples that define an entity a row names but no row defines."""
+        return _stub_lines(iri, self.stubs[iri], source)
 
     def ntriples(self, file: str) -> str:
         """The N-Triples of the good rows of ``file`` (and the entities they first name)."""
@@ -140,26 +154,32 @@ def _sheet_iri(graph: str, sheet: str) -> str:
 
 
 def _stub_lines(iri: str, stub: Stub, source: str) -> list[str]:
-    return [triple(iri, RDF + "type", stub.cls), triple(iri, RDFS + "label", nt_literal(stub.name, lang="zh")),
+    return [triple(iri, RDF + "type", stub.cls), triple(iri, RDFS + "label", nt_literal(stub.name, lang=stub.lang)),
             triple(iri, DCTERMS + "source", source)]
 
 
 def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = None,
                 encoding: str | None = None, sheet: str | None = None, store: Any = None,
+                headers: str | Path | None = None, strict: bool = False,
                 replaces: Iterable[str] = (), on_duplicate: str = "error", ask: Any = None) -> Plan:
     """Read ``files`` and map every row to RDF without writing anything.
 
-    ``store`` (a ``kxgraph.store.oxigraph.Store``) lets names refer to entities it already holds,
+    ``store`` (a ``kxgraph.store.base.Store``) lets names refer to entities it already holds,
     except those only in ``replaces`` (the graphs of the sources this import replaces); names are
     matched in normalised forms (``kxgraph.identity``), and a close match to a held entity is
     a problem unless decided (``kx same``/``kx distinct``) or ``on_duplicate`` is keep, merge or ask.
+    ``headers`` is a YAML file of more header variants per column (``kx import --headers``).
+    Columns no mapping knows are kept as notes (``kx:note``) and listed in ``plan.warnings``;
+    hosts, partners and affiliations no sheet defines become minimal entities (``plan.stubs``).
+    ``strict`` refuses both instead, as imports did before.
     """
     from kxgraph.identity import Identity
 
     if on_duplicate not in ("error", "keep", "merge", "ask"):
         raise ParameterError(f"--on-duplicate must be error, keep, merge or ask, not {on_duplicate!r}")
-    mappings = [load_mapping(mapping)] if mapping else [load_mapping(n) for n in template_names()]
-    plan = Plan(replaces=list(replaces), on_duplicate=on_duplicate, ask=ask)
+    mappings = ([load_mapping(mapping, headers=headers)] if mapping else
+                [load_mapping(n, headers=headers) for n in template_names()])
+    plan = Plan(strict=strict, replaces=list(replaces), on_duplicate=on_duplicate, ask=ask)
     for file in files:
         plan.files[str(file)] = Path(file).resolve().as_uri()
         tables = read_tables(file, encoding=encoding, sheet=sheet)
@@ -206,6 +226,7 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
             plan.problems.append(_no_headers(table))
         return False
     columns: dict[int, Column] = {}
+    notes: dict[int, str] = {}          # index -> header of a column kept as notes
     for index, text in enumerate(header):
         if (header_number, index) in table.merged:   # a header merged over several columns
             if index - 1 in columns and header[index - 1] == text:
@@ -214,18 +235,27 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
         column = mapping.column(text)
         if column is None:
             # a hidden helper column the user does not see is not part of the table
-            if not mapping.ignores(text) and index not in table.hidden:
+            if mapping.ignores(text) or index in table.hidden:
+                continue
+            if mapping.remarks(text):
+                notes[index] = clean(str(text))
+            elif plan.strict or isinstance(text, (int, float)) or len(str(text)) > 40:
                 plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text), problem=(
                     f"未知列名（可改名、隐藏或删除此列）/ unknown column header for template '{mapping.name}': "
                     f"rename it to one of {', '.join(c.headers[0] for c in mapping.columns)}; hide or delete "
-                    "it if it is not for the graph; or use --mapping")))
+                    "it if it is not for the graph; or use --mapping or --headers")))
+            else:
+                notes[index] = clean(str(text))
+                plan.warnings.append(where._replace(row=header_number, column=notes[index], value=notes[index], problem=(
+                    f"未知列，内容作为备注保留 / column not in template '{mapping.name}': its cells are kept as "
+                    "notes (kx:note); add the header to a --headers file to map it, or --strict to refuse it")))
         elif column in columns.values():
             plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text),
                                                 problem=f"列重复 / column {column.title} appears twice"))
         else:
             columns[index] = column
     for column in mapping.columns:
-        if (column.key or column.required) and column not in columns.values():
+        if (column.key or column.required) and column not in columns.values() and column.const is None:
             plan.problems.append(where._replace(row=header_number, column=column.title, problem=(
                 f"缺少必需的列 / missing required column {column.title}")))
     data = []
@@ -272,6 +302,24 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
                                               f"header {column.title}: keep one")
             elif value not in (None, ""):
                 row.cells[column.id] = (title, value)
+        for column in mapping.columns:
+            if column.map and column.id in row.cells:    # a value map: N, 无, - … mean empty
+                title, value = row.cells[column.id]
+                meant = _lookup(column.map, value)
+                if meant == "":
+                    del row.cells[column.id]
+                elif meant is not None:
+                    row.cells[column.id] = (title, meant)
+            if column.const is not None and column.id not in row.cells:
+                row.cells[column.id] = (column.headers[0] if column.headers else column.id, column.const)
+        for index, title in notes.items():
+            value = cells[index] if index < len(cells) else None
+            if value in (None, "") or not str(value).strip():
+                continue
+            if len(str(value)) > MAX_CELL:
+                row.problem(title, value, f"单元格过长 / cell longer than {MAX_CELL:,} characters")
+            else:
+                row.notes.append((title, clean(str(value))))
         plan.rows.append(row)
     return True
 
@@ -286,7 +334,9 @@ def _define(plan: Plan) -> None:
                 header, value = row.cells[column.id]
                 chosen = _lookup(column.class_values, value)
                 if chosen is None:
-                    row.problem(header, value, _not_one_of(column.class_values))
+                    row.problem(header, value, _not_one_of(column.class_values, every=bool(column.classifies)))
+                elif column.classifies:      # 单位类型: the class of the host this row names
+                    row.kinds[column.classifies] = _iri(chosen)
                 else:
                     row.cls = _iri(chosen)
             if column.unique and column.id in row.cells:
@@ -317,15 +367,15 @@ def _annotated(classes: tuple[str, ...]) -> bool:
 
 
 def _at(row: RowPlan) -> str:
-    return ":".join(str(x) for x in (Path(row.file).name, row.sheet, f"row {row.number}") if x)
+    return where(Path(row.file).name, row.sheet, f"row {row.number}")
 
 
 def _lookup(table: dict[str, str], value: Any) -> str | None:
     return table.get(name_key(str(value)))   # load_mapping keyed the table by name_key
 
 
-def _not_one_of(table: dict[str, str]) -> str:
-    return f"不在可选值中 / not one of: {'、'.join(list(table)[:8])}"
+def _not_one_of(table: dict[str, str], *, every: bool = False) -> str:
+    return f"不在可选值中 / not one of: {'、'.join(list(table) if every else list(table)[:8])}"
 
 
 class _Resolver:
@@ -336,6 +386,7 @@ class _Resolver:
         self.existing: dict[str, str] = {}      # minted IRI or label key -> IRI already in the store
         self._done: dict[tuple, str] = {}
         self.hints = 0                          # near names suggested so far
+        self._defined_names: dict[tuple, list[str]] = {}
         if store is not None:
             self._ask_store()
 
@@ -343,8 +394,12 @@ class _Resolver:
         return [_iri(c) for c in column.refers]
 
     def _ask_store(self) -> None:
+        import pyoxigraph as ox
+
+        from kxgraph.sparql.catalogue import query
+
         held = {cls for cls, spec in entity_classes().items()   # classes the store has any of
-                if spec["iri"] and self.store.query(f"ASK {{ ?s a <{cls}> }}").boolean}
+                if spec["iri"] and query(self.store, "tables/class-held", {"class": ox.NamedNode(cls)}).boolean}
         wanted: dict[str, set[str]] = {}
         for row in self.plan.rows:
             for column in row.mapping.columns:
@@ -353,18 +408,17 @@ class _Resolver:
                     for name in self._names(column, row.cells[column.id][1]):
                         for cls in classes:
                             wanted.setdefault(cls, set()).add(name)
+        # what this import replaces (its files, the sources it re-imports) does not count: only other graphs
+        replaced = {*self.plan.files.values(), *self.plan.replaces}
         for cls, names in wanted.items():
             names = sorted(names)
             for start in range(0, len(names), 500):
                 chunk = names[start:start + 500]
-                minted = " ".join(f"<{mint(cls, n)}>" for n in chunk)
-                labels = " ".join(nt_literal(n, lang="zh") for n in chunk)
-                # what this import replaces does not count: only other graphs
-                replaced = ", ".join(f"<{g}>" for g in [*self.plan.files.values(), *self.plan.replaces])
-                query = (f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ {{ VALUES ?s {{ {minted} }} ?s a <{cls}> BIND('' AS ?l) }} "
-                         f"UNION {{ VALUES ?l {{ {labels} }} ?s <{RDFS}label> ?l ; a <{cls}> }} }} "
-                         f"FILTER(?g NOT IN ({replaced})) }}")
-                for s, label in self.store.query(query).rows:
+                values = {"class": ox.NamedNode(cls), "s": [ox.NamedNode(mint(cls, n)) for n in chunk],
+                          "l": [ox.Literal(n, language="zh") for n in chunk]}
+                for s, label, graph in query(self.store, "tables/existing", values).rows:
+                    if graph.value in replaced:
+                        continue
                     key = s.value if not label.value else f"{cls}|{name_key(label.value)}"
                     self.existing[key] = s.value
 
@@ -418,7 +472,15 @@ class _Resolver:
         known = "、".join(list(dict.fromkeys(
             k for c in candidates for k in classes.get(c, {}).get("names", []) if not k.isascii()))[:8])
         if not open_classes:
-            row.problem(header, name, f"不是已知的{zh} / not a known {en} (e.g. {known})")
+            near = _nearest(name, [k for c in candidates for k in classes.get(c, {}).get("names", [])])
+            hint = (f"：是否为 / did you mean {near}?" if near else "")
+            row.problem(header, name, f"不是已知的{zh} / not a known {en}{hint} (e.g. {known})")
+            return None
+        if column.create == "infer" and self.plan.strict:
+            alike = self._alike(name, candidates)
+            hint = f" (是否为 / did you mean {alike}?)" if alike else ""
+            row.problem(header, name, f"引用的单位没有定义 / refers to an organisation that no sheet defines "
+                                      f"and the store does not hold (--strict): add its row, or import that sheet too{hint}")
             return None
         if not column.create and known:   # places: no sheet defines them; the gazetteer does
             row.problem(header, name, f"不是已知的{zh} / not a known {en}: write one of {known} …, "
@@ -430,11 +492,32 @@ class _Resolver:
             row.problem(header, name, f"引用的{zh}没有定义 / refers to {a} {en} that no sheet defines "
                                       f"and the store does not hold: add its row, or import that sheet too{hint}")
             return None
-        new = _iri(column.create) if isinstance(column.create, str) else open_classes[0]
+        if column.create == "infer":     # a host of any kind: 单位类型, else what its name says
+            alike = self._alike_defined(name, candidates)
+            if alike:    # 示例装备 beside a defined 示例装备有限公司: a decision for the user, not a new host
+                row.problem(header, name, "引用的单位没有定义 / refers to an organisation that no sheet defines: "
+                                          f"是否为 / did you mean {alike}? write it as defined, or add its row")
+                return None
+            new = row.kinds.get(column.id) or guess_class(name)
+            new = new if new in candidates else open_classes[-1]
+        else:
+            new = _iri(column.create) if isinstance(column.create, str) else open_classes[0]
         iri = mint(new, name)
-        self.plan.stubs[iri] = Stub(new, name, [row])
+        lang = column.lang or ("zh" if _HAN.search(name) else "en")
+        self.plan.stubs[iri] = Stub(new, name, [row], header, lang)
         row.stubs.append(iri)
         return iri
+
+    def _alike_defined(self, name: str, classes: list[str]) -> str | None:
+        """A name the sheets define for one of ``classes`` that ``name`` may mean (no hint budget:
+        every new organisation is checked, against the defined ones only)."""
+        from kxgraph.tables.validate import why_alike
+
+        key = tuple(classes)
+        if key not in self._defined_names:
+            self._defined_names[key] = [str(r.cells[r.mapping.key.id][1]) for r in self.plan.defined.values()
+                                        if r.cls in classes]
+        return next((other for other in self._defined_names[key] if why_alike(name, other)), None)
 
     def _alike(self, name: str, classes: list[str]) -> str | None:
         """A name the sheets define for one of ``classes`` that may be the one meant (测试装备有限公司)."""
@@ -445,6 +528,18 @@ class _Resolver:
             return None
         defined = (str(r.cells[r.mapping.key.id][1]) for r in self.plan.defined.values() if r.cls in classes)
         return next((other for other in defined if why_alike(name, other)), None)
+
+
+def _nearest(name: str, known: list[str]) -> str | None:
+    """The known name a typo most likely means (接卸与运载工程学部 → 机械与运载工程学部), or None."""
+    from difflib import SequenceMatcher
+
+    best, score = None, 0.6
+    for other in known:
+        ratio = SequenceMatcher(None, name_key(name), name_key(other)).ratio()
+        if ratio > score:
+            best, score = other, ratio
+    return best
 
 
 def _link(plan: Plan, resolver: _Resolver) -> None:
@@ -465,6 +560,12 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
                 plan.context.add(triple(subject, RDFS + "label", nt_literal(held, lang="zh")))
         add(triple(subject, DCTERMS + "source", row.source))
         row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
+        for header, text in row.notes:
+            note = f"{row.source}&note={quote(header)}"
+            add(triple(subject, KX + "note", note))
+            add(triple(note, RDF + "value", nt_literal(text)))
+            add(triple(note, KX + "noteHeader", nt_literal(header)))
+            row.where[(subject, KX + "note")] = header
         memberships: dict[str, list[str]] = {}
         later = []
         for column in row.mapping.columns:
@@ -486,10 +587,29 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
                 other = next(c for c in row.mapping.columns if c.id == column.attach_to)
                 row.problem(header, value, f"需要同时填写{other.headers[0]} / only meaningful with "
                                            f"{other.title} filled in")
-            for node in memberships.get(column.attach_to, []):
+            nodes = memberships.get(column.attach_to, [])
+            if column.refers:          # a division: on the membership of the academy it belongs to
+                target = resolver.resolve(row, column, header, str(value)) if nodes else None
+                if target is None:
+                    continue
+                parents = [entity_classes().get(_iri(c), {}).get("parents", {}) for c in column.refers]
+                parent = next((p[target] for p in parents if target in p), None)
+                if parent is not None:
+                    nodes = [n for n in nodes if row.organisations.get(n) == parent]
+                    if not nodes:
+                        from kxgraph.tables.validate import label
+
+                        other = next(c for c in row.mapping.columns if c.id == column.attach_to)
+                        row.problem(header, value, f"{value}属于{label(parent, 'zh')}，与{other.headers[0]}不符 / "
+                                                   f"{value} is a division of {label(parent, 'en')}, not of the "
+                                                   f"{other.title} given")
+                objects = [target]
+            else:
                 literal = _literal(row, column, header, value)
-                if literal:
-                    add(triple(node, _iri(column.property), literal))
+                objects = [literal] if literal else []
+            for node in nodes:
+                for obj in objects:
+                    add(triple(node, _iri(column.property), obj))
                     row.where[(node, _iri(column.property))] = header
 
 
@@ -542,12 +662,14 @@ def _membership(row: RowPlan, column: Column, header: str, target: str,
         row.lines.append(triple(node, p, o))
         row.where[(node, p)] = header
     memberships.setdefault(column.id, []).append(node)
+    row.organisations[node] = organization
 
 
 def _literal(row: RowPlan, column: Column, header: str, value: Any) -> str | None:
     try:
-        if column.datatype == "year":
-            return nt_literal(parse_year(value), datatype=XSD + "gYear")
+        if column.datatype in ("year", "date"):   # as precise as the cell: year, month or day
+            text, kind = parse_date(value)
+            return nt_literal(text, datatype=XSD + kind)
         if column.datatype == "integer":
             return nt_literal(parse_integer(value), datatype=XSD + "integer")
     except ValueError as exc:
@@ -584,6 +706,20 @@ class ImportReport:
         """Every problem found, one row each (file, sheet, row, column, value, problem)."""
         return problems_result(self.plan.all_problems())
 
+    def warnings(self) -> Result:
+        """What was kept but is worth a look (columns kept as notes), as ``problems()``."""
+        return problems_result(self.plan.warnings)
+
+    def created(self) -> Result:
+        """The entities rows name but no row defines, made from the names: column, class, count, first."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for stub in self.plan.stubs.values():
+            if any(r.ok for r in stub.rows):
+                groups.setdefault((stub.header, stub.cls), []).append(stub.name)
+        rows = [(header, shorten(cls), len(names), "、".join(names[:3]) + (" …" if len(names) > 3 else ""))
+                for (header, cls), names in sorted(groups.items(), key=lambda g: (g[0][0], -len(g[1])))]
+        return Result.table(["column", "class", "created", "names"], rows)
+
 
 def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: Any) -> tuple[Plan, Result]:
     """Plan the import of ``files`` and run every check (cells, references, SHACL); write nothing."""
@@ -600,7 +736,8 @@ def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: A
 
 def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Path | None = None,
                   encoding: str | None = None, sheet: str | None = None, skip_bad_rows: bool = False,
-                  rejects: str | Path | None = None, source: str | None = None,
+                  rejects: str | Path | None = None, headers: str | Path | None = None,
+                  strict: bool = False, source: str | None = None,
                   on_duplicate: str = "error", ask: Any = None) -> ImportReport:
     """Validate spreadsheets and load each file into its own named graph (its ``file://`` IRI).
 
@@ -615,12 +752,16 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     Raises ``ValidationError`` (with ``.problems``) when nothing could be written.
     """
     from kxgraph import sources
+    from kxgraph.output.files import check_target
 
     files = [str(f) for f in files]
+    if rejects is not None:
+        check_target(rejects, inputs=files)  # before any work: never the spreadsheet itself
     groups = sources.group_files(files, source)
     replaces = sources.replaced_graphs(graph.store, files, source)
     plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet,
-                                    replaces=replaces, on_duplicate=on_duplicate, ask=ask)
+                                    headers=headers, strict=strict, replaces=replaces,
+                                    on_duplicate=on_duplicate, ask=ask)
     problems = plan.all_problems()
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
     if plan.problems or (problems and not skip_bad_rows) or not any(r.ok for r in plan.rows):
@@ -649,16 +790,21 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     return report
 
 
-def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
-    from kxgraph.output.render import render
-
+def _rejects_paths(plan: Plan, target: str | Path | None) -> dict[Path, list[Problem]]:
     groups: dict[Path, list[Problem]] = {}
     for p in plan.all_problems():
         path = Path(target) if target else Path(p.file).with_suffix(".rejects.csv")
         groups.setdefault(path, []).append(p)
+    return groups
+
+
+def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> list[Path]:
+    """Each file's rejected rows in the ``excel`` format (opens right in Excel, formulas inert)."""
+    from kxgraph.output.files import atomic_write
+    from kxgraph.output.render import render
+
+    groups = _rejects_paths(plan, target)
     for path, problems in groups.items():
-        buffer = io.StringIO()
-        render(problems_result(problems), "csv", buffer)
-        # utf-8-sig so that Excel in China opens it with the right characters
-        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        with atomic_write(path, newline="", inputs=files) as out:
+            render(problems_result(problems), "excel", out)
     return list(groups)

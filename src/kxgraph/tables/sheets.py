@@ -114,6 +114,33 @@ def parse_year(value: Any) -> str:
     return _ymd_year(text)
 
 
+@lru_cache(maxsize=4096)
+def parse_date(value: Any) -> tuple[str, str]:
+    """The date a cell states, as precise as it is written: (lexical form, XSD type name).
+
+    A year is an ``xsd:gYear``, a month an ``xsd:gYearMonth``, a day an ``xsd:date``; an Excel
+    date cell is a day. Raise ValueError with the reason otherwise.
+
+    >>> [parse_date(v) for v in ("2019", "2021年3月", "2019/6/1", "2019.6")]
+    [('2019', 'gYear'), ('2021-03', 'gYearMonth'), ('2019-06-01', 'date'), ('2019-06', 'gYearMonth')]
+    """
+    if isinstance(value, (dt.date, dt.datetime)):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return day.isoformat(), "date"
+    text = str(value).strip()
+    if isinstance(value, str) and _YMD.match(text) and not text.isdigit():
+        year = _ymd_year(text)     # checks the date exists
+        _, month, day = (int(g) if g else None for g in _YMD.match(text).groups())
+        if day:
+            return f"{year}-{month:02d}-{day:02d}", "date"
+        return (f"{year}-{month:02d}", "gYearMonth") if month else (year, "gYear")
+    if isinstance(value, (int, float)) or re.fullmatch(r"\d+(\.\d+)?", text):
+        number = float(text)
+        if number.is_integer() and 20000 <= number <= 80000:  # an Excel serial day number
+            return (dt.date(1899, 12, 30) + dt.timedelta(days=int(number))).isoformat(), "date"
+    return parse_year(value), "gYear"
+
+
 def _ymd_year(text: str) -> str:
     match = _YMD.match(text)
     if not match:
@@ -185,7 +212,10 @@ def read_tables(path: str | Path, *, encoding: str | None = None, sheet: str | N
     if path.stat().st_size == 0:
         raise InputError("the file is empty / 文件为空", file=shown)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, shown, sheet)
+        from kxgraph.boundary import map_errors
+
+        with map_errors(file=shown):  # a damaged workbook (zlib.error, XML ParseError) is one line
+            return _read_xlsx(path, shown, sheet)
     if suffix in (".csv", ".tsv", ".txt"):
         if head.startswith(b"PK\x03\x04"):
             raise InputError("这是Excel工作簿，不是CSV / this is an Excel workbook, not CSV: name it .xlsx", file=shown)

@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kxgraph.output.results import Result
+from kxgraph.output.text import where
 from kxgraph.vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
 
 CURATION_GRAPH = "https://w3id.org/kxgraph/graph/curation"   # decisions (kxgraph.curation), not data
@@ -45,7 +46,7 @@ class Problem(NamedTuple):
     problem: str
 
     def where(self) -> str:
-        return ":".join(str(x) for x in (self.file, self.sheet, self.row, self.column) if x not in ("", 0, None))
+        return where(self.file, self.sheet, self.row, self.column)
 
 
 def problems_result(problems: list[Problem]) -> Result:
@@ -75,11 +76,16 @@ def label(iri: str, lang: str) -> str:
 # -- SHACL ----------------------------------------------------------------------------------
 
 class SparqlConstraint(NamedTuple):
-    """A SHACL-SPARQL constraint (``sh:sparql``) of a shape targeting a class, run by Oxigraph."""
+    """A SHACL-SPARQL constraint (``sh:sparql``) of a shape targeting a class, run by Oxigraph.
+
+    ``query`` is the shape's ``sh:select`` as shapes.ttl has it, run with its declared ``prefixes``;
+    its ``$this`` rows are kept for the instances of ``target`` (and of its subclasses).
+    """
 
     target: str
     query: str
     message: str
+    prefixes: tuple = ()
 
 
 @lru_cache(maxsize=1)
@@ -100,14 +106,12 @@ def _shapes_and_ontology():
         select = shapes.value(constraint, sh("select"))
         if not targets or others or select is None or shapes.value(constraint, sh("deactivated")):
             continue   # anything else stays with pySHACL
-        prefixes = "".join(f"PREFIX {shapes.value(d, sh('prefix'))}: <{shapes.value(d, sh('namespace'))}>\n"
-                           for declared in shapes.objects(constraint, sh("prefixes"))
-                           for d in shapes.objects(declared, sh("declare")))
+        prefixes = tuple((str(shapes.value(d, sh("prefix"))), str(shapes.value(d, sh("namespace"))))
+                         for declared in shapes.objects(constraint, sh("prefixes"))
+                         for d in shapes.objects(declared, sh("declare")))
         for target in targets:
-            # the shape's query joined with its focus nodes ($this is ?this in SPARQL)
-            query = (f"{prefixes}SELECT ?this ?value ?path WHERE {{ ?this a/<{RDFS}subClassOf>* <{target}> "
-                     f"{{ {select} }} }}")
-            sparql.append(SparqlConstraint(str(target), query, _message(shapes, constraint, sh("message"))))
+            sparql.append(SparqlConstraint(str(target), str(select), _message(shapes, constraint, sh("message")),
+                                           prefixes))
         shapes.remove((shape, sh("sparql"), constraint))
     return shapes, ontology, tuple(sparql)
 
@@ -118,13 +122,25 @@ def _run_sparql_constraints(ntriples: str, constraints: tuple[SparqlConstraint, 
 
     from kxgraph.resources import resource_path
 
-    store = ox.Store()
+    from kxgraph.sparql.catalogue import query
+    from kxgraph.store.oxigraph import OxigraphStore
+
+    checked = OxigraphStore(None)
+    store = checked.raw
     store.load(path=str(resource_path("ontology/kx.ttl")), format=ox.RdfFormat.TURTLE)
     store.load(input=ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     found = []
     for constraint in constraints:
-        for solution in store.query(constraint.query):
-            value, path = solution["value"], solution["path"]
+        focus = {row[0] for row in query(checked, "validate/instances", {"class": ox.NamedNode(constraint.target)}).rows}
+        if not focus:
+            continue
+        solutions = store.query(constraint.query, prefixes=dict(constraint.prefixes))
+        projected = {v.value for v in solutions.variables}
+        for solution in solutions:
+            if solution["this"] not in focus:
+                continue
+            value = solution["value"] if "value" in projected else None
+            path = solution["path"] if "path" in projected else None
             found.append({
                 "focus": solution["this"].value,
                 "path": path.value if isinstance(path, ox.NamedNode) else "",
@@ -233,9 +249,7 @@ def shacl_check(plan: Any) -> None:
         for iri in row.stubs:
             if iri not in owner:
                 owner[iri] = row
-                stub = plan.stubs[iri]
-                from kxgraph.tables.importer import _stub_lines
-                parts.extend(_stub_lines(iri, stub, row.source))
+                parts.extend(plan.stub_lines(iri, row.source))  # the plan knows its stubs: no import back
     for violation in run_shacl("".join(parts)):
         row = owner.get(violation["focus"])
         if row is None:
@@ -270,27 +284,31 @@ def _header_for(row: Any, path: str) -> str:
 
 
 def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
-    """Validate what a store holds with SHACL, graph by graph; imported rows are named by row."""
-    from kxgraph.output.render import render_to_string
+    """Validate what a store holds with SHACL, graph by graph; imported rows are named by row.
 
-    names = [graph] if graph else [g for g, _ in store.graphs() if g != CURATION_GRAPH]
+    ``graph`` (an IRI, ``<IRI>`` or CURIE such as ``kxg:ontology``) limits it to one named graph,
+    which must exist: a name that matches nothing is a ``ParameterError``, never "0 problems".
+    The curation graph (decisions, not data) is left out.
+    """
+    from kxgraph.output.render import render_to_string
+    from kxgraph.sparql.catalogue import query
+
+    present = [g for g, _ in store.graphs()]
+    import pyoxigraph as ox
+
+    names = [_graph_name(graph, present).value] if graph is not None else [g for g in present if g != CURATION_GRAPH]
     problems: list[Problem] = []
     for name in names:
-        content = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        node = {"graph": ox.NamedNode(name)}
+        content = query(store, "validate/graph-content", node)
         # Linked things from other graphs come with their labels, or the shapes would miss them.
-        types = store.query(f"CONSTRUCT {{ ?o a ?t ; <{RDFS}label> ?l }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
-                            f"?o a ?t OPTIONAL {{ ?o <{RDFS}label> ?l }} }}")
+        types = query(store, "validate/graph-linked", node)
         data = render_to_string(content, "ntriples") + render_to_string(types, "ntriples")
         rows = {}
-        located = store.query(
-            f"SELECT ?s ?n ?sheet WHERE {{ GRAPH <{name}> {{ ?s <{DCTERMS}source> ?r . "
-            f"?r <{SCHEMA}position> ?n OPTIONAL {{ ?r <{DCTERMS}isPartOf> ?sh . ?sh <{DCTERMS}isPartOf> ?file ; "
-            f"<{RDFS}label> ?sheet }} }} }}")
-        for s, n, sheet in located.rows:
+        for s, n, sheet in query(store, "validate/graph-rows", node).rows:
             rows[s.value] = (n.value, sheet.value if sheet is not None else "")
         # only what this graph describes is judged here; what it links to is typed for sh:class
-        described = {r[0].value for r in store.query(
-            f"SELECT DISTINCT ?s WHERE {{ GRAPH <{name}> {{ ?s a ?t }} }}").rows}
+        described = {r[0].value for r in query(store, "validate/graph-described", node).rows}
         for v in run_shacl(data):
             if v["focus"] not in described:
                 continue
@@ -299,6 +317,20 @@ def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
             where = name if row else f"{name} {shorten(v['focus'])}"
             problems.append(Problem(where, sheet, row, column, v["value"], explain(v, column)))
     return problems
+
+
+def _graph_name(graph: str, present: list[str]) -> Any:
+    """The named graph ``graph`` names, as a term; a ``ParameterError`` when the store has no such graph."""
+    from kxgraph.errors import ParameterError
+    from kxgraph.sparql.query import parse_term
+
+    try:
+        node = parse_term(graph.strip(), "iri", name="--graph")
+    except ParameterError:
+        node = None
+    if node is None or node.value not in present:
+        raise ParameterError(f"no graph {graph!r} in the store; kx graphs lists them")
+    return node
 
 
 # -- likely duplicates ----------------------------------------------------------------------
@@ -380,4 +412,4 @@ def likely_duplicates(plan: Any, *, block_limit: int = 400) -> Result:
 def _where(row: Any) -> str:
     from pathlib import Path
 
-    return ":".join(str(x) for x in (Path(row.file).name, row.sheet, row.number) if x)
+    return where(Path(row.file).name, row.sheet, row.number)

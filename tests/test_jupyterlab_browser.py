@@ -1,0 +1,102 @@
+"""An nbclient-executed notebook opened in JupyterLab (headless Chromium): the view, or its fallback, shows.
+
+JupyterLab treats the outputs of a notebook it did not run itself as untrusted and sanitises
+their HTML; the inline view's iframe is stripped then, and the static summary with its link
+must still be visible.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("jupyterlab")
+
+CHROMIUM = shutil.which("chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+TOKEN = "kx-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def executed_notebook(repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(repo / "src"))
+    sample = repo / "tests" / "data" / "kx3-sample.ttl"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(f"import kxgraph\ng = kxgraph.open(memory=True)\ng.load({str(sample)!r})"),
+        nbformat.v4.new_code_cell("g.view(title='协作网络 test view')"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbformat.write(nb, tmp_path / "view.ipynb")
+    return tmp_path / "view.ipynb"
+
+
+@pytest.fixture
+def lab(executed_notebook):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}",
+         f"--ServerApp.root_dir={executed_notebook.parent}", "--LabApp.news_url=",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.extension_manager=readonly", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start")
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_jupyterlab_shows_the_view_or_its_fallback_for_an_executed_notebook(lab):
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        outside = []
+        page.route(lambda url: not url.startswith(lab), lambda route: (outside.append(route.request.url),
+                                                                       route.abort()))
+        page.goto(f"{lab}/lab/tree/view.ipynb?token={TOKEN}")
+        output = page.locator(".jp-OutputArea-output").filter(has_text="协作网络 test view")
+        output.first.wait_for(timeout=90000)
+        text = output.first.inner_text()
+        assert "节点" in text and "关系" in text  # the static summary
+        link = output.first.locator("a[href*='kx-views/view-']")
+        shown_iframe = output.first.locator("iframe").count()
+        assert shown_iframe == 1 or link.count() == 1, "neither the live view nor a link to it shows"
+        print(f"JupyterLab kept the iframe: {bool(shown_iframe)}; link shown: {link.count() == 1}")
+        browser.close()
+    assert not [u for u in outside if not u.startswith("data:")]
