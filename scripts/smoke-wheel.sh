@@ -31,8 +31,8 @@ PY
 "$kx" --store store demo -o views > demo.txt
 grep -q "Reported figures against the data" demo.txt
 test -s views/network.html
-"$kx" --store store find 太原市 > find.txt && grep -q "kxid:place/140100" find.txt
-"$kx" --store store show kxid:place/140100 > show.txt && grep -q "太原市" show.txt
+"$kx" --store store find 太原市 > find.txt && grep -q "kxplace:140100" find.txt
+"$kx" --store store show kxplace:140100 > show.txt && grep -q "太原市" show.txt
 "$kx" --store store report --check > report.txt
 "$kx" --store store report -o report.html 2> /dev/null && grep -q "default-src 'none'" report.html
 "$kx" --store store query 'ASK { ?s a <https://w3id.org/kxgraph/ns#AcademicianWorkstation> }' > ask.txt

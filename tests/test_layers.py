@@ -80,7 +80,7 @@ def test_there_are_no_import_circles_between_modules():
 
 def test_nothing_below_the_facade_imports_it():
     above = {"kxgraph", "kxgraph.graph", "kxgraph.magic"} | {
-        m for m in import_graph() if m.startswith("kxgraph.cli")}
+        m for m in import_graph() if m.startswith(("kxgraph.cli", "kxgraph.server"))}  # shells over the facade
     climbing = sorted(m for m, targets in import_graph().items()
                       if m not in above and targets & {"kxgraph.graph", "kxgraph"})
     assert climbing == []

@@ -87,8 +87,25 @@ class KxGraph:
         """
         from kxgraph.sparql.query import named_query
 
+        if params and "asOf" in params:  # only what existed then (kxgraph.timeline.as_of)
+            params = dict(params)
+            return self.as_of(params.pop("asOf")).named_query(name, params, limit=limit, timeout=timeout)
         bound = named_query(name).bind(params or {}, names=self.entity)
         return self.query(bound.text, substitutions=bound.substitutions, limit=limit, timeout=timeout)
+
+    def as_of(self, when: str) -> "KxGraph":
+        """An in-memory copy holding only what existed on ``when`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``).
+
+        See ``kxgraph.timeline.as_of``; its ``snapshot.notes`` say where the date is finer than the data.
+
+        >>> g = open(memory=True)
+        >>> _ = g.generate(scale=0.1)
+        >>> g.as_of("2015").stats().column("count")[0] < g.stats().column("count")[0]
+        True
+        """
+        from kxgraph.timeline import as_of
+
+        return as_of(self, when)
 
     named = named_query  # the first name; reads like "named graphs", so named_query is preferred
 
@@ -480,6 +497,40 @@ class KxGraph:
         from kxgraph.curation import listing
 
         return listing(self.store)
+    # --- matching experts to technical needs (issue 17) -------------------------------------------
+
+    def match(self, *, need: str | None = None, enterprise: str | None = None, expert: str | None = None,
+              text: str | None = None, fields: Iterable[str] | None = None, top: int = 10,
+              kind: str | None = None, mode: str = "both") -> Result:
+        """Rank academicians, experts and workstations for technical needs, each with its evidence.
+
+        One of ``need`` (IRI, CURIE or title), ``enterprise`` (its open needs), ``expert`` (the open
+        needs they could serve) or ``text`` (an ad-hoc need, with ``fields``). The result's
+        ``to_df()`` has ``evidence`` (zh) and ``evidence_en`` columns; ``result.matches`` keeps the
+        structured evidence with the triples it cites; ``result.to_html()`` is a page.
+        See ``kxgraph.match.api.match``.
+
+        >>> open(memory=True).match(text="煤矿瓦斯监测预警")
+        Traceback (most recent call last):
+        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (kx generate --load, kx import SHEET, kx demo)
+        """
+        from kxgraph.match.api import match
+
+        return match(self.store, need=need, enterprise=enterprise, expert=expert, text=text,
+                     fields=list(fields) if fields is not None else None, top=top, kind=kind, mode=mode)
+
+    def record_match(self, need: str, candidate: str) -> Result:
+        """Record that ``candidate`` takes on ``need`` (as data, in ``kxg:matches``); needs a writable store.
+
+        Returns a one-row table: need, candidate, the ``kx:NeedMatch`` node and the date.
+
+        >>> open(memory=True).record_match("示例需求", "示例院士甲")
+        Traceback (most recent call last):
+        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (kx generate --load, kx import SHEET, kx demo)
+        """
+        from kxgraph.match.api import record
+
+        return record(self.store, need, candidate)
 
     # --- reported figures (issue 8) ------------------------------------------------------------
 

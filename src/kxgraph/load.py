@@ -22,6 +22,7 @@ from kxgraph.reference import (GAZETTEER_FILE, ONTOLOGY_FILES, ontology_items, r
                                with_reference)
 from kxgraph.vocab import expand_curie
 
+
 def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str | None = None) -> list[LoadItem]:
     """Check every file (exists, known format) and decide its graph, before anything is written.
 

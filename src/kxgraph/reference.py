@@ -12,7 +12,7 @@ from kxgraph.store.rdfio import rdf_format
 from kxgraph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH
 
 ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl",
-                  "ontology/academies.ttl")
+                  "ontology/academies.ttl", "schemes/gbt4754.ttl", "schemes/gbt13745.ttl")
 GAZETTEER_FILE = "places/gazetteer.ttl"
 
 

@@ -26,10 +26,11 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 BIBO = "http://purl.org/ontology/bibo/"
 ROV = "http://www.w3.org/ns/regorg#"
+TIME = "http://www.w3.org/2006/time#"
 
 # One prefix per kind of real entity, so that every printed CURIE is valid SPARQL (a CURIE's
 # local part may not hold "/"): kxorg:taiyuan-cast is kxid:org/taiyuan-cast, the same IRI.
-KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", "honour",
+KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", "honour", "need", "scheme",
          "membership", "period", "dataset", "figure", "source")
 
 PREFIXES: dict[str, str] = {
@@ -38,6 +39,7 @@ PREFIXES: dict[str, str] = {
     "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "sh": SH,
     "org": ORG, "foaf": FOAF, "schema": SCHEMA, "prov": PROV, "qb": QB,
     "sdmx-dimension": SDMX_DIM, "skos": SKOS, "dcterms": DCTERMS, "bibo": BIBO, "rov": ROV,
+    "time": TIME,
 }
 
 # A generated network's resources (SYN + "seed-0-scale-1/academician-1") print with a prefix

@@ -35,6 +35,12 @@ COMMANDS: dict[str, str] = {
     # issue 11: sources, identity, corrections
     "sources": "sources:sources", "diff": "sources:diff", "same": "sources:same",
     "distinct": "sources:distinct", "rename": "sources:rename", "decisions": "sources:decisions",
+    # issue 18: time
+    "timeline": "_time:timeline",
+    # issue 17: matching experts to needs
+    "match": "match:match",
+    # issue 19: serve
+    "serve": "serve:serve",
 }
 
 

@@ -18,6 +18,7 @@ class StoreOptions:
     memory: bool = False
     endpoint: str | None = None
     update_endpoint: str | None = None
+    as_of: Any = None  # a kxgraph.timeline.When set by --as-of: the command sees the graph as it stood then
     _graph: Any = field(default=None, repr=False)
 
     def graph(self, ctx: click.Context, *, mode: str = "r", missing_ok: bool = False):
@@ -35,6 +36,12 @@ class StoreOptions:
                                              update_endpoint=self.update_endpoint, mode=mode,
                                              missing_ok=missing_ok))
             ctx.call_on_close(self._graph.close)
+            if self.as_of is not None:
+                from kxgraph.timeline import as_of
+
+                self._graph = as_of(self._graph, self.as_of)
+                for note in self._graph.snapshot.notes:
+                    click.echo(f"kx: note: {note}", err=True)
         return self._graph
 
 
@@ -42,6 +49,19 @@ def open_graph(*, mode: str = "r", missing_ok: bool = False):
     """Return the graph named by the global options of the current command, opened in ``mode``."""
     ctx = click.get_current_context()
     return ctx.find_object(StoreOptions).graph(ctx, mode=mode, missing_ok=missing_ok)
+
+
+def as_of_option(command: Callable) -> Callable:
+    """The one ``--as-of DATE|YEAR`` option: the command then sees only what existed on that day."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            from kxgraph.timeline import parse_when
+
+            ctx.find_object(StoreOptions).as_of = parse_when(value)  # a bad date fails before any work
+
+    return click.option("--as-of", metavar="DATE|YEAR", expose_value=False, callback=remember,
+                        help="Only what existed on this day (YYYY-MM-DD, YYYY-MM, or YYYY = its last day).")(command)
 
 
 def format_option(formats: tuple[str, ...] = TABULAR_FORMATS, default: str = "table") -> Callable:

@@ -20,7 +20,10 @@ from kxgraph.cli._common import open_graph
               help="Load into the store, in the graph kxg:synthetic/seed-N-scale-K (replacing it).")
 @click.option("--format", "rdf_format", type=click.Choice(FORMATS),
               help="Output syntax (default: from the file's extension).")
-def generate(scale: float, seed: int, output: str | None, load: bool, rdf_format: str | None) -> None:
+@click.option("--needs", is_flag=True,
+              help="With --load: also plant technical needs (…/needs) and their ground truth (…/needs-truth) for kx match.")
+def generate(scale: float, seed: int, output: str | None, load: bool, rdf_format: str | None,
+             needs: bool = False) -> None:
     """Generate a SYNTHETIC association network calibrated to the Taiyuan report's totals.
 
     Invented people and organisations (kx:synthetic true, IRIs under syn:) in Taiyuan's real
@@ -33,9 +36,12 @@ def generate(scale: float, seed: int, output: str | None, load: bool, rdf_format
       kx generate --load                     # into the store, then: kx stats
       kx generate --scale 100 -o big.nt.gz   # a benchmark graph
       kx generate --seed 7 -o sample.trig    # TriG keeps the graph name
+      kx generate --load --needs             # with planted needs, then: kx match --enterprise …
     """
     if output and load:
         raise ParameterError("give either -o FILE or --load, not both")
+    if needs and not load:
+        raise ParameterError("--needs plants needs in the store: add --load")
     if load:
         report = open_graph(mode="create").generate(scale=scale, seed=seed)
     else:
@@ -44,3 +50,9 @@ def generate(scale: float, seed: int, output: str | None, load: bool, rdf_format
     where = f"into <{report.graph}>" if load else f"to {output or 'stdout'} ({report.format})"
     click.echo(f"generated {report.triples:,} triples {where} in {report.seconds:.2f} s "
                f"({report.rate:,.0f} triples/s)", err=True)
+    if needs:
+        from kxgraph.synthetic.needs import plant
+
+        planted = plant(open_graph(mode="create"), seed=seed, scale=scale)
+        click.echo(f"planted {planted.needs} technical needs into <{planted.graph}> "
+                   f"(ground truth in <{planted.truth_graph}>)", err=True)

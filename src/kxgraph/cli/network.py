@@ -6,7 +6,7 @@ from typing import Callable
 
 import click
 
-from kxgraph.cli._common import TABULAR_FORMATS, emit, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, as_of_option, emit, format_option, open_graph
 
 ANALYSES = ("centrality", "communities", "brokers")  # as kxgraph.graph.ANALYSES (not imported: kx --help stays light)
 MEASURES = ("degree", "betweenness", "eigenvector")
@@ -56,6 +56,7 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
 
 
 @click.command("view")
+@as_of_option
 @network_options
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "eigenvector", "none"]),
               default="degree", show_default=True, help="What node size shows.")
@@ -67,8 +68,9 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="kx-view.html",
               show_default=True, help="HTML file to write.")
 @click.option("--open", "open_file", is_flag=True, help="Open the file in the default browser.")
+@click.option("--year-slider", is_flag=True, help="Add a year slider that shows the network as it stood each year.")
 def view(focus, depth, types, query, params, projection, links, size_by, color_by, lang, title, output,
-         open_file) -> None:
+         open_file, year_slider) -> None:
     """Write the network as one self-contained, offline HTML page.
 
     \b
@@ -85,7 +87,15 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
     _check_output(output, query)
     page = open_graph().view(size_by=size_by, color_by=color_by, lang=lang, title=title,
                                            **_network(focus, depth, types, query, params, projection, links))
-    path = page.to_html(output)
+    if year_slider:
+        from kxgraph.output.files import check_target, write_text
+        from kxgraph.timeline import slider_page
+
+        check_target(output)
+        path = write_text(output, slider_page(open_graph(), page, **_network(focus, depth, types, query, params,
+                                                                             projection, links)))
+    else:
+        path = page.to_html(output)
     click.echo(f"wrote {path} ({page.graph.number_of_nodes()} nodes, {page.graph.number_of_edges()} links)",
                err=True)
     if open_file:
@@ -93,6 +103,7 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
 
 
 @click.command("analyze")
+@as_of_option
 @network_options
 @click.option("--kind", type=click.Choice(ANALYSES), help="Which analysis (default centrality).")
 @click.option("--measure", type=click.Choice(MEASURES + ANALYSES), metavar="MEASURE",
@@ -103,9 +114,10 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
 @click.option("--sort-by", type=click.Choice(MEASURES), help="Same as --measure (the older name).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the Louvain communities.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
+@click.option("--by-year", is_flag=True, help="Per year: size, density, components and top brokers (3 unless --top is given) as it stood then.")
 @format_option(TABULAR_FORMATS)
 def analyze(focus, depth, types, query, params, projection, links, kind, measure, top, sort_by, seed, lang,
-            fmt) -> None:
+            by_year, fmt) -> None:
     """Centralities, communities and brokers of the network, as a table.
 
     \b
@@ -126,6 +138,12 @@ def analyze(focus, depth, types, query, params, projection, links, kind, measure
       kx analyze --kind communities --top 5 --projection academician-academician
       kx analyze --kind brokers --format csv > brokers.csv
     """
+    if by_year:
+        from kxgraph.timeline import by_year as growth
+
+        emit(growth(open_graph(), top=min(top, 3) if top == 10 else top, lang=lang,
+                    **_network(focus, depth, types, query, params, projection, links)), fmt)
+        return
     if measure in ANALYSES:  # --measure communities: the kind, as the flag meant before --kind
         kind, measure = kind or measure, None
     emit(open_graph().analyze(kind or "centrality", measure=sort_by or measure or "degree", top=top,
@@ -134,6 +152,7 @@ def analyze(focus, depth, types, query, params, projection, links, kind, measure
 
 
 @click.command("path")
+@as_of_option
 @click.argument("a")
 @click.argument("b")
 @click.option("--max-depth", type=click.IntRange(1), default=8, show_default=True, help="Longest path looked for.")
@@ -162,6 +181,7 @@ def path(a, b, max_depth, limit, links, lang, fmt) -> None:
 
 
 @click.command("export")
+@as_of_option
 @network_options
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
               help="graphml / gexf for Gephi, json for Cytoscape.js (default: from the file's extension).")

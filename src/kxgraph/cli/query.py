@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from kxgraph.output.render import ALL_FORMATS
-from kxgraph.cli._common import emit, format_option, open_graph, read_sparql
+from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, read_sparql
 
 
 @click.command()
+@as_of_option
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="Read the query from a file (a header's parameters are honoured).")
@@ -38,6 +39,12 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     from kxgraph.sparql.catalogue import looks_like_name, parse
     from kxgraph.sparql.query import named_query
 
+    values = _params(params)
+    if "asOf" in values:  # a named query's asOf parameter: the same as --as-of
+        from kxgraph.cli._common import StoreOptions
+        from kxgraph.timeline import parse_when
+
+        click.get_current_context().find_object(StoreOptions).as_of = parse_when(values.pop("asOf"), what="asOf")
     opened = []
 
     def store():   # opened once, and only when needed: a name given for an IRI parameter
@@ -51,7 +58,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
         chosen = named_query(sparql)  # checked before the store is opened
     else:
         chosen = parse(read_sparql(sparql, path), path or "<query>", name=Path(path).name if path else "the query")
-    bound = chosen.bind(_params(params), names=lambda name: store().entity(name))
+    bound = chosen.bind(values, names=lambda name: store().entity(name))
     result = store().query(bound.text, substitutions=bound.substitutions, limit=limit,
                            timeout=timeout, allow_service=allow_service)
     emit(result, fmt)

@@ -6,11 +6,18 @@ import sys
 
 import click
 
-from kxgraph.cli._common import TABULAR_FORMATS, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, as_of_option, format_option, open_graph
 
 
 @click.command("report")
-@click.option("--period", metavar="P", help="Only figures of this period (IRI, slug or label).")
+@as_of_option
+@click.option("--period", metavar="P",
+              help="Only figures of this period (IRI, slug or label); a period with bounds (近三年来), "
+                   "YEAR or FROM..TO counts each figure within it: flows inside it, stocks at its end.")
+@click.option("--write", "write_lang", type=click.Choice(["zh", "en"]),
+              help="Write the report's figures paragraphs from the computed counts (templates, no model).")
+@click.option("--diff", is_flag=True, help="With --write: each sentence beside its source passage, "
+                                           "numbers that differ marked (75 → 74).")
 @click.option("--area", metavar="A",
               help="Only figures of this area, counting only entities located there (IRI, code or label).")
 @format_option(TABULAR_FORMATS)
@@ -21,8 +28,8 @@ from kxgraph.cli._common import TABULAR_FORMATS, format_option, open_graph
 @click.option("--check", is_flag=True,
               help="Exit with status 1 when a figure disagrees with the data or a rule fails.")
 @click.pass_context
-def report(ctx: click.Context, period: str | None, area: str | None, fmt: str, output: str | None,
-           rules_only: bool, check: bool) -> None:
+def report(ctx: click.Context, period: str | None, write_lang: str | None, diff: bool, area: str | None, fmt: str,
+           output: str | None, rules_only: bool, check: bool) -> None:
     """Check the reported figures against the entities in the graph.
 
     \b
@@ -45,6 +52,12 @@ def report(ctx: click.Context, period: str | None, area: str | None, fmt: str, o
         check_target(output)  # before the work
         if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
             fmt = format_for(output, TABULAR_FORMATS, default=fmt)  # -o report.html means HTML
+    if write_lang or diff or (period and _counts_within(period)):
+        from kxgraph.cli._time import report_over_time
+
+        report_over_time(period=period, lang=write_lang or "zh" if (write_lang or diff) else None, diff=diff,
+                         fmt=fmt, output=output)
+        return
     result = open_graph().report(period=period, area=area)
     if output is None:
         result.write(sys.stdout, fmt, rules=rules_only)
@@ -54,3 +67,9 @@ def report(ctx: click.Context, period: str | None, area: str | None, fmt: str, o
         click.echo(f"wrote {output}", err=True)
     if check and result.failed:
         ctx.exit(1)
+
+
+def _counts_within(period: str) -> bool:
+    from kxgraph.timeline import counts_within
+
+    return counts_within(open_graph(), period)

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 
 import click
 
-from kxgraph.cli._common import emit, format_option, open_graph, read_sparql
+from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, read_sparql
 
 PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would help
 
@@ -74,6 +74,7 @@ def drop(graph: str) -> None:
 
 
 @click.command()
+@as_of_option
 @format_option()
 def stats(fmt: str) -> None:
     """Count triples, graphs and entities per class (with zh/en class labels).

@@ -211,7 +211,7 @@ class Network:
             "kx:hostOrganization", "dcterms:created", "schema:location", "kx:status", "kx:carriedOutAt",
             "kx:participant", "kx:leadOrganization", "kx:trainedProfessionals", "kx:produced", "kx:level",
             "kx:standardRole", "dcterms:isPartOf", "kx:serviceStationOf", "schema:organizer",
-            "schema:startDate", "kx:underBusinessSupervisionOf", "kx:underIndustryGuidanceOf",
+            "schema:startDate", "kx:completionYear", "kx:transferYear", "kx:underBusinessSupervisionOf", "kx:underIndustryGuidanceOf",
             "kx:liaisonWith", "kx:National", "kx:Provincial", "kx:StandardLed", "kx:StandardParticipated",
             "kx:CAS", "kx:CAE", "kx:AcademicianMember", "kx:ResidentAcademician", "kx:TeamExpert",
             "kx:StationExpert", *_STATUSES)}
@@ -335,6 +335,17 @@ class Network:
         lo, hi = ((2013, 2021), (2014, 2022), (2019, 2023))[status]
         year = min(2023, max(lo + self._int(_PROJECT, i, 1, hi - lo + 1), self.aw_created(j)))
         return status, j, year
+
+    def project_dates(self, i: int, status: int, start: int) -> list[tuple[str, str]]:
+        """A finished project's completion year, and a transferred one's transfer year (after its start)."""
+        if status == 2:
+            return []
+        T, w = self.T, self.w
+        done = min(2023, start + 1 + self._int(_PROJECT, i, 9, 3))
+        pairs = [(T["kx:completionYear"], w.year(done))]
+        if status == 0:
+            pairs.append((T["kx:transferYear"], w.year(min(2023, done + self._int(_PROJECT, i, 10, 2)))))
+        return pairs
 
     def project_of_output(self, k: int, statuses: tuple[int, ...]) -> int:
         """A project with one of ``statuses`` for output ``k``: a few projects produce many outputs."""
@@ -508,6 +519,7 @@ class Network:
                       (T["kx:carriedOutAt"], w.node(f"academician-workstation-{j + 1}")),
                       (T["kx:startYear"], w.year(year)),
                       (T["kx:trainedProfessionals"], w.integer(self.trained(i))),
+                      *self.project_dates(i, status, year),
                       (T["kx:leadOrganization"], host), (T["kx:participant"], host)]
             members = self.aw_members(j)
             for a in members[:1 + self._int(_PROJECT, i, 3, 2)]:
@@ -554,10 +566,11 @@ class Network:
                         if level == "kx:National" else ("山西省科学技术奖", "Shanxi Science and Technology Award")
                     pairs = self._base("kx:Award", f"{zh}项目获{won}年度{prize[0]}",
                                        f"{prize[1]} {won} for {en}")
-                    pairs.append((T["kx:level"], T[level]))
+                    pairs += [(T["kx:level"], T[level]), (T["dcterms:created"], w.year(won))]
                 else:
                     pairs = self._base("kx:Standard", f"{zh}技术规范", f"Technical specification for {en}")
-                    pairs += [(T["kx:level"], T[level]), (T["kx:standardRole"], T[role])]
+                    pairs += [(T["kx:level"], T[level]), (T["kx:standardRole"], T[role]),
+                              (T["dcterms:created"], w.year(min(2023, year + 1 + self._int(_OUTPUT, draw, 4, 3))))]
                 yield w.node(local), pairs
                 yield w.node(f"project-{i + 1}"), [(T["kx:produced"], w.node(local))]
 

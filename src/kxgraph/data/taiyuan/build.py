@@ -96,10 +96,12 @@ def build(facts: dict | None = None, source_text: str | None = None):
                 raise FactsError(f"facts.yaml, {where}: unknown passage {key!r}")
             add((node, prov.wasDerivedFrom, passages[key]))
 
+    time = ns["time"]
     for key, period in facts["periods"].items():
         node = kxid[f"period/{key}"]
         add((node, RDF.type, kx.Period))
         labels(node, period["zh"], period["en"])
+        _period_bounds(add, node, key, period, facts["periods"], passages, kx, kxid, time)
 
     for key, entity in facts["entities"].items():
         node = kxid[key]
@@ -151,6 +153,60 @@ def build(facts: dict | None = None, source_text: str | None = None):
         add((node, ns["sdmx-dimension"].refArea, kxid[figure.get("area", "place/140100")]))
         derived(node, [figure["passage"]], where)
     return dataset
+
+
+def _date(value: object, where: str) -> str:
+    """An ISO date from facts.yaml (a real calendar date, or FactsError)."""
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise FactsError(f"facts.yaml, {where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _period_bounds(add, node, key: str, period: dict, periods: dict, passages: dict, kx, kxid, time) -> None:
+    """A period's bounds: an interval (begin/end), an instant (at) or a yearly rate; how it was read."""
+    from rdflib import Literal
+    from rdflib.namespace import RDF, XSD
+
+    where = f"period {key!r}"
+
+    def instant(suffix: str, value: object):
+        point = kxid[f"period/{key}/{suffix}"]
+        add((point, RDF.type, time.Instant))
+        add((point, time.inXSDDate, Literal(_date(value, where), datatype=XSD.date)))
+        return point
+
+    if "at" in period:
+        add((node, RDF.type, time.Instant))
+        add((node, time.inXSDDate, Literal(_date(period["at"], where), datatype=XSD.date)))
+    elif "rate" in period:
+        add((node, time.hasXSDDuration, Literal(str(period["rate"]), datatype=XSD.duration)))
+        if period.get("over") not in periods:
+            raise FactsError(f"facts.yaml, {where}: a rate needs 'over', a known period")
+        add((node, kx.averagedOver, kxid[f"period/{period['over']}"]))
+    elif "begin" in period or "end" in period:
+        add((node, RDF.type, time.Interval))
+        begin = _date(period["begin"], where) if "begin" in period else None
+        end = _date(period["end"], where) if "end" in period else None
+        if begin and end and end < begin:
+            raise FactsError(f"facts.yaml, {where}: it ends ({end}) before it begins ({begin})")
+        if begin:
+            add((node, time.hasBeginning, instant("begin", begin)))
+        if end:
+            add((node, time.hasEnd, instant("end", end)))
+    else:
+        raise FactsError(f"facts.yaml, {where}: give begin/end, at, or rate")
+    if "read" not in period or not period.get("from"):
+        raise FactsError(f"facts.yaml, {where}: say how it was read ('read') and from which passages ('from')")
+    add((node, kx.readAs, Literal(period["read"], lang="en")))
+    for passage in period["from"]:
+        if passage not in passages:
+            raise FactsError(f"facts.yaml, {where}: unknown passage {passage!r}")
+        add((node, kx.readFrom, passages[passage]))
+    if period.get("assumed"):
+        add((node, kx.boundAssumed, Literal(period["assumed"], lang="en")))
 
 
 def render(dataset=None) -> str:

@@ -1,0 +1,1 @@
+"""``kx match``: explainable matching of academicians, experts and workstations to technical needs."""
