@@ -4,9 +4,11 @@
 # Fast loop while developing: python3 -m pytest -m "not slow"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Debian packages the tests use: chromium (browser tests) and a CJK font (Chinese chart labels).
+# Debian packages the tests use: chromium (browser tests), a CJK font (Chinese chart labels) and
+# virtuoso-opensource (the second SPARQL engine, tests/test_virtuoso.py).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 import kxgraph
-from kxgraph.network import analyze
+from kxgraph.network import analyze, engine
 from kxgraph.errors import NotFoundError, ParameterError
 
 DATA = Path(__file__).parent / "data" / "network-small.ttl"
@@ -65,8 +65,8 @@ def test_eigenvector_centrality_agrees_with_networkx_on_a_disconnected_graph():
 
 
 def test_large_graphs_get_sampled_betweenness_close_to_exact(monkeypatch):
-    monkeypatch.setattr(analyze, "EXACT_BETWEENNESS_UP_TO", 100)
-    monkeypatch.setattr(analyze, "BETWEENNESS_SAMPLES", 60)
+    monkeypatch.setattr(engine, "EXACT_BETWEENNESS_UP_TO", 100)
+    monkeypatch.setattr(engine, "BETWEENNESS_SAMPLES", 60)
     G = nx.barabasi_albert_graph(400, 2, seed=3)
     sampled = analyze.scores(G, "betweenness")
     exact = nx.betweenness_centrality(G)

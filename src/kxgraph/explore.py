@@ -6,20 +6,20 @@ pypinyin through a per-character table (each distinct character is looked up onc
 ``str.translate`` over all labels), so a search over ~120k labels takes about a second. A
 character with several readings is spelt with its most common one, except the first character
 of a label, which is tried in every reading, its reading as a surname first (翟 zhai, di), so
-``zhaiguangming`` and ``Zhai Guangming`` find 翟光明.
+``zhaiguangming`` and ``Zhai Guangming`` find 翟光明 (``kxgraph.store.pinyin``). An embedded store
+answers from its label index (``kxgraph.store.index``), spelt the same way, when it is in step.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from typing import Any
 
 from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError
-from kxgraph.resources import package_path
 from kxgraph.output.results import Result
 from kxgraph.store.base import Store
+from kxgraph.store.pinyin import first_readings, spell_labels, surname_readings
 from kxgraph.vocab import expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "member", "out", "in", "source")
@@ -55,15 +55,21 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
         raise ParameterError("--limit must be 1 or more")
     # Several words (太原 科协) must all occur in one label; the store is asked for the longest.
     words = needle.split()
-    hits: dict[str, tuple[Any, str]] = {}
-    for row in _query(store, "find-text", needle=_literal(max(words, key=len))).rows:
-        if all(word in row[1].value.lower() for word in words):
-            hits.setdefault(row[0].value, (row[0], row[1].value))
     spelt = _spelling(needle)
-    if spelt:
-        for entity, label in _pinyin_matches(store, spelt):
-            hits.setdefault(entity.value, (entity, label))
-    ranked = sorted(hits.values(), key=lambda hit: _rank(hit[1], needle, spelt))[:limit]
+    indexed = store.index.find(max(words, key=len), spelt) if store.index is not None else None
+    if indexed is not None:  # the label index, when it is in step with the store
+        labelled, spoken = indexed
+    else:
+        query = _query(store, "find-text", needle=_literal(max(words, key=len)))
+        labelled = [(row[0], row[1].value) for row in query.rows]
+        spoken = list(_pinyin_matches(store, spelt)) if spelt else []
+    hits: dict[str, tuple[Any, str]] = {}  # each entity ranked by its best-matching label
+    found = [hit for hit in labelled if all(word in hit[1].lower() for word in words)] + spoken
+    for entity, label in found:
+        best = hits.get(entity.value)
+        if best is None or _rank(label, needle, spelt) < _rank(best[1], needle, spelt):
+            hits[entity.value] = (entity, label)
+    ranked = sorted(hits.values(), key=lambda hit: (*_rank(hit[1], needle, spelt), hit[0].value))[:limit]
     rows = [(entity, *_summary(store, entity)) for entity, _ in ranked]
     return Result("select", ["entity", "label", "en", "type", "synthetic"], rows)
 
@@ -80,52 +86,10 @@ def _spelling(needle: str) -> str:
 
 
 def _pinyin_matches(store: Store, spelt: str):
-    from pypinyin import lazy_pinyin
-
     rows = _query(store, "zh-labels").rows
-    # One translate over all labels at once: each distinct Han character is looked up once.
-    text = "\n".join(label.value.replace("\n", " ") for _, label in rows).lower()
-    table = {ord(c): lazy_pinyin(c)[0] for c in set(text) if _is_han(c)}
-    readings = first_readings({label.value.strip()[:1] for _, label in rows})
-    for (entity, label), spelling in zip(rows, text.translate(table).split("\n")):
-        spelling = spelling.replace(" ", "")
-        if spelt in spelling:
+    for (entity, label), spelling in zip(rows, spell_labels([label.value for _, label in rows])):
+        if spelt in spelling:  # a label's spellings, one per reading of a polyphonic first character
             yield entity, label.value
-            continue
-        first = label.value.strip()[:1]
-        if first in readings:   # a polyphonic first character: a surname read every way (翟 zhai, di)
-            rest = spelling[len(table[ord(first)]):]
-            if any(spelt in reading + rest for reading in readings[first]):
-                yield entity, label.value
-
-
-@functools.cache
-def surname_readings() -> dict[str, str]:
-    """Characters read differently as a surname, with that reading (``resources/names/surname-readings.tsv``)."""
-    text = package_path("resources/names/surname-readings.tsv").read_text(encoding="utf-8")
-    return dict(line.split("\t", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-def first_readings(chars: set[str]) -> dict[str, list[str]]:
-    """Every reading of the characters that have more than one, the surname reading first.
-
-    >>> first_readings({"翟", "李"})
-    {'翟': ['zhai', 'di']}
-    """
-    from pypinyin import Style, pinyin
-
-    surnames = surname_readings()
-    out = {}
-    for char in sorted(c for c in chars if c and _is_han(c)):
-        heard = [r.replace("ü", "v") for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0]]
-        readings = list(dict.fromkeys(([surnames[char]] if char in surnames else []) + heard))
-        if len(readings) > 1:
-            out[char] = readings
-    return out
-
-
-def _is_han(char: str) -> bool:
-    return "CJK" in unicodedata.name(char, "")
 
 
 def _rank(label: str, needle: str, spelt: str) -> tuple:
@@ -254,12 +218,22 @@ def stats(store: Store) -> Result:
 
     Class labels come from ``kxg:ontology`` when it is loaded, else from the shipped ontology.
     """
-    graphs = store.graphs()
+    import pyoxigraph as ox
+
+    kept = store.index.counts() if store.index is not None else None
+    if kept is not None:  # counts kept at write time
+        from kxgraph.store.base import RECORDS
+
+        graphs, classes = kept
+        graphs = [(g, n) for g, n in graphs if not g.startswith(RECORDS)]  # as Store.graphs: kx sources lists them
+        classes = [(ox.NamedNode(kind), ox.Literal(n)) for kind, n in classes]
+    else:
+        graphs, classes = store.graphs(), _query(store, "class-counts").rows
     labels = {row[0].value: (row[1], row[2]) for row in _query(store, "class-labels").rows}
     shipped = _shipped_class_labels()
     rows = [(_literal("triples"), _literal("三元组"), _literal("triples"), sum(n for _, n in graphs)),
             (_literal("graphs"), _literal("命名图"), _literal("named graphs"), len(graphs))]
-    for kind, count in _query(store, "class-counts").rows:
+    for kind, count in classes:
         zh, en = labels.get(kind.value) or shipped.get(kind.value, (None, None))
         rows.append((kind, zh, en, count))
     return Result.table(["item", "zh", "en", "count"], rows)
@@ -275,4 +249,4 @@ def _shipped_class_labels() -> dict[str, tuple]:
             for iri, names in terms()[0].items()}
 
 
-__all__ = ["find", "show", "resolve", "stats"]
+__all__ = ["find", "show", "resolve", "stats", "first_readings", "surname_readings"]

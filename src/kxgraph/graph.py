@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from kxgraph.boundary import mapped_methods
 from kxgraph.output.results import Result
@@ -164,7 +164,14 @@ class KxGraph:
         """
         from kxgraph.load import graph_table
 
-        return graph_table(self.store.graphs())
+        return graph_table(self._graph_sizes())
+
+    def _graph_sizes(self) -> list[tuple[str, int]]:
+        from kxgraph.store.base import RECORDS
+
+        kept = self.store.index.counts() if self.store.index is not None else None
+        # the records of sources are listed by kx sources, not kx graphs (as Store.graphs leaves them out)
+        return [(g, n) for g, n in kept[0] if not g.startswith(RECORDS)] if kept is not None else self.store.graphs()
 
     def drop(self, graph: str) -> None:
         """Remove a source by its name (all it wrote and its record), or one named graph.
@@ -184,7 +191,7 @@ class KxGraph:
             drop_source(self.store, graph)
             return
         iri = expand_curie(graph) or graph.strip("<>")
-        if iri not in {g for g, _ in self.store.graphs()}:
+        if iri not in {g for g, _ in self._graph_sizes()}:
             raise NotFoundError(f"no source or graph {graph}; kx sources and kx graphs list them")
         self.store.drop(iri)
         forget_graph(self.store, iri)
@@ -213,6 +220,19 @@ class KxGraph:
 
         return diff(self.store, files, source=source, mapping=mapping, encoding=encoding, sheet=sheet,
                     format=format)
+
+    def reindex(self) -> None:
+        """Rebuild the label index and kept counts that ``find`` and ``stats`` read (``kx reindex``).
+
+        Writes keep them in step by themselves; this is for a store written by other means.
+
+        >>> open(memory=True).reindex()
+        """
+        from kxgraph.errors import StoreError
+
+        if self.store.index is None:
+            raise StoreError("an endpoint store keeps no label index; kx find asks the endpoint")
+        self.store.reindex()
 
     def stats(self) -> Result:
         """Triples, graphs and entities per class (with zh/en class labels).
@@ -326,7 +346,8 @@ class KxGraph:
                 lang: str = "zh", focus: str | None = None, depth: int = 2,
                 types: Iterable[str] | None = None, query: str | None = None,
                 params: Mapping[str, Any] | None = None, projection: str | None = None,
-                links: Iterable[str] | None = None, sort_by: str | None = None) -> Result:
+                links: Iterable[str] | None = None, sort_by: str | None = None,
+                progress: Callable[[str], None] | None = None) -> Result:
         """One analysis of the network (chosen as in ``network()``) as a table.
 
         ``kind``: ``centrality`` (the ``top`` nodes of each type ranked by ``measure``: ``degree``,
@@ -335,18 +356,25 @@ class KxGraph:
         ``sort_by`` is the older name of ``measure``; ``measure="communities"`` (the older spelling
         of the kind) still works, with a ``DeprecationWarning``.
 
+        Large networks go to igraph when it is installed (``kxgraph[fast]``); a sampled measure says
+        so in the result's ``notes``. ``progress`` is called with each step's name as it starts.
+
         >>> open(memory=True).analyze("communities", top=3).variables
         ['community', 'size', 'types', 'members']
         """
         from kxgraph.network.analyze import analyze
+        from kxgraph.network.project import project
 
         if measure in ANALYSES:  # analyze(measure="communities") from before kind existed
             warnings.warn("analyze(measure=...) now names the centrality measure; give kind="
                           f"{measure!r}", DeprecationWarning, stacklevel=2)
             kind, measure = measure, "degree"
-        G = self.network(focus=focus, depth=depth, types=types, query=query, params=params,
-                         projection=projection, links=links)
-        return analyze(G, kind=kind, measure=sort_by or measure, top=top, seed=seed, lang=lang)
+        if progress is not None:
+            progress("network")
+        G = project(self, focus=focus, depth=depth, types=types, query=query, projection=projection,
+                    links=links, params=dict(params) if params else None, properties=False)
+        return analyze(G, kind=kind, measure=sort_by or measure, top=top, seed=seed, lang=lang,
+                       progress=progress)
 
     def path(self, a: str, b: str, *, max_depth: int = 8, limit: int = 5, lang: str = "zh",
              links: Iterable[str] | None = None) -> Result:

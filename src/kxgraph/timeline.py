@@ -205,6 +205,7 @@ def as_of(graph: Any, when: str | When, *, earliest_ok: bool = False):
             dangling.add(m)
     removed += _remove(target, dangling)
     snap.removed = len(gone) + len(dangling)
+    copy.reindex()  # the copy was written underneath its label index and kept counts
     result = type(graph)(copy)  # the same facade, over the copy
     result.snapshot = snap
     return result

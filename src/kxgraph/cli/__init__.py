@@ -19,7 +19,7 @@ from kxgraph.errors import AmbiguousNameError, KxError
 COMMANDS: dict[str, str] = {
     # issue 3: store, load, query, explore
     "load": "store:load", "graphs": "store:graphs", "drop": "store:drop", "stats": "store:stats",
-    "update": "store:update", "query": "query:query", "queries": "query:queries",
+    "update": "store:update", "reindex": "store:reindex", "query": "query:query", "queries": "query:queries",
     "find": "explore:find", "show": "explore:show",
     # issue 4: generate
     "generate": "generate:generate",

@@ -12,6 +12,48 @@ ANALYSES = ("centrality", "communities", "brokers")  # as kxgraph.graph.ANALYSES
 MEASURES = ("degree", "betweenness", "eigenvector")
 
 
+class Steps:
+    """A progress bar of named steps on stderr (a terminal), drawn once the work has taken 2 s."""
+
+    AFTER = 2.0
+
+    def __init__(self, names: list[str]) -> None:
+        import sys
+        import threading
+        import time
+
+        self.names, self.clock, self.out = names, time.monotonic, sys.stderr
+        self.start, self.done, self.name, self.shown = self.clock(), 0, names[0], False
+        self.stop = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+
+    def __enter__(self) -> "Steps":
+        if self.out.isatty():
+            self.ticker.start()
+        return self
+
+    def __call__(self, name: str) -> None:
+        self.name = name
+        if name in self.names:
+            self.done = self.names.index(name)
+
+    def _tick(self) -> None:
+        while not self.stop.wait(0.5):
+            elapsed = self.clock() - self.start
+            if elapsed > self.AFTER:
+                self.shown = True
+                bar = "#" * self.done + "-" * (len(self.names) - self.done)
+                self.out.write(f"\r[{bar}] {self.name} {elapsed:.0f} s   ")
+                self.out.flush()
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        if self.ticker.is_alive():
+            self.ticker.join()
+        if self.shown:
+            self.out.write("\n")
+
+
 def network_options(command: Callable) -> Callable:
     """The options that choose which network to pull, shared by view, analyze and export."""
     options = [
@@ -146,9 +188,13 @@ def analyze(focus, depth, types, query, params, projection, links, kind, measure
         return
     if measure in ANALYSES:  # --measure communities: the kind, as the flag meant before --kind
         kind, measure = kind or measure, None
-    emit(open_graph().analyze(kind or "centrality", measure=sort_by or measure or "degree", top=top,
-                              seed=seed, lang=lang,
-                              **_network(focus, depth, types, query, params, projection, links)), fmt)
+    with Steps(["network", "degree", "betweenness", "eigenvector", "communities"]) as step:
+        result = open_graph().analyze(kind or "centrality", measure=sort_by or measure or "degree", top=top,
+                                      seed=seed, lang=lang, progress=step,
+                                      **_network(focus, depth, types, query, params, projection, links))
+    emit(result, fmt)
+    for note in getattr(result, "notes", []):
+        click.echo(f"note: {note}", err=True)
 
 
 @click.command("path")

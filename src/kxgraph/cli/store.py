@@ -41,8 +41,16 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     show_bar = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
     bar = click.progressbar(length=size, label="loading", file=sys.stderr) if show_bar else nullcontext()
     with bar as progress:
+        done = [0]
+
+        def read(n: int) -> None:  # once every byte is read, say what the wait after the bar is
+            progress.update(n)
+            done[0] += n
+            if done[0] >= size > done[0] - n:
+                click.echo("\nindexing labels and counting (for kx find and kx stats) …", err=True)
+
         result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
-                                                ontology=ontology, progress=progress.update if show_bar else None,
+                                                ontology=ontology, progress=read if show_bar else None,
                                                 source=source)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
@@ -87,6 +95,21 @@ def stats(fmt: str) -> None:
       kx stats
     """
     emit(open_graph().stats(), fmt)
+
+
+@click.command()
+def reindex() -> None:
+    """Rebuild the label index and kept counts beside the store (kx find, kx stats read them).
+
+    Every load, import, drop and update keeps them in step; rebuild after writing the store
+    by other means. Without an index in step, find and stats ask the store directly (slower).
+
+    \b
+    Example:
+      kx reindex
+    """
+    open_graph(mode="rw").reindex()
+    click.echo("index rebuilt", err=True)
 
 
 @click.command()

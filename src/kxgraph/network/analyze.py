@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from kxgraph.errors import AnalysisError, NotFoundError, ParameterError
+from kxgraph.network import engine
 from kxgraph.output.files import atomic_write
 from kxgraph.output.formats import NETWORK_FORMATS, check_format, format_for
 from kxgraph.output.results import Result
@@ -28,9 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from kxgraph.protocols import GraphLike as KxGraph  # its shape; features never import the facade
 
 MEASURES = ("degree", "betweenness", "eigenvector")
-EXACT_BETWEENNESS_UP_TO = 1000  # nodes; above it betweenness samples some source nodes
-BETWEENNESS_SAMPLES = 256  # at most; fewer on big graphs, so the sampled work stays bounded
-BETWEENNESS_WORK = 2_000_000  # samples × (nodes + links)
 EXPORT_FORMATS = NETWORK_FORMATS
 
 
@@ -58,13 +57,10 @@ def scores(G: "nx.Graph", measure: str, *, seed: int = 1) -> dict[str, float]:
     if measure == "degree":
         return nx.degree_centrality(G)
     if measure == "betweenness":
-        if G.number_of_nodes() <= EXACT_BETWEENNESS_UP_TO:
-            return nx.betweenness_centrality(G)
-        size = G.number_of_nodes() + G.number_of_edges()
-        k = max(16, min(BETWEENNESS_SAMPLES, BETWEENNESS_WORK // size, G.number_of_nodes()))
-        return nx.betweenness_centrality(G, k=k, seed=seed)
+        return engine.betweenness(G, seed=seed)[0]
     if measure == "eigenvector":
-        return _eigenvector(G)
+        fast = engine.eigenvector(G)
+        return fast if fast is not None else _eigenvector(G)
     raise ParameterError(f"unknown measure {measure!r}; choose from {', '.join(MEASURES)}")
 
 
@@ -99,17 +95,38 @@ def community_of(G: "nx.Graph", *, seed: int = 1) -> dict[str, int]:
 
     if G.number_of_nodes() == 0:
         return {}
-    found = nx.community.louvain_communities(G, weight="weight", seed=seed)
+    found = engine.louvain(G, seed=seed)
+    if found is None:
+        found = nx.community.louvain_communities(G, weight="weight", seed=seed)
     found = sorted(found, key=lambda c: (-len(c), min(c)))
     return {n: i for i, members in enumerate(found, 1) for n in members}
 
 
+@dataclass
+class Analysis(Result):
+    """An analysis table with ``notes`` on how it was computed (a sampled measure says so)."""
+
+    notes: list[str] = field(default_factory=list)
+
+
 def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: int = 1,
-               lang: str = "zh") -> Result:
-    """Top ``top`` nodes of each type by ``sort_by``, with degree, betweenness, eigenvector and community."""
+               lang: str = "zh", progress: Callable[[str], None] | None = None) -> Result:
+    """Top ``top`` nodes of each type by ``sort_by``, with degree, betweenness, eigenvector and community.
+
+    When betweenness is sampled (large networks) the table has a ``betweenness_error`` column
+    (each estimate's standard error) and its ``notes`` give the sample size.
+    """
     if sort_by not in MEASURES:
         raise ParameterError(f"unknown measure {sort_by!r}; choose from {', '.join(MEASURES)}")
-    table = {m: scores(G, m, seed=seed) for m in MEASURES}
+    step = progress or (lambda stage: None)
+    table = {}
+    for measure in MEASURES:
+        step(measure)
+        if measure == "betweenness":
+            table[measure], sampling = engine.betweenness(G, seed=seed)
+        else:
+            table[measure] = scores(G, measure, seed=seed)
+    step("communities")
     community = community_of(G, seed=seed)
     by_type: dict[str, list[str]] = defaultdict(list)
     for n, t in G.nodes(data="type"):
@@ -118,11 +135,14 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
     for t in sorted(by_type):
         ranked = sorted(by_type[t], key=lambda n: (-table[sort_by][n], n))[:top]
         for rank, n in enumerate(ranked, 1):
+            error = (round(sampling.error[n], 6),) if sampling else ()
             rows.append((t, rank, _node(n), _label(G, n, lang), G.degree(n),
-                         round(table["degree"][n], 6), round(table["betweenness"][n], 6),
+                         round(table["degree"][n], 6), round(table["betweenness"][n], 6), *error,
                          round(table["eigenvector"][n], 6), community.get(n)))
-    return Result.table(["type", "rank", "entity", "label", "links", "degree", "betweenness",
-                         "eigenvector", "community"], rows)
+    columns = ["type", "rank", "entity", "label", "links", "degree", "betweenness",
+               *(["betweenness_error"] if sampling else []), "eigenvector", "community"]
+    table_ = Result.table(columns, rows)
+    return Analysis("select", table_.variables, table_.rows, notes=[sampling.note()] if sampling else [])
 
 
 def communities(G: "nx.Graph", *, seed: int = 1, top: int | None = None, members: int = 5,
@@ -166,13 +186,18 @@ KINDS = ("centrality", "communities", "brokers")
 
 
 def analyze(G: "nx.Graph", *, kind: str = "centrality", measure: str = "degree", top: int = 10,
-            seed: int = 1, lang: str = "zh") -> Result:
+            seed: int = 1, lang: str = "zh", progress: Callable[[str], None] | None = None) -> Result:
     """One analysis as a table: ``centrality`` (the ``top`` of each type by ``measure``),
-    ``communities`` (the ``top`` largest) or ``brokers`` (the ``top`` ones)."""
+    ``communities`` (the ``top`` largest) or ``brokers`` (the ``top`` ones).
+
+    ``progress`` is called with the name of each step as it starts.
+    """
     if top < 1:
         raise ParameterError("top must be 1 or more")
     if kind == "centrality":
-        return centrality(G, top=top, sort_by=measure, seed=seed, lang=lang)
+        return centrality(G, top=top, sort_by=measure, seed=seed, lang=lang, progress=progress)
+    if progress is not None:
+        progress("communities")
     if kind == "communities":
         return communities(G, seed=seed, top=top, lang=lang)
     if kind == "brokers":

@@ -33,6 +33,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyvis.network
 
 LARGE = 1500  # nodes; above it the page starts with a precomputed layout and physics off
+# Nodes; above it the page opens on an overview: one node per Louvain community, sized by its
+# members, each opening its own view of its members in the same page. vis-network draws 20,000
+# nodes ready in about 3 s (benchmarks/RESULTS-view.md) and slows in step beyond.
+OVERVIEW = 20000
 SIZE_BY = ("degree", "betweenness", "eigenvector", "none")
 COLOR_BY = ("type", "community", "source")
 INLINE_DIR = "kx-views"  # where a notebook's inline view also writes its page (the fallback link)
@@ -72,7 +76,8 @@ def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[floa
     golden = math.pi * (3 - math.sqrt(5))
     seen: set = set()
     components: list[list] = []
-    for start in sorted(G.nodes, key=lambda n: -G.degree(n)):
+    degree = dict(G.degree())
+    for start in sorted(G.nodes, key=lambda n: -degree[n]):
         if start in seen:
             continue
         seen.add(start)
@@ -118,7 +123,8 @@ class View:
     """
 
     def __init__(self, G: "nx.Graph", *, size_by: str = "degree", color_by: str = "type", lang: str = "zh",
-                 title: str | None = None, height: int = 640, large: int = LARGE) -> None:
+                 title: str | None = None, height: int = 640, large: int = LARGE,
+                 overview: int = OVERVIEW) -> None:
         if size_by not in SIZE_BY:
             hint = f"; for colours give color_by={size_by!r}" if size_by in COLOR_BY else ""
             raise ParameterError(f"size_by is one of {', '.join(SIZE_BY)}, not {size_by!r}{hint}")
@@ -129,7 +135,7 @@ class View:
         if not isinstance(height, int) or height < 100:
             raise ParameterError(f"height is a number of pixels, 100 or more, not {height!r}")
         self.graph, self.size_by, self.color_by, self.lang = G, size_by, color_by, lang
-        self.height, self.large = height, large
+        self.height, self.large, self.overview = height, large, overview
         self.title = title or _default_title(G, lang)
 
     def __repr__(self) -> str:
@@ -149,8 +155,9 @@ class View:
                   "color": PALETTE[i % len(PALETTE)], "shape": SHAPES[i // len(PALETTE) % len(SHAPES)]}
                  for i, t in enumerate(type_order)]
         size = self._sizes()
-        large = G.number_of_nodes() > self.large
-        pos = grid_layout(G) if large else {}
+        overview = self._overview(type_index) if G.number_of_nodes() > self.overview else None
+        large = G.number_of_nodes() > self.large or overview is not None
+        pos = overview.pop("pos") if overview else grid_layout(G) if large else {}
         nodes = []
         for n, d in G.nodes(data=True):
             item = {"i": str(n), "c": shorten(str(n)), "zh": d.get("label_zh") or "", "en": d.get("label_en") or "",
@@ -164,6 +171,8 @@ class View:
                 item["p"] = props
             if large:
                 item["x"], item["py"] = pos[n]
+            if overview:
+                item["g"] = overview["of"][n]
             nodes.append(item)
         max_weight = max((w for _, _, w in G.edges(data="weight", default=1)), default=1) or 1
         edges = [[index[u], index[v], d.get("link", ""),
@@ -175,12 +184,56 @@ class View:
             if key not in declared:
                 declared[key] = {"zh": key, "en": key.replace("-", " ")}
         focus = G.graph.get("focus")
+        if overview:
+            del overview["of"]
         groups = self._groups(nodes)
         return {"title": self.title, "lang": self.lang, "large": large, "sizeBy": self.size_by,
                 "colorBy": self.color_by, "groups": groups,
                 "focus": index.get(focus) if focus is not None else None,
                 "types": types, "links": declared, "terms": _term_labels(nodes),
-                "nodes": nodes, "edges": edges}
+                "nodes": nodes, "edges": edges, "overview": overview}
+
+    def _overview(self, type_index: dict[str, int]) -> dict[str, Any]:
+        """Communities as groups: each group's size, best-connected member, type, place and links.
+
+        Each community gets its own layout (its members are drawn alone when it is opened); the
+        communities themselves are laid out as a network of their cross links.
+        """
+        import networkx as nx
+
+        from kxgraph.network.analyze import community_of
+
+        G = self.graph
+        of = {n: c - 1 for n, c in community_of(G).items()}  # numbered from 0, biggest first
+        members: dict[int, list] = {}
+        for n, c in of.items():
+            members.setdefault(c, []).append(n)
+        inner = nx.Graph()  # the links inside communities: each community lays out as its own component(s)
+        inner.add_nodes_from(G)
+        cross: Counter = Counter()
+        for u, v in G.edges():
+            a, b = of[u], of[v]
+            if a != b:
+                cross[(min(a, b), max(a, b))] += 1
+            else:
+                inner.add_edge(u, v)
+        pos = grid_layout(inner)
+        H = nx.Graph()
+        H.add_nodes_from(members)
+        H.add_edges_from(cross)
+        where = grid_layout(H, spacing=160.0)
+        low, high = 1, max((len(m) for m in members.values()), default=1)
+        groups = []
+        degree = dict(G.degree())
+        for c in range(len(members)):
+            lead = max(members[c], key=lambda n: (degree[n], str(n)))
+            d = G.nodes[lead]
+            groups.append({"n": len(members[c]), "lead": str(lead), "zh": d.get("label_zh") or "",
+                           "en": d.get("label_en") or "", "t": type_index[d.get("type") or ""],
+                           "s": round(8 + 52 * math.sqrt((len(members[c]) - low) / ((high - low) or 1)), 1),
+                           "x": where[c][0], "py": where[c][1]})
+        return {"groups": groups, "links": [[a, b, k] for (a, b), k in sorted(cross.items())],
+                "of": of, "pos": pos}
 
     def _groups(self, nodes: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """Colour groups other than types: sets ``k`` on each node item, returns the legend."""

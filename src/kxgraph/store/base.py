@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -100,6 +101,7 @@ class Store(ABC):
     """What kxgraph needs from a triple store: SPARQL 1.1 query and update, loads, graphs."""
 
     read_only: bool = False
+    index: Any = None  # the label index and kept counts (kxgraph.store.index.Index), where the store keeps them
 
     @abstractmethod
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
@@ -137,8 +139,9 @@ class Store(ABC):
             self.load_files([LoadItem(data, format, graph or data.resolve().as_uri())])
             return
         self.check_writable()
-        for chunk in insert_data_chunks(parse(data, format, graph, file="<input>")):
-            self.update(chunk)
+        with self.index.writing(self) if self.index is not None else nullcontext():  # one index refresh
+            for chunk in insert_data_chunks(parse(data, format, graph, file="<input>")):
+                self.update(chunk)
 
     def graphs(self) -> list[tuple[str, int]]:
         """Named graphs with their triple counts (staging graphs of a running load and the

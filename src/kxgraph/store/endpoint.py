@@ -136,6 +136,7 @@ class EndpointStore(Store):
         token = base64.b64encode(f"{user}:{password}".encode()).decode() if user else None
         self._auth = {"Authorization": f"Basic {token}"} if token else {}
         self._opener = urllib.request.build_opener(_SameOriginRedirects())
+        self.dialect = None  # the server's SPARQL dialect (kxgraph.store.dialect), known after one answer
 
     def __repr__(self) -> str:
         return f"EndpointStore({safe_url(self.query_url)!r})"
@@ -160,6 +161,10 @@ class EndpointStore(Store):
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StoreError(f"cannot reach the SPARQL endpoint {safe_url(url)}: {printable(str(reason))}") from None
+        if self.dialect is None:
+            from kxgraph.store.dialect import for_server
+
+            self.dialect = for_server(response.headers.get("Server", ""))
         return response.headers.get_content_type(), _Bounded(response, url, deadline, self.max_bytes)
 
     def _post(self, url: str, field: str, text: str) -> None:
@@ -176,7 +181,12 @@ class EndpointStore(Store):
         sparql = with_prefixes(sparql)
         if substitutions:
             sparql = inject_values(sparql, substitutions)
-        content_type, body = self._request(self.query_url, "query", sparql, _ACCEPT)
+        known = self.dialect is not None
+        content_type, body = self._request(self.query_url, "query",
+                                           self.dialect.query(sparql) if known else sparql, _ACCEPT)
+        if not known and self.dialect.query(sparql) != sparql:  # the first answer named the server
+            body.close()
+            content_type, body = self._request(self.query_url, "query", self.dialect.query(sparql), _ACCEPT)
         results = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
                    "text/tab-separated-values": ox.QueryResultsFormat.TSV}
@@ -185,7 +195,7 @@ class EndpointStore(Store):
         try:
             if content_type in results:
                 answer = ox.parse_query_results(body, results[content_type])
-                problem = _variables_problem(answer, sparql)
+                problem = None if self.dialect.asked(answer) else _variables_problem(answer, sparql)
                 if problem:
                     answer = None  # not to be carried by the traceback into another thread
                     raise QueryError(problem)
@@ -204,7 +214,7 @@ class EndpointStore(Store):
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None) -> Result:
         answer, body = self._answer(sparql, substitutions)
         try:
-            return materialise(answer, lambda rows: _checked(rows, body))
+            return self.dialect.result(materialise(answer, lambda rows: _checked(rows, body)))
         finally:
             body.close()
             del answer  # a traceback must not carry it to another thread (pyoxigraph forbids that)
@@ -218,7 +228,7 @@ class EndpointStore(Store):
             return "ask", [], iter([bool(answer)])
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            return "select", variables, _streamed((tuple(s) for s in answer), body)
+            return self.dialect.solutions(variables, _streamed((tuple(s) for s in answer), body))
         return "graph", [], _streamed(answer, body)
 
     def update(self, sparql: str) -> None:

@@ -21,6 +21,7 @@ from kxgraph.errors import InputError, QueryError, StoreError
 from kxgraph.output.results import Result
 from kxgraph.store.base import (RECORDS, STAGING, LoadItem, Store, graph_node, inject_values, materialise,
                                 sparql_syntax_error)
+from kxgraph.store.index import Index, written_graphs
 from kxgraph.store.rdfio import has_bom, is_gzip, is_quad_format, open_rdf, syntax_error
 from kxgraph.vocab import prefixes_for
 
@@ -48,6 +49,7 @@ class OxigraphStore(Store):
         if self.read_only and (self.path / JOURNAL).exists():
             OxigraphStore(self.path).close()  # undo an interrupted load first: the one time a read writes
         self._store = self._open()
+        self.index = Index(self.path, read_only=self.read_only)
         if self.path is not None and not self.read_only:
             self._recover()
 
@@ -149,6 +151,10 @@ class OxigraphStore(Store):
 
     def update(self, sparql: str) -> None:
         self.check_writable()
+        with self.index.writing(self, written_graphs(sparql)):
+            self._update(sparql)
+
+    def _update(self, sparql: str) -> None:
         try:
             self.raw.update(sparql, prefixes=prefixes_for(sparql))
         except SyntaxError as exc:
@@ -164,40 +170,50 @@ class OxigraphStore(Store):
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, drop: tuple[str, ...] = ()) -> dict[str, int]:
         self.check_writable()
-        token = os.urandom(6).hex()
-        prefix = f"{STAGING}{token}/"
-        sentinel = prefix + "uncommitted"
-        direct, staged, counter = [], [], itertools.count()
-        touched: list[str] = []
-        for item in items:
-            if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
-                direct.append(item.graph)
-        self._write_journal({"sentinel": sentinel, "staging": prefix, "new_graphs": direct})
-        node = graph_node(sentinel)
-        self.update(f"INSERT DATA {{ GRAPH {node} {{ {node} {node} true }} }}")
-        try:
-            done: set[str] = set()
+        with self.index.writing(self) as written:  # the label index follows the graphs loaded, once
+            token = os.urandom(6).hex()
+            prefix = f"{STAGING}{token}/"
+            sentinel = prefix + "uncommitted"
+            direct, staged, counter = [], [], itertools.count()
+            touched: list[str] = []
             for item in items:
-                if is_quad_format(item.format):
-                    mapping = self._stage_quads(item, prefix, counter, progress)
-                    staged.extend(mapping.items())
-                    touched.extend(mapping.values())
-                    continue
-                if item.graph in direct and item.graph not in done:
-                    target = item.graph
-                    done.add(target)
-                else:
-                    target = f"{prefix}{next(counter)}"
-                    staged.append((target, item.graph))
-                touched.append(item.graph)
-                self._bulk_load(item, target, progress)
-            self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct, drop=drop))
-        except BaseException:
-            self._rollback(direct, prefix)
-            raise
-        self._store.flush()
-        self._remove_journal()
-        return {g: self.graph_size(g) for g in dict.fromkeys(touched)}
+                if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
+                    direct.append(item.graph)
+            self._write_journal({"sentinel": sentinel, "staging": prefix, "new_graphs": direct})
+            node = graph_node(sentinel)
+            self.update(f"INSERT DATA {{ GRAPH {node} {{ {node} {node} true }} }}")
+            try:
+                done: set[str] = set()
+                for item in items:
+                    if is_quad_format(item.format):
+                        mapping = self._stage_quads(item, prefix, counter, progress)
+                        staged.extend(mapping.items())
+                        touched.extend(mapping.values())
+                        continue
+                    if item.graph in direct and item.graph not in done:
+                        target = item.graph
+                        done.add(target)
+                    else:
+                        target = f"{prefix}{next(counter)}"
+                        staged.append((target, item.graph))
+                    touched.append(item.graph)
+                    self._bulk_load(item, target, progress)
+                self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct, drop=drop))
+            except BaseException:
+                self._rollback(direct, prefix)
+                raise
+            self._store.flush()
+            self._remove_journal()
+            counts = {g: self.graph_size(g) for g in dict.fromkeys(touched)}
+            if written is not None:
+                written.extend(counts)
+            self.index.sizes.update(counts)  # counted once, not again by the index
+        return counts
+
+    def reindex(self) -> None:
+        """Rebuild the label index and kept counts from the store (``kx reindex``)."""
+        self.check_writable()
+        self.index.rebuild(self)
 
     def _has(self, graph: str) -> bool:
         import pyoxigraph as ox
@@ -258,7 +274,9 @@ class OxigraphStore(Store):
             return
         state = json.loads(journal.read_text("utf-8"))
         uncommitted = self._has(state["sentinel"])
-        self._rollback(state["new_graphs"] if uncommitted else [], state["staging"])
+        undone = state["new_graphs"] if uncommitted else []
+        with self.index.writing(self, undone):
+            self._rollback(undone, state["staging"])
 
     def _write_journal(self, state: dict) -> None:
         if self.path is None:
@@ -283,6 +301,7 @@ class OxigraphStore(Store):
             except OSError:
                 pass
         self._store = None
+        self.index.close()
         self._unlock()
 
 

@@ -1,0 +1,172 @@
+"""Benchmark issue 13's table: the usual commands on the demo network grown with ``kx generate``.
+
+    python3 benchmarks/bench_scale.py                   # scales 10 and 100
+    python3 benchmarks/bench_scale.py --scales 10 30    # what a busy machine allows
+    python3 benchmarks/bench_scale.py --scales 10 100 1000 --timeout 900   # once, for the record
+
+For each scale: a store holding the ontology, the gazetteer, the Taiyuan report and the generated
+network (``kx generate --scale N``, N-Triples, gzipped), then every command of the table as a whole
+process, with its wall time and peak memory (the child's maximum resident set). Baselines run in
+the same process tree on the same files: raw pyoxigraph ``bulk_load`` for ``kx load``, a raw
+pyoxigraph count query for ``kx stats``, ``kx find`` without the label index, and ``kx analyze``
+with networkx alone (igraph hidden). Growth is the ratio between the largest and smallest scale.
+Results: benchmarks/RESULTS-scale.md (and .json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+KX = [sys.executable, "-c", "import sys; from kxgraph.cli import main; sys.exit(main())"]
+KX_NO_IGRAPH = [sys.executable, "-c",
+                "import sys; sys.modules['igraph'] = None; from kxgraph.cli import main; sys.exit(main())"]
+RAW_LOAD = """
+import gzip, sys, pyoxigraph as ox
+store = ox.Store(sys.argv[2])
+with gzip.open(sys.argv[1], "rb") as handle:
+    store.bulk_load(handle, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("file:///raw"))
+store.flush()
+"""
+RAW_COUNT = """
+import sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+q = ("SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?class } } GROUP BY ?class")
+print(len(list(store.query(q))))
+print(list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+"""
+
+
+def run(argv: list[str], *, timeout: float, env: dict | None = None) -> dict:
+    """Run one process; its wall time, peak memory (MB) and exit status ("timeout" when killed)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            return {"seconds": round(time.monotonic() - start, 2), "peak_mb": None, "status": "timeout"}
+        time.sleep(0.05)
+    seconds = time.monotonic() - start
+    code = os.waitstatus_to_exitcode(status)
+    error = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:] if code else []
+    return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024), "status": code,
+            "error": error}
+
+
+def bench_scale(scale: float, work: Path, *, timeout: float) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200")
+    store = work / f"store-{scale:g}"
+    data = work / f"network-{scale:g}.nt.gz"
+    kx = [*KX, "--store", str(store)]
+    out: dict[str, dict] = {}
+    subprocess.run([*KX, "generate", "--scale", str(scale), "-o", str(data)], env=env, check=True,
+                   stderr=subprocess.DEVNULL)
+    out["raw pyoxigraph load"] = run([sys.executable, "-c", RAW_LOAD, str(data), str(work / "raw")],
+                                     timeout=timeout, env=env)
+    shutil.rmtree(work / "raw", ignore_errors=True)
+    out["kx load (N-Triples, gz)"] = run([*kx, "load", str(data)], timeout=timeout, env=env)
+    for extra in (["--ontology", str(REPO / "data/taiyuan/taiyuan.trig")],
+                  ["--graph", "https://w3id.org/kxgraph/graph/gazetteer", str(REPO / "data/places/gazetteer.ttl")]):
+        subprocess.run([*kx, "load", *extra], env=env, check=True, stdout=subprocess.DEVNULL)
+    focus = f"syn:seed-0-scale-{scale:g}/academician-1"
+    out["kx find 谢琳柏"] = run([*kx, "find", "谢琳柏"], timeout=timeout, env=env)
+    out["kx find taiyuan (pinyin)"] = run([*kx, "find", "taiyuan"], timeout=timeout, env=env)
+    out["kx stats"] = run([*kx, "stats"], timeout=timeout, env=env)
+    out["raw pyoxigraph count queries"] = run([sys.executable, "-c", RAW_COUNT, str(store)], timeout=timeout, env=env)
+    out["kx graphs"] = run([*kx, "graphs"], timeout=timeout, env=env)
+    index = store / "kxgraph-index.sqlite"
+    index.rename(work / "index-aside")
+    out["kx find 谢琳柏 (no index: SPARQL)"] = run([*kx, "find", "谢琳柏"], timeout=timeout, env=env)
+    out["kx stats (no index: SPARQL)"] = run([*kx, "stats"], timeout=timeout, env=env)
+    (work / "index-aside").rename(index)
+    out["kx report"] = run([*kx, "report"], timeout=timeout, env=env)
+    out["kx analyze --measure centrality"] = run([*kx, "analyze", "--measure", "centrality"], timeout=timeout, env=env)
+    out["kx analyze, networkx alone"] = run([*KX_NO_IGRAPH, "--store", str(store), "analyze", "--measure",
+                                            "centrality"], timeout=timeout, env=env)
+    out["kx view --focus academician-1 --depth 2"] = run(
+        [*kx, "view", "--focus", focus, "--depth", "2", "-o", str(work / "focus.html")], timeout=timeout, env=env)
+    out["kx view (whole)"] = run([*kx, "view", "-o", str(work / "whole.html")], timeout=timeout, env=env)
+    out["_triples"] = {"seconds": None, "peak_mb": None, "status": 0,
+                       "triples": _triples(store, env)}
+    shutil.rmtree(store, ignore_errors=True)
+    data.unlink(missing_ok=True)
+    return out
+
+
+def _triples(store: Path, env: dict) -> int | None:
+    done = subprocess.run([*KX, "--store", str(store), "graphs", "--format", "json"], env=env,
+                          capture_output=True, text=True)
+    try:
+        rows = json.loads(done.stdout)["results"]["bindings"]
+    except (ValueError, KeyError):
+        return None
+    return sum(int(r["triples"]["value"]) for r in rows)
+
+
+def cell(m: dict) -> str:
+    if m.get("status") == "timeout":
+        return f"> {m['seconds']:.0f} s (stopped)"
+    if m.get("status"):
+        return f"failed ({'; '.join(m.get('error') or [])[:60]})"
+    return f"{m['seconds']:.2f} s, {m['peak_mb']} MB"
+
+
+def markdown(results: dict[str, dict], load: str) -> str:
+    scales = list(results)
+    lines = ["# Scale benchmark (issue 13)", "",
+             f"`python3 benchmarks/bench_scale.py --scales {' '.join(scales)}` on {platform.node()} "
+             f"({os.cpu_count()} cores; load average {load} when it started: the machine is shared, "
+             "so absolute times are inflated and noisy; ratios within one run are the figures to read).", "",
+             "Every figure is a whole process: wall time and peak resident memory. "
+             "Baselines are in the same run: raw pyoxigraph for load and counts, SPARQL without the "
+             "label index for find and stats, networkx alone for analysis.", ""]
+    triples = [results[s].get("_triples", {}).get("triples") for s in scales]
+    lines.append("| command | " + " | ".join(f"scale {s} ({t or '?':,} triples)" if t else f"scale {s}"
+                                             for s, t in zip(scales, triples)) + " | growth |")
+    lines.append("|---" * (len(scales) + 2) + "|")
+    for name in results[scales[0]]:
+        if name.startswith("_"):
+            continue
+        row = [results[s].get(name, {}) for s in scales]
+        first, last = row[0], row[-1]
+        growth = (f"{last['seconds'] / first['seconds']:.1f}x"
+                  if first.get("status") == 0 and last.get("status") == 0 and first["seconds"] else "—")
+        lines.append(f"| {name} | " + " | ".join(cell(m) if m else "—" for m in row) + f" | {growth} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", nargs="+", default=["10", "100"])
+    parser.add_argument("--timeout", type=float, default=300, help="Seconds before a command is stopped.")
+    parser.add_argument("--out", default=str(HERE / "RESULTS-scale.md"))
+    args = parser.parse_args()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="kx-bench-scale-") as tmp:
+        for scale in args.scales:
+            print(f"scale {scale} …", file=sys.stderr)
+            results[scale] = bench_scale(float(scale), Path(tmp), timeout=args.timeout)
+            Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    Path(args.out).write_text(markdown(results, load), encoding="utf-8")
+    print(Path(args.out).read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,343 @@
+"""The label index and kept statistics beside an embedded store, in one SQLite file (standard library).
+
+``kxgraph-index.sqlite`` in the store directory (in memory for a memory store) holds
+
+- every ``rdfs:label`` and ``kx:pinyin`` literal with its entity and graph, under an FTS5 trigram
+  index of the lower-cased text and of the pinyin spelling of Chinese labels (``store.pinyin``,
+  a polyphonic first character spelt in each reading): ``kx find``;
+- the triples of each named graph and the typed entities of each graph, with the entities per
+  class they add up to: ``kx stats``.
+
+The store keeps it in step. A write marks the index dirty, changes the store, then refreshes the
+graphs it wrote (all of them when it cannot tell which) and marks the index clean, in one SQLite
+transaction. Readers use the index only when it is clean and of this schema: a missing, dirty or
+older index means "ask the store" (SPARQL), never a wrong answer. A write that finds the index
+dirty (a process died in the middle of one) or missing rebuilds it whole; ``kx reindex`` does so
+on demand. Opening read-only never creates or writes the file.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from kxgraph.store.pinyin import spell_labels
+from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS
+
+FILE = "kxgraph-index.sqlite"
+SCHEMA = "2"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+# 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
+DEFAULT = ""   # the default graph's key
+STAGING = GRAPH + "staging/"
+CANDIDATES = 5000  # as many label hits as find's SPARQL path considers
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS labels (
+  id INTEGER PRIMARY KEY, graph TEXT NOT NULL, entity TEXT NOT NULL, label TEXT NOT NULL,
+  lowered TEXT NOT NULL, spelling TEXT);
+CREATE INDEX IF NOT EXISTS labels_graph ON labels(graph);
+CREATE VIRTUAL TABLE IF NOT EXISTS label_text USING fts5(
+  lowered, spelling, content='labels', content_rowid='id', tokenize='trigram');
+CREATE TABLE IF NOT EXISTS types (graph TEXT NOT NULL, entity TEXT NOT NULL, class TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS types_graph ON types(graph);
+CREATE INDEX IF NOT EXISTS types_class ON types(class, entity);
+CREATE TABLE IF NOT EXISTS graph_sizes (graph TEXT PRIMARY KEY, triples INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGER NOT NULL);
+"""
+
+
+class Index:
+    """The label index and kept counts of one store; ``usable`` says whether readers may trust it."""
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.file = None if path is None else Path(path) / FILE
+        self.read_only = read_only
+        self._conn: sqlite3.Connection | None = None
+        self._depth = 0
+        self._pending: list[str] | None = []
+        self._prior = "clean"
+        self._pinyin: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
+        if self.file is None:  # a memory store starts empty, and so does its index
+            self._conn = _connect(":memory:")
+            self._create()
+            self._set("schema", SCHEMA)
+            self._set("state", "clean")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _reader(self) -> sqlite3.Connection | None:
+        if self._conn is None and self.file is not None and self.file.exists():
+            try:
+                self._conn = _connect(f"{self.file.resolve().as_uri()}?mode=ro" if self.read_only else str(self.file),
+                                      uri=self.read_only)
+            except sqlite3.Error:
+                return None
+        return self._conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection | None]:
+        """A read transaction on a clean index of this schema, or None (then ask the store)."""
+        conn = self._reader()
+        if conn is None or self._depth:
+            yield None
+            return
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error:
+            yield None
+            return
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            yield conn if meta.get("state") == "clean" and meta.get("schema") == SCHEMA else None
+        except sqlite3.Error:
+            yield None
+        finally:
+            conn.execute("ROLLBACK")
+
+    @property
+    def usable(self) -> bool:
+        """True when the index is in step with the store."""
+        with self._snapshot() as conn:
+            return conn is not None
+
+    def find(self, word: str, spelt: str) -> tuple[list, list] | None:
+        """Labels containing ``word``, and Chinese labels whose pinyin contains ``spelt``; or None.
+
+        Both are lower-case; hits come as ``(entity term, label text)``, the label hits best first
+        (exact, then prefix, then shorter) and at most ``CANDIDATES`` of them.
+        """
+        try:
+            with self._snapshot() as conn:
+                if conn is None:
+                    return None
+                labelled = _matching(conn, "lowered", word)
+                spoken = _matching(conn, "spelling", spelt) if spelt else []
+        except sqlite3.Error:
+            return None
+        return ([(_term(e), label) for e, label in labelled], [(_term(e), label) for e, label in spoken])
+
+    def counts(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
+        """Kept ``(graph, triples)`` per named graph and ``(class IRI, entities)`` per class, or None."""
+        try:
+            with self._snapshot() as conn:
+                if conn is None:
+                    return None
+                graphs = conn.execute("SELECT graph, triples FROM graph_sizes ORDER BY graph").fetchall()
+                classes = conn.execute(
+                    "SELECT class, entities FROM class_counts ORDER BY entities DESC, class").fetchall()
+        except sqlite3.Error:
+            return None
+        return graphs, classes
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self, store: Any, graphs: Iterable[str] | None = ()) -> Iterator[list[str] | None]:
+        """Keep the index in step with a write to ``store`` that touches ``graphs`` (None: unknown).
+
+        Yields the list of touched graphs, for a writer that learns them as it goes. Writes nest:
+        the outermost one refreshes the index.
+        """
+        if self.read_only:
+            yield None
+            return
+        outer = self._depth == 0
+        if outer:
+            self._pending = []
+            self._begin()
+        self._add(graphs)
+        self._depth += 1
+        try:
+            yield self._pending
+        except BaseException:
+            self._depth -= 1
+            if outer:
+                self.sizes.clear()
+                self._set("state", self._prior)  # the store undid the write, so the index is as it was
+            raise
+        self._depth -= 1
+        if outer:
+            self.refresh(store, self._pending if self._prior == "clean" else None)
+
+    def _add(self, graphs: Iterable[str] | None) -> None:
+        if graphs is None or self._pending is None:
+            self._pending = None
+        else:
+            self._pending.extend(graphs)
+
+    def _begin(self) -> None:
+        if self._conn is None:
+            self._conn = _connect(str(self.file))
+        self._create()
+        state = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        fresh = state.get("schema") == SCHEMA and state.get("state") == "clean"
+        self._prior = "clean" if fresh else "missing"
+        self._set("state", "dirty")
+
+    def rebuild(self, store: Any) -> None:
+        """Index the whole store again (``kx reindex``)."""
+        with self.writing(store, None):
+            pass
+
+    def refresh(self, store: Any, graphs: list[str] | None) -> None:
+        """Re-read ``graphs`` (every graph when None) from the store and mark the index clean."""
+        import pyoxigraph as ox
+
+        raw = store.raw
+        conn = self._conn
+        with conn:
+            if graphs is None:
+                conn.execute("INSERT INTO label_text(label_text) VALUES ('delete-all')")
+                for statement in _CLEAR:
+                    conn.execute(statement)
+                graphs = [g.value for g in raw.named_graphs()] + [DEFAULT]
+            for graph in dict.fromkeys(g for g in graphs if not g.startswith(STAGING)):
+                self._forget(conn, graph)
+                node = ox.DefaultGraph() if graph == DEFAULT else ox.NamedNode(graph)
+                if graph != DEFAULT and not raw.contains_named_graph(node):
+                    continue
+                self._index_graph(conn, raw, node, graph)
+                if graph != DEFAULT:
+                    size = self.sizes.pop(graph, None)
+                    conn.execute("INSERT INTO graph_sizes VALUES (?, ?)",
+                                 (graph, store.graph_size(graph) if size is None else size))
+            conn.execute("DELETE FROM class_counts")
+            conn.execute("INSERT INTO class_counts SELECT class, COUNT(DISTINCT entity) FROM types GROUP BY class")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
+        self._prior = "clean"
+        self.sizes.clear()
+
+    def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
+        conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
+                     "SELECT 'delete', id, lowered, spelling FROM labels WHERE graph = ?", (graph,))
+        for statement in _FORGET:
+            conn.execute(statement, (graph,))
+
+    def _index_graph(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
+        import pyoxigraph as ox
+
+        rows = []
+        for predicate in (RDFS + "label", KX + "pinyin"):
+            for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
+                if isinstance(quad.object, ox.Literal):
+                    lang = (quad.object.language or "").lower()
+                    chinese = predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
+                    rows.append((_key(quad.subject), quad.object.value, chinese))
+        spellings = self.spell([label for _, label, chinese in rows if chinese])
+        start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
+        conn.executemany(
+            "INSERT INTO labels(graph, entity, label, lowered, spelling) VALUES (?, ?, ?, ?, ?)",
+            ((graph, entity, label, label.lower(), next(spellings) if chinese else None)
+             for entity, label, chinese in rows))
+        conn.execute("INSERT INTO label_text(rowid, lowered, spelling) "
+                     "SELECT id, lowered, spelling FROM labels WHERE id >= ?", (start,))
+        if graph in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
+            return
+        conn.executemany("INSERT INTO types VALUES (?, ?, ?)",
+                         ((graph, _key(q.subject), q.object.value)
+                          for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
+                          if isinstance(q.object, ox.NamedNode)))
+
+    def spell(self, labels: list[str]) -> Iterator[str]:
+        """The pinyin spellings of Chinese labels, as ``kx find`` matches them (see ``spell_labels``)."""
+        return iter(spell_labels(labels, self._pinyin))
+
+    def _create(self) -> None:
+        self._conn.executescript(_TABLES)
+
+    def _set(self, key: str, value: str) -> None:
+        with self._conn:
+            self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+_TARGET = re.compile(
+    r"\b(?:GRAPH|INTO|WITH|USING|TO|ADD|MOVE|COPY|CLEAR|DROP|CREATE)\s+(?:SILENT\s+)?(?:GRAPH\s+)?"
+    r"(<[^<>\s]*>|[?$]\w+|[A-Za-z][\w.-]*:[^\s{}();,]*|:[^\s{}();,]*|ALL\b|NAMED\b|DEFAULT\b)", re.IGNORECASE)
+_PREFIX = re.compile(r"\bPREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
+
+
+def written_graphs(update: str) -> list[str] | None:
+    """The graphs a SPARQL update may write, by the IRIs it names; None when it cannot tell.
+
+    Every graph named after GRAPH, INTO, WITH, USING, TO, ADD, MOVE, COPY, CLEAR, DROP or CREATE
+    counts (naming a graph it only reads costs a needless refresh, nothing worse), and so does the
+    default graph; a graph variable, ALL or NAMED means any graph.
+
+    >>> written_graphs("DROP SILENT GRAPH <http://a/g>")
+    ['http://a/g', '']
+    >>> written_graphs("DELETE WHERE { GRAPH ?g { ?s ?p ?o } }") is None
+    True
+    """
+    prefixes = dict(PREFIXES)
+    prefixes.update({m.group(1): m.group(2) for m in _PREFIX.finditer(update)})
+    graphs = []
+    for match in _TARGET.finditer(update):
+        token = match.group(1)
+        if token.startswith("<"):
+            graphs.append(token[1:-1])
+        elif token.upper() == "DEFAULT":
+            continue
+        elif token[0] in "?$" or token.upper() in ("ALL", "NAMED"):
+            return None
+        else:
+            prefix, _, local = token.partition(":")
+            if prefix not in prefixes:
+                return None
+            graphs.append(prefixes[prefix] + local)
+    return graphs + [DEFAULT]
+
+
+# The SQL of the index, each statement written out whole (nothing is pasted into SQL text).
+_CLEAR = ("DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts")
+_FORGET = ("DELETE FROM labels WHERE graph = ?", "DELETE FROM types WHERE graph = ?",
+           "DELETE FROM graph_sizes WHERE graph = ?")
+_MATCHING = {  # (column, three characters or more: the trigram index) -> statement; labels best first
+    ("lowered", True): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                       "WHERE label_text MATCH :q ORDER BY l.lowered != :t, "
+                       "substr(l.lowered, 1, length(:t)) != :t, length(l.label), l.label LIMIT :n",
+    ("lowered", False): "SELECT l.entity, l.label FROM labels l WHERE instr(l.lowered, :t) > 0 "
+                        "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
+                        "length(l.label), l.label LIMIT :n",
+    ("spelling", True): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                        "WHERE label_text MATCH :q LIMIT :n",
+    ("spelling", False): "SELECT l.entity, l.label FROM labels l WHERE instr(l.spelling, :t) > 0 LIMIT :n",
+}
+
+
+def _matching(conn: sqlite3.Connection, column: str, text: str) -> list[tuple[str, str]]:
+    """``(entity, label)`` of rows whose ``column`` contains ``text``; trigram index from 3 characters.
+
+    Label hits (``lowered``) come best first: exact, then prefix, then shorter.
+    """
+    phrase = '"' + text.replace('"', '""') + '"'
+    return conn.execute(_MATCHING[column, len(text) >= 3],
+                        {"q": f"{column} : {phrase}", "t": text, "n": CANDIDATES}).fetchall()
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    # A read-only reader manages its own transaction; a writer lets ``with conn:`` commit.
+    return sqlite3.connect(target, uri=uri, timeout=5.0, isolation_level=None if uri else "",
+                           check_same_thread=False)
+
+
+def _key(term: Any) -> str:
+    return f"_:{term.value}" if type(term).__name__ == "BlankNode" else term.value
+
+
+def _term(key: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
+
+
+__all__ = ["Index", "FILE", "spell_labels", "written_graphs"]

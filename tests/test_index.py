@@ -1,0 +1,146 @@
+"""The label index and kept counts beside the store: `kx find` and `kx stats` answer from them,
+and they stay in step with every kind of write (or are not used)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import kxgraph
+from kxgraph.store.index import FILE
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "tests" / "data" / "kx3-sample.ttl"
+TEMPLATES = REPO / "src" / "kxgraph" / "data" / "templates"
+SYN = "https://w3id.org/kxgraph/synthetic/"
+NEEDLES = ["院士工作站", "院士", "甲", "xiaodian DISTRICT", "taiyuan", "jinyang", "太原 科协", "小店",
+           "academician", "Academician A", "qingxu", "xiaod", "示例", "example", "shili", "新材料"]
+
+
+def fresh(graph, method, *args, **options):
+    """What ``graph.method`` answers from SPARQL alone, without the index."""
+    index, graph.store.index = graph.store.index, None
+    try:
+        return getattr(graph, method)(*args, **options)
+    finally:
+        graph.store.index = index
+
+
+def assert_in_step(store_path: Path) -> None:
+    """The index is used, and find and stats answer exactly as SPARQL alone does."""
+    with kxgraph.open(store_path, read_only=True) as g:
+        assert g.store.index.usable
+        for needle in NEEDLES:
+            assert g.find(needle, limit=500).rows == fresh(g, "find", needle, limit=500).rows, needle
+        assert g.stats().rows == fresh(g, "stats").rows
+        assert g.graphs().rows == fresh(g, "graphs").rows
+
+
+@pytest.fixture
+def demo_store(tmp_path):
+    """A store with the sample network, the shipped ontology and a small generated network."""
+    path = tmp_path / "store"
+    with kxgraph.open(path, mode="create") as g:
+        g.load(SAMPLE, ontology=True)
+        g.generate(scale=0.2)
+    return path
+
+
+def test_find_and_stats_from_the_index_equal_sparql_after_a_load(demo_store):
+    assert (demo_store / FILE).exists()
+    assert_in_step(demo_store)
+
+
+def test_find_answers_from_the_index_with_todays_ranking(loaded, kx_json, store_path):
+    assert [r["entity"] for r in kx_json("find", "taiyuan")] == ["https://w3id.org/kxgraph/id/place/140100"]
+    with kxgraph.open(store_path, read_only=True) as g:
+        assert g.store.index.usable
+        labels = [row[1].value for row in g.find("院士工作站").rows]
+    assert labels == sorted(labels, key=len)  # none is exact, none starts so: shorter first
+
+
+def test_an_update_is_indexed(demo_store):
+    with kxgraph.open(demo_store, mode="rw") as g:
+        g.update(f'INSERT DATA {{ GRAPH <https://example.org/new> {{ <{SYN}x> rdfs:label "青徐新站"@zh }} }}')
+        g.update(f'INSERT DATA {{ <{SYN}y> rdfs:label "Default Graph Station"@en }}')
+        g.update('DELETE WHERE { GRAPH ?g { ?s rdfs:label "甲院士"@zh } }')  # any graph: a full refresh
+        assert [r[0].value for r in g.find("青徐新").rows] == [SYN + "x"]
+        assert [r[0].value for r in g.find("qingxuxin").rows] == [SYN + "x"]
+        assert [r[0].value for r in g.find("default graph station").rows] == [SYN + "y"]
+        assert "甲院士" not in {r[1].value for r in g.find("院士", limit=500).rows if r[1] is not None}
+    assert_in_step(demo_store)
+
+
+def test_a_drop_is_indexed(demo_store):
+    with kxgraph.open(demo_store, mode="rw") as g:
+        before = {r[0].value for r in g.find("院士工作站", limit=500).rows}
+        g.drop(f"file://{SAMPLE.resolve()}")
+        after = {r[0].value for r in g.find("院士工作站", limit=500).rows}
+    assert SYN + "ws/w1" in before and SYN + "ws/w1" not in after
+    assert_in_step(demo_store)
+
+
+def test_an_import_is_indexed(demo_store, kx):
+    result = kx("import", str(TEMPLATES / "enterprises.csv"), str(TEMPLATES / "workstations.csv"),
+                store=demo_store)
+    assert result.exit_code == 0, result.output
+    with kxgraph.open(demo_store, read_only=True) as g:
+        assert "示例新材料有限公司" in {r[1].value for r in g.find("示例新材料").rows}
+    assert_in_step(demo_store)
+
+
+def test_a_replacing_load_is_indexed(tmp_path, demo_store):
+    changed = tmp_path / "changed.ttl"
+    changed.write_text(f'<{SYN}z> <http://www.w3.org/2000/01/rdf-schema#label> "替换后的站"@zh .\n',
+                       encoding="utf-8")
+    with kxgraph.open(demo_store, mode="rw") as g:
+        g.load(changed, graph=f"file://{SAMPLE.resolve()}", replace=True)
+        assert [r[0].value for r in g.find("替换后").rows] == [SYN + "z"]
+        assert g.find("甲院士").rows == []
+    assert_in_step(demo_store)
+
+
+def test_reading_never_creates_the_index_and_a_missing_one_falls_back(loaded, kx_json, kx, store_path):
+    (store_path / FILE).unlink()
+    assert SYN + "org/e2" in {r["entity"] for r in kx_json("find", "jinyang")}
+    assert kx("stats").exit_code == 0
+    assert not (store_path / FILE).exists()
+    assert kx("reindex").exit_code == 0
+    assert (store_path / FILE).exists()
+    assert_in_step(store_path)
+
+
+def test_a_write_that_died_halfway_is_not_trusted_and_the_next_write_rebuilds(demo_store):
+    with sqlite3.connect(demo_store / FILE) as conn:  # as a process killed between store and index
+        conn.execute("UPDATE meta SET value = 'dirty' WHERE key = 'state'")
+        conn.execute("DELETE FROM labels")
+    with kxgraph.open(demo_store, read_only=True) as g:
+        assert not g.store.index.usable
+        assert {r[0].value for r in g.find("院士工作站").rows} >= {SYN + "ws/w1", SYN + "ws/w2"}
+    with kxgraph.open(demo_store, mode="rw") as g:
+        g.update(f'INSERT DATA {{ GRAPH <https://example.org/new> {{ <{SYN}x> rdfs:label "新"@zh }} }}')
+    assert_in_step(demo_store)
+
+
+def test_an_index_of_another_schema_is_ignored(demo_store):
+    with sqlite3.connect(demo_store / FILE) as conn:
+        conn.execute("UPDATE meta SET value = 'old' WHERE key = 'schema'")
+    with kxgraph.open(demo_store, read_only=True) as g:
+        assert not g.store.index.usable
+        assert g.find("jinyang").rows == fresh(g, "find", "jinyang").rows
+
+
+def test_a_memory_store_keeps_its_index_in_memory():
+    with kxgraph.open(memory=True) as g:
+        g.load(SAMPLE)
+        assert g.store.index.usable
+        assert SYN + "org/e2" in {r[0].value for r in g.find("jinyang").rows}
+        assert g.stats().rows == fresh(g, "stats").rows
+
+
+def test_an_endpoint_store_has_no_index():
+    from kxgraph.store.endpoint import EndpointStore
+
+    assert EndpointStore("http://127.0.0.1:9/query").index is None
