@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kxgraph
-from kxgraph import load, report
+from kxgraph import reference, report
 from kxgraph.errors import NotFoundError
 from kxgraph.resources import package_path, resource_path
 from kxgraph.synthetic import build
@@ -27,7 +27,7 @@ def test_a_missing_shipped_file_is_an_error_naming_it(lookup):
 
 
 def test_load_ontology_fails_rather_than_loading_less(monkeypatch):
-    monkeypatch.setattr(load, "ONTOLOGY_FILES", (*load.ONTOLOGY_FILES, "ontology/missing.ttl"))
+    monkeypatch.setattr(reference, "ONTOLOGY_FILES", (*reference.ONTOLOGY_FILES, "ontology/missing.ttl"))
     with pytest.raises(NotFoundError, match="missing.ttl"):
         kxgraph.open(memory=True).load(ontology=True)
 

@@ -32,6 +32,14 @@ WRITERS = {
     ("store/endpoint.py", "load_files"): "staged graphs moved into place on an endpoint, by their terms",
     ("store/endpoint.py", "_discard"): "staging graphs of a failed endpoint load dropped, by their terms",
     ("checks.py", "_query"): "the literal checks' cast chain, from the constant CASTS table (graphs bound by terms)",
+    ("sources.py", "drop_source"): "a source's graphs and record dropped, by their terms (updates take no substitutions)",
+    ("sources.py", "forget_graph"): "DELETE DATA of one quad of a source's record, by its terms",
+    ("curation.py", "record"): "INSERT DATA of decision quads into kxg:curation, written from pyoxigraph terms",
+    ("curation.py", "same"): "one update moving a merged entity's quads to the kept one, by their terms",
+    ("curation.py", "distinct"): "INSERT DATA of a decision's quads into kxg:curation, from pyoxigraph terms",
+    ("curation.py", "rename"): "DELETE/INSERT DATA of label quads and the decision, by their terms",
+    ("updates.py", "hint"): "the user's own DELETE pattern asked again inside GRAPH ?g, only to word the hint "
+                            "(their text, no values put in; the update itself runs as written)",
 }
 READERS = {("sparql/catalogue.py", "read_query_text")}
 

@@ -169,7 +169,7 @@ def test_python_api_opens_store_memory_and_read_only(tmp_path, small_file):
         assert len(g.graphs()) == 0
 
 
-def _journal(store: Path, graph: str, *, uncommitted: bool) -> None:
+def _journal(store: Path, graph: str, *, uncommitted: bool, also: tuple[str, ...] = ()) -> None:
     import kxgraph
     from kxgraph.store.oxigraph import JOURNAL, STAGING
 
@@ -178,7 +178,7 @@ def _journal(store: Path, graph: str, *, uncommitted: bool) -> None:
         with kxgraph.open(store, mode="rw") as g:
             g.store.update(f"INSERT DATA {{ GRAPH <{prefix}uncommitted> {{ <{prefix}s> <{prefix}p> 1 }} }}")
     (store / JOURNAL).write_text(json.dumps({"sentinel": prefix + "uncommitted", "staging": prefix,
-                                             "new_graphs": [graph]}), encoding="utf-8")
+                                             "new_graphs": [graph, *also]}), encoding="utf-8")
 
 
 def test_opening_after_a_crash_undoes_an_uncommitted_load(kx, store_path, small_file):
@@ -197,9 +197,11 @@ def test_opening_after_a_crash_keeps_a_committed_load(kx, store_path, small_file
 
 def test_reading_a_store_with_an_interrupted_load_first_undoes_it(kx, store_path, small_file):
     import kxgraph
+    from kxgraph.sources import record_graph
 
     kx("load", str(small_file))
-    _journal(store_path, small_file.resolve().as_uri(), uncommitted=True)
+    # the load wrote the file's graph and its source's record: both new, both undone
+    _journal(store_path, small_file.resolve().as_uri(), uncommitted=True, also=(record_graph("small"),))
     with kxgraph.open(store_path) as g:
         assert g.query("ASK { ?s ?p ?o }").boolean is False
     assert not (store_path / "kxgraph-load.json").exists()

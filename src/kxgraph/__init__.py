@@ -8,7 +8,7 @@ Importing kxgraph is cheap: rdflib, networkx, pyvis and pandas load only when a 
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from kxgraph.version import __version__  # noqa: E402  (one place: source records name it too)
 
 from kxgraph.errors import (  # noqa: E402  (light: no third-party imports)
     AmbiguousNameError, AnalysisError, GenerateError, InputError, KxError, NotFoundError, ParameterError,

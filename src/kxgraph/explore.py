@@ -22,8 +22,10 @@ from kxgraph.store.base import Store
 from kxgraph.store.pinyin import first_readings, spell_labels, surname_readings
 from kxgraph.vocab import expand_curie
 
-SECTIONS = ("type", "synthetic", "label", "property", "membership", "out", "in", "source")
+SECTIONS = ("type", "synthetic", "label", "property", "membership", "member", "out", "in", "source")
 MAX_INCOMING = 200
+_NOT_INCOMING = {"http://www.w3.org/ns/org#organization", "https://w3id.org/kxgraph/ns#canonical",
+                 "https://w3id.org/kxgraph/ns#merged"}
 
 
 def _query(store: Store, name: str, **values: Any) -> Result:
@@ -105,14 +107,20 @@ def _summary(store: Store, entity: Any) -> tuple:
 
 
 def resolve(store: Store, entity: str | Any) -> Any:
-    """The IRI node that ``entity`` names: an IRI, a CURIE, or an exact label."""
+    """The IRI node that ``entity`` names: an IRI, a CURIE, or a name (zh, en or pinyin).
+
+    A name is matched on labels and alternative labels, then without a note or title (金智新院士),
+    then as pinyin (li deyi). An IRI merged into another by ``kx same`` gives the one it was merged
+    into. A name that fits several entities raises ``AmbiguousNameError`` with a numbered "which one?"
+    list: type, label, source and a fact to tell them apart, each with its IRI to give instead.
+    """
     import pyoxigraph as ox
 
     if isinstance(entity, ox.NamedNode):
-        return entity
+        return _canonical(store, entity)
     text = entity.strip()
     if not text:
-        raise ParameterError("give an entity: an IRI, a CURIE or an exact label")
+        raise ParameterError("give an entity: an IRI, a CURIE or a name")
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
     if iri is None and re.match(r"^[a-z][\w+.-]*://", text):
         iri = text
@@ -121,29 +129,80 @@ def resolve(store: Store, entity: str | Any) -> Any:
             node = ox.NamedNode(iri)
         except ValueError as exc:
             raise ParameterError(f"{text!r} is not a valid IRI: {exc}") from None
+        node = _canonical(store, node)
         if not _query(store, "exists", entity=node).boolean:
             raise NotFoundError(f"no entity {text} in the graph")
         return node
-    found = [row[0] for row in _query(store, "by-label", text=_literal(text)).rows]
+    found = _by_name(store, text)
     if not found:
-        raise NotFoundError(f"no entity labelled {text!r}; try kx find {text}")
+        raise NotFoundError(f"no entity named {text!r}; try kx find {text}")
     if len(found) > 1:
-        names = ", ".join(n.value for n in found[:5])
-        raise AmbiguousNameError(f"{len(found)} entities are labelled {text!r} ({names}); give the IRI",
-                                 [n.value for n in found])
+        raise AmbiguousNameError(which_one(store, text, found), [n.value for n in found])
     return found[0]
+
+
+def _canonical(store: Store, node: Any) -> Any:
+    rows = _identity(store, "merged", entity=node).rows
+    return rows[0][0] if rows else node
+
+
+def _identity(store: Store, name: str, **values: Any) -> Result:
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, f"identity/{name}", values)
+
+
+def _by_name(store: Store, text: str) -> list:
+    from kxgraph.identity import person_name
+
+    tries = list(dict.fromkeys([text, person_name(text)]))
+    for attempt in tries:
+        found = [row[0] for row in _identity(store, "by-name", text=_literal(attempt)).rows]
+        if found:
+            return list(dict.fromkeys(_canonical(store, node) for node in found))
+    spelt = _spelling(text.lower())
+    if spelt:   # a name in pinyin: the whole label spelt out, surname first or last
+        from kxgraph.identity import pinyin_keys
+
+        found = [e for e, label in _pinyin_matches(store, spelt) if spelt in pinyin_keys(label)]
+        return list(dict.fromkeys(_canonical(store, node) for node in found))
+    return []
+
+
+def which_one(store: Store, text: str, found: list) -> str:
+    """The numbered "which one?" list for a name several entities have (a line each, labels escaped)."""
+    from kxgraph.boundary import printable
+    from kxgraph.ontology import label as class_label
+    from kxgraph.sources import held
+    from kxgraph.vocab import shorten
+
+    graphs = {g: s.name for s in held(store).values() for g in s.graphs}
+    lines = [f"{len(found)} entities are named {printable(repr(text))}; which one? give the IRI (or CURIE):"]
+    for number, node in enumerate(found, 1):
+        rows = _identity(store, "describe", entity=node).rows
+        types = sorted({class_label(r[0].value, "zh") for r in rows if r[0] is not None})
+        label = next((r[1].value for r in rows if r[1] is not None), text)
+        where = sorted({graphs.get(r[2].value, shorten(r[2].value)) for r in rows if r[2] is not None})
+        facts = sorted({r[3].value for r in rows if r[3] is not None})[:2]
+        lines.append(printable(f"  {number}. {'、'.join(types) or '?'} {label}  {shorten(node.value)}"
+                               f"  (source: {', '.join(where) or '?'}{'; ' + '、'.join(facts) if facts else ''})"))
+    return "\n".join(lines)
 
 
 def show(store: Store, entity: str | Any) -> Result:
     """Everything about one entity, a row per fact: section, property, value, label.
 
     Sections: type, synthetic (when ``kx:synthetic true``), label, property (literal values),
-    membership (``org:Membership`` nodes: organisation and role), out, in (at most 200),
+    membership (``org:Membership`` nodes: organisation and role), member (an organisation's
+    members: role, person and name), out, in (at most 200),
     source (``prov:wasDerivedFrom`` passages with their text, ``dcterms:source`` rows).
     """
     node = resolve(store, entity)
     rows = list(dict.fromkeys(_query(store, "show", entity=node).rows))
-    incoming = _query(store, "incoming", entity=node).rows
+    rows += _identity(store, "members", entity=node).rows
+    # a membership pointing here is shown as its member and role (members.rq), not as a bare node
+    # (and the curation decisions naming it are listed by kx decisions, not here)
+    incoming = [r for r in _query(store, "incoming", entity=node).rows if r[1].value not in _NOT_INCOMING]
     rows += incoming[:MAX_INCOMING]
     if len(incoming) > MAX_INCOMING:
         rows.append((_literal("in"), None, _literal(f"… more than {MAX_INCOMING} incoming links"), None))
@@ -163,7 +222,10 @@ def stats(store: Store) -> Result:
 
     kept = store.index.counts() if store.index is not None else None
     if kept is not None:  # counts kept at write time
+        from kxgraph.store.base import RECORDS
+
         graphs, classes = kept
+        graphs = [(g, n) for g, n in graphs if not g.startswith(RECORDS)]  # as Store.graphs: kx sources lists them
         classes = [(ox.NamedNode(kind), ox.Literal(n)) for kind, n in classes]
     else:
         graphs, classes = store.graphs(), _query(store, "class-counts").rows

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from kxgraph.network.view import View
     from kxgraph.report import Report
     from kxgraph.synthetic.generate import GenerateReport
+    from kxgraph.updates import UpdateReport
     from kxgraph.tables.importer import ImportReport
 
 ANALYSES = ("centrality", "communities", "brokers")
@@ -89,7 +90,7 @@ class KxGraph:
         if params and "asOf" in params:  # only what existed then (kxgraph.timeline.as_of)
             params = dict(params)
             return self.as_of(params.pop("asOf")).named_query(name, params, limit=limit, timeout=timeout)
-        bound = named_query(name).bind(params or {})
+        bound = named_query(name).bind(params or {}, names=self.entity)
         return self.query(bound.text, substitutions=bound.substitutions, limit=limit, timeout=timeout)
 
     def as_of(self, when: str) -> "KxGraph":
@@ -118,28 +119,37 @@ class KxGraph:
 
         return listing(indicators=indicators)
 
-    def update(self, sparql: str, *, allow_service: bool = False, force_shipped: bool = False) -> None:
-        """Run a SPARQL update (the only write path besides loading).
+    def update(self, sparql: str, *, allow_service: bool = False, force_shipped: bool = False) -> "UpdateReport":
+        """Run a SPARQL update (the only write path besides loading); return what it changed.
 
         ``LOAD <url>`` and ``SERVICE`` reach the network, so they are refused unless ``allow_service``;
         updates writing the shipped or internal graphs are refused unless ``force_shipped``.
+        Returns a ``kxgraph.updates.UpdateReport``: triples per graph before and after
+        (``.result()``), and ``.hint`` when a DELETE matched nothing because the facts are in
+        named graphs.
 
         >>> g = open(memory=True)
-        >>> g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast rdfs:label 'CAST' } }")
+        >>> g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast rdfs:label 'CAST' } }").changed
+        [('https://w3id.org/kxgraph/graph/notes', 0, 1)]
         >>> g.query("ASK { kxorg:cast rdfs:label 'CAST' }").boolean
         True
         """
         from kxgraph import protect
         from kxgraph.sparql.query import check_update
+        from kxgraph.updates import run
         from kxgraph.vocab import prefixes_for
 
         check_update(sparql, allow_service=allow_service)
-        protect.guarded_update(self.store, sparql, force_shipped=force_shipped, prefixes=prefixes_for(sparql))
+        return run(self.store, sparql, execute=lambda text: protect.guarded_update(
+            self.store, text, force_shipped=force_shipped, prefixes=prefixes_for(text)))
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,  # noqa: A002
              replace: bool = False, ontology: bool = False, progress: Any = None,
-             force_shipped: bool = False, lenient: bool = False) -> Result:
+             source: str | None = None, force_shipped: bool = False, lenient: bool = False) -> Result:
         """Load RDF files, each into its own named graph, all or nothing; returns graph and triples.
+
+        Each file is a source named after it (``source`` names them all); loading a source again
+        replaces it (see ``sources``).
 
         >>> g = open(memory=True)
         >>> g.load(ontology=True).column("graph")
@@ -148,7 +158,7 @@ class KxGraph:
         from kxgraph.load import load
 
         return load(self.store, paths, format=format, graph=graph, replace=replace, ontology=ontology,
-                    progress=progress, force_shipped=force_shipped, lenient=lenient)
+                    progress=progress, source=source, force_shipped=force_shipped, lenient=lenient)
 
     def graphs(self) -> Result:
         """Named graphs with their triple counts.
@@ -161,28 +171,63 @@ class KxGraph:
         return graph_table(self._graph_sizes())
 
     def _graph_sizes(self) -> list[tuple[str, int]]:
+        from kxgraph.store.base import RECORDS
+
         kept = self.store.index.counts() if self.store.index is not None else None
-        return kept[0] if kept is not None else self.store.graphs()
+        # the records of sources are listed by kx sources, not kx graphs (as Store.graphs leaves them out)
+        return [(g, n) for g, n in kept[0] if not g.startswith(RECORDS)] if kept is not None else self.store.graphs()
 
     def drop(self, graph: str, *, force_shipped: bool = False) -> None:
-        """Remove a named graph (``NotFoundError`` when there is none by that name).
+        """Remove a source by its name (all it wrote and its record), or one named graph.
+
+        ``NotFoundError`` when there is neither by that name.
 
         The shipped and internal graphs (``kxgraph.protect``) are refused unless ``force_shipped``.
 
         >>> g = open(memory=True)
         >>> g.drop("kxg:nothing")
         Traceback (most recent call last):
-        kxgraph.errors.NotFoundError: no graph kxg:nothing; kx graphs lists them
+        kxgraph.errors.NotFoundError: no source or graph kxg:nothing; kx sources and kx graphs list them
         """
         from kxgraph.errors import NotFoundError
         from kxgraph.protect import check_graphs
+        from kxgraph.sources import drop_source, forget_graph, held
         from kxgraph.vocab import expand_curie
 
+        if graph in held(self.store):
+            drop_source(self.store, graph)
+            return
         iri = expand_curie(graph) or graph.strip("<>")
         check_graphs([iri], force_shipped=force_shipped, action="drop")
         if iri not in {g for g, _ in self._graph_sizes()}:
-            raise NotFoundError(f"no graph {graph}; kx graphs lists them")
+            raise NotFoundError(f"no source or graph {graph}; kx sources and kx graphs list them")
         self.store.drop(iri)
+        forget_graph(self.store, iri)
+
+    def sources(self) -> Result:
+        """The sources loaded or imported: name, kind, files, sheets, rows, entities, triples, when, version.
+
+        >>> open(memory=True).sources().variables[:3]
+        ['name', 'kind', 'files']
+        """
+        from kxgraph.sources import listing
+
+        return listing(self.store)
+
+    def diff(self, *files: str | Path, source: str | None = None, mapping: str | Path | None = None,
+             encoding: str | None = None, sheet: str | None = None, format: str | None = None) -> Result:  # noqa: A002
+        """What importing (or loading) ``files`` again would add, change and remove; writes nothing.
+
+        One row per change: change, kind, entity, fact, before, after, in labels, not IRIs.
+
+        >>> from kxgraph.resources import resource_path
+        >>> open(memory=True).diff(resource_path("templates/enterprises.csv")).variables
+        ['change', 'kind', 'entity', 'fact', 'before', 'after']
+        """
+        from kxgraph.diff import diff
+
+        return diff(self.store, files, source=source, mapping=mapping, encoding=encoding, sheet=sheet,
+                    format=format)
 
     def reindex(self) -> None:
         """Rebuild the label index and kept counts that ``find`` and ``stats`` read (``kx reindex``).
@@ -217,12 +262,27 @@ class KxGraph:
 
         return find(self.store, text, limit=limit)
 
+    def entity(self, handle: str) -> Any:
+        """The IRI node an entity handle names: IRI, CURIE, or a zh/en/pinyin name.
+
+        A name several entities share raises ``AmbiguousNameError`` with a numbered "which one?" list.
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.entity("中国科协").value
+        'https://w3id.org/kxgraph/id/org/cast'
+        """
+        from kxgraph.explore import resolve
+
+        return resolve(self.store, handle)
+
     def show(self, entity: str) -> Result:
         """Everything about one entity (IRI, CURIE as printed, or exact label): section, property,
         value, label.
 
         >>> g = open(memory=True)
-        >>> g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast rdfs:label '中国科协'@zh } }")
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast rdfs:label '中国科协'@zh } }")
         >>> g.show("kxorg:cast").column("value")
         ['中国科协']
         """
@@ -339,12 +399,13 @@ class KxGraph:
 
         return paths(self, a, b, max_depth=max_depth, limit=limit, lang=lang, links=links)
 
-    def export(self, path: str | Path, *, format: str | None = None,  # noqa: A002
+    def export(self, path: str | Path, *, format: str | None = None, lang: str = "zh",  # noqa: A002
                focus: str | None = None, depth: int = 2, types: Iterable[str] | None = None,
                query: str | None = None, params: Mapping[str, Any] | None = None,
                projection: str | None = None, links: Iterable[str] | None = None) -> Path:
         """Write the network (chosen as in ``network()``) as GraphML, GEXF or Cytoscape.js JSON for
-        Gephi or Cytoscape; ``format`` defaults to the file's extension. Returns the path.
+        Gephi or Cytoscape, nodes labelled in ``lang``; ``format`` defaults to the file's extension.
+        Returns the path.
 
         >>> import tempfile, os
         >>> out = open(memory=True).export(os.path.join(tempfile.mkdtemp(), "n.graphml"))
@@ -355,14 +416,15 @@ class KxGraph:
 
         G = self.network(focus=focus, depth=depth, types=types, query=query, params=params,
                          projection=projection, links=links)
-        return export(G, path, format=format)
+        return export(G, path, format=format, lang=lang)
 
     # --- spreadsheets and validation (issue 6) -------------------------------------------------
 
     def import_tables(self, *files: str | Path, mapping: str | Path | None = None,
                       encoding: str | None = None, sheet: str | None = None,
                       skip_bad_rows: bool = False, rejects: str | Path | None = None,
-                      headers: str | Path | None = None, strict: bool = False) -> "ImportReport":
+                      headers: str | Path | None = None, strict: bool = False,
+                      source: str | None = None, on_duplicate: str = "error", ask: Any = None) -> "ImportReport":
         """Validate CSV/XLSX files and load each into its own named graph (its ``file://`` IRI).
 
         Nothing is written when a row fails (``ValidationError`` lists every problem) unless
@@ -378,12 +440,17 @@ class KxGraph:
         from kxgraph.tables.importer import import_tables
 
         return import_tables(self, files, mapping=mapping, encoding=encoding, sheet=sheet,
-                             skip_bad_rows=skip_bad_rows, rejects=rejects, headers=headers, strict=strict)
+                             skip_bad_rows=skip_bad_rows, rejects=rejects, headers=headers, strict=strict,
+                             source=source, on_duplicate=on_duplicate, ask=ask)
 
     def validate(self, *files: str | Path, store: bool = False, graph: str | None = None,
                  mapping: str | Path | None = None, encoding: str | None = None,
                  sheet: str | None = None, headers: str | Path | None = None, strict: bool = False) -> Result:
         """Run the import checks on files, or SHACL on the store (``store=True``), writing nothing.
+
+        With ``store=True`` the union of all sources is checked too (``kxgraph.consistency``): one
+        host per workstation across sources, memberships pointing at nothing; each problem names
+        the source, file and row of each contributing fact.
 
         Returns the problems as a table: file, sheet, row, column, value, problem (empty = valid).
 
@@ -394,13 +461,78 @@ class KxGraph:
         from kxgraph.tables.validate import problems_result, validate_store
 
         if store:
-            return problems_result(validate_store(self.store, graph=graph))
+            from kxgraph.consistency import check
+
+            # each graph against the shapes, then the union across sources (whole store only)
+            return problems_result(validate_store(self.store, graph=graph) + ([] if graph else check(self.store)))
         from kxgraph.tables.importer import check_tables
 
+        from kxgraph.sources import replaced_graphs
+
         plan, _ = check_tables(files, store=self.store, mapping=mapping, encoding=encoding, sheet=sheet,
-                               headers=headers, strict=strict)
+                               headers=headers, strict=strict, replaces=replaced_graphs(self.store, files))
         return problems_result(plan.all_problems())
 
+    # --- identity and curation (issue 11) -----------------------------------------------------
+
+    def same(self, a: str, b: str, *, by: str | None = None) -> tuple[str, str]:
+        """Decide that two entities (IRIs, CURIEs or names) are one; ``a`` stays, ``b`` merges into it.
+
+        Every fact about ``b`` now names ``a``; ``b``'s IRI and names still find ``a``; later imports
+        write ``a`` where they say ``b``. Returns (kept IRI, merged IRI).
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.same("中国科协", "kxorg:cast2", by="doc")[1]
+        'https://w3id.org/kxgraph/id/org/cast2'
+        >>> g.entity("中国科学技术协会").value
+        'https://w3id.org/kxgraph/id/org/cast'
+        """
+        from kxgraph.curation import same
+        from kxgraph.explore import resolve
+
+        return same(self.store, resolve(self.store, a), resolve(self.store, b), by=by)
+
+    def distinct(self, a: str, b: str, *, by: str | None = None) -> None:
+        """Decide that two entities with close names are different, so imports stop asking.
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.distinct("kxorg:cast", "kxorg:cast2", by="doc")
+        >>> g.decisions().column("decision")
+        ['distinct']
+        """
+        from kxgraph.curation import distinct
+        from kxgraph.explore import resolve
+
+        distinct(self.store, resolve(self.store, a), resolve(self.store, b), by=by)
+
+    def rename(self, entity: str, name: str, *, by: str | None = None) -> None:
+        """Give an entity a new zh label; the old ones stay as alternative labels, after re-imports too.
+
+        >>> g = open(memory=True)
+        >>> _ = g.update("INSERT DATA { GRAPH kxg:notes { kxorg:cast a kx:Association ; rdfs:label '中国科协'@zh . "
+        ...              "kxorg:cast2 a kx:Association ; rdfs:label '中国科学技术协会'@zh } }")
+        >>> g.rename("kxorg:cast", "科协", by="doc")
+        >>> g.entity("科协").value
+        'https://w3id.org/kxgraph/id/org/cast'
+        """
+        from kxgraph.curation import rename
+        from kxgraph.explore import resolve
+
+        rename(self.store, resolve(self.store, entity), name, by=by)
+
+    def decisions(self) -> Result:
+        """The curation decisions: decision, entity, name, other, other_name, label, by, when.
+
+        >>> open(memory=True).decisions().variables[:3]
+        ['decision', 'entity', 'name']
+        """
+        from kxgraph.curation import listing
+
+        return listing(self.store)
     # --- matching experts to technical needs (issue 17) -------------------------------------------
 
     def match(self, *, need: str | None = None, enterprise: str | None = None, expert: str | None = None,

@@ -10,19 +10,17 @@ the ontology explicitly, after an upgrade.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
 from kxgraph.errors import InputError, ParameterError
-from kxgraph.resources import resource_path
 from kxgraph.output.results import Result
 from kxgraph.store.base import LoadItem, Store
-from kxgraph.store.rdfio import rdf_format
-from kxgraph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, expand_curie
-
-ONTOLOGY_FILES = ("ontology/kx.ttl", "ontology/indicators.ttl", "ontology/collaboration.ttl",
-                  "ontology/academies.ttl", "schemes/gbt4754.ttl", "schemes/gbt13745.ttl")
-GAZETTEER_FILE = "places/gazetteer.ttl"
+from kxgraph.store.rdfio import is_quad_format, rdf_format
+from kxgraph.reference import (GAZETTEER_FILE, ONTOLOGY_FILES, ontology_items, reference_items,  # noqa: F401
+                               with_reference)
+from kxgraph.vocab import expand_curie
 
 
 def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str | None = None) -> list[LoadItem]:
@@ -45,57 +43,93 @@ def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str |
     return items
 
 
-
-def ontology_items() -> list[LoadItem]:
-    """The shipped ontology files, all bound for ``kxg:ontology``."""
-    items = []
-    for relative in ONTOLOGY_FILES:
-        path = resource_path(relative)  # a missing one is an error: never load less than shipped
-        items.append(LoadItem(path, rdf_format(path), ONTOLOGY_GRAPH, path.stat().st_size))
-    return items
-
-
-def reference_items() -> list[LoadItem]:
-    """The shipped reference data: the ontology (with the academies' divisions) and the gazetteer."""
-    path = resource_path(GAZETTEER_FILE)
-    return ontology_items() + [LoadItem(path, rdf_format(path), GAZETTEER_GRAPH, path.stat().st_size)]
-
-
-def with_reference(store: Store, items: list[LoadItem]) -> list[LoadItem]:
-    """``items``, after the shipped reference data when the store is new (holds nothing yet).
-
-    So the first import into a store brings the labels of academies, divisions, districts and
-    statuses with it; ``kx load --ontology`` reloads them explicitly.
-    """
-    if store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
-        return items
-    wanted = {item.graph for item in items}
-    return [item for item in reference_items() if item.graph not in wanted] + items
-
-
 def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None = None,
          graph: str | None = None, replace: bool = False, ontology: bool = False,
-         progress: Callable[[int], None] | None = None, force_shipped: bool = False,
-         lenient: bool = False) -> Result:
+         progress: Callable[[int], None] | None = None, source: str | None = None,
+         force_shipped: bool = False, lenient: bool = False) -> Result:
     """Load files into ``store``; return a table of graph and triple count per graph touched.
 
     The shipped and internal graphs (``kxgraph.protect``) are refused unless ``force_shipped``;
     ``lenient`` keeps ill-typed literals as plain strings (with a warning) instead of refusing them.
+
+    Each file is a source (``kxgraph.sources``) named after it without version marks, or all
+    are the one source ``source``; loading a source again replaces everything it wrote before.
 
     >>> import kxgraph
     >>> g = kxgraph.open(memory=True)
     >>> g.load(ontology=True).column("graph")
     ['https://w3id.org/kxgraph/graph/ontology']
     """
+    from kxgraph import sources
+
     items = plan(paths, format=format, graph=graph)
+    groups = sources.group_files([item.path for item in items], source)
+    writing = [sources.Writing(name, "rdf", [Path(f) for f in files],
+                               list(dict.fromkeys(g for item in items if str(item.path) in files
+                                                  for g in _graphs_of(item))))
+               for name, files in groups.items()]
+    drops, _ = sources.plan_drops(store, writing, replace=replace)
     if ontology:
         replace = replace or not items  # `kx load --ontology` alone refreshes kxg:ontology
         items = ontology_items() + items
     if not items:
         raise ParameterError("nothing to load: give one or more files (or --ontology)")
-    counts = store.load_files(items, replace=replace, progress=progress, force_shipped=force_shipped,
-                              lenient=lenient)
-    return graph_table(counts.items())
+    with tempfile.TemporaryDirectory(prefix="kx-load-") as folder:
+        records = []
+        for i, new in enumerate(writing):
+            path = Path(folder) / f"record-{i}.nt"
+            path.write_text(sources.record_ntriples(new), encoding="utf-8")
+            records.append(LoadItem(path, rdf_format(path), new.record, path.stat().st_size))
+        counts = store.load_files(items + records, replace=replace, progress=_capped(progress, total_size(items)),
+                                  drop=tuple(drops), force_shipped=force_shipped, lenient=lenient)
+    for new in writing:   # the counts are known once written; a record without them is still whole
+        new.triples = sum(counts.get(g, 0) for g in new.graphs)
+        new.entities = sum(sources.graph_entities(store, g)
+                           for g in new.graphs)
+        store.load(sources.counts_ntriples(new).encode("utf-8"), format=rdf_format("x.nt"), graph=new.record)
+    records = {new.record for new in writing}
+    return graph_table((g, n) for g, n in counts.items() if g not in records)
+
+
+def _capped(progress: Callable[[int], None] | None, size: int) -> Callable[[int], None] | None:
+    """``progress`` over the files' bytes only, not the small source records loaded with them."""
+    if progress is None:
+        return None
+    left = [size]
+
+    def report(n: int) -> None:
+        n = min(n, left[0])
+        left[0] -= n
+        if n:
+            progress(n)
+
+    return report
+
+
+def _graphs_of(item: LoadItem) -> list[str]:
+    """The graphs a file's triples go to (a TriG or N-Quads file names its own)."""
+    if not is_quad_format(item.format):
+        return [item.graph]
+    import pyoxigraph as ox
+
+    from kxgraph.store.rdfio import open_rdf
+
+    found: dict[str, None] = {}
+    try:
+        with open_rdf(item.path) as handle:
+            for quad in ox.parse(handle, item.format, base_iri=item.path.resolve().as_uri()):
+                found[item.graph if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value] = None
+    except SyntaxError as exc:
+        from kxgraph.store.rdfio import syntax_error
+
+        raise syntax_error(exc, str(item.path)) from exc
+    return list(found)
+
+
+def _node(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
 
 
 def graph_table(counts: Iterable[tuple[str, int]]) -> Result:

@@ -148,7 +148,8 @@ def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
     """Run ``sparql`` on ``store`` unless it writes a protected graph (see ``check_update``).
 
     An update whose graphs are only known when it runs (``DELETE WHERE { GRAPH ?g … }``) runs with
-    the protected graphs set aside: if it changed them, they are put back and the update refused.
+    the protected graphs set aside: it changes every other graph it matches, and the protected ones
+    it changed are put back, with a warning.
     """
     targets = check_update(sparql, force_shipped=force_shipped, prefixes=prefixes)
     if force_shipped or not targets & {ANY, ALL}:
@@ -166,9 +167,15 @@ def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
     store.update(sparql)
     changed = [g for g in before if _triples(store, g) != before[g]]
     if changed:
+        # The update ran on every other graph (they are the user's: what was asked happened there);
+        # the protected graphs it matched are put back, and the user is told.
+        import warnings
+
+        from kxgraph.checks import KxWarning
+
         _restore(store, {g: before[g] for g in changed})
-        raise ProtectedGraphError(f"refused: this update would change {_curie(changed[0])}, which is "
-                                  "protected (it was left as it was); give --force-shipped if you mean it")
+        warnings.warn(f"the update also matched {', '.join(_curie(g) for g in changed)}, protected, which "
+                      "was left as it was; give --force-shipped to change it too", KxWarning, stacklevel=2)
 
 
 def _triples(store: Any, graph: str) -> set:

@@ -55,12 +55,19 @@ def test_updates_writing_a_shipped_graph_are_refused(shipped_store):
     for update in (f"INSERT DATA {{ GRAPH <{TAIYUAN_GRAPH}> {{ <https://example.org/x> rdfs:label 'x' }} }}",
                    "CLEAR GRAPH kxg:ontology",
                    "DROP ALL",
-                   "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
                    "WITH kxg:gazetteer DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
                    f"MOVE <https://example.org/nothing> TO <{ONTOLOGY_GRAPH}>"):
         result = run_kx(shipped_store, "update", update)
         assert_refused(result, "--force-shipped")
     assert quad_dump(shipped_store) == before
+
+
+def test_an_update_of_any_graph_sets_the_protected_ones_aside(shipped_store):
+    protected_before = [q for q in quad_dump(shipped_store) if "/graph/source/" not in q]
+    result = run_kx(shipped_store, "update", "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert result.returncode == 0, result.stderr
+    assert "protected" in result.stderr and "--force-shipped" in result.stderr
+    assert [q for q in quad_dump(shipped_store) if "/graph/source/" not in q] == protected_before
 
 
 def test_an_update_of_a_user_graph_still_runs(shipped_store):

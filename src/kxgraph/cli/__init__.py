@@ -14,7 +14,7 @@ import click
 
 from kxgraph import __version__
 from kxgraph.boundary import printable
-from kxgraph.errors import KxError
+from kxgraph.errors import AmbiguousNameError, KxError
 
 # Command name -> "module:function" in this package; modules are imported when first needed.
 COMMANDS: dict[str, str] = {
@@ -33,6 +33,9 @@ COMMANDS: dict[str, str] = {
     "demo": "demo:demo",
     # issue 8: report
     "report": "report:report",
+    # issue 11: sources, identity, corrections
+    "sources": "sources:sources", "diff": "sources:diff", "same": "sources:same",
+    "distinct": "sources:distinct", "rename": "sources:rename", "decisions": "sources:decisions",
     # issue 18: time
     "timeline": "_time:timeline",
     # issue 17: matching experts to needs
@@ -116,8 +119,16 @@ class KxGroup(click.Group):
 
 
 def _fail(ctx: click.Context, exc: KxError) -> None:
-    """Print a ``KxError`` as one line, control characters escaped, and exit with its code."""
-    click.echo(f"kx: error: {printable(str(exc))}", err=True)
+    """Print a ``KxError`` as one line, control characters escaped, and exit with its code.
+
+    A name several entities share is the exception: its numbered "which one?" list is a line per
+    entity (each line escaped; ``explore.which_one`` escapes the labels it quotes).
+    """
+    if isinstance(exc, AmbiguousNameError):
+        click.echo("\n".join(f"kx: error: {printable(line)}" if i == 0 else printable(line)
+                             for i, line in enumerate(str(exc).split("\n"))), err=True)
+    else:
+        click.echo(f"kx: error: {printable(str(exc))}", err=True)
     ctx.exit(exc.exit_code)
 
 

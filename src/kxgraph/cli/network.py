@@ -236,8 +236,9 @@ def path(a, b, max_depth, limit, links, lang, fmt) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
               help="graphml / gexf for Gephi, json for Cytoscape.js (default: from the file's extension).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Node label language.")
 @timeout_option
-def export(focus, depth, types, query, params, projection, links, fmt, output) -> None:
+def export(focus, depth, types, query, params, projection, links, fmt, output, lang) -> None:
     """Write the network for Gephi (GraphML, GEXF) or Cytoscape (JSON elements).
 
     \b
@@ -246,6 +247,6 @@ def export(focus, depth, types, query, params, projection, links, fmt, output) -
       kx export --projection academician-enterprise --format json -o ae.json
     """
     _check_output(output, query)
-    written = open_graph().export(output, format=fmt,
-                                                **_network(focus, depth, types, query, params, projection, links))
+    written = open_graph().export(output, format=fmt, lang=lang,
+                                  **_network(focus, depth, types, query, params, projection, links))
     click.echo(f"wrote {written}", err=True)

@@ -45,15 +45,22 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
         from kxgraph.timeline import parse_when
 
         click.get_current_context().find_object(StoreOptions).as_of = parse_when(values.pop("asOf"), what="asOf")
+    opened = []
+
+    def store():   # opened once, and only when needed: a name given for an IRI parameter
+        if not opened:
+            opened.append(open_graph())
+        return opened[0]
+
     if path is None and sparql and sparql.endswith(".rq") and Path(sparql).is_file():
         path, sparql = sparql, None  # `kx query my.rq` means the file
     if path is None and sparql not in (None, "-") and looks_like_name(sparql):
         chosen = named_query(sparql)  # checked before the store is opened
     else:
         chosen = parse(read_sparql(sparql, path), path or "<query>", name=Path(path).name if path else "the query")
-    bound = chosen.bind(values)
-    result = open_graph().query(bound.text, substitutions=bound.substitutions, limit=limit,
-                                allow_service=allow_service)  # within --timeout
+    bound = chosen.bind(values, names=lambda name: store().entity(name))
+    result = store().query(bound.text, substitutions=bound.substitutions, limit=limit,
+                           allow_service=allow_service)  # within --timeout
     emit(result, fmt)
 
 

@@ -20,15 +20,19 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would
 @click.option("--graph", metavar="IRI", help="Load into this graph (default: the file's file:// IRI).")
 @click.option("--replace", is_flag=True, help="Replace the graph's triples instead of adding to them.")
 @click.option("--ontology", is_flag=True, help="Also load the shipped ontology into kxg:ontology.")
+@click.option("--source", metavar="NAME",
+              help="The source these files are (default: each file's name without version marks).")
 @click.option("--lenient", is_flag=True,
               help="Keep ill-typed literals and control characters (as plain/cleaned strings, with a warning).")
 @click.option("--force-shipped", is_flag=True,
               help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
 def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, replace: bool,
-         ontology: bool, lenient: bool, force_shipped: bool) -> None:
+         ontology: bool, lenient: bool, force_shipped: bool, source: str | None) -> None:
     """Load RDF files, each into its own named graph; all of them or none.
 
-    Files may be gzipped (network.nt.gz, as kx generate writes it).
+    Files may be gzipped (network.nt.gz, as kx generate writes it). Each file is a
+    source named after it without version marks (report-v2.ttl is the source
+    report); loading a source again replaces everything it loaded before.
 
     \b
     Example:
@@ -52,7 +56,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
 
         result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
                                                 ontology=ontology, progress=read if show_bar else None,
-                                                lenient=lenient, force_shipped=force_shipped)
+                                                lenient=lenient, force_shipped=force_shipped, source=source)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 
 
@@ -60,7 +64,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
 @format_option()
 @timeout_option
 def graphs(fmt: str) -> None:
-    """List the named graphs with their triple counts.
+    """List the named graphs with their triple counts (kx sources lists what wrote them).
 
     \b
     Example:
@@ -70,14 +74,15 @@ def graphs(fmt: str) -> None:
 
 
 @click.command()
-@click.argument("graph")
+@click.argument("graph", metavar="SOURCE|GRAPH")
 @click.option("--force-shipped", is_flag=True,
               help="Allow writing the graphs shipped with kxgraph (ontology, gazetteer, report) or its own.")
 def drop(graph: str, force_shipped: bool) -> None:
-    """Remove one named graph (its IRI or CURIE, as kx graphs shows it).
+    """Remove a source (by name, as kx sources shows it) or one named graph (IRI or CURIE).
 
     \b
     Example:
+      kx drop workstations
       kx drop file:///home/me/old.ttl
     """
     open_graph(mode="rw").drop(graph, force_shipped=force_shipped)
@@ -126,10 +131,16 @@ def reindex() -> None:
 def update(sparql: str | None, path: str | None, allow_service: bool, force_shipped: bool) -> None:
     """Run a SPARQL 1.1 update (INSERT, DELETE, DROP …) — the explicit way to write.
 
+    Every fact is in a named graph (one per source), so match facts with GRAPH ?g.
+    Prints the graphs whose triple counts changed; a DELETE that changed nothing
+    because its pattern lacks GRAPH says so and shows the form that works.
+
     \b
     Example:
-      kx update 'DELETE WHERE { ?s kx:pinyin ?p }'
+      kx update 'DELETE WHERE { GRAPH ?g { ?s kx:pinyin ?p } }'
     """
-    open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service,
-                                     force_shipped=force_shipped)
-    click.echo("update done", err=True)
+    report = open_graph(mode="create").update(read_sparql(sparql, path), allow_service=allow_service,
+                                              force_shipped=force_shipped)
+    if report.changed:
+        emit(report.result(), "table")
+    click.echo(f"update done: {report.summary()}", err=True)

@@ -41,9 +41,15 @@ def _notes(result, title: str) -> None:
               help="Load the good rows and write the rejected ones to a CSV report.")
 @click.option("--rejects", metavar="PATH", type=click.Path(dir_okay=False),
               help="Where --skip-bad-rows writes rejected rows (default FILE.rejects.csv beside FILE).")
+@click.option("--source", metavar="NAME",
+              help="The source these files are (default: each file's name without version marks).")
+@click.option("--on-duplicate", type=click.Choice(["error", "keep", "merge", "ask"]), default="error",
+              show_default=True, help="A name close to one the store holds (殷瑞玉 ~ 殷瑞钰): a problem, "
+                                      "keep both, merge, or ask for each.")
 @format_option(TABULAR_FORMATS)
 def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None, sheet: str | None,
-               headers: str | None, strict: bool, skip_bad_rows: bool, rejects: str | None, fmt: str) -> None:
+               headers: str | None, strict: bool, skip_bad_rows: bool, rejects: str | None,
+               source: str | None, on_duplicate: str, fmt: str) -> None:
     """Import CSV/XLSX spreadsheets, each file into its own named graph.
 
     \b
@@ -57,6 +63,12 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     太原钢铁（集团）有限公司) are listed for you to confirm; they are not merged.
 
     \b
+    Each file is a source named after it without version marks
+    (workstations-修订版.xlsx is the source workstations): importing it again,
+    under any file name, replaces every fact the old version wrote (kx diff
+    shows what would change first; kx sources lists them).
+
+    \b
     Example:
       kx import enterprises.csv workstations.xlsx
       kx import 工作站名单.csv --encoding gbk --skip-bad-rows
@@ -66,7 +78,8 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     try:
         report = graph.import_tables(*files, mapping=mapping, encoding=encoding, sheet=sheet,
                                      skip_bad_rows=skip_bad_rows, rejects=rejects, headers=headers,
-                                     strict=strict)
+                                     strict=strict, source=source, on_duplicate=on_duplicate,
+                                     ask=_ask if on_duplicate == "ask" else None)
     except ValidationError as exc:
         from kxgraph.tables.validate import problems_result
 
@@ -83,6 +96,11 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     for path in report.rejects:
         click.echo(f"rejected rows written to {path}", err=True)
     _notes(report.duplicates, "likely duplicates, please confirm (not merged):")
+
+
+def _ask(name: str, other: str, evidence: str) -> bool:
+    also = f" (both linked to {evidence})" if evidence else ""
+    return click.confirm(f"is {name} the same as {other}, already in the store{also}?", err=True)
 
 
 @click.command("validate")

@@ -265,12 +265,14 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
 
 # -- export ----------------------------------------------------------------------------------
 
-def _flat(G: "nx.Graph") -> "nx.Graph":
-    """A copy whose attributes are all strings or numbers (what GraphML and GEXF accept).
+def _flat(G: "nx.Graph", lang: str = "zh") -> "nx.Graph":
+    """A copy whose attributes are all strings or numbers (what GraphML and GEXF accept), with a
+    ``label`` (Gephi shows it) in ``lang``.
 
     Control characters, which XML cannot carry, and bidi overrides are written as ``\\uXXXX``.
     """
-    from kxgraph.checks import visible
+    from kxgraph.network.project import node_label
+    from kxgraph.output.text import visible
 
     def clean(value: Any) -> Any:
         value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
@@ -278,25 +280,28 @@ def _flat(G: "nx.Graph") -> "nx.Graph":
 
     H = G.__class__()
     for n, d in G.nodes(data=True):
-        H.add_node(clean(n), **{k: clean(v) for k, v in d.items() if v is not None})
+        H.add_node(clean(n), **{k: clean(v) for k, v in d.items() if v is not None},
+                   label=clean(node_label(d, n, lang)))
     for u, v, d in G.edges(data=True):
         H.add_edge(clean(u), clean(v), **{k: clean(x) for k, x in d.items() if x is not None})
     return H
 
 
-def cytoscape(G: "nx.Graph") -> dict[str, Any]:
+def cytoscape(G: "nx.Graph", lang: str = "zh") -> dict[str, Any]:
     """The network as Cytoscape.js elements (``{"elements": {"nodes": […], "edges": […]}}``)."""
-    nodes = [{"data": {"id": n, "label": d.get("label_zh") or d.get("label_en") or shorten(n), **d}}
-             for n, d in G.nodes(data=True)]
+    from kxgraph.network.project import node_label
+
+    nodes = [{"data": {"id": n, **d, "label": node_label(d, n, lang)}} for n, d in G.nodes(data=True)]
     edges = [{"data": {"id": f"e{i}", "source": u, "target": v, **d}}
              for i, (u, v, d) in enumerate(G.edges(data=True))]
     return {"data": dict(G.graph), "elements": {"nodes": nodes, "edges": edges}}
 
 
-def export(G: "nx.Graph", path: str | Path, *, format: str | None = None) -> Path:  # noqa: A002
+def export(G: "nx.Graph", path: str | Path, *, format: str | None = None, lang: str = "zh") -> Path:  # noqa: A002
     """Write the network for Gephi (``graphml``, ``gexf``) or Cytoscape (``json``); return the path.
 
-    The format defaults to the file's extension.
+    The format defaults to the file's extension; every node is labelled with its ``lang`` (zh or
+    en) name.
     """
     import networkx as nx
 
@@ -305,9 +310,9 @@ def export(G: "nx.Graph", path: str | Path, *, format: str | None = None) -> Pat
            else format_for(path, EXPORT_FORMATS))
     with atomic_write(path, binary=True) as out:
         if fmt == "json":
-            out.write(json.dumps(cytoscape(G), ensure_ascii=False, indent=1).encode("utf-8"))
+            out.write(json.dumps(cytoscape(G, lang), ensure_ascii=False, indent=1).encode("utf-8"))
         elif fmt == "graphml":
-            nx.write_graphml(_flat(G), out)
+            nx.write_graphml(_flat(G, lang), out)
         else:
-            nx.write_gexf(_flat(G), out)
+            nx.write_gexf(_flat(G, lang), out)
     return path

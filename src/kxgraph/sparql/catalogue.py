@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from kxgraph.errors import InputError, NotFoundError, ParameterError, QueryError
+from kxgraph.errors import InputError, KxError, NotFoundError, ParameterError, QueryError
 from kxgraph.resources import package_path
 from kxgraph.sparql.terms import parse_term
 from kxgraph.store.base import inject_values
-from kxgraph.vocab import PREFIXES
+from kxgraph.vocab import PREFIXES, expand_curie
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "year", "term", "path")
 QUERIES = "sparql/queries"
@@ -80,8 +80,12 @@ class Query:
     group: str = ""
     shipped: bool = True
 
-    def terms(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Check ``values`` against the parameters and return them as RDF terms (lists for list parameters)."""
+    def terms(self, values: Mapping[str, Any], *, names: Any = None) -> dict[str, Any]:
+        """Check ``values`` against the parameters and return them as RDF terms (lists for list parameters).
+
+        ``names`` (text -> IRI node, e.g. ``KxGraph.entity``) turns an entity's name given for an
+        IRI parameter (``entity=金智新``) into its IRI.
+        """
         values = {k: v for k, v in values.items() if v is not None}
         if not self.parameters and not self.shipped:  # a user's query without a header
             return {k: parse_term(v, "term", name=k) for k, v in values.items()}
@@ -103,14 +107,17 @@ class Query:
                 terms[name] = check_path(value)
             elif p.many:
                 items = [value] if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
-                terms[name] = [parse_term(v, p.type, name=name) for v in items]
+                terms[name] = [_term(v, p.type, name, names) for v in items]
             else:
-                terms[name] = parse_term(value, p.type, name=name)
+                terms[name] = _term(value, p.type, name, names)
         return terms
 
-    def bind(self, values: Mapping[str, Any] | None = None) -> Bound:
-        """The text and substitutions to run this query with ``values`` (text or terms)."""
-        terms = self.terms(values or {})
+    def bind(self, values: Mapping[str, Any] | None = None, *, names: Any = None) -> Bound:
+        """The text and substitutions to run this query with ``values`` (text or terms).
+
+        ``names``: see ``terms`` (an entity's name for an IRI parameter).
+        """
+        terms = self.terms(values or {}, names=names)
         text = self.text
         kinds = {p.name: p for p in self.parameters}
         if not kinds:
@@ -121,6 +128,23 @@ class Query:
         if lists:
             text = inject_values(text, lists)
         return Bound(text, {n: v for n, v in terms.items() if kinds[n].type != "path" and not kinds[n].many})
+
+
+def _term(value: Any, type: str, name: str, names: Any) -> Any:
+    """``value`` as an RDF term of ``type``; a name for an IRI parameter goes through ``names``."""
+    if names is not None and type == "iri" and _is_name(value):
+        try:
+            return names(value)
+        except KxError as exc:
+            raise ParameterError(f"parameter {name}: {value!r} is no IRI or CURIE, "
+                                 f"and as a name: {exc}") from exc
+    return parse_term(value, type, name=name)
+
+
+def _is_name(value: Any) -> bool:
+    """Text that is no IRI or CURIE: an entity's name (金智新, li deyi)."""
+    return (isinstance(value, str) and not value.startswith("<") and expand_curie(value) is None
+            and not re.match(r"^[a-z][\w+.-]*:", value.strip()))
 
 
 def query(store: Any, name: str, values: Mapping[str, Any] | None = None):

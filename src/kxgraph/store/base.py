@@ -20,6 +20,7 @@ from kxgraph.output.results import Result
 from kxgraph.vocab import GRAPH
 
 STAGING = GRAPH + "staging/"      # graphs a load writes before it commits; never user data
+RECORDS = GRAPH + "source/"       # records of sources (kxgraph.sources), listed by kx sources
 MODES = ("r", "rw", "create")     # how a store is opened: see kxgraph.store.open_store
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -125,9 +126,10 @@ class Store(ABC):
     @abstractmethod
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
-                   lenient: bool = False) -> dict[str, int]:
+                   lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
         """Load every file, all or nothing; return the triple count of each graph touched.
 
+        ``drop`` names graphs removed in the same commit (a source replaced as a whole).
         Files may not write the shipped or internal graphs (``kxgraph.protect``) unless
         ``force_shipped`` or they are kxgraph's own shipped files.
         """
@@ -145,12 +147,14 @@ class Store(ABC):
                 self.update(chunk)
 
     def graphs(self) -> list[tuple[str, int]]:
-        """Named graphs with their triple counts (staging graphs of a running load left out)."""
+        """Named graphs with their triple counts (staging graphs of a running load and the
+        records of sources, which ``kx sources`` lists, left out)."""
         import pyoxigraph as ox
 
         result = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                            "FILTER(!STRSTARTS(STR(?g), ?staging)) } GROUP BY ?g ORDER BY ?g",
-                            substitutions={"staging": ox.Literal(STAGING)})
+                            "FILTER(!STRSTARTS(STR(?g), ?staging) && !STRSTARTS(STR(?g), ?records)) } "
+                            "GROUP BY ?g ORDER BY ?g",
+                            substitutions={"staging": ox.Literal(STAGING), "records": ox.Literal(RECORDS)})
         return [(row[0].value, _count(row[1])) for row in result.rows]
 
     def graph_size(self, graph: str) -> int:

@@ -243,8 +243,11 @@ class EndpointStore(Store):
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
-                   lenient: bool = False) -> dict[str, int]:
-        """Check every file, send it in bounded chunks to staging graphs, then commit in one update."""
+                   lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
+        """Check every file, send it in bounded chunks to staging graphs, then commit in one update.
+
+        ``drop`` names graphs removed in that same update (a source replaced as a whole).
+        """
         import pyoxigraph as ox
 
         from kxgraph.limits import check_rdf_file
@@ -278,7 +281,8 @@ class EndpointStore(Store):
                         self._post(self.update_url, "update", chunk)
                 if progress:
                     progress(item.size)
-            ops = [f"DROP SILENT GRAPH {graph_node(t)}" for t in stages] if replace else []
+            ops = [f"DROP SILENT GRAPH {graph_node(g)}" for g in dict.fromkeys(drop)]
+            ops += [f"DROP SILENT GRAPH {graph_node(t)}" for t in stages if replace and t not in drop]
             for target, stage in stages.items():
                 ops += [f"ADD SILENT {graph_node(stage)} TO {graph_node(target)}",
                         f"DROP SILENT GRAPH {graph_node(stage)}"]

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Mapping
 from kxgraph.boundary import printable
 from kxgraph.errors import InputError, QueryError, StoreError
 from kxgraph.output.results import Result
-from kxgraph.store.base import (STAGING, LoadItem, Store, graph_node, inject_values, materialise,
+from kxgraph.store.base import (RECORDS, STAGING, LoadItem, Store, graph_node, inject_values, materialise,
                                 sparql_syntax_error)
 from kxgraph.store.index import Index, written_graphs
 from kxgraph.store.rdfio import FORMATS, has_bom, is_gzip, is_quad_format, open_rdf, syntax_error
@@ -29,7 +29,7 @@ JOURNAL = "kxgraph-load.json"     # in the store directory while a load is uncom
 LOCK_FILE = "kxgraph.lock"        # readers share it, a writer holds it alone
 LOCK_WAIT = 2.0                   # seconds to wait for another process to release the store
 
-__all__ = ["OxigraphStore", "JOURNAL", "LOCK_FILE", "LOCK_WAIT", "STAGING", "LoadItem", "Store"]
+__all__ = ["OxigraphStore", "JOURNAL", "LOCK_FILE", "LOCK_WAIT", "STAGING", "RECORDS", "LoadItem", "Store"]
 
 
 class OxigraphStore(Store):
@@ -182,7 +182,7 @@ class OxigraphStore(Store):
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
-                   lenient: bool = False) -> dict[str, int]:
+                   lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
         from kxgraph.checks import check_literals
         from kxgraph.limits import check_rdf_file
         from kxgraph.protect import check_graphs, is_shipped_file
@@ -194,7 +194,8 @@ class OxigraphStore(Store):
             if not is_quad_format(item.format):
                 check_graphs([item.graph], force_shipped=forced[id(item)], action="load into")
         with self.index.writing(self) as written:  # the label index follows the graphs loaded, once
-            if replace and not lenient and self.path is not None and not any(is_quad_format(i.format) for i in items):
+            if replace and not drop and not lenient and self.path is not None and \
+                    not any(is_quad_format(i.format) for i in items):
                 counts = self._replace_by_rebuild(items, progress)
                 if counts is not None:
                     if written is not None:
@@ -231,7 +232,7 @@ class OxigraphStore(Store):
                     touched.append(item.graph)
                     self._bulk_load(item, target, progress)
                     check_literals(self._store, [target], item.path, lenient=lenient)
-                self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct))
+                self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct, drop=drop))
             except BaseException:
                 self._rollback(direct, prefix)
                 raise
@@ -239,7 +240,7 @@ class OxigraphStore(Store):
             self._remove_journal()
             counts = {g: self.graph_size(g) for g in dict.fromkeys(touched)}
             if written is not None:
-                written.extend(counts)
+                written.extend([*counts, *drop])  # the index forgets the graphs dropped with the load
             self.index.sizes.update(counts)  # counted once, not again by the index
         return counts
 
@@ -394,9 +395,10 @@ class OxigraphStore(Store):
         self._unlock()
 
 
-def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: bool, fresh: list[str]) -> str:
+def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: bool, fresh: list[str],
+                   drop: tuple[str, ...] = ()) -> str:
     """One SPARQL update that moves staged triples into place and marks the load committed."""
-    ops = []
+    ops = [f"DROP SILENT GRAPH {graph_node(g)}" for g in dict.fromkeys(drop) if g not in fresh]
     if replace:
         ops += [f"DROP SILENT GRAPH {graph_node(target)}" for target in dict.fromkeys(t for _, t in staged)
                 if target not in fresh]

@@ -26,6 +26,7 @@ from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_date,
                                    split_names, strip_note)
 from kxgraph.tables.validate import Problem, problems_result
 from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD, shorten
+from kxgraph.identity import latin_key, person_name
 
 __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
@@ -109,6 +110,11 @@ class Plan:
     skipped: list[Problem] = field(default_factory=list)      # total, notes and instruction rows/sheets
     warnings: list[Problem] = field(default_factory=list)     # kept, but worth a look (extra columns)
     strict: bool = False
+    replaces: list[str] = field(default_factory=list)         # graphs of the sources this import replaces
+    identity: Any = None                                      # kxgraph.identity.Identity: names the store holds
+    on_duplicate: str = "error"                               # close matches: error, keep, merge or ask
+    ask: Any = None                                           # on_duplicate="ask": callback(name, other, evidence)
+    decided: list[tuple[str, str, str, str]] = field(default_factory=list)  # (kind, kept, other, its name)
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
@@ -133,7 +139,7 @@ class Plan:
             first = next((r for r in stub.rows if r.ok), None)
             if first is not None and first.file == file:
                 out.extend(_stub_lines(iri, stub, first.source))
-        return "".join(out)
+        return "".join(self.identity.decisions.apply(out) if self.identity is not None else out)
 
 
 def _shown(value: Any) -> str:
@@ -154,18 +160,26 @@ def _stub_lines(iri: str, stub: Stub, source: str) -> list[str]:
 
 def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = None,
                 encoding: str | None = None, sheet: str | None = None, store: Any = None,
-                headers: str | Path | None = None, strict: bool = False) -> Plan:
+                headers: str | Path | None = None, strict: bool = False,
+                replaces: Iterable[str] = (), on_duplicate: str = "error", ask: Any = None) -> Plan:
     """Read ``files`` and map every row to RDF without writing anything.
 
-    ``store`` (a ``kxgraph.store.base.Store``) lets names refer to entities it already holds.
+    ``store`` (a ``kxgraph.store.base.Store``) lets names refer to entities it already holds,
+    except those only in ``replaces`` (the graphs of the sources this import replaces); names are
+    matched in normalised forms (``kxgraph.identity``), and a close match to a held entity is
+    a problem unless decided (``kx same``/``kx distinct``) or ``on_duplicate`` is keep, merge or ask.
     ``headers`` is a YAML file of more header variants per column (``kx import --headers``).
     Columns no mapping knows are kept as notes (``kx:note``) and listed in ``plan.warnings``;
     hosts, partners and affiliations no sheet defines become minimal entities (``plan.stubs``).
     ``strict`` refuses both instead, as imports did before.
     """
+    from kxgraph.identity import Identity
+
+    if on_duplicate not in ("error", "keep", "merge", "ask"):
+        raise ParameterError(f"--on-duplicate must be error, keep, merge or ask, not {on_duplicate!r}")
     mappings = ([load_mapping(mapping, headers=headers)] if mapping else
                 [load_mapping(n, headers=headers) for n in template_names()])
-    plan = Plan(strict=strict)
+    plan = Plan(strict=strict, replaces=list(replaces), on_duplicate=on_duplicate, ask=ask)
     for file in files:
         plan.files[str(file)] = Path(file).resolve().as_uri()
         tables = read_tables(file, encoding=encoding, sheet=sheet)
@@ -173,8 +187,13 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
         if unknown and len(unknown) == len(tables):   # some sheet of a workbook must be a table
             plan.skipped = [s for s in plan.skipped if s.file != str(file)]
             plan.problems.extend(_no_headers(t) for t in unknown)
+    plan.identity = Identity(store, exclude=[*plan.files.values(), *plan.replaces])
     _define(plan)
     _link(plan, _Resolver(plan, store))
+    if store is not None:
+        from kxgraph.identity import close_matches
+
+        close_matches(plan)
     return plan
 
 
@@ -331,9 +350,10 @@ def _define(plan: Plan) -> None:
             continue
         header, name = row.cells[key.id]
         if _annotated((row.cls,)):
-            name = strip_note(str(name))
+            name = person_name(str(name))
             row.cells[key.id] = (header, name)
-        row.subject = mint(row.cls, str(name))
+        # a name the store already holds (another source, the report) is that entity
+        row.subject = plan.identity.decisions.of(plan.identity.exact(row.cls, str(name)) or mint(row.cls, str(name)))
         first = plan.defined.setdefault(row.subject, row)
         if first is not row:
             row.problem(header, name, f"重复 / duplicate: the same {key.title} is already in {_at(first)}")
@@ -388,7 +408,8 @@ class _Resolver:
                     for name in self._names(column, row.cells[column.id][1]):
                         for cls in classes:
                             wanted.setdefault(cls, set()).add(name)
-        replaced = set(self.plan.files.values())  # what this import replaces does not count: only other graphs
+        # what this import replaces (its files, the sources it re-imports) does not count: only other graphs
+        replaced = {*self.plan.files.values(), *self.plan.replaces}
         for cls, names in wanted.items():
             names = sorted(names)
             for start in range(0, len(names), 500):
@@ -404,7 +425,7 @@ class _Resolver:
     @staticmethod
     def _names(column: Column, value: Any) -> list[str]:
         names = split_names(str(value)) if column.split else [str(value)]
-        return [strip_note(n) for n in names] if _annotated(tuple(map(_iri, column.refers))) else names
+        return [person_name(n) for n in names] if _annotated(tuple(map(_iri, column.refers))) else names
 
     def resolve(self, row: RowPlan, column: Column, header: str, name: str) -> str | None:
         key = (column.id, id(column), name_key(name))
@@ -434,6 +455,7 @@ class _Resolver:
             if iri in self.plan.defined:
                 return iri
             found = self.existing.get(iri) or self.existing.get(f"{cls}|{name_key(name)}")
+            found = found or self.plan.identity.exact(cls, name)
             if found:
                 self.plan.context.add(triple(found, RDF + "type", cls))
                 return found
@@ -529,7 +551,13 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
         add(triple(row.source, DCTERMS + "isPartOf", parent))
         add(triple(row.source, SCHEMA + "position", nt_literal(str(row.number), datatype=XSD + "integer")))
         add(triple(subject, RDF + "type", row.cls))
-        add(triple(subject, RDFS + "label", nt_literal(str(row.cells[row.mapping.key.id][1]), lang="zh")))
+        name = str(row.cells[row.mapping.key.id][1])
+        predicate = plan.identity.label_predicate(row.cls, subject, name)
+        add(triple(subject, predicate, nt_literal(name, lang="en" if latin_key(name) else "zh")))
+        if predicate != RDFS + "label":   # a held entity's own name, for the checks (it is in the store)
+            held = plan.identity.held(row.cls).labels.get(subject)
+            if held:
+                plan.context.add(triple(subject, RDFS + "label", nt_literal(held, lang="zh")))
         add(triple(subject, DCTERMS + "source", row.source))
         row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
         for header, text in row.notes:
@@ -664,6 +692,7 @@ class ImportReport:
     written: dict[str, int] = field(default_factory=dict)     # graph IRI -> triples written
     rejects: list[Path] = field(default_factory=list)
     duplicates: Result | None = None
+    sources: list[str] = field(default_factory=list)          # the sources written (kxgraph.sources)
 
     def result(self) -> Result:
         """One row per sheet: file, sheet, template, rows, rejected, graph."""
@@ -708,21 +737,31 @@ def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: A
 def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Path | None = None,
                   encoding: str | None = None, sheet: str | None = None, skip_bad_rows: bool = False,
                   rejects: str | Path | None = None, headers: str | Path | None = None,
-                  strict: bool = False) -> ImportReport:
+                  strict: bool = False, source: str | None = None,
+                  on_duplicate: str = "error", ask: Any = None) -> ImportReport:
     """Validate spreadsheets and load each file into its own named graph (its ``file://`` IRI).
+
+    Each file is a source (``kxgraph.sources``) named after it without version marks, or all
+    are the one source ``source``; importing a source again replaces it whole. Names the store
+    already holds link to those entities; close matches follow ``on_duplicate`` (see
+    ``plan_import``), and the keep/merge choices made are recorded as curation decisions.
 
     Nothing is written when any row fails, unless ``skip_bad_rows``: then the good rows are
     loaded and the rejected ones listed in ``rejects`` (default ``<file>.rejects.csv`` beside it).
     Problems with a whole sheet (missing or unknown columns, no data) are never skipped.
     Raises ``ValidationError`` (with ``.problems``) when nothing could be written.
     """
+    from kxgraph import sources
     from kxgraph.output.files import check_target
 
     files = [str(f) for f in files]
     if rejects is not None:
         check_target(rejects, inputs=files)  # before any work: never the spreadsheet itself
+    groups = sources.group_files(files, source)
+    replaces = sources.replaced_graphs(graph.store, files, source)
     plan, duplicates = check_tables(files, store=graph.store, mapping=mapping, encoding=encoding, sheet=sheet,
-                                    headers=headers, strict=strict)
+                                    headers=headers, strict=strict, replaces=replaces,
+                                    on_duplicate=on_duplicate, ask=ask)
     problems = plan.all_problems()
     # sheet-level problems (headers, empty sheets) block everything, and so does having no good row
     if plan.problems or (problems and not skip_bad_rows) or not any(r.ok for r in plan.rows):
@@ -735,7 +774,19 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     report = ImportReport(plan, duplicates=duplicates)
     if problems:
         report.rejects = _write_rejects(plan, files, rejects)
-    report.written = _write(graph.store, {plan.files[f]: plan.ntriples(f) for f in files})
+    contents = {plan.files[f]: plan.ntriples(f) for f in files}
+    writing = [sources.Writing(
+        name, "tables", [Path(f) for f in group], [plan.files[f] for f in group],
+        sheets=[s for f, s, _, _ in plan.sheets if f in group],
+        rows=sum(n for f, _, _, n in plan.sheets if f in group),
+        entities=sum(sources.count_entities(contents[plan.files[f]]) for f in group),
+        triples=sum(contents[plan.files[f]].count("\n") for f in group)) for name, group in groups.items()]
+    report.written = sources.write(graph.store, contents, writing)
+    if plan.decided:
+        from kxgraph.curation import record
+
+        record(graph.store, plan.decided)
+    report.sources = [w.name for w in writing]
     return report
 
 
@@ -757,26 +808,3 @@ def _write_rejects(plan: Plan, files: list[str], target: str | Path | None) -> l
         with atomic_write(path, newline="", inputs=files) as out:
             render(problems_result(problems), "excel", out)
     return list(groups)
-
-
-def _write(store: Any, contents: dict[str, str]) -> dict[str, int]:
-    """Make each graph hold exactly its N-Triples (an earlier import of the file is replaced).
-
-    One ``load_files`` call: all graphs are written or none, even if the process dies.
-    """
-    import tempfile
-
-    import pyoxigraph as ox
-
-    from kxgraph.store.base import LoadItem
-
-    with tempfile.TemporaryDirectory(prefix="kx-import-") as folder:
-        items = []
-        for i, (graph, data) in enumerate(contents.items()):
-            path = Path(folder) / f"{i}.nt"
-            path.write_text(data, encoding="utf-8")
-            items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size))
-        from kxgraph.load import with_reference
-
-        return {g: n for g, n in store.load_files(with_reference(store, items), replace=True).items()
-                if g in contents}

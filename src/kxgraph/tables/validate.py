@@ -26,6 +26,7 @@ from kxgraph.output.results import Result
 from kxgraph.output.text import where
 from kxgraph.vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
 
+CURATION_GRAPH = "https://w3id.org/kxgraph/graph/curation"   # decisions (kxgraph.curation), not data
 FULL_SHACL_ROWS = 200    # pySHACL takes ~20 ms a row here (benchmarks/RESULTS-import.md)
 PER_SIGNATURE = 3
 MAX_SLICE = 400          # rows; beyond, one row per shape, and shapes past this go unchecked
@@ -287,6 +288,7 @@ def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
 
     ``graph`` (an IRI, ``<IRI>`` or CURIE such as ``kxg:ontology``) limits it to one named graph,
     which must exist: a name that matches nothing is a ``ParameterError``, never "0 problems".
+    The curation graph (decisions, not data) is left out.
     """
     from kxgraph.output.render import render_to_string
     from kxgraph.sparql.catalogue import query
@@ -294,7 +296,7 @@ def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
     present = [g for g, _ in store.graphs()]
     import pyoxigraph as ox
 
-    names = [_graph_name(graph, present).value] if graph is not None else present
+    names = [_graph_name(graph, present).value] if graph is not None else [g for g in present if g != CURATION_GRAPH]
     problems: list[Problem] = []
     for name in names:
         node = {"graph": ox.NamedNode(name)}

@@ -1,0 +1,300 @@
+"""Entity identity across sources: is a name in a sheet an entity the store already holds?
+
+A name is compared in normalised forms: full/half width, case and spaces (``name_key``); for
+people a bracketed note or a title written after the name (金智新（院士）, 金智新院士) is dropped;
+for organisations brackets and legal-form suffixes are (太原钢铁（集团）有限公司 ~ 太原钢铁有限公司),
+and a name in Latin letters is compared with the pinyin of Chinese names (Li Deyi ~ 李德毅).
+The same normalised form is an *exact* match: the import links to the entity held. A *close*
+match (one character apart for people: 殷瑞玉 ~ 殷瑞钰; an abbreviation or near spelling for
+organisations) is a decision for the user, listed with evidence (what both are linked to).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+
+TITLES = re.compile(r"(正高级工程师|高级工程师|工程师|研究员|院士|教授|博士|高工|先生|女士|同志|老师)$")
+LATIN = re.compile(r"^[A-Za-z][A-Za-z .'’-]*$")
+
+
+def _query(store: Any, name: str, values: dict | None = None):
+    """Run the shipped query ``<name>`` (``identity/…``, ``sources/…``; ``kxgraph.sparql.catalogue``)."""
+    from kxgraph.sparql.catalogue import query
+
+    return query(store, name, values)
+
+
+@lru_cache(maxsize=1 << 16)
+def person_name(name: str) -> str:
+    """A person's name without a bracketed note or a title after it.
+
+    >>> person_name("金智新院士"), person_name("殷瑞钰（中国工程院院士）"), person_name("王院士")
+    ('金智新', '殷瑞钰', '王院士')
+    """
+    from kxgraph.tables.sheets import clean, strip_note
+
+    name = strip_note(clean(name))
+    while (shorter := TITLES.sub("", name)) != name and len(shorter) >= 2:
+        name = shorter
+    return name
+
+
+def is_person(cls: str) -> bool:
+    from kxgraph.tables.mapping import entity_classes
+
+    return bool(entity_classes().get(cls, {}).get("annotated"))
+
+
+@lru_cache(maxsize=1 << 16)
+def key(name: str, person: bool) -> str:
+    """The normalised form two names share when they mean one entity."""
+    from kxgraph.tables.sheets import name_key
+    from kxgraph.tables.validate import core_name
+
+    return name_key(person_name(name)) if person else core_name(name)
+
+
+def latin_key(name: str) -> str | None:
+    """Letters of a name written in Latin letters, lower case (``Li Deyi`` → ``lideyi``), else None."""
+    if not LATIN.match(name.strip()):
+        return None
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+@lru_cache(maxsize=1 << 16)
+def pinyin_keys(name: str) -> tuple[str, ...]:
+    """A Chinese name spelt in pinyin, surname first and last (李德毅 → lideyi, deyili)."""
+    from pypinyin import lazy_pinyin
+
+    parts = [p.lower() for p in lazy_pinyin(name) if p.isalpha()]
+    if not parts:
+        return ()
+    return ("".join(parts), "".join(parts[1:] + parts[:1]))
+
+
+def one_apart(a: str, b: str) -> bool:
+    """Same length, at least two characters, exactly one character different (殷瑞玉 ~ 殷瑞钰)."""
+    return len(a) == len(b) >= 2 and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def classes_like(cls: str) -> list[str]:
+    """``cls`` and its subclasses among the classes names can refer to."""
+    from kxgraph.ontology import terms
+    from kxgraph.tables.mapping import entity_classes
+
+    parents = terms()[1]
+
+    def below(c: str) -> bool:
+        seen, todo = set(), [c]
+        while todo:
+            x = todo.pop()
+            if x == cls:
+                return True
+            for p in parents.get(x, ()):
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        return False
+
+    return [cls] + [c for c in entity_classes() if c != cls and below(c)]
+
+
+@dataclass
+class Held:
+    """The entities of one class the store holds, indexed by their normalised names."""
+
+    person: bool
+    exact: dict[str, set[str]] = field(default_factory=dict)       # key -> IRIs
+    latin: dict[str, set[str]] = field(default_factory=dict)       # pinyin -> IRIs
+    near: dict[str, set[str]] = field(default_factory=dict)        # key with one char blanked -> IRIs
+    labels: dict[str, str] = field(default_factory=dict)           # IRI -> a label
+    keys: dict[str, set[str]] = field(default_factory=dict)        # IRI -> its keys
+    names: dict[str, set[str]] = field(default_factory=dict)       # IRI -> its labels as written
+    first: dict[str, list[str]] = field(default_factory=dict)      # first character -> keys (organisations)
+    spelt: bool = False                                            # latin filled (only when a name needs it)
+
+
+class Identity:
+    """Resolves names against the store for one import (classes are read when first needed)."""
+
+    def __init__(self, store: Any, *, exclude: Iterable[str] = ()) -> None:
+        from kxgraph.curation import Decisions, decisions
+
+        self.store = store
+        self.exclude = set(exclude)
+        self._held: dict[str, Held] = {}
+        self.decisions = decisions(store) if store is not None else Decisions()
+
+    def held(self, cls: str) -> Held:
+        if cls not in self._held:
+            self._held[cls] = self._read(cls)
+        return self._held[cls]
+
+    def _read(self, cls: str) -> Held:
+        import pyoxigraph as ox
+
+        held = Held(is_person(cls))
+        if self.store is None:
+            return held
+        found: dict[str, set[str]] = {}
+        graphs: dict[str, set[str]] = {}
+        for c in classes_like(cls):
+            for entity, label, g in _query(self.store, "identity/names", {"class": ox.NamedNode(c)}).rows:
+                found.setdefault(entity.value, set()).add(label.value)
+                graphs.setdefault(entity.value, set()).add(g.value)
+                if getattr(label, "language", None) == "zh":
+                    held.labels[entity.value] = label.value
+                else:
+                    held.labels.setdefault(entity.value, label.value)
+        for entity, names in found.items():
+            if not graphs[entity] - self.exclude:       # only in what this import replaces
+                continue
+            entity = self.decisions.of(entity)
+            held.names.setdefault(entity, set()).update(names)
+            for name in names:
+                k = key(name, held.person)
+                if k not in held.exact and not held.person:
+                    held.first.setdefault(k[:1], []).append(k)
+                held.exact.setdefault(k, set()).add(entity)
+                held.keys.setdefault(entity, set()).add(k)
+                if held.person and not latin_key(name):
+                    for i in range(len(k)):
+                        held.near.setdefault(k[:i] + "\0" + k[i + 1:], set()).add(entity)
+        return held
+
+    @staticmethod
+    def _spell(held: Held) -> None:
+        """Index the held people's Chinese names by pinyin, once, when a Latin name is met."""
+        held.spelt = True
+        for entity, keys in held.keys.items():
+            for k in keys:
+                if not latin_key(k):
+                    for spelt in pinyin_keys(k):
+                        held.latin.setdefault(spelt, set()).add(entity)
+
+    def exact(self, cls: str, name: str) -> str | None:
+        """The entity held that ``name`` means exactly, or None (also None when two would fit)."""
+        held = self.held(cls)
+        hits = held.exact.get(key(name, held.person), set())
+        spelt = latin_key(name) if held.person else None
+        if not hits and spelt:
+            if not held.spelt:
+                self._spell(held)
+            hits = held.latin.get(spelt, set())
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    def label_predicate(self, cls: str, iri: str, name: str) -> str:
+        """``rdfs:label`` for a name the entity already has or a new entity, else ``skos:altLabel``.
+
+        A row that links to a held entity under another spelling (金智新院士, Li Deyi) adds that
+        spelling as an alternative name, so the entity keeps one label per language.
+        """
+        from kxgraph.vocab import RDFS, SKOS
+
+        names = self.held(cls).names.get(iri)
+        return RDFS + "label" if not names or name in names else SKOS + "altLabel"
+
+    def close(self, cls: str, name: str) -> list[str]:
+        """Entities held whose names are close to ``name`` but not the same (for the user to decide)."""
+        held = self.held(cls)
+        k = key(name, held.person)
+        if held.person:
+            hits = set().union(*(held.near.get(k[:i] + "\0" + k[i + 1:], set()) for i in range(len(k))))
+            return sorted(e for e in hits if k not in held.keys.get(e, set()))
+        from kxgraph.tables.validate import why_alike
+
+        return sorted(e for other in held.first.get(k[:1], ()) if other != k and why_alike(other, k)
+                      for e in held.exact[other])
+
+    def evidence(self, entity: str, linked: Iterable[str], labels: dict[str, str]) -> str:
+        """What a held entity and a new row are both linked to: 同在 / both: 太钢院士工作站、2019."""
+        import pyoxigraph as ox
+
+        theirs = {row[0].value for row in _query(self.store, "identity/facts",
+                                                                {"entity": ox.NamedNode(entity)}).rows}
+        shared = [x for x in dict.fromkeys(linked) if x in theirs]
+        return "、".join(labels.get(x) or self._label(x) for x in shared[:4])
+
+    def _label(self, value: str) -> str:
+        import pyoxigraph as ox
+
+        if "://" not in value:
+            return value
+        rows = _query(self.store, "sources/labels", {"entity": ox.NamedNode(value)}).rows
+        labels = sorted((r[0] for r in rows if r[0] is not None), key=lambda l: l.language != "zh")
+        return labels[0].value if labels else value.rsplit("/", 1)[-1]
+
+
+def close_matches(plan: Any) -> None:
+    """Check every entity an import would create against close names the store holds.
+
+    Decided pairs (``kx same``/``kx distinct``) pass; otherwise ``plan.on_duplicate`` says what
+    to do: ``error`` (a problem on the row, with the evidence), ``keep`` (two entities, and a
+    ``distinct`` decision), ``merge`` (link to the held one, and a ``same`` decision) or ``ask``.
+    """
+    identity: Identity = plan.identity
+    new: dict[str, tuple[str, str, Any, str]] = {}      # IRI -> (class, name, row, header)
+    for row in plan.rows:
+        if row.subject and row.ok and row.subject not in identity.decisions.canonical:
+            header, name = row.cells[row.mapping.key.id]
+            new.setdefault(row.subject, (row.cls, str(name), row, header))
+    for iri, stub in plan.stubs.items():
+        if stub.rows:
+            new.setdefault(iri, (stub.cls, stub.name, stub.rows[0], ""))
+    for iri, (cls, name, row, header) in new.items():
+        if iri in identity.held(cls).keys:
+            continue     # the entity is the held one
+        for other in identity.close(cls, name):
+            if other == iri or identity.decisions.is_distinct(iri, other):
+                continue
+            held = identity.held(cls)
+            label = held.labels.get(other, other)
+            evidence = identity.evidence(other, _linked(plan, iri), _labels(plan))
+            choice = plan.on_duplicate
+            if choice == "ask":
+                choice = "merge" if plan.ask(name, label, evidence) else "keep"
+            if choice == "merge":
+                identity.decisions.canonical[iri] = other
+                plan.decided.append(("same", other, iri, name))
+                break
+            if choice == "keep":
+                identity.decisions.distinct.add(frozenset((iri, other)))
+                plan.decided.append(("distinct", other, iri, name))
+                continue
+            also = f"; both linked to {evidence}" if evidence else ""
+            row.problem(header, name, (
+                f"可能与已有的“{label}”是同一{'人' if held.person else '个'} / may be the same as {label} "
+                f"already in the store{also}: import with --on-duplicate merge if so, keep if not, or ask "
+                "(kx same / kx distinct change it later)"))
+
+
+def _linked(plan: Any, iri: str) -> list[str]:
+    """What the rows say ``iri`` is linked to (IRIs and values), memberships included."""
+    import pyoxigraph as ox
+
+    lines = [line for row in plan.rows for line in row.lines if f"<{iri}>" in line]
+    nodes = {line.split(" ", 1)[0][1:-1] for line in lines if not line.startswith(f"<{iri}>")}
+    lines += [line for row in plan.rows for line in row.lines if line.split(" ", 1)[0][1:-1] in nodes]
+    found = []
+    for q in ox.parse("".join(lines).encode("utf-8"), ox.RdfFormat.N_TRIPLES):
+        for term in (q.subject, q.object):
+            if term.value != iri and not term.value.startswith("file:") and q.predicate.value.rsplit("#", 1)[-1] != "type":
+                found.append(term.value)
+    return found
+
+
+def _labels(plan: Any) -> dict[str, str]:
+    labels = {}
+    for row in plan.rows:
+        if row.subject:
+            labels[row.subject] = str(row.cells[row.mapping.key.id][1])
+    for iri, stub in plan.stubs.items():
+        labels[iri] = stub.name
+    return labels
+
+
+__all__ = ["close_matches", "Identity", "person_name", "key", "latin_key", "pinyin_keys", "one_apart", "classes_like"]

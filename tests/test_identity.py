@@ -1,0 +1,163 @@
+"""One entity however it is written, across sources; decisions kept as data; names as handles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+KX = "https://w3id.org/kxgraph/ns#"
+
+ENTERPRISES = "企业名称,所属行业,所在区县\n太原钢铁（集团）有限公司,冶金,尖草坪区\n山西示例装备有限公司,智能制造,小店区\n"
+WORKSTATIONS = ("工作站名称,工作站类型,依托单位,进站院士,建站时间,所在区县\n"
+                "太钢院士工作站,院士工作站,太原钢铁（集团）有限公司,殷瑞钰、金智新,2019,尖草坪区\n"
+                "示例装备院士工作站,院士工作站,山西示例装备有限公司,李德毅,2020,小店区\n")
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows(kx, *args: str) -> list[dict[str, str]]:
+    result = kx(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(result.stdout)["results"]["bindings"]]
+
+
+def academicians(kx) -> int:
+    return int(rows(kx, "query", "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kx:Academician }")[0]["n"])
+
+
+@pytest.fixture
+def store(kx, tmp_path):
+    """Enterprises and workstations imported: 殷瑞钰, 金智新 and 李德毅 are held."""
+    kx("import", str(write(tmp_path / "enterprises.csv", ENTERPRISES)),
+       str(write(tmp_path / "workstations.csv", WORKSTATIONS)))
+    assert academicians(kx) == 3
+    return tmp_path
+
+
+def sheet(folder: Path, *lines: str) -> str:
+    return str(write(folder / "academicians.csv", "姓名,所属学院,当选年份,进站工作站\n" + "".join(f"{l}\n" for l in lines)))
+
+
+@pytest.mark.parametrize("written", ["金智新院士", "金智新（中国工程院院士）", "金智新 ", "Jin Zhixin", "zhixin jin"])
+def test_a_name_written_another_way_links_to_the_held_person(kx, store, written):
+    assert kx("import", sheet(store, f"{written},中国工程院,2019,太钢院士工作站")).exit_code == 0
+    assert academicians(kx) == 3
+
+
+def test_a_close_name_is_an_error_with_evidence_until_decided(kx, store):
+    before = rows(kx, "query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o")
+    result = kx("import", sheet(store, "殷瑞玉,中国工程院,2005,太钢院士工作站"))
+    assert result.exit_code == 1
+    assert "殷瑞钰" in result.stderr and "太钢院士工作站" in result.stderr      # the evidence: same station
+    assert rows(kx, "query", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o") == before
+
+
+def test_on_duplicate_keep_records_a_distinct_decision_and_stops_asking(kx, store):
+    path = sheet(store, "殷瑞玉,中国工程院,2005,太钢院士工作站")
+    assert kx("import", "--on-duplicate", "keep", path).exit_code == 0
+    assert academicians(kx) == 4
+    assert [d["decision"] for d in rows(kx, "decisions")] == ["distinct"]
+    assert kx("import", path).exit_code == 0                 # decided: no longer an error
+    assert academicians(kx) == 4
+
+
+def test_on_duplicate_merge_links_and_records_a_same_decision(kx, store):
+    assert kx("import", "--on-duplicate", "merge", sheet(store, "殷瑞玉,中国工程院,2005,太钢院士工作站")).exit_code == 0
+    assert academicians(kx) == 3
+    decided = rows(kx, "decisions")
+    assert [(d["decision"], d["name"]) for d in decided] == [("same", "殷瑞钰")] and decided[0]["by"]
+
+
+def test_on_duplicate_ask_asks(kx, store):
+    result = kx("import", "--on-duplicate", "ask", sheet(store, "殷瑞玉,中国工程院,2005,太钢院士工作站"), input="y\n")
+    assert result.exit_code == 0 and "殷瑞钰" in result.stderr
+    assert academicians(kx) == 3
+
+
+def test_same_merges_everywhere_and_the_old_iri_and_name_still_find_the_one(kx, store):
+    kx("import", "--on-duplicate", "keep", sheet(store, "殷瑞玉,中国工程院,2005,太钢院士工作站"))
+    old = rows(kx, "query", "SELECT ?a WHERE { ?a rdfs:label '殷瑞玉'@zh }")[0]["a"]
+    assert kx("same", "殷瑞钰", "殷瑞玉").exit_code == 0
+    assert academicians(kx) == 3
+    for handle in (old, "殷瑞玉", "殷瑞钰"):
+        shown = rows(kx, "show", handle)
+        assert {"殷瑞钰", "殷瑞玉"} <= {r["value"] for r in shown}
+    # a later import still says 殷瑞玉: the decision holds, nothing doubles
+    assert kx("import", str(store / "academicians.csv")).exit_code == 0
+    assert academicians(kx) == 3
+
+
+def test_a_merge_back_a_merge_of_different_kinds_and_distinct_after_same_are_refused(kx, store):
+    kx("import", "--on-duplicate", "keep", sheet(store, "殷瑞玉,中国工程院,2005,太钢院士工作站"))
+    kx("same", "殷瑞钰", "殷瑞玉")
+    before = rows(kx, "query", "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o")
+    for args in (["same", "殷瑞玉", "殷瑞钰"], ["same", "殷瑞钰", "太钢院士工作站"], ["distinct", "殷瑞钰", "殷瑞玉"]):
+        result = kx(*args)
+        assert result.exit_code != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert rows(kx, "query", "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o") == before
+
+
+def test_rename_survives_a_reimport(kx, store):
+    assert kx("rename", "太钢院士工作站", "太钢集团院士工作站").exit_code == 0
+    kx("import", str(store / "workstations.csv"))
+    names = {r["l"] for r in rows(kx, "query", "SELECT ?l WHERE { ?w a kx:AcademicianWorkstation ; rdfs:label ?l }")}
+    assert "太钢集团院士工作站" in names and "太钢院士工作站" not in names
+    assert kx("show", "太钢院士工作站").exit_code == 0          # the old name still finds it
+
+
+def test_an_ambiguous_name_gets_a_numbered_which_one_list(kx, store, tmp_path):
+    kx("load", str(write(tmp_path / "more.ttl", f'<urn:x:other> a <{KX}Academician> ; '
+                                               f'<http://www.w3.org/2000/01/rdf-schema#label> "李德毅"@zh .\n')))
+    result = kx("show", "李德毅")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert "which one?" in lines[0]
+    assert lines[1].lstrip().startswith("1.") and lines[2].lstrip().startswith("2.")
+    assert any("more" in line for line in lines) and any("示例装备院士工作站" in line for line in lines)
+
+
+def test_show_describes_an_organisations_members_by_person_and_role(kx, store):
+    shown = rows(kx, "show", "太钢院士工作站")
+    members = [r for r in shown if r["section"] == "member"]
+    assert {r["label"] for r in members} == {"殷瑞钰", "金智新"}
+    assert not any("membership/" in r["value"] for r in shown)
+
+
+def test_a_name_in_pinyin_is_a_handle(kx, store):
+    assert {"金智新"} <= {r["value"] for r in rows(kx, "show", "jin zhixin")}
+
+
+def test_validate_store_names_the_sources_and_rows_of_a_cross_source_conflict(kx, store, tmp_path):
+    kx("import", str(write(tmp_path / "other.csv", "工作站名称,工作站类型,依托单位,建站时间\n"
+                                                  "太钢院士工作站,院士工作站,山西示例装备有限公司,2019\n")))
+    found = kx("validate", "--store", "--format", "json")
+    assert found.exit_code == 1
+    problems = [{k: v["value"] for k, v in b.items()} for b in json.loads(found.stdout)["results"]["bindings"]]
+    assert {(p["file"], p["row"], p["value"]) for p in problems} == {
+        ("workstations (workstations.csv)", "2", "太原钢铁（集团）有限公司"),
+        ("other (other.csv)", "2", "山西示例装备有限公司")}
+
+
+def test_validate_store_finds_a_membership_pointing_at_nothing(kx, store):
+    kx("update", "INSERT DATA { GRAPH <urn:g> { <urn:m> a org:Membership ; org:member <urn:nobody> ; "
+                 "org:organization kxid:org\\/ws-x ; org:role kx:ResidentAcademician } }")
+    problems = rows(kx, "query", "SELECT ?x WHERE { ?x a org:Membership }")
+    assert problems
+    found = kx("validate", "--store")
+    assert found.exit_code == 1 and "nothing in the store describes" in found.stdout
+
+
+def test_a_name_works_for_an_iri_parameter_and_in_the_api(kx, store):
+    by_name = rows(kx, "query", "collaborators", "--param", "entity=金智新")
+    assert {r["label"] for r in by_name} >= {"殷瑞钰", "太原钢铁（集团）有限公司"}
+    import kxgraph
+
+    with kxgraph.open(store / "store", read_only=True) as g:
+        assert g.entity("jin zhixin") == g.entity("金智新")
+        labels = g.named("collaborators", {"entity": "金智新"}).column("label")
+        assert "殷瑞钰" in {getattr(x, "value", x) for x in labels}
