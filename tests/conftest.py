@@ -55,3 +55,25 @@ def kx_json(kx):
         return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
 
     return run
+
+
+# Debian's chromium, headless, never reaching the network on its own (browser tests abort every
+# request that leaves the page as well).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the browser tests (skipped where chromium is not installed)."""
+    import shutil
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -7,7 +7,6 @@ must still be visible.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,9 +19,6 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("jupyterlab")
 
-CHROMIUM = shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 TOKEN = "kx-test-token"
 
 
@@ -78,25 +74,19 @@ def lab(executed_notebook):
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_jupyterlab_shows_the_view_or_its_fallback_for_an_executed_notebook(lab):
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
-        outside = []
-        page.route(lambda url: not url.startswith(lab), lambda route: (outside.append(route.request.url),
-                                                                       route.abort()))
-        page.goto(f"{lab}/lab/tree/view.ipynb?token={TOKEN}")
-        output = page.locator(".jp-OutputArea-output").filter(has_text="协作网络 test view")
-        output.first.wait_for(timeout=90000)
-        text = output.first.inner_text()
-        assert "节点" in text and "关系" in text  # the static summary
-        link = output.first.locator("a[href*='kx-views/view-']")
-        shown_iframe = output.first.locator("iframe").count()
-        assert shown_iframe == 1 or link.count() == 1, "neither the live view nor a link to it shows"
-        print(f"JupyterLab kept the iframe: {bool(shown_iframe)}; link shown: {link.count() == 1}")
-        browser.close()
+def test_jupyterlab_shows_the_view_or_its_fallback_for_an_executed_notebook(lab, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    outside = []
+    page.route(lambda url: not url.startswith(lab), lambda route: (outside.append(route.request.url),
+                                                                   route.abort()))
+    page.goto(f"{lab}/lab/tree/view.ipynb?token={TOKEN}")
+    output = page.locator(".jp-OutputArea-output").filter(has_text="协作网络 test view")
+    output.first.wait_for(timeout=90000)
+    text = output.first.inner_text()
+    assert "节点" in text and "关系" in text  # the static summary
+    link = output.first.locator("a[href*='kx-views/view-']")
+    shown_iframe = output.first.locator("iframe").count()
+    assert shown_iframe == 1 or link.count() == 1, "neither the live view nor a link to it shows"
+    print(f"JupyterLab kept the iframe: {bool(shown_iframe)}; link shown: {link.count() == 1}")
+    page.close()
     assert not [u for u in outside if not u.startswith("data:")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,32 +10,23 @@ import kxgraph
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium")
 SMALL = Path(__file__).parent / "data" / "match" / "small.ttl"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 
-def test_the_match_page_fetches_nothing_and_shows_hostile_text_as_text(tmp_path):
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_the_match_page_fetches_nothing_and_shows_hostile_text_as_text(tmp_path, browser):
     g = kxgraph.open(memory=True)
     g.load(SMALL)
     path = tmp_path / "match.html"
     path.write_text(g.match(need="<https://example.org/match/n-bad>", top=3).to_html(), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        requests, dialogs = [], []
-        page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(path.as_uri())
-        heading = page.inner_text("h2")
-        text = page.inner_text("body")
-        svgs = page.locator("svg.kx-paths").count()
-        browser.close()
+    page = browser.new_page()
+    requests, dialogs = [], []
+    page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    heading = page.inner_text("h2")
+    text = page.inner_text("body")
+    svgs = page.locator("svg.kx-paths").count()
+    page.close()
     assert requests == [] and dialogs == []
     assert '<script>alert(1)</script> & "钢"' in heading
     assert "示例院士乙" in text and svgs >= 1

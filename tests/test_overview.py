@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import networkx as nx
 import pytest
 
 from kxgraph.network.view import View
 
-CHROMIUM = shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 
 def network(groups: int = 6, size: int = 40) -> nx.Graph:
@@ -40,18 +36,6 @@ def test_a_network_above_the_threshold_gets_an_overview_of_its_communities():
     assert all(0 <= node["g"] < len(groups) for node in data["nodes"])
     assert data["overview"]["links"], "communities are linked by the links between their members"
     assert page_data(View(G).html())["overview"] is None  # below the threshold: the plain view
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

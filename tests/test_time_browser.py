@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import kxgraph
@@ -12,39 +10,29 @@ from kxgraph.timeline import as_of, slider_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
-
-def test_moving_the_slider_shows_the_as_of_count_for_that_year(tmp_path):
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_moving_the_slider_shows_the_as_of_count_for_that_year(tmp_path, browser):
     g = kxgraph.open(memory=True)
     g.load(resource_path("taiyuan/taiyuan.trig"))
     g.generate(scale=0.3, seed=0)
     path = tmp_path / "slider.html"
     path.write_text(slider_page(g, g.view()), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            context = browser.new_context(bypass_csp=True)
-            page = context.new_page()
-            requests, errors = [], []
-            page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri())
-            page.wait_for_function("window.kxView && window.kxView.ready", timeout=60000)
-            for year in (2012, 2018):
-                page.eval_on_selector("#kx-year", "(el, y) => { el.value = String(y); "
-                                      "el.dispatchEvent(new Event('input')); }", year)
-                visible = page.evaluate("window.kxView.visibleCount")
-                assert visible == as_of(g, str(year)).network().number_of_nodes(), year
-            last = page.eval_on_selector("#kx-year", "el => el.max")
-            page.eval_on_selector("#kx-year", "el => { el.value = el.max; el.dispatchEvent(new Event('input')); }")
-            assert page.evaluate("window.kxView.visibleCount") == g.network().number_of_nodes()
-            assert last == "2023" and requests == [] and errors == []
-        finally:
-            browser.close()
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        requests, errors = [], []
+        page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_function("window.kxView && window.kxView.ready", timeout=60000)
+        for year in (2012, 2018):
+            page.eval_on_selector("#kx-year", "(el, y) => { el.value = String(y); "
+                                  "el.dispatchEvent(new Event('input')); }", year)
+            visible = page.evaluate("window.kxView.visibleCount")
+            assert visible == as_of(g, str(year)).network().number_of_nodes(), year
+        last = page.eval_on_selector("#kx-year", "el => el.max")
+        page.eval_on_selector("#kx-year", "el => { el.value = el.max; el.dispatchEvent(new Event('input')); }")
+        assert page.evaluate("window.kxView.visibleCount") == g.network().number_of_nodes()
+        assert last == "2023" and requests == [] and errors == []
+    finally:
+        context.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -13,11 +12,8 @@ from kxgraph.network.view import View
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # each starts Chromium: not in the fast loop
 
-CHROMIUM = shutil.which("chromium")
 DATA = Path(__file__).parent / "data" / "network-small.ttl"
 SYN = "https://w3id.org/kxgraph/synthetic/"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 EVIL = [
     '<img src=x onerror="window.__pwned=1">',
     "<script>window.__pwned=1</script>",
@@ -26,18 +22,6 @@ EVIL = [
     "javascript:window.__pwned=1",
     "<iframe src=\"javascript:parent.__pwned=1\"></iframe>",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -27,6 +27,9 @@ def _ntriples(path: Path, n: int, tag: str) -> Path:
     return path
 
 
+SOURCE_RECORDS = "https://w3id.org/kxgraph/graph/source/"
+
+
 def _counts(store: Path) -> dict[str, int]:
     import pyoxigraph as ox
 
@@ -34,6 +37,8 @@ def _counts(store: Path) -> dict[str, int]:
     try:
         counts: dict[str, int] = {}
         for quad in raw:
+            if quad.graph_name.value.startswith(SOURCE_RECORDS):  # what kx sources lists, not data
+                continue
             key = f"{quad.graph_name.value}:{quad.object.value.split()[0]}"
             counts[key] = counts.get(key, 0) + 1
         return counts

@@ -194,12 +194,12 @@ class OxigraphStore(Store):
             if not is_quad_format(item.format):
                 check_graphs([item.graph], force_shipped=forced[id(item)], action="load into")
         with self.index.writing(self) as written:  # the label index follows the graphs loaded, once
-            if replace and not drop and not lenient and self.path is not None and \
+            if replace and not lenient and self.path is not None and \
                     not any(is_quad_format(i.format) for i in items):
-                counts = self._replace_by_rebuild(items, progress)
+                counts = self._replace_by_rebuild(items, progress, drop)
                 if counts is not None:
                     if written is not None:
-                        written.extend(counts)
+                        written.extend([*counts, *drop])
                     self.index.sizes.update(counts)
                     return counts
             token = os.urandom(6).hex()
@@ -249,14 +249,17 @@ class OxigraphStore(Store):
         self.check_writable()
         self.index.rebuild(self)
 
-    def _replace_by_rebuild(self, items: list[LoadItem], progress: Callable[[int], None] | None):
-        """Replace big graphs by rebuilding the store (``kxgraph.store.rebuild``); None when not worth it."""
+    def _replace_by_rebuild(self, items: list[LoadItem], progress: Callable[[int], None] | None,
+                            drop: tuple[str, ...] = ()):
+        """Replace big graphs by rebuilding the store (``kxgraph.store.rebuild``); None when not worth it.
+
+        ``drop`` names further graphs that go away in the same commit (a replaced source's)."""
         import pyoxigraph as ox
 
         from kxgraph.checks import check_file
         from kxgraph.store import rebuild
 
-        targets = {item.graph for item in items}
+        targets = {item.graph for item in items} | set(drop)
         if not rebuild.worth_it(sum(self.graph_size(g) for g in targets), len(self._store)):
             return None
         for item in items:  # everything a load would refuse, refused before the store changes
