@@ -81,3 +81,13 @@ def shipped_store(tmp_path) -> Path:
         g.load(resource_path("places/gazetteer.ttl"), graph=GAZETTEER_GRAPH, force_shipped=True)
         g.load(resource_path("taiyuan/taiyuan.trig"), force_shipped=True)
     return path
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A store with one small graph in it, to show it is left as it was."""
+    path = tmp_path / "store"
+    data = tmp_path / "before.ttl"
+    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
+    assert run_kx(path, "load", str(data)).returncode == 0
+    return path

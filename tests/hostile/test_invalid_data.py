@@ -5,20 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 
-import pytest
 
 from .conftest import assert_refused, quad_dump, run_kx
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-
-@pytest.fixture
-def store(tmp_path):
-    path = tmp_path / "store"
-    data = tmp_path / "before.ttl"
-    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
-    assert run_kx(path, "load", str(data)).returncode == 0
-    return path
 
 
 def _nt(tmp_path, name: str, *objects: str):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import zipfile
 
-import pytest
 
 from .conftest import REPO, assert_refused, quad_dump, run_kx
 
@@ -18,16 +17,6 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 def _rdfxml(doctype: str, body: str) -> str:
     return (f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{doctype}\n]>\n'
             f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:ex="https://example.org/">\n{body}\n</rdf:RDF>\n')
-
-
-@pytest.fixture
-def store(tmp_path):
-    """A store with one small graph in it, to show it is left as it was."""
-    path = tmp_path / "store"
-    data = tmp_path / "before.ttl"
-    data.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
-    assert run_kx(path, "load", str(data)).returncode == 0
-    return path
 
 
 def test_billion_laughs_in_rdfxml_is_refused(tmp_path, store):
