@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 
-
 from .conftest import assert_refused, quad_dump, run_kx
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import zipfile
 
-
 from .conftest import REPO, assert_refused, quad_dump, run_kx
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
