@@ -262,7 +262,6 @@ class Matcher:
         import pyoxigraph as ox
 
         P, g = self.P, self.w["graph"]
-        L = P.label
         ent = need.enterprise.value if need.enterprise is not None else None
         out: list[Evidence] = []
         if text > 0:

@@ -23,7 +23,7 @@ from kxgraph.tables.mapping import (Column, Mapping, _iri, entity_classes, guess
 from kxgraph.output.results import Result
 from kxgraph.output.text import nt_escape, where
 from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_date, parse_integer, parse_year, read_tables,
-                                   split_names, strip_note)
+                                   split_names)
 from kxgraph.tables.validate import Problem, problems_result
 from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD, shorten
 from kxgraph.identity import latin_key, person_name

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from kxgraph.output.results import Result
 from kxgraph.output.text import where
-from kxgraph.vocab import DCTERMS, ORG, RDF, RDFS, SCHEMA, SH, shorten
+from kxgraph.vocab import ORG, RDF, RDFS, SH, shorten
 
 CURATION_GRAPH = "https://w3id.org/kxgraph/graph/curation"   # decisions (kxgraph.curation), not data
 FULL_SHACL_ROWS = 200    # pySHACL takes ~20 ms a row here (benchmarks/RESULTS-import.md)
