@@ -77,3 +77,16 @@ def browser():
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def _slow_tests() -> frozenset[str]:
+    listed = (REPO / "tests" / "slow-tests.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in listed if line.strip() and not line.startswith("#"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` the tests listed in tests/slow-tests.txt (measured, see scripts/slow-tests.py)."""
+    slow = _slow_tests()
+    for item in items:
+        if item.nodeid.split("[")[0] in slow:
+            item.add_marker(pytest.mark.slow)

@@ -110,6 +110,22 @@ class Mapping:
 
 
 def _yaml(path: Path) -> dict:
+    """The YAML mapping at ``path``, parsed once per process while the file stays the same."""
+    import copy
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return _parse_yaml(path)            # _parse_yaml names the file in its error
+    return copy.deepcopy(_parsed_yaml(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _parsed_yaml(path: Path, mtime_ns: int, size: int) -> dict:
+    return _parse_yaml(path)
+
+
+def _parse_yaml(path: Path) -> dict:
     import yaml
 
     from kxgraph.limits import load_yaml
