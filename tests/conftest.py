@@ -85,8 +85,9 @@ def _slow_tests() -> frozenset[str]:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark ``slow`` the tests listed in tests/slow-tests.txt (measured, see scripts/slow-tests.py)."""
+    """Mark ``slow`` every browser test and the tests listed in tests/slow-tests.txt (measured on a
+    quiet machine, see scripts/slow-tests.py)."""
     slow = _slow_tests()
     for item in items:
-        if item.nodeid.split("[")[0] in slow:
+        if item.nodeid.split("[")[0] in slow or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
