@@ -140,3 +140,22 @@ def test_a_client_leaving_mid_answer_frees_its_query_slot(served_store):
         assert status == 200 and json.loads(body)["boolean"] is True
     finally:
         running.stop()
+
+
+def test_queries_one_after_another_never_find_their_own_last_one_running(served_store):
+    from kxgraph.server.app import Settings, create_app
+
+    running = Running(create_app(Settings(served_store, timeout=20, limit=100, max_running=1)))
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        statuses = []
+        for query in ["ASK {}", rows_query(5), "SELECT * WHERE { ?s a kx:Academician } LIMIT 3"] * 10:
+            conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}),
+                         headers={"Accept": "text/csv"})
+            answer = conn.getresponse()
+            answer.read()
+            statuses.append(answer.status)
+        conn.close()
+    finally:
+        running.stop()
+    assert statuses == [200] * 30  # each one's slot was given back before its answer ended

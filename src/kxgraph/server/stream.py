@@ -39,15 +39,17 @@ class Stream:
     """The rows of one query as they come: ``kind``, ``variables``, ``truncated`` (None: not known
     before streaming), and ``chunks(fmt)``; ``close()`` lets the producer go."""
 
-    def __init__(self, read: "queue.Queue", cancel: threading.Event, deadline: float, limit: int) -> None:
+    def __init__(self, read: "queue.Queue", cancel: threading.Event, deadline: float, limit: int,
+                 producer: threading.Thread) -> None:
         self._queue, self._cancel, self._deadline, self.limit = read, cancel, deadline, limit
+        self._producer = producer
         self._buffer: list = []
         self._ended = False
         self._sent = 0
         self.kind, self.variables = self._take("head")[1:]
         if self.kind == "ask":
             self.boolean = self._take("rows")[1][0]
-            self._ended = True
+            self._more()  # its end
         while not self._ended and sum(len(b) for b in self._buffer) < WINDOW:
             self._more()
         count = sum(len(b) for b in self._buffer)
@@ -83,7 +85,11 @@ class Stream:
                     self._sent += len(batch)
                     if batch:
                         yield batch
-                if self._ended or self._sent >= self.limit:
+                if self._sent >= self.limit:  # the producer reads one row more, at most: let it end
+                    while not self._ended:
+                        self._more(started=started)
+                    self._buffer.clear()
+                if self._ended:
                     return
                 self._more(started=started)
         finally:
@@ -137,6 +143,10 @@ class Stream:
 
     def close(self) -> None:
         self._cancel.set()
+        if self._ended:
+            # The producer has read everything and is about to give its slot back: wait for that,
+            # so a client's next query never finds its own last one still holding a slot.
+            self._producer.join(1.0)
 
 
 def start(reader: Any, text: str, *, limit: int, timeout: float, release: Any) -> Stream:
@@ -183,8 +193,9 @@ def start(reader: Any, text: str, *, limit: int, timeout: float, release: Any) -
         finally:
             release()
 
-    threading.Thread(target=produce, name="kx-serve-stream", daemon=True).start()
-    return Stream(read, cancel, deadline, limit)
+    producer = threading.Thread(target=produce, name="kx-serve-stream", daemon=True)
+    producer.start()
+    return Stream(read, cancel, deadline, limit, producer)
 
 
 __all__ = ["Stream", "start", "StreamTimeout", "BATCH", "WINDOW"]
