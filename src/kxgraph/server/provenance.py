@@ -105,7 +105,8 @@ def compute(g: Any, *, when: str = "", period: str = "") -> tuple[Any, list[str]
     notes: list[str] = []
     graph = g
     if when:
-        graph = g.as_of(parse_when(when, what="as-of"))
+        parse_when(when, what="as-of")  # a date that is none is said in the page's terms
+        graph = g.as_of(when)
         notes += graph.snapshot.notes
     if period and counts_within(graph, period):
         result = period_report(graph, period)
