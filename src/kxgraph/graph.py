@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from kxgraph.boundary import mapped_methods
 from kxgraph.output.results import Result
@@ -75,6 +75,25 @@ class KxGraph:
 
         return run(self.store, sparql, substitutions=substitutions, limit=limit, timeout=timeout,
                    allow_service=allow_service)
+
+    def solutions(self, sparql: str, *, limit: int | None = None) -> tuple[str, list[str], Iterator]:
+        """Run a read-only SPARQL query lazily: ``(kind, variables, rows)``, rows read as the store answers.
+
+        For results too large to hold whole (``kx serve`` streams them). ``kind`` is ``"select"``
+        (rows are tuples of terms), ``"ask"`` (one bool) or ``"graph"`` (triples); at most ``limit``
+        rows; updates and ``SERVICE`` are refused. Read the rows before closing the graph.
+
+        >>> kind, variables, rows = open(memory=True).solutions("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }", limit=2)
+        >>> kind, variables, [row[0].value for row in rows]
+        ('select', ['n'], ['1', '2'])
+        """
+        import itertools
+
+        from kxgraph.sparql.query import check_read_only
+
+        check_read_only(sparql)
+        kind, variables, rows = self.store.solutions(sparql)
+        return kind, variables, rows if limit is None or kind == "ask" else itertools.islice(rows, limit)
 
     def named_query(self, name: str, params: Mapping[str, Any] | None = None, *, limit: int | None = None,
                     timeout: float | None = None) -> Result:

@@ -85,3 +85,35 @@ def test_english_switch_and_escaped_labels(page):
     assert "Evil & Co" in page.inner_text("h1")
     assert page.inner_text("a[href='/queries']") == "Named queries"
     page.goto(page.base + "/?lang=zh")
+
+
+def test_sources_page_then_a_source_then_its_entity(page):
+    page.goto(page.base + "/")
+    page.click("header.kx-nav a[href='/sources']")
+    page.wait_for_selector("table.kx-sources")
+    assert "sha256:" in page.inner_text("table.kx-sources")
+    page.click("td.kx-name a[href='/sources/enterprises']")
+    page.wait_for_selector("ul.kx-results")
+    page.locator("ul.kx-results a").first.click()
+    page.wait_for_selector("h1")
+    assert "/e/kxorg:" in page.url and "示例" in page.inner_text("h1")
+
+
+def test_report_as_of_a_year_recomputes_the_counts(page, served_store):
+    import kxgraph
+    from kxgraph.output.render import display
+
+    page.goto(page.base + "/report")
+    before = page.locator("td.kx-computed").all_inner_texts()
+    page.fill("input[name='as-of']", "2019")
+    page.click("form.kx-as-of-form button[type=submit]")
+    page.wait_for_selector("p.kx-as-of")
+    assert "as-of=2019" in page.url
+    after = page.locator("td.kx-computed").all_inner_texts()
+    with kxgraph.open(served_store) as g:
+        expected = ["" if v is None else display(v) if hasattr(v, "value") else str(v)
+                    for v in g.as_of("2019").report().column("computed")]
+    assert after == expected and after != before
+    page.fill("input[name='as-of']", "2019-02-30")
+    page.click("form.kx-as-of-form button[type=submit]")
+    assert "2019-02-30" in page.inner_text("p.kx-error")

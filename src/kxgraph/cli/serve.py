@@ -26,8 +26,10 @@ def serve(ctx: click.Context, port: int, host: str, timeout: float, limit: int, 
 
     \b
     Pages: / search, /e/<CURIE> entities, /queries named queries as forms,
-    /report the report's figures against the data, /editor a SPARQL editor;
-    /sparql answers the SPARQL 1.1 Protocol (for SPARQLWrapper, YASGUI, kx --endpoint).
+    /report the report's figures against the data (?as-of=DATE, ?period=P),
+    /sources what the store was built from, /editor a SPARQL editor;
+    /sparql answers the SPARQL 1.1 Protocol (for SPARQLWrapper, YASGUI, kx --endpoint),
+    streaming up to --limit rows.
     The store is opened for each request, so data loaded meanwhile shows at once.
     Ctrl-C stops the server.
 

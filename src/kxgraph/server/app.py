@@ -107,7 +107,7 @@ def create_app(settings: Settings):
     from starlette.middleware import Middleware
     from starlette.routing import Route
 
-    from kxgraph.server import pages, protocol
+    from kxgraph.server import pages, protocol, provenance
 
     reader = Reader(settings)
     runner = protocol.Runner(reader)
@@ -117,8 +117,9 @@ def create_app(settings: Settings):
 
         middleware.append(Middleware(CORSMiddleware, allow_origins=[settings.cors],
                                      allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Accept"]))
+    site = pages.Site(reader, runner)
     routes = [Route("/sparql", protocol.endpoint(reader, runner), methods=["GET", "POST"]),
-              *pages.routes(reader, runner)]
+              *pages.routes(site), *provenance.routes(site)]
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={404: pages.not_found, 405: pages.not_allowed})
     app.state.settings = settings

@@ -1,4 +1,5 @@
-"""The explorer site: search, entity pages, named queries as forms, the report, a query editor.
+"""The explorer site: search, entity pages, named queries as forms, a query editor (the report
+and sources pages are ``kxgraph.server.provenance``'s, drawn with the pieces here).
 
 Pages are in Chinese, with an English switch (``?lang=en``, remembered in a cookie). Every page
 is the one page shell (``kxgraph.output.page``): a Content-Security-Policy that fetches nothing,
@@ -24,6 +25,7 @@ WORDS = {  # key: (zh, en)
     "search-hint": ("中文、英文或拼音（如 taiyuan）", "Chinese, English or pinyin (e.g. taiyuan)"),
     "queries": ("命名查询", "Named queries"),
     "report": ("报告数字核对", "Report figures"),
+    "sources": ("数据来源", "Sources"),
     "editor": ("SPARQL 查询", "SPARQL editor"),
     "switch": ("English", "中文"),
     "results-for": ("搜索结果", "Results for"),
@@ -79,12 +81,11 @@ STYLE = """
 """
 
 
-def routes(reader: Any, runner: Any) -> list:
-    """The explorer's routes over ``reader`` (a ``kxgraph.server.app.Reader``); the editor runs
-    queries through ``runner`` (a ``kxgraph.server.protocol.Runner``), as /sparql does."""
+def routes(site: "Site") -> list:
+    """The explorer's routes, drawn by ``site`` (the report and sources pages are
+    ``kxgraph.server.provenance``'s)."""
     from starlette.routing import Route
 
-    site = Site(reader, runner)
     return [
         Route("/", site.handler(site.home)),
         Route("/search", site.handler(site.search)),
@@ -95,7 +96,6 @@ def routes(reader: Any, runner: Any) -> list:
         Route("/queries", site.handler(site.queries)),
         Route("/q/{name}", site.handler(site.named)),
         Route("/q/{name}/download", site.handler(site.download)),
-        Route("/report", site.handler(site.report)),
         Route("/editor", site.handler(site.editor)),
     ]
 
@@ -160,6 +160,7 @@ class Page:
                 f'{search_form(self, "")}'
                 f'<a href="/queries">{_e(self.t("queries"))}</a>'
                 f'<a href="/report">{_e(self.t("report"))}</a>'
+                f'<a href="/sources">{_e(self.t("sources"))}</a>'
                 f'<a href="/editor">{_e(self.t("editor"))}</a>'
                 f'<a class="kx-lang" href="{_e(switch)}" hreflang="{other}">{_e(self.t("switch"))}</a>'
                 "</header>\n")
@@ -209,6 +210,7 @@ class Site:
         body = (f'<h1>{_e(p.t("site"))}</h1>{search_form(p, "")}'
                 f'<ul><li><a href="/queries">{_e(p.t("queries"))}</a></li>'
                 f'<li><a href="/report">{_e(p.t("report"))}</a></li>'
+                f'<li><a href="/sources">{_e(p.t("sources"))}</a></li>'
                 f'<li><a href="/editor">{_e(p.t("editor"))}</a></li>'
                 f'<li>{_e(p.t("sparql-endpoint"))}: <code>/sparql</code></li></ul>'
                 f'<h2>{_e(p.t("stats"))}</h2><table class="kx-table">{rows}</table>\n')
@@ -397,42 +399,6 @@ class Site:
         filename = f"{named.name}{'-excel' if fmt == 'excel' else ''}.csv"
         return p.finish(Response(render_to_string(result, fmt), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{filename}"'}))
-
-    def report(self, p: Page, request) -> Any:
-        from kxgraph.sparql.catalogue import entry
-        from kxgraph.vocab import shorten
-
-        with self.reader.graph() as g:
-            report = g.report()
-            sources = g.query(entry("serve/figure-passages").text)
-        passages: dict[str, list] = {}
-        for indicator, passage, text in sources.rows:
-            passages.setdefault(shorten(indicator.value), []).append((passage, text))
-        columns = report.variables
-        at = {name: i for i, name in enumerate(columns)}
-        heads = ["id", "indicator", "reported", "unit", "computed", "difference", "status", "period", "area"]
-        parts = [f'<h1>{_e(p.t("report"))}</h1>']
-        parts += [f"<p>{_e(note)}</p>" for note in report.notes]
-        parts.append('<table class="kx-table kx-report"><thead><tr>'
-                     + "".join(f"<th>{_e(h)}</th>" for h in heads) + f'<th>{_e(p.t("passage"))}</th></tr></thead><tbody>')
-        for row in report.rows:
-            status = _text(row[at["status"]])
-            cells = []
-            for h in heads:
-                value = _display(row[at[h]])
-                if h == "status":
-                    value = STATUS.get(status, (status, status))[LANGS.index(p.lang)]
-                cells.append(f"<td>{_e(value)}</td>")
-            links = " ".join(f'<a class="kx-passage-link" href="{_e(entity_url(passage.value))}">{_e(p.t("passage"))}</a>'
-                             for passage, _ in passages.get(_display(row[at["id"]]), []))
-            quote_text = _text(row[at["passage"]])
-            cells.append(f"<td>{links}<br>{_e(quote_text)}</td>")
-            parts.append(f'<tr class="{_e(status.replace(" ", "-"))}">{"".join(cells)}</tr>')
-        parts.append("</tbody></table>")
-        rules = getattr(report, "parts", {}).get("rules")
-        if rules is not None:
-            parts.append(f'<h2>{_e(p.t("rules"))}</h2>' + result_table(rules[1]))
-        return p.respond("\n".join(parts), title=p.t("report"))
 
     def editor(self, p: Page, request) -> Any:
         from kxgraph.server.protocol import Refused

@@ -8,8 +8,10 @@
 * ``GET /sparql`` without a query: the service description, in Turtle.
 * Read-only: updates (INSERT, DELETE, LOAD, …) are refused with 403, ``SERVICE`` and malformed
   queries with 400, a query over ``max_query`` bytes with 413, one past ``timeout`` with 503.
-  At most ``limit`` rows come back (the ``X-KX-Truncated: true`` header says when more may have
-  matched); at most ``max_running`` queries run at once (see ``Runner``).
+  At most ``limit`` rows come back, streamed as the store yields them (``kxgraph.server.stream``:
+  memory stays bounded however large the answer); ``X-KX-Limit`` says the limit, and
+  ``X-KX-Truncated: true`` that rows were cut, when the answer fits the first
+  ``stream.WINDOW`` rows; at most ``max_running`` queries run at once (see ``Runner``).
 """
 
 from __future__ import annotations
@@ -212,26 +214,46 @@ class Runner:
         return outcome["result"]
 
 
+    def stream(self, text: str) -> Any:
+        """Start ``text`` and return its ``kxgraph.server.stream.Stream`` (at most ``limit`` rows,
+        streamed); the slot is held until the last row is read or the response is gone."""
+        from kxgraph.server.stream import start
+
+        check(text)
+        if not self.slots.acquire(blocking=False):
+            raise Refused(503, f"{self.settings.max_running} queries are running already (--max-running); "
+                               "try again shortly")
+        try:
+            return start(self.reader, text, limit=self.settings.limit, timeout=self.settings.timeout,
+                         release=self.slots.release)
+        except TimeoutError:
+            raise Refused(503, f"the query did not finish within {self.settings.timeout:g} s (--timeout)") from None
+
+
 def endpoint(reader: Any, runner: Runner):
     """The ``/sparql`` request handler over ``reader`` (a ``kxgraph.server.app.Reader``)."""
     from starlette.concurrency import run_in_threadpool
-    from starlette.responses import Response
+    from starlette.responses import Response, StreamingResponse
 
-    from kxgraph.output.render import render_to_string
     from kxgraph.server.statuses import status_of
 
     settings = reader.settings
 
     def run(text: str, accept: str | None, short: str | None) -> Response:
-        result = runner.run(text)
-        fmt = choose(result.kind, accept, short)
-        if fmt == "csv" and result.kind == "ask":
+        stream = runner.stream(text)
+        try:
+            fmt = choose(stream.kind, accept, short)
+        except Refused:
+            stream.close()
+            raise
+        if fmt == "csv" and stream.kind == "ask":
             fmt = "json"  # W3C CSV has no boolean form
         headers = {}
-        if result.kind != "ask" and len(result) >= settings.limit:
-            headers["X-KX-Truncated"] = "true"
-        return Response(render_to_string(result, fmt), media_type=MEDIA[fmt] + "; charset=utf-8",
-                        headers=headers)
+        if stream.kind != "ask":
+            headers["X-KX-Limit"] = str(settings.limit)
+            if stream.truncated:
+                headers["X-KX-Truncated"] = "true"
+        return StreamingResponse(stream.chunks(fmt), media_type=MEDIA[fmt] + "; charset=utf-8", headers=headers)
 
     async def handle(request):
         try:
