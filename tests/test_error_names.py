@@ -125,7 +125,7 @@ def test_the_cli_names_the_global_store_option_for_a_missing_store(tmp_path):
     from kxgraph.cli import main
 
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "typo"), "stats"])
-    assert "name it with --store or $KXGRAPH_STORE" in _error(result)
+    assert "or give the right --store ($KXGRAPH_STORE)" in _error(result)
     with pytest.raises(StoreError) as caught:
         kxgraph.open(tmp_path / "typo")
-    assert "name it with path or $KXGRAPH_STORE" in str(caught.value) and "--" not in str(caught.value)
+    assert "or give the right path ($KXGRAPH_STORE)" in str(caught.value) and "--" not in str(caught.value)

@@ -54,8 +54,8 @@ def open_store(path: str | Path | None = None, *, memory: bool = False, endpoint
     if mode == "r" and missing_ok and not where.exists():
         return OxigraphStore(None)
     if mode != "create" and not is_store(where):
-        hint = f"build one with kx demo, kx load FILE or mode=\"create\", or name it with {option('path', flag='store_path')} or $KXGRAPH_STORE"
-        raise StoreError(f"no store at {where}; {hint}")
+        hint = f"create one (kx demo, kx load FILE, or mode=\"create\") or give the right {option('path', flag='store_path')}"
+        raise StoreError(f"no store at {where}; {hint} ($KXGRAPH_STORE)")
     return OxigraphStore(where, read_only=mode == "r")
 
 
