@@ -129,3 +129,17 @@ def test_the_cli_names_the_global_store_option_for_a_missing_store(tmp_path):
     with pytest.raises(StoreError) as caught:
         kxgraph.open(tmp_path / "typo")
     assert "or give the right path ($KXGRAPH_STORE)" in str(caught.value) and "--" not in str(caught.value)
+
+
+def test_an_error_and_a_warning_name_lenient_as_each_reader_writes_it(kx, tmp_path):
+    bad = tmp_path / "bad.ttl"  # synthetic: one ill-typed integer
+    bad.write_text('<http://example.org/a> <http://example.org/n> "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+                   encoding="utf-8")
+    assert "fix the data, or give --lenient to keep" in _error(kx("load", str(bad)))
+    kept = kx("load", str(bad), "--lenient", store=tmp_path / "other")
+    assert kept.exit_code == 0 and "kx: warning:" in kept.stderr and "control characters (--lenient)" in kept.stderr
+    g = kxgraph.open(memory=True)
+    with pytest.raises(KxError, match=r"give lenient=True to keep"):
+        g.load(bad)
+    with pytest.warns(KxWarning, match=r"\(lenient=True\)"):
+        g.load(bad, lenient=True)
