@@ -110,6 +110,11 @@ def test_the_cli_still_names_its_flags(kx):
     assert "give --allow-service to" in error and "allow_service" not in error
 
 
+def test_a_hint_with_a_value_is_written_as_each_reader_writes_it(loaded):
+    error = _error(loaded("path", "kxplace:140105", "syn-person:a1"))
+    assert error.rstrip().endswith("take part only with --link all)")
+
+
 def test_the_cli_names_a_named_querys_missing_parameter_as_its_option(loaded):
     from kxgraph.sparql.catalogue import entry, names
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-__all__ = [
-    "option", "KxError", "InputError", "WriteError", "ValidationError", "QueryError", "AnalysisError",
+__all__ = [  # the error classes (tests/test_package.py); ``option`` is imported by name
+    "KxError", "InputError", "WriteError", "ValidationError", "QueryError", "AnalysisError",
     "ParameterError", "AmbiguousNameError", "NotFoundError", "StoreError", "GenerateError",
 ]
 
