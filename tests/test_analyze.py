@@ -188,7 +188,7 @@ def test_kx_path_with_unknown_entity_fails_cleanly(kx, small_store):
 
 
 def test_paths_do_not_run_through_places_unless_asked(g):
-    with pytest.raises(NotFoundError, match="--link all"):
+    with pytest.raises(NotFoundError, match=r"only with links=\['all'\]\)$"):
         g.path("syn:d", "syn:a1")
     rows = g.path("syn:d", "syn:a1", links=["all"], lang="en").records()
     assert rows[0]["explanation"] == ("Sample District which contains academician workstation Workstation 1, "

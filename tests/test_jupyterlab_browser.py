@@ -1,4 +1,5 @@
-"""An nbclient-executed notebook opened in JupyterLab (headless Chromium): the view, or its fallback, shows.
+"""An nbclient-executed notebook opened in JupyterLab (headless Chromium): the view, or its fallback, shows,
+and a query's table with its label columns.
 
 JupyterLab treats the outputs of a notebook it did not run itself as untrusted and sanitises
 their HTML; the inline view's iframe is stripped then, and the static summary with its link
@@ -35,6 +36,7 @@ def executed_notebook(repo, tmp_path, monkeypatch):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell(f"import kxgraph\ng = kxgraph.open(memory=True)\ng.load({str(sample)!r})"),
         nbformat.v4.new_code_cell("g.view(title='协作网络 test view')"),
+        nbformat.v4.new_code_cell("g.query('SELECT ?ws ?host WHERE { ?ws kx:hostOrganization ?host } ORDER BY ?ws')"),
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
@@ -88,5 +90,9 @@ def test_jupyterlab_shows_the_view_or_its_fallback_for_an_executed_notebook(lab,
     shown_iframe = output.first.locator("iframe").count()
     assert shown_iframe == 1 or link.count() == 1, "neither the live view nor a link to it shows"
     print(f"JupyterLab kept the iframe: {bool(shown_iframe)}; link shown: {link.count() == 1}")
+    table = page.locator(".jp-OutputArea-output table").filter(has_text="host_label")
+    table.first.wait_for(timeout=30000)  # a result table, with the label beside each entity column
+    assert table.first.locator("th").all_inner_texts()[:4] == ["ws", "ws_label", "host", "host_label"]
+    assert "龙城合成材料有限公司" in table.first.inner_text()
     page.close()
     assert not [u for u in outside if not u.startswith("data:")]

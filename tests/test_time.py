@@ -219,7 +219,7 @@ def test_a_date_finer_than_the_data_gets_a_note(store, sample):
     assert as_of(sample, "2021").snapshot.notes == []
     assert "more precise" in as_of(sample, "2021-06-30").snapshot.notes[0]
     result = kx(store, "stats", "--as-of", "2021-06")
-    assert result.exit_code == 0 and "note: --as-of 2021-06 is more precise" in result.output
+    assert result.exit_code == 0 and "note: as of 2021-06: this is more precise" in result.output
 
 
 def test_parse_when_and_period():

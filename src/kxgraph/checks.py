@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from kxgraph.errors import InputError
+from kxgraph.errors import InputError, option, render
 from kxgraph.output.text import visible  # noqa: F401 - also importable from here
 
 __all__ = ["KxWarning", "check_literals", "check_quads", "check_file", "literal_ok", "visible", "CONTROL"]
@@ -43,7 +43,19 @@ SHOWN = 5  # problems named in a refusal
 
 
 class KxWarning(UserWarning):
-    """Something kxgraph changed or skipped on the user's behalf (the CLI prints it on one line)."""
+    """Something kxgraph changed or skipped on the user's behalf (the CLI prints it on one line).
+
+    Like a ``KxError`` it names parameters through ``kxgraph.errors.option``: ``str(warning)`` reads
+    the Python name, ``warning.message(flag)`` the CLI's option.
+    """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        self.template = str(message)
+        super().__init__(render(self.template), *args)
+
+    def message(self, flag=None) -> str:
+        """The message, each parameter named by ``flag(name)`` (the CLI's option), or as in Python."""
+        return render(self.template, flag)
 
 
 def _query() -> str:
@@ -97,7 +109,7 @@ def check_literals(raw: Any, graphs: list[str], file: Path | str, *, lenient: bo
         raw.add(ox.Quad(s, p, fixed, g))
     if bad:
         warnings.warn(f"{file}: kept {len(bad)} ill-typed literal(s) as plain strings or stripped their "
-                      "control characters (--lenient)", KxWarning, stacklevel=2)
+                      f"control characters ({option('lenient', True)})", KxWarning, stacklevel=2)
     return len(bad)
 
 
@@ -110,7 +122,7 @@ def _refusal(literal: Any, illtyped: bool, file: Path | str, *, more: int = 0) -
     else:
         problem = f"control character in '{visible(_short(literal.value))}'"
     also = f" (and {more}+ more)" if more else ""
-    return InputError(f"{problem}{also}; fix the data, or give --lenient to keep such values as "
+    return InputError(f"{problem}{also}; fix the data, or give {option('lenient', True)} to keep such values as "
                       "plain strings without control characters", file=str(file), line=line)
 
 
@@ -181,7 +193,7 @@ def check_quads(quads: list, file: Path | str, *, lenient: bool = False) -> list
         fixed.append(quad)
     if changed:
         warnings.warn(f"{file}: kept {changed} ill-typed literal(s) as plain strings or stripped their "
-                      "control characters (--lenient)", KxWarning, stacklevel=2)
+                      f"control characters ({option('lenient', True)})", KxWarning, stacklevel=2)
     return fixed
 
 

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
-from kxgraph.errors import ParameterError, QueryError
+from kxgraph.errors import ParameterError, QueryError, option
 
 __all__ = ["DEFAULT_TIMEOUT", "default_timeout", "within", "remaining", "check", "expired", "interruptible",
            "abandoned"]
@@ -70,7 +70,7 @@ def expired() -> QueryError:
     """The error of a command past its deadline."""
     deadline = _DEADLINE.get()
     seconds = f" within {deadline[1]:g} s" if deadline else ""
-    return QueryError(f"the command did not finish{seconds}; give --timeout SECONDS (0 for no limit)")
+    return QueryError(f"the command did not finish{seconds}; give {option('timeout', 'SECONDS')} (0 for no limit)")
 
 
 def interruptible(work: Callable[[], T]) -> T:

@@ -14,20 +14,69 @@
 
 The library raises these and never prints; ``kxgraph.cli`` turns them into one line on stderr.
 Errors of the libraries underneath become these in one place: ``kxgraph.boundary.map_errors``.
+
+A message names a parameter through ``option(name)``, never a CLI flag: ``str(error)`` reads the
+Python name (``scale``, ``timeout=SECONDS``), and the CLI renders the same mark as its option
+(``--scale``, ``--timeout SECONDS``) with ``error.message(flag)``; ``error.params`` lists the names.
 """
 
 from __future__ import annotations
 
-__all__ = [
+import re
+from typing import Callable
+
+__all__ = [  # the error classes (tests/test_package.py); ``option`` is imported by name
     "KxError", "InputError", "WriteError", "ValidationError", "QueryError", "AnalysisError",
     "ParameterError", "AmbiguousNameError", "NotFoundError", "StoreError", "GenerateError",
 ]
+
+
+# A parameter named in a message: \x1e NAME[:FLAG] \x1f VALUE \x1f CLI-VALUE \x1d (control characters,
+# which no message text carries: ``boundary.printable`` escapes them in anything from outside).
+_MARK = re.compile("\x1e([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?\x1f([^\x1d\x1f]*)\x1f([^\x1d\x1f]*)\x1d")
+
+
+def option(name: str, value: object = None, *, cli: str | None = None, flag: str | None = None) -> str:
+    """Name the parameter ``name`` (with an example ``value``) in a message of a ``KxError``.
+
+    The library's message says ``name`` or ``name=value``; the CLI says its option for ``name``,
+    e.g. ``--name value`` (``cli`` gives the value as the CLI writes it, ``value=True`` a bare flag;
+    ``flag`` the CLI's parameter when it is not called ``name``).
+
+    >>> str(ParameterError(f"{option('scale')} must be a positive number"))
+    'scale must be a positive number'
+    >>> ParameterError(f"give {option('timeout', 'SECONDS')}").message(lambda n: "--" + n)
+    'give --timeout SECONDS'
+    """
+    text = "" if value is None else str(value)
+    return f"\x1e{name}{':' + flag if flag else ''}\x1f{text}\x1f{cli or ''}\x1d"
+
+
+def render(template: str, flag: Callable[[str], str] | None = None) -> str:
+    """``template`` with each ``option`` mark spelled for Python, or for the CLI through ``flag``."""
+    def one(m: re.Match) -> str:
+        name, other, value, cli = m.groups()
+        if flag is None:
+            return f"{name}={value}" if value else name
+        shown = cli or ("" if value == "True" else value)
+        return f"{flag(other or name)} {shown}" if shown else flag(other or name)
+    return _MARK.sub(one, template)
 
 
 class KxError(Exception):
     """Base of every error kxgraph reports to its user."""
 
     exit_code = 1
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        self.template = str(message)
+        self.params = tuple(m.group(1) for m in _MARK.finditer(self.template))
+        self.param = self.params[0] if self.params else None
+        super().__init__(render(self.template), *args)
+
+    def message(self, flag: Callable[[str], str] | None = None) -> str:
+        """The message, each parameter named by ``flag(name)`` (the CLI's option), or as in Python."""
+        return render(self.template, flag)
 
 
 class InputError(KxError):

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Iterable
 
-from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError
+from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError, option
 from kxgraph.output.results import Result
 from kxgraph.store.base import Store
 from kxgraph.store.pinyin import first_readings, spell_labels, surname_readings
@@ -52,7 +52,7 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     if not needle:
         raise ParameterError("give some text to find")
     if limit < 1:
-        raise ParameterError("--limit must be 1 or more")
+        raise ParameterError(f"{option('limit')} must be 1 or more")
     # Several words (太原 科协) must all occur in one label; the store is asked for the longest.
     words = needle.split()
     spelt = _spelling(needle)
@@ -187,6 +187,30 @@ def which_one(store: Store, text: str, found: list) -> str:
         lines.append(printable(f"  {number}. {'、'.join(types) or '?'} {label}  {shorten(node.value)}"
                                f"  (source: {', '.join(where) or '?'}{'; ' + '、'.join(facts) if facts else ''})"))
     return "\n".join(lines)
+
+
+LABELS_PER_QUERY = 1000  # IRIs in one VALUES block of the label lookup
+
+
+def labels(store: Store, iris: Iterable[str], *, lang: str = "zh") -> dict[str, str]:
+    """The label of each of ``iris`` (the entities a table shows) in ``lang``, for its label columns.
+
+    One bounded query per ``LABELS_PER_QUERY`` IRIs, over those IRIs only (a VALUES block), never
+    the whole store. ``rdfs:label`` comes before ``skos:prefLabel``; a label in ``lang`` before one
+    with no language, before any other; an entity with no label is left out.
+    """
+    iris = list(dict.fromkeys(iris))
+    best: dict[str, tuple] = {}
+    for start in range(0, len(iris), LABELS_PER_QUERY):
+        import pyoxigraph as ox
+
+        chunk = [ox.NamedNode(i) for i in iris[start:start + LABELS_PER_QUERY]]
+        for row in _query(store, "labels", entity=chunk).rows:
+            entity, label, tag, skos = (t.value if t is not None else "" for t in row)
+            rank = (0 if tag.lower() == lang else 1 if not tag else 2, skos == "true", label)
+            if entity not in best or rank < best[entity]:
+                best[entity] = rank
+    return {entity: rank[2] for entity, rank in best.items()}
 
 
 def show(store: Store, entity: str | Any) -> Result:

@@ -73,8 +73,20 @@ class KxGraph:
         """
         from kxgraph.sparql.query import run
 
-        return run(self.store, sparql, substitutions=substitutions, limit=limit, timeout=timeout,
-                   allow_service=allow_service)
+        return self._labelled(run(self.store, sparql, substitutions=substitutions, limit=limit,
+                                  timeout=timeout, allow_service=allow_service))
+
+    def _labelled(self, result: Result) -> Result:
+        """``result``, able to add label columns from this graph (``Result.with_labels``)."""
+        from kxgraph.boundary import map_errors
+        from kxgraph.explore import labels
+
+        def labeller(iris: list[str], lang: str) -> dict[str, str]:
+            with map_errors():  # called later, from to_df() or a display: still only KxErrors
+                return labels(self.store, iris, lang=lang)
+
+        result.labeller = labeller
+        return result
 
     def solutions(self, sparql: str, *, limit: int | None = None) -> tuple[str, list[str], Iterator]:
         """Run a read-only SPARQL query lazily: ``(kind, variables, rows)``, rows read as the store answers.
@@ -307,7 +319,7 @@ class KxGraph:
         """
         from kxgraph.explore import show
 
-        return show(self.store, entity)
+        return self._labelled(show(self.store, entity))
 
     # --- generate (issue 4) --------------------------------------------------------------------
 
@@ -567,7 +579,7 @@ class KxGraph:
 
         >>> open(memory=True).match(text="煤矿瓦斯监测预警")
         Traceback (most recent call last):
-        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (kx generate --load, kx import SHEET, kx demo)
+        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (generated, imported or demo data)
         """
         from kxgraph.match.api import match
 
@@ -581,7 +593,7 @@ class KxGraph:
 
         >>> open(memory=True).record_match("示例需求", "示例院士甲")
         Traceback (most recent call last):
-        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (kx generate --load, kx import SHEET, kx demo)
+        kxgraph.errors.NotFoundError: the store holds no academicians, experts or workstations to match: load some first (generated, imported or demo data)
         """
         from kxgraph.match.api import record
 

@@ -268,7 +268,7 @@ def close_matches(plan: Any) -> None:
             also = f"; both linked to {evidence}" if evidence else ""
             row.problem(header, name, (
                 f"可能与已有的“{label}”是同一{'人' if held.person else '个'} / may be the same as {label} "
-                f"already in the store{also}: import with --on-duplicate merge if so, keep if not, or ask "
+                f"already in the store{also}: import with on-duplicate merge if so, keep if not, or ask "
                 "(kx same / kx distinct change it later)"))
 
 

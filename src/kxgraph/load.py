@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kxgraph.errors import InputError, ParameterError
+from kxgraph.errors import InputError, ParameterError, option
 from kxgraph.output.results import Result
 from kxgraph.store.base import LoadItem, Store
 from kxgraph.store.rdfio import is_quad_format, rdf_format
@@ -31,7 +31,7 @@ def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str |
     if graph:
         graph = expand_curie(graph) or graph.strip().removeprefix("<").removesuffix(">")
     if graph and not _is_iri(graph):
-        raise ParameterError(f"--graph must be an absolute IRI, not {graph!r}")
+        raise ParameterError(f"{option('graph')} must be an absolute IRI, not {graph!r}")
     items = []
     for given in paths:
         path = Path(given)
@@ -73,7 +73,7 @@ def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None =
         replace = replace or not items  # `kx load --ontology` alone refreshes kxg:ontology
         items = ontology_items() + items
     if not items:
-        raise ParameterError("nothing to load: give one or more files (or --ontology)")
+        raise ParameterError(f"nothing to load: give one or more files (or {option('ontology', True)})")
     with tempfile.TemporaryDirectory(prefix="kx-load-") as folder:
         records = []
         for i, new in enumerate(writing):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from kxgraph.errors import KxError, QueryError
+from kxgraph.errors import KxError, QueryError, option
 from kxgraph.store.base import STAGING
 from kxgraph.vocab import GAZETTEER_GRAPH, GRAPH, ONTOLOGY_GRAPH, TAIYUAN_GRAPH
 
@@ -75,7 +75,7 @@ def check_graphs(graphs: Iterable[str], *, force_shipped: bool = False, action: 
         if kind and not force_shipped:
             what = "a graph shipped with kxgraph" if kind == "shipped" else "one of kxgraph's internal graphs"
             raise ProtectedGraphError(f"refused to {action} {_curie(graph)}: it is {what}; "
-                                      "give --force-shipped (force_shipped=True) if you mean it")
+                                      f"give {option('force_shipped', True)} if you mean it")
 
 
 def update_targets(sparql: str, prefixes: dict[str, str] | None = None) -> set[str]:
@@ -162,7 +162,7 @@ def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
     if ALL in targets or sum(n for _, n in present) > SNAPSHOT_MAX:
         raise ProtectedGraphError(f"refused: this update may write any graph (GRAPH ?g, DROP ALL …), "
                                   f"{_curie(present[0][0])} among them; name the graphs it writes, "
-                                  "or give --force-shipped")
+                                  f"or give {option('force_shipped', True)}")
     before = {g: _triples(store, g) for g, _ in present}
     store.update(sparql)
     changed = [g for g in before if _triples(store, g) != before[g]]
@@ -175,7 +175,7 @@ def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
 
         _restore(store, {g: before[g] for g in changed})
         warnings.warn(f"the update also matched {', '.join(_curie(g) for g in changed)}, protected, which "
-                      "was left as it was; give --force-shipped to change it too", KxWarning, stacklevel=2)
+                      f"was left as it was; give {option('force_shipped', True)} to change it too", KxWarning, stacklevel=2)
 
 
 def _triples(store: Any, graph: str) -> set:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from kxgraph.errors import NotFoundError, ParameterError
+from kxgraph.errors import NotFoundError, ParameterError, option
 from kxgraph.output.results import Result
 from kxgraph.vocab import GRAPH, KX, PROV, RDF, RDFS, XSD
 
@@ -178,7 +178,7 @@ def plan_drops(store: Any, writing: list[Writing], *, replace: bool = False) -> 
                 were = ", ".join(old.files) or old.name
                 raise ParameterError(
                     f"source {new.name!r} is already a {KINDS[old.kind]} source ({were}); name this "
-                    f"{KINDS[new.kind]} differently with --source NAME, or kx drop {new.name} first")
+                    f"{KINDS[new.kind]} differently with {option('source', 'NAME')}, or drop {new.name} first")
             drops += old.drops()
             replaced += new.graphs
         for graph in new.graphs:
@@ -187,8 +187,8 @@ def plan_drops(store: Any, writing: list[Writing], *, replace: bool = False) -> 
                 continue
             if not replace:
                 raise ParameterError(
-                    f"graph {graph} holds the source {owner.name!r}; give this one another --graph, "
-                    f"or --replace to replace that source")
+                    f"graph {graph} holds the source {owner.name!r}; give this one another {option('graph')}, "
+                    f"or {option('replace', True)} to replace that source")
             drops += owner.drops()
     return list(dict.fromkeys(drops)), replaced
 
@@ -292,7 +292,7 @@ def group_files(files: Iterable[str | Path], source: str | None) -> dict[str, li
         name = (source or "").strip() or source_name(file)
         groups.setdefault(name, []).append(str(file))
     if source is not None and not source.strip():
-        raise ParameterError("--source needs a name")
+        raise ParameterError(f"{option('source')} needs a name")
     return groups
 
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kxgraph.errors import ParameterError
+from kxgraph.errors import ParameterError, option
 from kxgraph.output.results import Result
 from kxgraph.vocab import DCTERMS, KX, ORG, SCHEMA, shorten
 
@@ -64,7 +64,7 @@ class When:
         return self.text
 
 
-def parse_when(text: Any, *, what: str = "--as-of") -> When:
+def parse_when(text: Any, *, what: str = option("as_of")) -> When:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as a ``When``; anything else is a one-line ParameterError."""
     value = str(text).strip()
     m = _WHEN.match(value)
@@ -102,7 +102,7 @@ def parse_period(text: str) -> tuple[When, When]:
         start, _, end = value.partition("..")
         a, b = parse_when(start, what="period start"), parse_when(end, what="period end")
     else:
-        a = b = parse_when(value, what="--period")
+        a = b = parse_when(value, what=option("period"))
     if b.last < a.first:
         raise ParameterError(f"the period {value!r} ends ({b.last}) before it starts ({a.first})")
     return a, b
@@ -150,11 +150,11 @@ def as_of(graph: Any, when: str | When, *, earliest_ok: bool = False):
     day = when.last
     rows = dated(graph)
     if not rows:
-        raise ParameterError("--as-of needs dated data, and this graph holds no dates "
+        raise ParameterError(f"{option('as_of')} needs dated data, and this graph holds no dates "
                              "(founding, start, election or output dates)")
     earliest = min(w.first for _, _, w in rows)
     if day < earliest and not earliest_ok:
-        raise ParameterError(f"--as-of {when}: nothing is dated that early; the earliest date in the data is "
+        raise ParameterError(f"{option('as_of')} {when}: nothing is dated that early; the earliest date in the data is "
                              f"{earliest.isoformat()}")
     snap = Snapshot(when)
     gone: set = set()
@@ -167,12 +167,12 @@ def as_of(graph: Any, when: str | When, *, earliest_ok: bool = False):
         if p in BEGINS and w.first <= day < w.last:
             straddles += 1
     if straddles:
-        snap.notes.append(f"--as-of {when} is more precise than {straddles} date(s) of the data (given as a year "
+        snap.notes.append(f"as of {when}: this is more precise than {straddles} date(s) of the data (given as a year "
                           "or month only): those things are counted as existing from the first day of their "
                           "year or month.")
     source = getattr(graph.store, "raw", None)
     if source is None:
-        raise ParameterError("--as-of works on a local store (not on a SPARQL endpoint)")
+        raise ParameterError(f"{option('as_of')} works on a local store (not on a SPARQL endpoint)")
     copy = OxigraphStore(None)
     target = copy.raw
     target.bulk_extend(source.quads_for_pattern(None, None, None, None))
@@ -232,7 +232,7 @@ def timeline(graph: Any, *, what: list[str] | tuple[str, ...] | None = None) -> 
     chosen = list(what or WHAT)
     unknown = [w for w in chosen if w not in WHAT]
     if unknown:
-        raise ParameterError(f"--what {', '.join(unknown)}: choose from {', '.join(WHAT)}")
+        raise ParameterError(f"{option('what')} {', '.join(unknown)}: choose from {', '.join(WHAT)}")
     counts: dict[tuple[str, int], int] = {}
     for row in graph.query(_query("timeline")).records():
         year = str(row["year"])
@@ -422,15 +422,15 @@ def period_bounds(graph: Any, text: str) -> tuple[When, When, str | None]:
         iri = row["period"]
         if True:
             if row["rate"]:
-                raise ParameterError(f"--period {value!r} is a yearly rate ({row['readAs']}); give a YEAR instead")
+                raise ParameterError(f"{option('period')} {value!r} is a yearly rate ({row['readAs']}); give a YEAR instead")
             if row["at"]:
                 at = parse_when(str(row["at"]), what="period")
                 return at, at, iri
             if not row["begin"] or not row["end"]:
-                raise ParameterError(f"--period {value!r} has no bounds in the data")
+                raise ParameterError(f"{option('period')} {value!r} has no bounds in the data")
             return (parse_when(str(row["begin"]), what="period"), parse_when(str(row["end"]), what="period"),
                     iri)
-    raise ParameterError(f"--period {value!r}: write YEAR, FROM..TO (YYYY[-MM[-DD]]) or the name of a period "
+    raise ParameterError(f"{option('period')} {value!r}: write YEAR, FROM..TO (YYYY[-MM[-DD]]) or the name of a period "
                          "of the data (近三年来, since-7th-congress …)")
 
 
@@ -461,7 +461,7 @@ def period_report(graph: Any, text: str) -> Result:
     before = start.first - _dt.timedelta(days=1)
     at_start = _computed(as_of(graph, parse_when(before.isoformat()), earliest_ok=True))
     finer = start.precision != "year" or end.precision != "year"
-    precision_notes = [n.replace(f"--as-of {end}", f"--period {text}") for n in end_graph.snapshot.notes] \
+    precision_notes = [n.replace(f"as of {end}:", f"the period {text}:") for n in end_graph.snapshot.notes] \
         if finer else []
     rows = []
     for key, (indicator, reported, period, period_label, value) in sorted(at_end.items()):

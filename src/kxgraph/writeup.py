@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kxgraph.errors import ParameterError
+from kxgraph.errors import ParameterError, option
 from kxgraph.output.results import Result
 from kxgraph.resources import resource_path
 
@@ -41,7 +41,7 @@ def write(graph: Any, *, lang: str = "zh") -> Result:
     report; ``trace`` lists ``kxi:slug=value (sparql/queries/indicators/slug.rq)`` for every number.
     """
     if lang not in ("zh", "en"):
-        raise ParameterError(f"--write {lang!r}: choose zh or en")
+        raise ParameterError(f"{option('lang')} {lang!r}: choose zh or en")
     computed, reported, labels = {}, {}, {}
     for row in graph.report().records():
         slug = str(row["id"]).split(":", 1)[-1]

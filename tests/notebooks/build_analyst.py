@@ -2,7 +2,8 @@
 
 It does what the analyst did when kxgraph gave silent wrong answers: two graphs open at once,
 a syntax error, a CURIE copied from a table into SPARQL and ``show``, DataFrames against what was
-displayed, typed columns, Chinese chart labels, GraphML, pyvis and an inline view.
+displayed (label columns included), typed columns, an unknown prefix, a mistyped store, an option's
+error naming the Python parameter, Chinese chart labels, GraphML, pyvis and an inline view.
 ``python tests/notebooks/build_analyst.py out.ipynb`` writes it.
 """
 
@@ -55,6 +56,38 @@ def cells(sample: str) -> list:
              "assert len(g.show(curie)) > 0 and len(g.show('kxplace:140100')) == len(g.show(curie))\n"
              "person = g.find('甲院士').to_df().entity[0]\n"
              "assert g.query(f'ASK {{ {person} ?p ?o }}').boolean"),
+        md("A CURIE copied from a table that SPARQL produced works in SPARQL and in `show`; each column "
+           "of entities has its label beside it, in the display and in `to_df()`:"),
+        code("hosts = g.query('SELECT ?ws ?host WHERE { ?ws kx:hostOrganization ?host } ORDER BY ?ws')\n"
+             "hosts_df = hosts.to_df()\n"
+             "shown = re.findall(r'<td>(.*?)</td>', hosts._repr_html_())\n"
+             "assert list(hosts_df.columns) == ['ws', 'ws_label', 'host', 'host_label'], hosts_df.columns\n"
+             "assert [str(v) for row in hosts_df.itertuples(index=False) for v in row] == shown, shown\n"
+             "host = shown[2]   # pasted from the display\n"
+             "assert host == 'syn-org:e1' and shown[3] == '龙城合成材料有限公司', shown\n"
+             "assert g.query(f'ASK {{ ?ws kx:hostOrganization {host} }}').boolean and len(g.show(host)) > 0\n"
+             "assert hosts.to_df(lang='en').host_label[0] == 'Longcheng Materials Co.'"),
+        md("An unknown prefix is one line that names the known ones; a mistyped store is not created:"),
+        code("import os\n"
+             "try:\n"
+             "    g.query('SELECT * WHERE { kxidd:x ?p ?o }')\n"
+             "    raise AssertionError('an unknown prefix was accepted')\n"
+             "except kxgraph.errors.QueryError as error:\n"
+             "    assert 'unknown prefix kxidd:' in str(error) and '(known: kx, kxid' in str(error), error\n"
+             "    assert '\\n' not in str(error)\n"
+             "try:\n"
+             "    kxgraph.open('typo-store')\n"
+             "    raise AssertionError('a missing store was opened')\n"
+             "except kxgraph.errors.StoreError as error:\n"
+             "    assert 'no store at typo-store' in str(error) and '--' not in str(error), error\n"
+             "assert not os.path.exists('typo-store')"),
+        md("A wrong option names the Python parameter, not a command-line flag:"),
+        code("try:\n"
+             "    g.view(size_by='community')\n"
+             "    raise AssertionError('size_by=community was accepted')\n"
+             "except kxgraph.errors.ParameterError as error:\n"
+             "    assert str(error).startswith('size_by is one of') and \"color_by='community'\" in str(error), error\n"
+             "    assert '--' not in str(error)"),
         md("`{name}` takes a notebook variable, bound as an RDF term:"),
         code("%%sparql -o about\n"
              "SELECT ?p ?o WHERE { {person} ?p ?o }"),

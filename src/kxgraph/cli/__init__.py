@@ -124,16 +124,48 @@ def _fail(ctx: click.Context, exc: KxError) -> None:
     A name several entities share is the exception: its numbered "which one?" list is a line per
     entity (each line escaped; ``explore.which_one`` escapes the labels it quotes).
     """
+    text = exc.message(_flag_namer(ctx))
     if isinstance(exc, AmbiguousNameError):
         click.echo("\n".join(f"kx: error: {printable(line)}" if i == 0 else printable(line)
-                             for i, line in enumerate(str(exc).split("\n"))), err=True)
+                             for i, line in enumerate(text.split("\n"))), err=True)
     else:
-        click.echo(f"kx: error: {printable(str(exc))}", err=True)
+        click.echo(f"kx: error: {printable(text)}", err=True)
     ctx.exit(exc.exit_code)
 
 
 def _warning_line(message, category, *rest) -> None:
+    if hasattr(message, "message") and callable(message.message):
+        message = message.message(_flag_namer(click.get_current_context(silent=True)))
     click.echo(f"kx: warning: {message}", err=True)
+
+
+def _flag_namer(ctx: click.Context | None):
+    """``name -> option`` for the parameters a library message names (``kxgraph.errors.option``).
+
+    The option is looked up among the running command's own parameters, then the commands above it
+    (``--store``, ``--update-endpoint``), then a sub-command's: ``scale`` is ``--scale``,
+    ``on_duplicate`` ``--on-duplicate``, an argument its metavar (``FILE``).
+    """
+    commands: list[click.Command] = []
+    while ctx is not None:
+        commands.append(ctx.command)
+        if isinstance(ctx.command, click.Group) and ctx.invoked_subcommand:
+            sub = ctx.command.get_command(ctx, ctx.invoked_subcommand)
+            if sub is not None and sub not in commands:
+                commands.insert(0, sub)
+                commands.extend(getattr(sub, "commands", {}).values())
+        ctx = ctx.parent
+
+    def flag(name: str) -> str:
+        for command in commands:
+            for param in command.params:
+                if param.name != name:
+                    continue
+                if isinstance(param, click.Option):
+                    return max(param.opts, key=lambda o: (o.startswith("--"), len(o)))
+                return param.human_readable_name
+        return "--" + name.replace("_", "-")
+    return flag
 
 
 @click.group(cls=KxGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -70,11 +70,25 @@ def format_option(formats: tuple[str, ...] = TABULAR_FORMATS, default: str = "ta
                         show_default=True, help="Output format.")
 
 
-def emit(result, fmt: str) -> None:
-    """Write a result to standard output in ``fmt`` (the one place output is rendered)."""
+def labels_option(command: Callable) -> Callable:
+    """``--lang zh|en`` and ``--no-labels``: the label column beside each column of entities."""
+    command = click.option("--labels/--no-labels", default=True, show_default=True,
+                           help="Add a label column (x_label) beside each column of entity IRIs "
+                                "in table, excel, markdown and html output.")(command)
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                        help="Language of the label columns.")(command)
+
+
+def emit(result, fmt: str, *, labels: bool = False, lang: str = "zh") -> None:
+    """Write a result to standard output in ``fmt`` (the one place output is rendered); with
+    ``labels``, the formats people read get label columns (``Result.with_labels``)."""
     import sys
 
+    from kxgraph.output.formats import LABELLED_FORMATS
     from kxgraph.output.render import render, render_page
+
+    if labels and fmt in LABELLED_FORMATS and hasattr(result, "with_labels"):
+        result = result.with_labels(lang)
 
     if fmt == "html" and result.kind != "graph":
         render_page(result, sys.stdout)  # a file of its own, opened from disk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kxgraph.cli._common import emit, format_option, open_graph
+from kxgraph.cli._common import emit, format_option, labels_option, open_graph
 from kxgraph.cli._deadline import timeout_option
 
 
@@ -28,8 +28,9 @@ def find(text: str, limit: int, fmt: str) -> None:
 @click.command()
 @click.argument("entity")
 @format_option()
+@labels_option
 @timeout_option
-def show(entity: str, fmt: str) -> None:
+def show(entity: str, fmt: str, labels: bool, lang: str) -> None:
     """Show an entity (IRI, CURIE or exact label): type, labels, properties, links and sources.
 
     \b
@@ -37,4 +38,4 @@ def show(entity: str, fmt: str) -> None:
       kx show kxorg:taiyuan-cast
       kx show 太原市科学技术协会
     """
-    emit(open_graph().show(entity), fmt)
+    emit(open_graph().show(entity), fmt, labels=labels, lang=lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kxgraph.output.render import ALL_FORMATS
-from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, read_sparql
+from kxgraph.cli._common import as_of_option, emit, format_option, labels_option, open_graph, read_sparql
 from kxgraph.cli._deadline import timeout_option
 
 
@@ -19,14 +19,17 @@ from kxgraph.cli._deadline import timeout_option
 @click.option("--limit", type=click.IntRange(min=0), help="Return at most this many rows.")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network.")
 @format_option(ALL_FORMATS)
+@labels_option
 @timeout_option
 def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: int | None,
-          allow_service: bool, fmt: str) -> None:
+          allow_service: bool, fmt: str, labels: bool, lang: str) -> None:
     """Run a read-only SPARQL query or a named query (kx queries lists them).
 
     SPARQL comes from the argument, -f FILE or standard input. Common prefixes (kx:, kxid:,
     rdfs:, org:, schema: …) need no PREFIX lines. SELECT/ASK print as a table or csv, tsv, json,
-    xml; CONSTRUCT/DESCRIBE as turtle, ntriples or jsonld.
+    xml; CONSTRUCT/DESCRIBE as turtle, ntriples or jsonld. A table (also excel, markdown, html)
+    has a label column beside each column of entities (x_label; --lang en, --no-labels); csv, tsv,
+    json and xml hold exactly the query's columns.
 
     \b
     Example:
@@ -61,7 +64,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     bound = chosen.bind(values, names=lambda name: store().entity(name))
     result = store().query(bound.text, substitutions=bound.substitutions, limit=limit,
                            allow_service=allow_service)  # within --timeout
-    emit(result, fmt)
+    emit(result, fmt, labels=labels, lang=lang)
 
 
 def _params(params: tuple[str, ...]) -> dict[str, str]:

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from kxgraph.errors import NotFoundError, ParameterError
+from kxgraph.errors import NotFoundError, ParameterError, option
 from kxgraph.match.profile import Profiles, profiles, query_text
 from kxgraph.match.text import expand
 from kxgraph.match.rank import (KINDS, Matcher, Need, Ranked, adhoc_need, did_you_mean, read_needs,
@@ -46,7 +46,7 @@ def _profiles(store: Any) -> Profiles:
     P = profiles(store)
     if not P.profiles:
         raise NotFoundError("the store holds no academicians, experts or workstations to match: "
-                            "load some first (kx generate --load, kx import SHEET, kx demo)")
+                            "load some first (generated, imported or demo data)")
     return P
 
 
@@ -105,13 +105,13 @@ def match(store: Any, *, need: str | None = None, enterprise: str | None = None,
     chosen = [x for x in (need, expert, text) if x is not None]
     if len(chosen) != 1 and not (enterprise and not need and not expert):
         if not chosen and not enterprise:
-            raise ParameterError("say what to match: --need NAME, --enterprise NAME or --expert NAME")
+            raise ParameterError(f"say what to match: {option('need', 'NAME')}, {option('enterprise', 'NAME')} or {option('expert', 'NAME')}")
         if len(chosen) > 1:
-            raise ParameterError("give one of --need, --expert or a need's text, not several")
+            raise ParameterError(f"give one of {option('need')}, {option('expert')} or a need's {option('text')}, not several")
     if top < 1:
-        raise ParameterError("--top must be 1 or more")
+        raise ParameterError(f"{option('top')} must be 1 or more")
     if kind is not None and kind not in KINDS:
-        raise ParameterError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise ParameterError(f"{option('kind')} must be one of {', '.join(KINDS)}, not {kind!r}")
     P = _profiles(store)
     all_needs = read_needs(store)
     matcher = Matcher(P, load_items=_load_items(store, all_needs))

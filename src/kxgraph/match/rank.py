@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kxgraph.errors import NotFoundError, ParameterError
+from kxgraph.errors import NotFoundError, ParameterError, option
 from kxgraph.match.profile import Profile, Profiles, codes_of, query_text, scheme_labels
 from kxgraph.match.text import expand
 from kxgraph.resources import resource_path
@@ -169,7 +169,7 @@ class Matcher:
         """The ``top`` candidates for ``need``, best first (``mode``: both, text or graph)."""
         check_need(need)
         if kind is not None and kind not in KINDS:
-            raise ParameterError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+            raise ParameterError(f"{option('kind')} must be one of {', '.join(KINDS)}, not {kind!r}")
         if mode not in MODES:
             raise ParameterError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         words, _ = expand(need.text)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from kxgraph.errors import AnalysisError, NotFoundError, ParameterError
+from kxgraph.errors import AnalysisError, NotFoundError, ParameterError, option
 from kxgraph.network import engine
 from kxgraph.output.files import atomic_write
 from kxgraph.output.formats import NETWORK_FORMATS, check_format, format_for
@@ -193,7 +193,7 @@ def analyze(G: "nx.Graph", *, kind: str = "centrality", measure: str = "degree",
     ``progress`` is called with the name of each step as it starts.
     """
     if top < 1:
-        raise ParameterError("top must be 1 or more")
+        raise ParameterError(f"{option('top')} must be 1 or more")
     if kind == "centrality":
         return centrality(G, top=top, sort_by=measure, seed=seed, lang=lang, progress=progress)
     if progress is not None:
@@ -247,13 +247,13 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     from kxgraph.network.project import neighbourhood_until, resolve
 
     if max_depth < 1:
-        raise ParameterError("max_depth must be 1 or more")
+        raise ParameterError(f"{option('max_depth')} must be 1 or more")
     start, goal = resolve(graph, a), resolve(graph, b)
     if start == goal:
         raise ParameterError("give two different entities")
     G = neighbourhood_until(graph, start, goal, max_depth=max_depth, links=links)
     if goal not in G or not nx.has_path(G, start, goal):
-        hint = "" if links else " (places and programmes take part only with links=['all'], kx path --link all)"
+        hint = "" if links else f" (places and programmes take part only with {option('links', ['all'], cli='all')})"
         raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps{hint}")
     rows = []
     for i, nodes in enumerate(nx.all_shortest_paths(G, start, goal), 1):

@@ -25,7 +25,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
-from kxgraph.errors import NotFoundError, ParameterError, QueryError
+from kxgraph.errors import NotFoundError, ParameterError, QueryError, option
 from kxgraph.resources import resource_path
 from kxgraph.ontology import terms
 from kxgraph.output.results import term_value
@@ -360,7 +360,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     import networkx as nx
 
     if depth < 0:
-        raise ParameterError("depth must be 0 or more")
+        raise ParameterError(f"{option('depth')} must be 0 or more")
     if query and projection:
         raise ParameterError("give a query or a projection, not both")
     wanted = expand_types(types) if types else None

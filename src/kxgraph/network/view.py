@@ -24,7 +24,7 @@ from collections import Counter, deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kxgraph.errors import KxError, ParameterError, WriteError
+from kxgraph.errors import KxError, ParameterError, WriteError, option
 from kxgraph.resources import package_path
 from kxgraph.vocab import shorten
 
@@ -126,10 +126,10 @@ class View:
                  title: str | None = None, height: int = 640, large: int = LARGE,
                  overview: int = OVERVIEW) -> None:
         if size_by not in SIZE_BY:
-            hint = f"; for colours give color_by={size_by!r}" if size_by in COLOR_BY else ""
-            raise ParameterError(f"size_by is one of {', '.join(SIZE_BY)}, not {size_by!r}{hint}")
+            hint = f"; for colours give {option('color_by', repr(size_by), cli=size_by)}" if size_by in COLOR_BY else ""
+            raise ParameterError(f"{option('size_by')} is one of {', '.join(SIZE_BY)}, not {size_by!r}{hint}")
         if color_by not in COLOR_BY:
-            raise ParameterError(f"color_by is one of {', '.join(COLOR_BY)}, not {color_by!r}")
+            raise ParameterError(f"{option('color_by')} is one of {', '.join(COLOR_BY)}, not {color_by!r}")
         if lang not in ("zh", "en"):
             raise ParameterError(f"lang is zh or en, not {lang!r}")
         if not isinstance(height, int) or height < 100:

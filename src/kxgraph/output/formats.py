@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kxgraph.errors import ParameterError
+from kxgraph.errors import ParameterError, option as _option
 
 TABULAR_FORMATS = ("table", "csv", "excel", "tsv", "json", "xml", "markdown", "html")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 ALL_FORMATS = TABULAR_FORMATS + GRAPH_FORMATS
+# The formats people read get a label column beside each column of entities (Result.with_labels);
+# csv, tsv, json and xml are the W3C SPARQL result formats, for programs: exactly the query's columns.
+LABELLED_FORMATS = ("table", "excel", "markdown", "html")
 NETWORK_FORMATS = ("graphml", "gexf", "json")  # Gephi, and Cytoscape.js elements
 
 EXTENSIONS = {
@@ -24,7 +27,7 @@ EXTENSIONS = {
 
 
 def format_for(path: str | Path, allowed: tuple[str, ...], *, default: str | None = None,
-               option: str = "--format") -> str:
+               option: str = _option("format")) -> str:
     """The format of ``path`` from its extension, one of ``allowed``; else ``default``.
 
     >>> format_for("report.html", TABULAR_FORMATS)

@@ -13,7 +13,7 @@ out through ``render``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -55,6 +55,9 @@ class Result:
     rows: list[tuple] = field(default_factory=list)
     boolean: bool | None = None
     triples: list = field(default_factory=list)
+    # ``labeller(iris, lang) -> {iri: label}``: set by the graph that answered, for label columns
+    labeller: Callable[..., dict[str, str]] | None = field(default=None, repr=False, compare=False,
+                                                            kw_only=True)
 
     @classmethod
     def table(cls, variables: Iterable[str], rows: Iterable[Iterable[Any]]) -> "Result":
@@ -79,14 +82,55 @@ class Result:
         i = self.variables.index(name)
         return [term_value(row[i]) for row in self.rows]
 
-    def to_df(self, *, iris: bool = False) -> "pandas.DataFrame":
+    def with_labels(self, lang: str = "zh") -> "Result":
+        """This table with a label column after each column of entity IRIs: ``x`` is followed by
+        ``x_label``, in ``lang`` (``zh`` or ``en``) where the data has it.
+
+        The labels come from the graph that answered (``rdfs:label``, else ``skos:prefLabel``) in
+        one bounded lookup over the IRIs shown. A column already followed by ``label``, or with an
+        ``xLabel``/``x_label`` column, keeps that; a column none of whose entities has a label gets
+        none. A result not from a graph (no ``labeller``), or not a table, is returned as it is.
+
+        >>> import pyoxigraph as ox
+        >>> r = Result.table(["x", "n"], [(ox.NamedNode("https://w3id.org/kxgraph/ns#a"), 1)])
+        >>> r.labeller = lambda iris, lang: {i: "甲" for i in iris}
+        >>> r.with_labels().variables
+        ['x', 'x_label', 'n']
+        """
+        if self.kind != "select" or self.labeller is None or not self.rows:
+            return self
+        names = set(self.variables)
+        columns = [i for i, name in enumerate(self.variables)
+                   if any(type(row[i]).__name__ == "NamedNode" for row in self.rows)
+                   and f"{name}_label" not in names and f"{name}Label" not in names
+                   and self.variables[i + 1:i + 2] != ["label"]]
+        iris = {row[i].value for i in columns for row in self.rows if type(row[i]).__name__ == "NamedNode"}
+        found = self.labeller(sorted(iris), lang) if iris else {}
+        columns = [i for i in columns if any(type(row[i]).__name__ == "NamedNode" and row[i].value in found
+                                             for row in self.rows)]
+        if not columns:
+            return self
+        variables, rows = [], [[] for _ in self.rows]
+        for i, name in enumerate(self.variables):
+            variables.append(name)
+            for out, row in zip(rows, self.rows):
+                out.append(row[i])
+            if i in columns:
+                variables.append(f"{name}_label")
+                for out, row in zip(rows, self.rows):
+                    label = found.get(row[i].value) if type(row[i]).__name__ == "NamedNode" else None
+                    out.append(to_term(label) if label is not None else None)
+        return Result("select", variables, [tuple(r) for r in rows])
+
+    def to_df(self, *, iris: bool = False, labels: bool = True, lang: str = "zh") -> "pandas.DataFrame":
         """The rows as a pandas DataFrame holding what the table displays, typed.
 
         IRIs are the CURIEs a table prints (``kxorg:taiyuan-cast``; ``iris=True`` gives full IRIs);
         literals are Python values: ``int``, ``float``, ``bool``, ``datetime.date`` and
         ``datetime.datetime``, a year (``xsd:gYear``) an ``int``, text a ``str``. Integer and boolean
-        columns with gaps are pandas' nullable ``Int64`` and ``boolean``. Needs pandas
-        (``pip install 'kxgraph[notebook]'``).
+        columns with gaps are pandas' nullable ``Int64`` and ``boolean``. A column of entities is
+        followed by their labels, as displayed (``with_labels(lang)``; ``labels=False`` leaves them
+        out). Needs pandas (``pip install 'kxgraph[notebook]'``).
 
         >>> Result.table(["year", "n"], [(typed("2023", "gYear"), 3)]).to_df().dtypes.tolist()
         [dtype('int64'), dtype('int64')]
@@ -96,15 +140,16 @@ class Result:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             from kxgraph.errors import KxError
             raise KxError("to_df() needs pandas: pip install 'kxgraph[notebook]'") from exc
-        if self.kind == "ask":
-            return pd.DataFrame({"boolean": [bool(self.boolean)]})
-        if self.kind == "graph":
+        table = self.with_labels(lang) if labels else self
+        if table.kind == "ask":
+            return pd.DataFrame({"boolean": [bool(table.boolean)]})
+        if table.kind == "graph":
             columns = ["subject", "predicate", "object"]
             rows = [[python_value(t.subject, iris=iris), python_value(t.predicate, iris=iris),
-                     python_value(t.object, iris=iris)] for t in self.triples]
+                     python_value(t.object, iris=iris)] for t in table.triples]
         else:
-            columns = self.variables
-            rows = [[python_value(t, iris=iris) for t in row] for row in self.rows]
+            columns = table.variables
+            rows = [[python_value(t, iris=iris) for t in row] for row in table.rows]
         frame = pd.DataFrame(rows, columns=columns, dtype=object)
         for name in frame.columns:
             frame[name] = _typed_column(frame[name])
@@ -113,7 +158,7 @@ class Result:
     def _repr_html_(self) -> str:  # Jupyter shows results as a table
         from kxgraph.output.render import render_to_string  # one way only: render never imports results
 
-        return render_to_string(self, "html")
+        return render_to_string(self.with_labels(), "html")
 
 
 @dataclass

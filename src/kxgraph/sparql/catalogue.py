@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from kxgraph.errors import InputError, KxError, NotFoundError, ParameterError, QueryError
+from kxgraph.errors import InputError, KxError, NotFoundError, ParameterError, QueryError, option
 from kxgraph.resources import package_path
 from kxgraph.sparql.terms import parse_term
 from kxgraph.store.base import inject_values
@@ -96,7 +96,7 @@ class Query:
                                  f"it takes: {', '.join(known) or 'none'}")
         missing = [p.name for p in self.parameters if not p.optional and p.name not in values]
         if missing:
-            raise ParameterError(f"query {self.name} needs --param {missing[0]}=VALUE "
+            raise ParameterError(f"query {self.name} needs {option('params', {missing[0]: 'VALUE'}, cli=missing[0] + '=VALUE')} "
                                  f"({known[missing[0]].type}: {known[missing[0]].help})")
         terms: dict[str, Any] = {}
         for name, value in values.items():

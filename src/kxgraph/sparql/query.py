@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Mapping
 
-from kxgraph.errors import NotFoundError, ParameterError, QueryError
+from kxgraph.errors import NotFoundError, ParameterError, QueryError, option
 from kxgraph.output.results import Result
 from kxgraph.sparql.catalogue import (PARAM_TYPES, Parameter, Query, catalogue, decode_query,  # noqa: F401
                                       looks_like_name, read, read_query_text, resolve)
@@ -60,7 +60,7 @@ def check_read_only(sparql: str, *, allow_service: bool = False) -> None:
     if query_form(sparql) == "update":
         raise QueryError("this is an update, and kx query is read-only; run it with kx update")
     if not allow_service and operations(sparql):
-        raise QueryError("the query calls a remote SERVICE; give --allow-service to let it reach the network")
+        raise QueryError(f"the query calls a remote SERVICE; give {option('allow_service', True)} to let it reach the network")
 
 
 def check_update(sparql: str, *, allow_service: bool = False) -> None:
@@ -69,7 +69,7 @@ def check_update(sparql: str, *, allow_service: bool = False) -> None:
 
     if not allow_service and operations(sparql, update=True):
         raise QueryError("the update fetches data over the network (LOAD or SERVICE); "
-                         "give --allow-service to let it, or kx load a local file")
+                         f"give {option('allow_service', True)} to let it, or load a local file")
 
 
 def run(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
@@ -77,9 +77,9 @@ def run(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = No
     """Run a read-only query on ``store``: at most ``limit`` rows, within ``timeout`` seconds."""
     check_read_only(sparql, allow_service=allow_service)
     if limit is not None and limit < 0:
-        raise ParameterError("--limit must be 0 or more")
+        raise ParameterError(f"{option('limit')} must be 0 or more")
     if timeout is not None and timeout <= 0:
-        raise ParameterError("--timeout must be more than 0 seconds")
+        raise ParameterError(f"{option('timeout')} must be more than 0 seconds")
     from kxgraph import deadline
 
     left = deadline.check()  # the command's overall deadline, when it has one
@@ -132,7 +132,7 @@ def _with_deadline(store: Any, sparql: str, substitutions: Mapping[str, Any] | N
         raise
     if worker.is_alive():
         cancel.set()
-        raise QueryError(f"the query did not finish within {timeout:g} s (--timeout); it was stopped")
+        raise QueryError(f"the query did not finish within {timeout:g} s ({option('timeout')}); it was stopped")
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kxgraph.errors import ParameterError, StoreError
+from kxgraph.errors import ParameterError, StoreError, option
 
 if TYPE_CHECKING:
     from kxgraph.store.base import Store
@@ -54,8 +54,8 @@ def open_store(path: str | Path | None = None, *, memory: bool = False, endpoint
     if mode == "r" and missing_ok and not where.exists():
         return OxigraphStore(None)
     if mode != "create" and not is_store(where):
-        hint = "build one with kx demo or kx load FILE, or name it with --store or $KXGRAPH_STORE"
-        raise StoreError(f"no store at {where}; {hint} (Python: kxgraph.open(path, mode=\"create\"))")
+        hint = f"create one (kx demo, kx load FILE, or mode=\"create\") or give the right {option('path', flag='store_path')}"
+        raise StoreError(f"no store at {where}; {hint} ($KXGRAPH_STORE)")
     return OxigraphStore(where, read_only=mode == "r")
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from kxgraph.boundary import printable
-from kxgraph.errors import KxError, QueryError, StoreError
+from kxgraph.errors import KxError, QueryError, StoreError, option
 from kxgraph.output.results import Result
 from kxgraph.store.base import (STAGING, LoadItem, Store, graph_node, inject_values, insert_data_chunks,
                                 materialise)
@@ -63,7 +63,7 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         if _origin(newurl) != _origin(req.full_url):
             raise StoreError(f"the endpoint redirected to another origin ({safe_url(newurl)}); kxgraph "
                              "does not follow it, so no credentials are sent there: give that URL "
-                             "as --endpoint if you trust it")
+                             f"as {option('endpoint')} if you trust it")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -239,7 +239,7 @@ class EndpointStore(Store):
 
     def check_writable(self) -> None:
         if not self.update_url:
-            raise StoreError("this endpoint is read-only here; give --update-endpoint URL to write")
+            raise StoreError(f"this endpoint is read-only here; give {option('update_endpoint', 'URL')} to write")
 
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,

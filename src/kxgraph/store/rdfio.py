@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from kxgraph.errors import InputError
+from kxgraph.errors import InputError, option
 
 # File extension -> pyoxigraph RdfFormat attribute name: the one such map of kxgraph.
 FORMATS = {
@@ -43,7 +43,7 @@ def rdf_format(path: str | Path, fmt: str | None = None):
         suffixes.pop()
     key = FORMATS.get(suffixes[-1]) if suffixes else None
     if key is None:
-        raise InputError(f"unknown file type; give --format ({', '.join(FORMAT_NAMES)})",
+        raise InputError(f"unknown file type; give {option('format')} ({', '.join(FORMAT_NAMES)})",
                          file=Path(path).name)
     return getattr(ox.RdfFormat, key)
 

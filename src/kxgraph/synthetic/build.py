@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from kxgraph import vocab as V
-from kxgraph.errors import GenerateError, NotFoundError, ParameterError
+from kxgraph.errors import GenerateError, NotFoundError, ParameterError, option
 from kxgraph.resources import package_path, resource_path
 
 _M = (1 << 64) - 1
@@ -50,7 +50,7 @@ def totals(scale: float = 1) -> dict[str, int]:
     342
     """
     if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
-        raise ParameterError(f"--scale must be a positive number, not {scale!r}")
+        raise ParameterError(f"{option('scale')} must be a positive number, not {scale!r}")
     counts = {k: max(1, round(v * scale)) for k, v in BASE.items()}
     counts["trainedProfessionals"] = round(BASE["trainedProfessionals"] * scale)
     counts.update({k: max(1, round(v * scale)) for k, v in SUPPORT.items()})

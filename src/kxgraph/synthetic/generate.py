@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from kxgraph import vocab as V
-from kxgraph.errors import ParameterError
+from kxgraph.errors import ParameterError, option
 from kxgraph.output.files import atomic_write
 from kxgraph.output.text import nt_escape
 from kxgraph.synthetic.build import BASE, Network, tables, totals
@@ -83,7 +83,7 @@ def format_for(path: str | Path | None, format: str | None = None) -> str:  # no
     fmt = fmt if fmt in FORMATS else None
     if fmt is None:
         raise ParameterError(f"{Path(path).name}: cannot tell the format from the extension; "
-                             "use .ttl, .nt, .nq or .trig (optionally .gz), or give --format")
+                             f"use .ttl, .nt, .nq or .trig (optionally .gz), or give {option('format')}")
     return fmt
 
 
@@ -101,7 +101,7 @@ def generate(out: str | Path | IO[bytes], *, scale: float = 1, seed: int = 0,
     (8, True)
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ParameterError(f"--seed must be a non-negative integer, not {seed!r}")
+        raise ParameterError(f"{option('seed')} must be a non-negative integer, not {seed!r}")
     counts = totals(scale)
     if hasattr(out, "write"):
         fmt = format_for(None, format or "turtle")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kxgraph.errors import NotFoundError
+from kxgraph.errors import NotFoundError, option
 from kxgraph.vocab import KX, SYN
 
 # GB/T 4754-2017 division named as the field of a need of each sector of the name tables.
@@ -72,7 +72,7 @@ def plant(graph, *, seed: int = 0, scale: float = 1, count: int | None = None) -
     base = graph_name(seed, scale)
     rows = store.query(query_text("plant-projects"), substitutions={"g": ox.NamedNode(base)}).rows
     if not rows:
-        raise NotFoundError(f"no generated network in <{base}>: run kx generate --load --seed {seed} --scale {scale} first")
+        raise NotFoundError(f"no generated network in <{base}>: generate and load the one of {option('seed', seed)} {option('scale', scale)} first")
     candidates = {c.value for c, *_ in store.query(query_text("candidates")).rows}
     t = tables()
     topics = [(s[0], zh) for s, group in zip(t.sectors, t.topics) for zh, _ in group]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from kxgraph.errors import ParameterError, ValidationError
+from kxgraph.errors import ParameterError, ValidationError, option
 from kxgraph.tables.mapping import (Column, Mapping, _iri, entity_classes, guess_class, load_mapping, mint,
                                     template_names)
 from kxgraph.output.results import Result
@@ -176,7 +176,7 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
     from kxgraph.identity import Identity
 
     if on_duplicate not in ("error", "keep", "merge", "ask"):
-        raise ParameterError(f"--on-duplicate must be error, keep, merge or ask, not {on_duplicate!r}")
+        raise ParameterError(f"{option('on_duplicate')} must be error, keep, merge or ask, not {on_duplicate!r}")
     mappings = ([load_mapping(mapping, headers=headers)] if mapping else
                 [load_mapping(n, headers=headers) for n in template_names()])
     plan = Plan(strict=strict, replaces=list(replaces), on_duplicate=on_duplicate, ask=ask)
@@ -201,7 +201,7 @@ def _no_headers(table: Sheet) -> Problem:
     seen = "、".join(str(c) for c in table.rows[0][1] if c not in (None, ""))[:80]
     return Problem(table.file, table.name or "", table.rows[0][0], "", seen, (
         "没有可识别的列名 / no known column headers: use a template's headers "
-        f"({', '.join(template_names())}) or --mapping"))
+        f"({', '.join(template_names())}) or a mapping file"))
 
 
 def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: bool = False) -> bool:
@@ -243,12 +243,12 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
                 plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text), problem=(
                     f"未知列名（可改名、隐藏或删除此列）/ unknown column header for template '{mapping.name}': "
                     f"rename it to one of {', '.join(c.headers[0] for c in mapping.columns)}; hide or delete "
-                    "it if it is not for the graph; or use --mapping or --headers")))
+                    "it if it is not for the graph; or use a mapping or a headers file")))
             else:
                 notes[index] = clean(str(text))
                 plan.warnings.append(where._replace(row=header_number, column=notes[index], value=notes[index], problem=(
                     f"未知列，内容作为备注保留 / column not in template '{mapping.name}': its cells are kept as "
-                    "notes (kx:note); add the header to a --headers file to map it, or --strict to refuse it")))
+                    "notes (kx:note); add the header to a headers file to map it, or import strictly to refuse it")))
         elif column in columns.values():
             plan.problems.append(where._replace(row=header_number, column=str(text), value=str(text),
                                                 problem=f"列重复 / column {column.title} appears twice"))
@@ -480,7 +480,7 @@ class _Resolver:
             alike = self._alike(name, candidates)
             hint = f" (是否为 / did you mean {alike}?)" if alike else ""
             row.problem(header, name, f"引用的单位没有定义 / refers to an organisation that no sheet defines "
-                                      f"and the store does not hold (--strict): add its row, or import that sheet too{hint}")
+                                      f"and the store does not hold (strict import): add its row, or import that sheet too{hint}")
             return None
         if not column.create and known:   # places: no sheet defines them; the gazetteer does
             row.problem(header, name, f"不是已知的{zh} / not a known {en}: write one of {known} …, "

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kxgraph.errors import InputError, ParameterError
+from kxgraph.errors import InputError, ParameterError, option
 
 SPLIT = re.compile(r"\s*[、，,;；/／\n]+\s*")
 _YMD = re.compile(r"^(\d{4})\s*(?:(?:年|[-/.])\s*(\d{1,2})\s*(?:(?:月|[-/.])\s*(\d{1,2})\s*日?|月)?)?\s*年?$")
@@ -237,8 +237,8 @@ def _decode(data: bytes, shown: str, encoding: str | None) -> str:
     line = data[:failure.start].count(b"\n") + 1
     if encoding:
         raise InputError(f"编码不对 / not valid {encoding} text (byte {failure.start}); give the right "
-                         "--encoding or leave it out to detect UTF-8/GBK", file=shown, line=line)
-    raise InputError("不是UTF-8或GBK编码的文本 / not UTF-8 or GBK/GB18030 text: is it a spreadsheet? give --encoding",
+                         f"{option('encoding')} or leave it out to detect UTF-8/GBK", file=shown, line=line)
+    raise InputError(f"不是UTF-8或GBK编码的文本 / not UTF-8 or GBK/GB18030 text: is it a spreadsheet? give {option('encoding')}",
                      file=shown, line=line)
 
 

@@ -321,11 +321,11 @@ def validate_store(store: Any, *, graph: str | None = None) -> list[Problem]:
 
 def _graph_name(graph: str, present: list[str]) -> Any:
     """The named graph ``graph`` names, as a term; a ``ParameterError`` when the store has no such graph."""
-    from kxgraph.errors import ParameterError
+    from kxgraph.errors import ParameterError, option
     from kxgraph.sparql.query import parse_term
 
     try:
-        node = parse_term(graph.strip(), "iri", name="--graph")
+        node = parse_term(graph.strip(), "iri", name=option("graph"))
     except ParameterError:
         node = None
     if node is None or node.value not in present:
