@@ -448,11 +448,13 @@ def _longest_words(sentence: str) -> str:
 
 def _features(P: Profiles) -> dict:
     """Per candidate, what the graph evidence counts, flattened once per set of profiles."""
-    cached = getattr(P, "_features", None)
-    if cached is not None:
-        return cached
-    out = {}
+    out = getattr(P, "_features", None)
+    if out is not None and len(out) == len(P.profiles):
+        return out
+    out = dict(out or {})
     for prof in P.profiles:
+        if prof.iri.value in out:
+            continue   # kept from before an update (``profile.update`` keeps only the unchanged)
         edges, programmes = [], []
         for pr in prof.projects:
             transferred = pr.status is not None and pr.status.value == TRANSFERRED
