@@ -298,12 +298,10 @@ def update(store: Store, cached: Profiles, key: tuple, *, limit: float = 0.5) ->
     orgs.update(part.orgs)
     workstations = {k: v for k, v in cached.workstations.items() if k not in touched and k not in part.workstations}
     workstations.update(part.workstations)
-    from kxgraph.match.text import BM25
-
     profiles_ = [p for p in cached.profiles if p.iri.value in by_iri and p.iri.value not in part.by_iri]
     profiles_ += [p for p in part.profiles]
     out = Profiles(profiles_, by_iri, projects, orgs, workstations, part.places, key, 0.0,
-                   BM25([p.words for p in profiles_]))
+                   cached.index.replaced({p.iri.value: p.words for p in part.profiles}, remove=gone))
     out.graph_sizes = sizes
     out.subjects = {g: v for g, v in cached.subjects.items() if g in sizes and g not in changed}
     out.subjects.update(new_subjects)
@@ -464,7 +462,7 @@ def build(store: Store, key: tuple = (), *, scope: set[str] | None = None, also:
     places = {place.value: label.value for place, label in rows("place-labels")}
 
     profiles_ = list(by_iri.values())
-    docs = []
+    docs = {}
     for prof in profiles_:
         parts = [prof.discipline or ""] + [label for _, _, label in prof.divisions]
         for pr in prof.projects:
@@ -476,7 +474,7 @@ def build(store: Store, key: tuple = (), *, scope: set[str] | None = None, also:
             if host is not None and org(host.value) is not None and org(host.value)[2] is not None:
                 parts.append(org(host.value)[2].value)
         prof.words = tuple(w for part in parts for w in tokens(part))
-        docs.append(prof.words)
+        docs[prof.iri.value] = prof.words
     built = Profiles(profiles_, by_iri, projects, orgs, workstations, places, key, 0.0,
                      BM25(docs) if scope is None else None)
     built.read = len(profiles_)

@@ -175,17 +175,17 @@ class Matcher:
         if mode not in MODES:
             raise ParameterError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         words, _ = expand(need.text)
-        raw = self.P.index.scores(words) if words else [0.0] * len(self.P.profiles)
-        best = max(raw) if raw else 0.0
+        raw = self.P.index.scores(words) if words else {}
+        best = max(raw.values(), default=0.0)
         industries = self._field_industries(need)
         rel = self.relevance(words) if mode == "both" else None
         wt = self.w["text"] if mode != "graph" else 0.0
         product = mode == "both" and self.w.get("combine") == "product"
         scored = []
-        for i, prof in enumerate(self.P.profiles):
+        for prof in self.P.profiles:
             if kind is not None and prof.group != kind:
                 continue
-            text = wt * (raw[i] / best) if best > 0 else 0.0
+            text = wt * (raw.get(prof.iri.value, 0.0) / best) if best > 0 else 0.0
             if product and text == 0:
                 continue   # text * (1 + graph) - load: nothing to gain
             graph = self._graph_score(need, prof, industries, rel) if mode != "text" else 0.0
@@ -210,11 +210,12 @@ class Matcher:
 
         Graph evidence resting on a project counts by this (see ``_counts``).
         """
-        idf, postings = self.P.index.idf, self._project_postings()
+        index, postings = self.P.index, self._project_postings()
         sums: dict[str, float] = {}
         for w in set(words):
+            idf = index.idf(w)
             for project in postings.get(w, ()):
-                sums[project] = sums.get(project, 0.0) + idf.get(w, 0.0)
+                sums[project] = sums.get(project, 0.0) + idf
         best = max(sums.values(), default=0.0)
         return {p: v / best for p, v in sums.items()} if best > 0 else {}
 
