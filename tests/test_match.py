@@ -259,6 +259,9 @@ def test_after_an_import_only_the_touched_profiles_are_read_and_the_result_is_a_
         ("the source replaced", f'<{EX}e9> a kx:Expert ; rdfs:label "示例专家庚"@zh .\n'
                                 f'<{EX}p9> a kx:CooperationProject ; rdfs:label "特种钢热处理"@zh ;\n'
                                 f'  kx:participant <{EX}e9> .\n'),
+        ("replaced again, same size", f'<{EX}e9> a kx:Expert ; rdfs:label "示例专家庚"@zh .\n'
+                                      f'<{EX}p9> a kx:CooperationProject ; rdfs:label "镁合金轻量化"@zh ;\n'
+                                      f'  kx:participant <{EX}e9> .\n'),
     ]
     for what, body in steps:
         source.write_text(prefixes + body, encoding="utf-8")
@@ -273,6 +276,7 @@ def test_after_an_import_only_the_touched_profiles_are_read_and_the_result_is_a_
         assert ours == [(r.profile.iri.value, r.score) for r in Matcher(full).rank(need, top=10)], what
     assert "示例专家庚" in {p.label for p in after.profiles}
     assert not any(pr.title == "煤矿瓦斯抽采监测" for pr in after.by_iri[someone.iri.value].projects)
+    assert [pr.title for pr in after.by_iri[f"{EX}e9"].projects] == ["镁合金轻量化"]
     g.store.drop(next(name for name, _ in g.store.graphs() if name.startswith("file:")))
     dropped = profiles(g.store)
     assert "示例专家庚" not in {p.label for p in dropped.profiles}

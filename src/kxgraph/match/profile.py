@@ -7,8 +7,9 @@ open items that make up their load. Every fact keeps the nodes it was read from,
 explanation can cite the triples.
 
 Profiles are cached per store and kept up to date as the store changes. The cache is keyed by
-the list of named graphs and the number of quads (``store_key``), so a load, an import or a dropped
-graph is seen; reading changes nothing. A change made only of needs and recorded matches (a graph
+the list of named graphs, the number of quads and the sources' stamps (``store_key``), so a load,
+an import (even of a source replaced by one of the same size) or a dropped graph is seen; reading
+changes nothing. A change made only of needs and recorded matches (a graph
 of needs added, a match recorded) keeps them as they are: that check costs a count and an ASK per
 such graph. Any other change is found graph by graph (the graphs added, dropped or resized), and
 only the profiles those graphs touch are read again (``update``): the candidates a changed graph
@@ -16,7 +17,7 @@ names, says something about, or reaches through a project, an output, a partner 
 membership or a workstation, in what the graph held before (the subjects kept per graph) and holds
 now. The rest are kept. A change that touches more than half the candidates, a store that cannot
 count its quads, or a changed default graph rebuild everything. A graph replaced by one of exactly
-the same size is missed.
+the same size other than by ``kx load`` or ``kx import`` is missed.
 """
 
 from __future__ import annotations
@@ -181,15 +182,24 @@ _CACHE: dict[int, Profiles] = {}
 
 
 def store_key(store: Store) -> tuple:
-    """What the cache is keyed by: the named graphs and the number of quads.
+    """What the cache is keyed by: the named graphs, the number of quads, and the sources' stamps.
 
     An embedded store counts its quads in one pass of its index (a tenth of counting per graph);
-    other stores count per graph. A graph replaced by one of exactly the same size is missed.
+    other stores count per graph. The stamps (when each source was written, its files' checksums)
+    make a source replaced by one of the same size a change too. A graph replaced by one of
+    exactly the same size without going through ``kx load`` / ``kx import`` is missed.
     """
     raw = getattr(store, "raw", None)
     if raw is not None and hasattr(raw, "named_graphs"):
-        return (tuple(sorted(g.value for g in raw.named_graphs())), len(raw))
+        stamps = tuple(sorted({(r.value, t.value, c.value if c is not None else "")
+                               for r, t, c, _ in store.query(query_text("source-stamps")).rows}))
+        return (tuple(sorted(g.value for g in raw.named_graphs())), len(raw), stamps)
     return tuple(sorted(store.graphs()))
+
+
+def _counted(key: tuple) -> bool:
+    """True for a key of an embedded store (graph names, quad count, stamps)."""
+    return len(key) == 3 and isinstance(key[1], int)
 
 
 def profiles(store: Store) -> Profiles:
@@ -220,13 +230,15 @@ def profiles(store: Store) -> Profiles:
 
 def _record_graphs(store: Store, P: Profiles) -> None:
     """Keep, per named graph, its size and the IRIs it says something about (one pass over the store)."""
-    if len(P.key) != 2 or not isinstance(P.key[1], int):
+    import pyoxigraph as ox
+
+    if not _counted(P.key):
         return
     sizes: dict[str, int] = {}
     subjects: dict[str, set[str]] = {}
     for g, subject, n in store.query(query_text("graph-subjects")).rows:
         sizes[g.value] = sizes.get(g.value, 0) + int(n.value)
-        if not hasattr(subject, "language") and not subject.value.startswith("_:") and type(subject).__name__ == "NamedNode":
+        if isinstance(subject, ox.NamedNode):
             subjects.setdefault(g.value, set()).add(subject.value)
     for g in P.key[0]:
         sizes.setdefault(g, 0)
@@ -239,21 +251,27 @@ def changed_graphs(store: Store, cached: Profiles, key: tuple) -> tuple[set[str]
     Counting only the graphs that came or went when they explain the change of the store's size;
     else every graph is counted. None when that cannot tell (no sizes kept, or the default graph changed).
     """
-    if not cached.graph_sizes or len(key) != 2 or not isinstance(key[1], int):
+    if not cached.graph_sizes or not _counted(key) or not _counted(cached.key):
         return None
     old = cached.graph_sizes
     names = set(key[0])
     added, dropped = names - set(old), set(old) - names
+    rewritten: set[str] = set()     # sources written again: their records and the graphs they name
+    records = {r for r, *_ in set(key[2]) ^ set(cached.key[2])}
+    if records:
+        rewritten = records | {g.value for r, _, _, g in store.query(query_text("source-stamps")).rows
+                               if r.value in records and g is not None}
+        rewritten &= names | set(old)
     sizes = {g: n for g, n in old.items() if g in names}
     for g in added:
         sizes[g] = store.graph_size(g)
     if cached.key[1] - sum(old[g] for g in dropped) + sum(sizes[g] for g in added) == key[1]:
-        return added | dropped, sizes
+        return added | dropped | rewritten, sizes
     sizes = {g: store.graph_size(g) for g in names}
     default_before = cached.key[1] - sum(old.values())
     if key[1] - sum(sizes.values()) != default_before:
         return None
-    return {g for g in names | set(old) if sizes.get(g) != old.get(g)}, sizes
+    return {g for g in names | set(old) if sizes.get(g) != old.get(g)} | rewritten, sizes
 
 
 def update(store: Store, cached: Profiles, key: tuple, *, limit: float = 0.5) -> Profiles | None:
@@ -325,7 +343,7 @@ def _tracked_sizes(store: Store, key: tuple) -> dict[str, int]:
     """Sizes of the graphs that hold only needs and matches (checked again on the next change)."""
     import pyoxigraph as ox
 
-    if len(key) != 2 or not isinstance(key[1], int):
+    if not _counted(key):
         return {}
     sizes = {}
     for g in key[0]:
@@ -338,7 +356,7 @@ def _tracked_sizes(store: Store, key: tuple) -> dict[str, int]:
 def _only_needs_changed(store: Store, cached: Profiles, key: tuple) -> bool:
     import pyoxigraph as ox
 
-    if len(key) != 2 or len(cached.key) != 2 or not isinstance(key[1], int):
+    if not _counted(key) or not _counted(cached.key) or key[2] != cached.key[2]:
         return False
     old_names, new_names = set(cached.key[0]), set(key[0])
     if old_names - new_names:
