@@ -271,6 +271,7 @@ def test_after_an_import_only_the_touched_profiles_are_read_and_the_result_is_a_
         assert 0 < after.read <= 3 < len(after.profiles), what
         assert _profile_facts(after) == _profile_facts(full), what
         assert set(after.projects) == set(full.projects) and after.orgs == full.orgs, what
+        assert after.dependants() == full.dependants(), what   # kept up to date, not recomputed
         need = adhoc_need("煤矿瓦斯监测预警", fields=["煤炭开采和洗选业"])
         ours = [(r.profile.iri.value, r.score) for r in Matcher(after).rank(need, top=10)]
         assert ours == [(r.profile.iri.value, r.score) for r in Matcher(full).rank(need, top=10)], what

@@ -134,28 +134,9 @@ class Profiles:
         """IRI → the candidates whose profile reads something about it (kept once computed)."""
         if self._deps is None:
             deps: dict[str, set[str]] = {}
-            add = lambda node, c: deps.setdefault(node.value, set()).add(c)  # noqa: E731
             for prof in self.profiles:
-                c = prof.iri.value
-                add(prof.iri, c)
-                for m, division, _ in prof.divisions:
-                    add(m, c)
-                    add(division, c)
-                for m, ws in prof.workstations:
-                    add(m, c)
-                    add(ws, c)
-                for pr in prof.projects:
-                    add(pr.iri, c)
-                    for x in pr.orgs:
-                        add(x, c)
-                    for o, _ in pr.outputs:
-                        add(o, c)
-                    if pr.programme is not None:
-                        add(pr.programme, c)
-                if prof.group == "workstation":
-                    host = self.workstations.get(c, (None, None))[0]
-                    if host is not None:
-                        add(host, c)
+                for iri in _reads(prof, self.workstations):
+                    deps.setdefault(iri, set()).add(prof.iri.value)
             self._deps = deps
         return self._deps
 
@@ -176,6 +157,27 @@ class Profiles:
         if iri in self.places:
             return self.places[iri]
         return shorten(iri)
+
+
+def _reads(prof: Profile, workstations: dict) -> set[str]:
+    """The IRIs ``prof`` reads something about: itself, its memberships, divisions, workstations,
+    projects with their partners, outputs and programmes, and a workstation's host."""
+    out = {prof.iri.value}
+    for m, division, _ in prof.divisions:
+        out |= {m.value, division.value}
+    for m, ws in prof.workstations:
+        out |= {m.value, ws.value}
+    for pr in prof.projects:
+        out.add(pr.iri.value)
+        out.update(x.value for x in pr.orgs)
+        out.update(o.value for o, _ in pr.outputs)
+        if pr.programme is not None:
+            out.add(pr.programme.value)
+    if prof.group == "workstation":
+        host = workstations.get(prof.iri.value, (None, None))[0]
+        if host is not None:
+            out.add(host.value)
+    return out
 
 
 _CACHE: dict[int, Profiles] = {}
@@ -243,6 +245,7 @@ def _record_graphs(store: Store, P: Profiles) -> None:
     for g in P.key[0]:
         sizes.setdefault(g, 0)
     P.graph_sizes, P.subjects = sizes, subjects
+    P.dependants()
 
 
 def changed_graphs(store: Store, cached: Profiles, key: tuple) -> tuple[set[str], dict[str, int]] | None:
@@ -324,6 +327,19 @@ def update(store: Store, cached: Profiles, key: tuple, *, limit: float = 0.5) ->
     out.subjects = {g: v for g, v in cached.subjects.items() if g in sizes and g not in changed}
     out.subjects.update(new_subjects)
     out.read = len(part.profiles)
+    if cached._deps is not None:   # who reads what: changed for the candidates read again only
+        deps = dict(cached._deps)
+        for c in gone & set(cached.by_iri):
+            for iri in _reads(cached.by_iri[c], cached.workstations):
+                left = deps.get(iri, set()) - {c}
+                if left:
+                    deps[iri] = left
+                else:
+                    deps.pop(iri, None)
+        for prof in part.profiles:
+            for iri in _reads(prof, workstations):
+                deps[iri] = deps.get(iri, set()) | {prof.iri.value}
+        out._deps = deps
     kept = getattr(cached, "_features", None)
     if kept is not None:   # what the ranking counts per candidate (``rank._features``): the unchanged keep it
         out._features = {k: v for k, v in kept.items() if k in by_iri and k not in part.by_iri}
