@@ -1,12 +1,14 @@
 """Ranking candidates for a technical need, with the evidence each score rests on.
 
-``score = text + graph - load`` (weights in ``data/match/weights.yaml``):
+``score = text * (1 + graph) - load`` (weights and the combination in ``data/match/weights.yaml``):
 
 - text: BM25 of the need's words (title, description, keywords, fields, plus synonyms of
   ``synonyms.tsv``) against each profile, divided by the best BM25 for this need;
 - graph: worked with this very enterprise; with enterprises of the need's industry or field; such
   a project reached 成果转化; the academy division or discipline covers the need's field; a
-  workstation in the need's district; a shared programme. Each kind counts ``w * (1 - 0.5 ** n)``;
+  workstation in the need's district; a shared programme. Each kind counts ``2w * (1 - 0.5 ** n)``,
+  where a fact resting on a project counts by that project's relevance to the need (``relevance``:
+  how much of the need's words its title holds), so only the work on the need's subject speaks;
 - load: open projects, workstations and recorded open matches beyond a free number.
 
 Every candidate returned carries ``Evidence`` items: a zh and an en sentence, the signed weight
@@ -173,19 +175,20 @@ class Matcher:
         if mode not in MODES:
             raise ParameterError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         words, _ = expand(need.text)
-        raw = self.P.index.scores(words) if words else [0.0] * len(self.P.profiles)
-        best = max(raw) if raw else 0.0
+        raw = self.P.index.scores(words) if words else {}
+        best = max(raw.values(), default=0.0)
         industries = self._field_industries(need)
+        rel = self.relevance(words) if mode == "both" else None
         wt = self.w["text"] if mode != "graph" else 0.0
         product = mode == "both" and self.w.get("combine") == "product"
         scored = []
-        for i, prof in enumerate(self.P.profiles):
+        for prof in self.P.profiles:
             if kind is not None and prof.group != kind:
                 continue
-            text = wt * (raw[i] / best) if best > 0 else 0.0
+            text = wt * (raw.get(prof.iri.value, 0.0) / best) if best > 0 else 0.0
             if product and text == 0:
                 continue   # text * (1 + graph) - load: nothing to gain
-            graph = self._graph_score(need, prof, industries) if mode != "text" else 0.0
+            graph = self._graph_score(need, prof, industries, rel) if mode != "text" else 0.0
             load = self._load_score(prof) if mode == "both" else 0.0
             if product:
                 score = text * (1 + graph) - load
@@ -198,24 +201,61 @@ class Matcher:
         for score, text, graph, load, prof in scored[:top]:
             r = Ranked(prof, round(score, 4), round(text, 4), round(graph, 4), round(load, 4))
             if explain:
-                r.evidence = self.explain(need, prof, industries, words, text, mode)
+                r.evidence = self.explain(need, prof, industries, words, text, mode, rel)
             out.append(r)
         return out
 
-    def _counts(self, need: Need, prof: Profile, industries: set[str]) -> dict[str, int]:
+    def relevance(self, words: list[str]) -> dict[str, float]:
+        """Project → how well its title matches the need's words (idf-weighted, 1 for the best project).
+
+        Graph evidence resting on a project counts by this (see ``_counts``).
+        """
+        index, postings = self.P.index, self._project_postings()
+        sums: dict[str, float] = {}
+        for w in set(words):
+            idf = index.idf(w)
+            for project in postings.get(w, ()):
+                sums[project] = sums.get(project, 0.0) + idf
+        best = max(sums.values(), default=0.0)
+        return {p: v / best for p, v in sums.items()} if best > 0 else {}
+
+    def _project_postings(self) -> dict[str, list[str]]:
+        cached = getattr(self.P, "_project_postings", None)
+        if cached is None:
+            from kxgraph.match.text import tokens
+
+            cached = {}
+            for pr in self.P.projects.values():
+                for w in set(tokens(pr.title)):
+                    cached.setdefault(w, []).append(pr.iri.value)
+            self.P._project_postings = cached
+        return cached
+
+    def _counts(self, need: Need, prof: Profile, industries: set[str],
+                rel: dict[str, float] | None = None) -> dict[str, float]:
+        """How many facts of each kind back ``prof`` for ``need``.
+
+        With ``rel`` (project → how well its title matches the need, 0 … 1), a fact resting on a
+        project counts by that project's relevance: having worked with the enterprise on its coal
+        safety project says more for a coal safety need than having worked with it on a website.
+        """
         ent = need.enterprise.value if need.enterprise is not None else None
-        c = dict.fromkeys(self.w["graph"], 0)
+        c = dict.fromkeys(self.w["graph"], 0.0)
         edges, programmes_of, division_codes, discipline_codes, places = self.features[prof.iri.value]
         programmes = {g.value for _, g in self.org_programmes.get(ent, [])} if ent else set()
-        for org, industry, transferred in edges:
+        for project, org, industry, transferred in edges:
+            share = 1.0 if rel is None else rel.get(project, 0.0)
+            if not share:
+                continue
             if org == ent:
-                c["same_enterprise"] += 1
+                c["same_enterprise"] += share
             elif industry is not None and industry in industries:
-                c["same_industry"] += 1
+                c["same_industry"] += share
                 if transferred:
-                    c["transferred_in_field"] += 1
+                    c["transferred_in_field"] += share
         if programmes:
-            c["shared_programme"] = sum(1 for g in programmes_of if g in programmes)
+            c["shared_programme"] = sum(1.0 if rel is None else rel.get(project, 0.0)
+                                        for project, g in programmes_of if g in programmes)
         if need.codes:
             c["division_field"] = sum(1 for codes in division_codes if need.codes & codes)
             c["discipline_field"] = int(bool(need.codes & discipline_codes))
@@ -235,8 +275,8 @@ class Matcher:
                 out.append((m, ws, place.value))
         return out
 
-    def _graph_score(self, need: Need, prof: Profile, industries: set[str]) -> float:
-        counts = self._counts(need, prof, industries)
+    def _graph_score(self, need: Need, prof: Profile, industries: set[str], rel: dict | None = None) -> float:
+        counts = self._counts(need, prof, industries, rel)
         return sum(self.w["graph"][k] * 2 * (1 - 0.5 ** n) for k, n in counts.items() if n)
 
     def _open_items(self, prof: Profile) -> list:
@@ -257,8 +297,14 @@ class Matcher:
         return (pr.iri, _n(KX + "participant"), prof.iri)
 
     def explain(self, need: Need, prof: Profile, industries: set[str], words: list[str], text: float,
-                mode: str = "both") -> list[Evidence]:
-        """The evidence sentences for one candidate, strongest kinds first, at most three of a kind."""
+                mode: str = "both", rel: dict | None = None) -> list[Evidence]:
+        """The evidence sentences for one candidate, strongest kinds first, at most three of a kind.
+
+        ``rel`` (``relevance(words)``, computed here when ``mode`` is both and it is not given)
+        weighs the facts resting on projects as the ranking did.
+        """
+        if rel is None and mode == "both":
+            rel = self.relevance(words)
         import pyoxigraph as ox
 
         P, g = self.P, self.w["graph"]
@@ -294,7 +340,7 @@ class Matcher:
                 zh, en = _longest_words(zh), _longest_words(en)
                 out.append(Evidence("text", round(text, 4) if i == 0 else 0.0, zh, en, triples))
         if mode != "text":
-            out += self._graph_evidence(need, prof, industries, ent, g)
+            out += self._graph_evidence(need, prof, industries, ent, g, rel)
         if mode == "both":
             spec = self.w["load"]
             items = self._open_items(prof)
@@ -314,18 +360,21 @@ class Matcher:
                                     f"(beyond {spec['free']} counts against)", triples))
         return out
 
-    def _graph_evidence(self, need: Need, prof: Profile, industries: set[str], ent, g: dict) -> list[Evidence]:
+    def _graph_evidence(self, need: Need, prof: Profile, industries: set[str], ent, g: dict,
+                        rel: dict | None = None) -> list[Evidence]:
         import pyoxigraph as ox
 
         P, L = self.P, self.P.label
         out: list[Evidence] = []
-        counts = self._counts(need, prof, industries)
+        counts = self._counts(need, prof, industries, rel)
         share = {k: g[k] * 2 * (1 - 0.5 ** n) for k, n in counts.items() if n}
         kinds: dict[str, list[Evidence]] = {k: [] for k in g}
         status_zh = {TRANSFERRED: "成果转化", KX + "RnDCompleted": "完成研发", IN_PROGRESS: "正在研发"}
         status_en = {TRANSFERRED: "result transferred", KX + "RnDCompleted": "R&D completed",
                      IN_PROGRESS: "R&D in progress"}
-        for pr in prof.projects:
+        projects = prof.projects if rel is None else sorted(
+            (pr for pr in prof.projects if rel.get(pr.iri.value)), key=lambda pr: -rel[pr.iri.value])
+        for pr in projects:
             st = pr.status.value if pr.status is not None else None
             szh, sen = (f"（{status_zh[st]}）", f" ({status_en[st]})") if st in status_zh else ("", "")
             for x in pr.orgs:
@@ -400,19 +449,21 @@ def _longest_words(sentence: str) -> str:
 
 def _features(P: Profiles) -> dict:
     """Per candidate, what the graph evidence counts, flattened once per set of profiles."""
-    cached = getattr(P, "_features", None)
-    if cached is not None:
-        return cached
-    out = {}
+    out = getattr(P, "_features", None)
+    if out is not None and len(out) == len(P.profiles):
+        return out
+    out = dict(out or {})
     for prof in P.profiles:
+        if prof.iri.value in out:
+            continue   # kept from before an update (``profile.update`` keeps only the unchanged)
         edges, programmes = [], []
         for pr in prof.projects:
             transferred = pr.status is not None and pr.status.value == TRANSFERRED
             for x in pr.orgs:
                 ind = P.orgs[x.value][2]
-                edges.append((x.value, ind.value if ind is not None else None, transferred))
+                edges.append((pr.iri.value, x.value, ind.value if ind is not None else None, transferred))
             if pr.programme is not None:
-                programmes.append(pr.programme.value)
+                programmes.append((pr.iri.value, pr.programme.value))
         if prof.group == "workstation":
             place = P.workstations.get(prof.iri.value, (None, None))[1]
             places = [place.value] if place is not None else []

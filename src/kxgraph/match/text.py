@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import Any
 
 from kxgraph.resources import resource_path
 
@@ -87,39 +88,83 @@ def expand(text: str) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 class BM25:
-    """Okapi BM25 over documents given as word lists.
+    """Okapi BM25 over documents given as word lists, each under a key (a candidate's IRI).
 
-    >>> index = BM25([["煤矿", "安全"], ["特种钢"]])
-    >>> [round(s, 3) > 0 for s in index.scores(["煤矿"])]
-    [True, False]
+    ``replaced`` gives a new index with some documents changed, at the cost of those documents
+    (the unchanged ones are shared, not copied word by word): what a profile update needs.
+
+    >>> index = BM25({"a": ["煤矿", "安全"], "b": ["特种钢"]})
+    >>> sorted(index.scores(["煤矿"]))
+    ['a']
+    >>> sorted(index.replaced({"b": ["煤矿"]}, remove=["a"]).scores(["煤矿"]))
+    ['b']
     """
 
-    def __init__(self, docs: list[list[str]] | list[tuple[str, ...]], *, k1: float = 1.5, b: float = 0.75) -> None:
+    def __init__(self, docs: dict[str, Any] | None = None, *, k1: float = 1.5, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self.tf = [Counter(d) for d in docs]
-        self.len = [len(d) for d in docs]
-        self.avg = (sum(self.len) / len(docs)) if docs else 0.0
-        df: Counter = Counter()
-        for counts in self.tf:
-            df.update(counts.keys())
-        n = len(docs)
-        self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
-        self.postings: dict[str, list[int]] = {}
-        for i, counts in enumerate(self.tf):
-            for w in counts:
-                self.postings.setdefault(w, []).append(i)
+        self.tf: dict[str, Counter] = {}
+        self.len: dict[str, int] = {}
+        self.total = 0
+        self.df: Counter = Counter()
+        self.postings: dict[str, frozenset] = {}
+        self._add(docs or {}, {})
 
-    def scores(self, query: list[str]) -> list[float]:
-        """The BM25 score of every document for ``query`` (only documents holding a word are visited)."""
-        out = [0.0] * len(self.tf)
-        k1, b, avg = self.k1, self.b, self.avg or 1.0
-        for w in set(query):
-            idf = self.idf.get(w)
-            if idf is None:
+    def _add(self, docs: dict[str, Any], grown: dict[str, set]) -> None:
+        for key, words in docs.items():
+            counts = Counter(words)
+            self.tf[key], self.len[key] = counts, len(words)
+            self.total += len(words)
+            self.df.update(counts.keys())
+            for w in counts:
+                grown.setdefault(w, set(self.postings.get(w, ()))).add(key)
+        for w, keys in grown.items():
+            self.postings[w] = frozenset(keys)
+
+    def replaced(self, docs: dict[str, Any], *, remove: Any = ()) -> "BM25":
+        """A new index: this one with ``remove`` left out and ``docs`` added (or put in place)."""
+        out = BM25.__new__(BM25)
+        out.k1, out.b = self.k1, self.b
+        out.tf, out.len, out.total = dict(self.tf), dict(self.len), self.total
+        out.df, out.postings = Counter(self.df), dict(self.postings)
+        shrunk: dict[str, set] = {}
+        for key in {*remove, *docs}:
+            counts = out.tf.pop(key, None)
+            if counts is None:
                 continue
-            for i in self.postings[w]:
-                f = self.tf[i][w]
-                out[i] += idf * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[i] / avg))
+            out.total -= out.len.pop(key)
+            out.df.subtract(counts.keys())
+            for w in counts:
+                shrunk.setdefault(w, set(out.postings[w])).discard(key)
+        for w, keys in shrunk.items():
+            out.postings[w] = frozenset(keys)
+            if not out.df[w]:
+                del out.df[w]
+        out._add(docs, {w: set(k) for w, k in shrunk.items()})
+        for w in [w for w, k in out.postings.items() if not k]:
+            del out.postings[w]
+        return out
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency of ``word`` (0 for a word in no document)."""
+        f = self.df.get(word, 0)
+        if not f:
+            return 0.0
+        n = len(self.tf)
+        return math.log(1 + (n - f + 0.5) / (f + 0.5))
+
+    def scores(self, query: list[str]) -> dict[str, float]:
+        """The BM25 score of every document holding a word of ``query``, by key."""
+        out: dict[str, float] = {}
+        k1, b = self.k1, self.b
+        avg = (self.total / len(self.tf)) if self.tf else 1.0
+        for w in set(query):
+            keys = self.postings.get(w)
+            if not keys:
+                continue
+            idf = self.idf(w)
+            for key in keys:
+                f = self.tf[key][w]
+                out[key] = out.get(key, 0.0) + idf * f * (k1 + 1) / (f + k1 * (1 - b + b * self.len[key] / (avg or 1.0)))
         return out
 
 

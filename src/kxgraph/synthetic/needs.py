@@ -9,7 +9,9 @@ work: the people and workstations of the projects on the need's topic). The matc
 Needs cycle through the project topics of the name tables; every fifth is a hard case:
 ``synonym`` (the topic written with a synonym of ``synonyms.tsv``), ``two-fields`` (two topics of
 two sectors; the truth is both sets), ``busy`` (the truth leaves out candidates with more than four
-projects in progress), ``history`` (raised by an enterprise that led a project on the topic).
+projects in progress), ``history`` (raised by an enterprise that led a project on the topic; the
+truth is the people and workstations of its projects on the topic, who know both the topic and the enterprise:
+a ranking on text alone cannot tell them from the other people of the topic).
 Same seed, same needs. Kept in its own module, apart from the generator, so the network's totals
 and bytes do not change.
 """
@@ -78,6 +80,7 @@ def plant(graph, *, seed: int = 0, scale: float = 1, count: int | None = None) -
     topics = [(s[0], zh) for s, group in zip(t.sectors, t.topics) for zh, _ in group]
     industry = {s[0]: s[1] for s in t.sectors}
     by_topic: dict[str, dict] = {zh: {"people": set(), "ws": set(), "leads": set()} for _, zh in topics}
+    on_topic: dict[str, tuple] = {}   # project -> (topic, its candidates and workstation, its organisations)
     busy: dict[str, set] = {}
     seen = set()
     for p, title, status, ws, lead, x in rows:
@@ -85,6 +88,10 @@ def plant(graph, *, seed: int = 0, scale: float = 1, count: int | None = None) -
         if topic is None:
             continue
         entry = by_topic[topic]
+        _, who, orgs = on_topic.setdefault(p.value, (topic, set(), set()))
+        (who if x.value in candidates else orgs).add(x.value)
+        if ws is not None:
+            who.add(ws.value)
         if x.value in candidates:
             entry["people"].add(x.value)
             if status.value == KX + "RnDInProgress":
@@ -100,6 +107,10 @@ def plant(graph, *, seed: int = 0, scale: float = 1, count: int | None = None) -
             enterprises.setdefault(ind.value, []).append(x.value)
     for v in enterprises.values():
         v.sort()
+    team: dict[tuple, set] = {}       # (topic, organisation) -> who worked with it on that topic
+    for topic, who, orgs in on_topic.values():
+        for org in orgs:
+            team.setdefault((topic, org), set()).update(who)
     topics = [(s, zh) for s, zh in topics if by_topic[zh]["people"] or by_topic[zh]["ws"]]
     n = count or len(topics) * 2
     needs_g, truth_g = base + "/needs", base + "/needs-truth"
@@ -130,6 +141,7 @@ def plant(graph, *, seed: int = 0, scale: float = 1, count: int | None = None) -
             relevant = {c for c in relevant if len(busy.get(c, ())) <= BUSY}
         elif case == "history" and entry["leads"]:
             raiser = sorted(entry["leads"])[h % len(entry["leads"])]
+            relevant = team.get((topic, raiser), set()) & relevant
         if not relevant:
             continue
         cases[case] += 1
