@@ -61,20 +61,24 @@ class KxGraph:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
               limit: int | None = None, timeout: float | None = None,
-              allow_service: bool = False) -> Result:
+              allow_service: bool = False, stream: bool = False) -> Result:
         """Run a read-only SPARQL query and return its ``Result``.
 
         Common prefixes (kx:, kxid:, rdfs:, org: … see ``kxgraph.vocab``) need not be declared;
         ``substitutions`` binds variables to terms; updates and ``SERVICE`` are refused.
+        ``stream=True`` gives a SELECT's rows as they come, read once, in bounded memory
+        (a ``kxgraph.output.results.Streamed``; ``render`` writes it as it reads it).
 
         >>> g = open(memory=True)
         >>> g.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", limit=1).column("n")
         [1]
+        >>> [row[0].value for row in g.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", stream=True)]
+        ['1', '2']
         """
-        from kxgraph.sparql.query import run
+        from kxgraph.sparql.query import run, stream as streamed
 
-        return run(self.store, sparql, substitutions=substitutions, limit=limit, timeout=timeout,
-                   allow_service=allow_service)
+        return (streamed if stream else run)(self.store, sparql, substitutions=substitutions, limit=limit,
+                                             timeout=timeout, allow_service=allow_service)
 
     def named_query(self, name: str, params: Mapping[str, Any] | None = None, *, limit: int | None = None,
                     timeout: float | None = None) -> Result:

@@ -26,7 +26,8 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
 
     SPARQL comes from the argument, -f FILE or standard input. Common prefixes (kx:, kxid:,
     rdfs:, org:, schema: …) need no PREFIX lines. SELECT/ASK print as a table or csv, tsv, json,
-    xml; CONSTRUCT/DESCRIBE as turtle, ntriples or jsonld.
+    xml; CONSTRUCT/DESCRIBE as turtle, ntriples or jsonld. SELECT rows are written as they come
+    (a table sizes its columns to the first 1000 rows), so a large answer needs little memory.
 
     \b
     Example:
@@ -60,7 +61,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
         chosen = parse(read_sparql(sparql, path), path or "<query>", name=Path(path).name if path else "the query")
     bound = chosen.bind(values, names=lambda name: store().entity(name))
     result = store().query(bound.text, substitutions=bound.substitutions, limit=limit,
-                           allow_service=allow_service)  # within --timeout
+                           allow_service=allow_service, stream=True)  # within --timeout; rows as they come
     emit(result, fmt)
 
 

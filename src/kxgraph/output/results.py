@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from kxgraph.output.terms import XSD, python_value, term_value, to_term, typed
 
-__all__ = ["Document", "Result", "XSD", "python_value", "term_value", "to_term", "typed"]
+__all__ = ["Document", "Result", "Streamed", "XSD", "python_value", "term_value", "to_term", "typed"]
 
 def _typed_column(column: Any) -> Any:
     """A column of Python values with the pandas dtype that fits them (nullable where gaps are)."""
@@ -139,3 +139,57 @@ class Document(Result):
         """The main table alone, as a plain ``Result``."""
         return Result(self.kind, self.variables, self.rows, self.boolean, self.triples)
 
+
+
+class Streamed:
+    """A SELECT result whose rows arrive one by one and are read once (``KxGraph.query(stream=True)``).
+
+    ``render`` writes it as the rows come, in bounded memory; ``result()`` collects the rest into a
+    ``Result``. Leaving it unread (``close()``, or a ``with`` block) stops the query.
+
+    >>> s = Streamed("select", ["n"], iter([(1,), (2,)]))
+    >>> [row for row in s], s.count
+    ([(1,), (2,)], 2)
+    """
+
+    boolean = None
+    triples: tuple = ()
+    streamed = True
+
+    def __init__(self, kind: str, variables: list[str], rows: Iterator[tuple], *, close: Any = None) -> None:
+        self.kind, self.variables, self._rows, self._close = kind, list(variables), rows, close
+        self.count = 0  # rows read so far
+        self._read = False
+
+    @property
+    def rows(self) -> Iterator[tuple]:
+        """The rows, once: a second read is an error rather than an empty table."""
+        if self._read:
+            from kxgraph.errors import KxError
+
+            raise KxError("a streamed result is read once; use result() to keep its rows")
+        self._read = True
+        return self._counted()
+
+    def _counted(self) -> Iterator[tuple]:
+        for row in self._rows:
+            self.count += 1
+            yield row
+
+    def __iter__(self) -> Iterator[tuple]:
+        return self.rows
+
+    def result(self) -> Result:
+        """The rows not yet read, collected into a ``Result``."""
+        return Result(self.kind, self.variables, list(self.rows))
+
+    def close(self) -> None:
+        """Stop the query behind the rows."""
+        if self._close is not None:
+            self._close()
+
+    def __enter__(self) -> "Streamed":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
