@@ -143,9 +143,12 @@ class KxGraph:
         from kxgraph.updates import run
         from kxgraph.vocab import prefixes_for
 
-        check_update(sparql, allow_service=allow_service)
+        from kxgraph.sparql.reach import parse
+
+        parsed = parse(sparql, update=True, prefixes=prefixes_for(sparql))  # once, for both checks
+        check_update(sparql, allow_service=allow_service, parsed=parsed)
         return run(self.store, sparql, execute=lambda text: protect.guarded_update(
-            self.store, text, force_shipped=force_shipped, prefixes=prefixes_for(text)))
+            self.store, text, force_shipped=force_shipped, parsed=parsed))
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,  # noqa: A002
              replace: bool = False, ontology: bool = False, progress: Any = None,

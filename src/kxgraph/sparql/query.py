@@ -63,11 +63,13 @@ def check_read_only(sparql: str, *, allow_service: bool = False) -> None:
         raise QueryError("the query calls a remote SERVICE; give --allow-service to let it reach the network")
 
 
-def check_update(sparql: str, *, allow_service: bool = False) -> None:
-    """Refuse, unless allowed, updates that reach the network: ``LOAD <url>`` and ``SERVICE``."""
+def check_update(sparql: str, *, allow_service: bool = False, parsed: Any = None) -> None:
+    """Refuse, unless allowed, updates that reach the network: ``LOAD <url>`` and ``SERVICE``.
+
+    ``parsed`` is the update's one parse (``kxgraph.sparql.reach.parse``), when the caller has it."""
     from kxgraph.sparql.reach import operations
 
-    if not allow_service and operations(sparql, update=True):
+    if not allow_service and operations(sparql, update=True, parsed=parsed):
         raise QueryError("the update fetches data over the network (LOAD or SERVICE); "
                          "give --allow-service to let it, or kx load a local file")
 

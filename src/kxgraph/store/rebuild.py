@@ -12,6 +12,12 @@ the graphs that go are big next to what stays, it is cheaper to keep what stays 
 
 A process killed before 3 leaves the store untouched (the side file is deleted on the next open);
 killed after 3, the next open sees the journal and does step 4 again, saying so.
+
+The same folder and journal make an update that must leave some graphs as they were (the
+protected ones, under ``GRAPH ?g``: ``kxgraph.protect``) all or nothing: those graphs are dumped
+first, the journal written, the update run (one transaction), and each of them that the update
+changed put back from the dump. Killed before the journal, nothing happened; after it, the next
+open puts back what the update changed, if it had committed (``put_back``).
 """
 
 from __future__ import annotations
@@ -49,6 +55,15 @@ class _GraphSuffix:
 
     def flush(self) -> None:
         self._out.flush()
+
+
+def checkpoint(name: str) -> None:
+    """Die here by SIGKILL when ``$KXGRAPH_TEST_KILL_AT`` names this point: for the tests that
+    show a write is all or nothing however it is interrupted."""
+    if os.environ.get("KXGRAPH_TEST_KILL_AT") == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def dump_kept(raw: Any, folder: Path, leave_out: set[str]) -> Path:
@@ -141,3 +156,65 @@ def recover(store: Any, state: dict) -> None:
 def tidy(store: Any) -> None:
     """Remove a rebuild folder left by a process killed before its commit point."""
     shutil.rmtree(store.path / FOLDER, ignore_errors=True)
+
+
+# -- an update that leaves some graphs as they were ---------------------------------------------
+
+def prepare_put_back(store: Any, graphs: list[str]) -> dict:
+    """Dump ``graphs`` to the folder (fsynced); return the journal state of the put-back."""
+    import pyoxigraph as ox
+
+    folder = store.path / FOLDER
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    try:
+        with (folder / "kept.nq").open("wb") as out:
+            for graph in graphs:
+                store.raw.dump(_GraphSuffix(out, graph), ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return {"phase": "put-back", "folder": str(folder), "graphs": list(graphs)}
+
+
+def put_back(store: Any, state: dict, say: Callable[[str], None] | None = None) -> list[str]:
+    """Put each graph of ``state`` that differs from its dump back as it was; tidy up; return them.
+
+    Idempotent: run again after a kill, it finds what is still to do."""
+    import pyoxigraph as ox
+
+    raw = store.raw
+    kept: dict[str, set] = {g: set() for g in state["graphs"]}
+    with (Path(state["folder"]) / "kept.nq").open("rb") as handle:
+        for quad in ox.parse(handle, ox.RdfFormat.N_QUADS):
+            kept[quad.graph_name.value].add(quad)
+    changed = []
+    for graph in state["graphs"]:
+        node = ox.NamedNode(graph)
+        if set(raw.quads_for_pattern(None, None, None, node)) == kept[graph]:
+            continue
+        changed.append(graph)
+        if say:
+            say(f"putting back {graph} ({len(kept[graph]):,} triples)")
+        checkpoint("put-back-changed")
+        if raw.contains_named_graph(node):
+            raw.remove_graph(node)
+        checkpoint("put-back-dropped")
+        raw.extend(kept[graph])
+    raw.flush()
+    checkpoint("put-back-done")
+    shutil.rmtree(state["folder"], ignore_errors=True)
+    store._remove_journal()
+    return changed
+
+
+def recover_put_back(store: Any, state: dict) -> None:
+    """Finish an update killed after its journal: put back the graphs it was to leave alone."""
+    from kxgraph.checks import KxWarning
+
+    warnings.warn(f"recovering an interrupted update in {store.path}: checking {len(state['graphs'])} "
+                  "graph(s) it was to leave as they were", KxWarning, stacklevel=2)
+    changed = put_back(store, state, say=lambda text: warnings.warn(text, KxWarning, stacklevel=2))
+    warnings.warn(f"the interrupted update is finished ({len(changed)} graph(s) put back)", KxWarning, stacklevel=2)
