@@ -66,7 +66,7 @@ def test_an_update_killed_at_any_step_leaves_the_store_before_or_after(stores, t
     assert quad_dump(store) == (before if expected == "before" else after)
     assert not (store / "kxgraph-load.json").exists() and not (store / "kxgraph-rebuild").exists()
     if point not in ("put-back-dumped",):
-        assert "recovering an interrupted update" in recovered.stderr
+        assert "recovering an interrupted write" in recovered.stderr
 
 
 def test_an_update_is_parsed_once_for_both_checks(monkeypatch):

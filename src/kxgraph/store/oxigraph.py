@@ -389,7 +389,8 @@ class OxigraphStore(Store):
 
             from kxgraph.checks import KxWarning
 
-            warnings.warn(f"undoing a load into {self.path} that was interrupted before it finished",
+            warnings.warn(f"recovering an interrupted write in {self.path}: undoing a load that had not "
+                          f"finished ({len(state['new_graphs'])} new graph(s) and its staging graphs to remove)",
                           KxWarning, stacklevel=2)
         undone = state["new_graphs"] if uncommitted else []
         with self.index.writing(self, undone):

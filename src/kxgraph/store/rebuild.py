@@ -122,8 +122,11 @@ def files_state(folder: Path, loads: list[tuple[str, str, str]]) -> dict:
     return {"phase": "rebuild", "folder": str(folder), "files": files}
 
 
-def run(store: Any, state: dict, progress: Callable[[int], None] | None = None) -> None:
-    """Step 4: clear the store and load everything the journal names, then tidy up."""
+def run(store: Any, state: dict, progress: Callable[[int], None] | None = None, *,
+        every_file: bool = False) -> None:
+    """Step 4: clear the store and load everything the journal names, then tidy up.
+
+    ``progress`` gets the bytes read of the new files (of every file with ``every_file``)."""
     import pyoxigraph as ox
 
     from kxgraph.store.rdfio import open_rdf
@@ -135,22 +138,51 @@ def run(store: Any, state: dict, progress: Callable[[int], None] | None = None) 
         options = {"format": getattr(ox.RdfFormat, fmt)}
         if graph is not None:  # relative IRIs resolve against the file the user named
             options.update(to_graph=ox.NamedNode(graph), base_iri=Path(original[0] if original else path).as_uri())
-        with open_rdf(path, progress if graph is not None else None) as handle:
+        with open_rdf(path, progress if graph is not None or every_file else None) as handle:
             raw.bulk_load(handle, **options)
     raw.flush()
     shutil.rmtree(state["folder"], ignore_errors=True)
     store._remove_journal()
 
 
+class Progress:
+    """Says how far a recovery has got, as warnings (the CLI prints them on stderr): at every
+    tenth of the work, and at least every ``every`` seconds."""
+
+    def __init__(self, total: int, what: str, *, every: float = 5.0) -> None:
+        import time
+
+        self.total, self.what, self.every, self.done = max(total, 1), what, every, 0
+        self._clock = time.monotonic
+        self._last, self._tenth = self._clock(), 0
+
+    def __call__(self, n: int) -> None:
+        from kxgraph.checks import KxWarning
+
+        self.done += n
+        tenth = min(10, self.done * 10 // self.total)
+        if tenth > self._tenth or self._clock() - self._last >= self.every:
+            self._tenth, self._last = tenth, self._clock()
+            warnings.warn(f"recovering: {self.what} {min(100, self.done * 100 // self.total)}% "
+                          f"({_size(self.done)} of {_size(self.total)})", KxWarning, stacklevel=2)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n / 1e3:,.1f} kB"
+
+
 def recover(store: Any, state: dict) -> None:
-    """Finish a rebuild whose process died after its commit point, saying so."""
+    """Finish a rebuild whose process died after its commit point, saying so and how far it has got."""
     from kxgraph.checks import KxWarning
 
     names = ", ".join(Path(f[-1]).name for f in state["files"][1:]) or "no new file"
-    warnings.warn(f"finishing an interrupted replace or drop in {store.path}: reloading the kept graphs "
-                  f"and {names}; this takes about as long as loading them", KxWarning, stacklevel=2)
-    run(store, state)
-    warnings.warn("the interrupted replace or drop is finished", KxWarning, stacklevel=2)
+    total = sum(Path(f[0]).stat().st_size for f in state["files"] if Path(f[0]).exists())
+    warnings.warn(f"recovering an interrupted write in {store.path}: finishing an interrupted replace or "
+                  f"drop, reloading the kept graphs and {names} ({_size(total)}); this takes about "
+                  "as long as loading them", KxWarning, stacklevel=2)
+    run(store, state, Progress(total, "reloaded"), every_file=True)
+    warnings.warn(f"the interrupted replace or drop is finished: {len(store.raw):,} triples in the store",
+                  KxWarning, stacklevel=2)
 
 
 def tidy(store: Any) -> None:
@@ -214,7 +246,7 @@ def recover_put_back(store: Any, state: dict) -> None:
     """Finish an update killed after its journal: put back the graphs it was to leave alone."""
     from kxgraph.checks import KxWarning
 
-    warnings.warn(f"recovering an interrupted update in {store.path}: checking {len(state['graphs'])} "
-                  "graph(s) it was to leave as they were", KxWarning, stacklevel=2)
+    warnings.warn(f"recovering an interrupted write in {store.path}: an update was to leave "
+                  f"{len(state['graphs'])} graph(s) as they were; checking them", KxWarning, stacklevel=2)
     changed = put_back(store, state, say=lambda text: warnings.warn(text, KxWarning, stacklevel=2))
     warnings.warn(f"the interrupted update is finished ({len(changed)} graph(s) put back)", KxWarning, stacklevel=2)
