@@ -137,3 +137,20 @@ def test_an_endpoint_answer_past_its_cap_ends_in_one_line(endpoint, tmp_path):
                           memory=CAP, stdout=out, env={"KXGRAPH_ENDPOINT_MAX_BYTES": str(5 * 1024 * 1024)})
     assert_refused(result, "larger than", "KXGRAPH_ENDPOINT_MAX_BYTES")
     assert 0 < len(out.read_bytes().splitlines()) < ROWS  # what came before the cap was written
+
+
+def test_a_stream_read_by_a_reader_that_stops_early_ends_quietly(big_store):
+    """``kx query … | head``: the reader goes away; kx stops without a traceback or noise."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.hostile.conftest import CLI
+
+    proc = subprocess.Popen([sys.executable, "-c", CLI, "--store", str(big_store), "query",
+                             "SELECT * WHERE { ?s ?p ?o }", "--format", "csv"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    assert proc.stdout.read(100).startswith(b"o,p,s")
+    proc.stdout.close()
+    assert proc.wait(timeout=60) != 0
+    assert proc.stderr.read() == b""
