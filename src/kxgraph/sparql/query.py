@@ -77,22 +77,31 @@ def check_update(sparql: str, *, allow_service: bool = False, parsed: Any = None
 def run(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
         limit: int | None = None, timeout: float | None = None, allow_service: bool = False) -> Result:
     """Run a read-only query on ``store``: at most ``limit`` rows, within ``timeout`` seconds."""
+    from kxgraph import deadline
+
+    seconds, by_deadline = _checked(sparql, limit, timeout, allow_service)
+    try:
+        # Always in a worker thread: the main thread then wakes for Ctrl-C even while Oxigraph works.
+        return _with_deadline(store, sparql, substitutions, limit, seconds)
+    except QueryError:
+        if by_deadline and (deadline.remaining() or 0) <= 0:
+            raise deadline.expired() from None
+        raise
+
+
+def _checked(sparql: str, limit: int | None, timeout: float | None, allow_service: bool) -> tuple[float | None, bool]:
+    """Refuse what may not run; return the seconds it may take and whether the command's
+    overall deadline (rather than ``timeout``) sets them."""
+    from kxgraph import deadline
+
     check_read_only(sparql, allow_service=allow_service)
     if limit is not None and limit < 0:
         raise ParameterError("--limit must be 0 or more")
     if timeout is not None and timeout <= 0:
         raise ParameterError("--timeout must be more than 0 seconds")
-    from kxgraph import deadline
-
     left = deadline.check()  # the command's overall deadline, when it has one
     by_deadline = left is not None and (timeout is None or left < timeout)
-    try:
-        # Always in a worker thread: the main thread then wakes for Ctrl-C even while Oxigraph works.
-        return _with_deadline(store, sparql, substitutions, limit, left if by_deadline else timeout)
-    except QueryError:
-        if by_deadline and (deadline.remaining() or 0) <= 0:
-            raise deadline.expired() from None
-        raise
+    return (left if by_deadline else timeout), by_deadline
 
 
 BATCH = 500  # rows handed from the query's worker thread to the writer at a time
@@ -107,16 +116,9 @@ def stream(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None =
     stays bounded however many rows there are; the deadline and Ctrl-C end the wait at once.
     ASK and CONSTRUCT answers are collected as ``run`` does.
     """
-    check_read_only(sparql, allow_service=allow_service)
-    if limit is not None and limit < 0:
-        raise ParameterError("--limit must be 0 or more")
-    if timeout is not None and timeout <= 0:
-        raise ParameterError("--timeout must be more than 0 seconds")
     from kxgraph import deadline
 
-    left = deadline.check()
-    by_deadline = left is not None and (timeout is None or left < timeout)
-    seconds = left if by_deadline else timeout
+    seconds, by_deadline = _checked(sparql, limit, timeout, allow_service)
     feed = _Feed(store, sparql, substitutions, limit, None if seconds is None else time.monotonic() + seconds)
     try:
         kind, variables = feed.head()
