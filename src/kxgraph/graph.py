@@ -61,22 +61,27 @@ class KxGraph:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
               limit: int | None = None, timeout: float | None = None,
-              allow_service: bool = False) -> Result:
+              allow_service: bool = False, stream: bool = False) -> Result:
         """Run a read-only SPARQL query and return its ``Result``.
 
         Common prefixes (kx:, kxid:, rdfs:, org: … see ``kxgraph.vocab``) need not be declared;
         ``substitutions`` binds variables to terms; updates and ``SERVICE`` are refused.
+        ``stream=True`` gives a SELECT's rows as they come, read once, in bounded memory
+        (a ``kxgraph.output.results.Streamed``; ``render`` writes it as it reads it).
 
         >>> g = open(memory=True)
         >>> g.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", limit=1).column("n")
         [1]
+        >>> [row[0].value for row in g.query("SELECT ?n WHERE { VALUES ?n { 1 2 } }", stream=True)]
+        ['1', '2']
         """
-        from kxgraph.sparql.query import run
+        from kxgraph.sparql.query import run, stream as streamed
 
-        return self._labelled(run(self.store, sparql, substitutions=substitutions, limit=limit,
-                                  timeout=timeout, allow_service=allow_service))
+        return self._labelled((streamed if stream else run)(self.store, sparql, substitutions=substitutions,
+                                                            limit=limit, timeout=timeout,
+                                                            allow_service=allow_service))
 
-    def _labelled(self, result: Result) -> Result:
+    def _labelled(self, result: Any) -> Any:
         """``result``, able to add label columns from this graph (``Result.with_labels``)."""
         from kxgraph.boundary import map_errors
         from kxgraph.explore import labels
@@ -170,9 +175,12 @@ class KxGraph:
         from kxgraph.updates import run
         from kxgraph.vocab import prefixes_for
 
-        check_update(sparql, allow_service=allow_service)
+        from kxgraph.sparql.reach import parse
+
+        parsed = parse(sparql, update=True, prefixes=prefixes_for(sparql))  # once, for both checks
+        check_update(sparql, allow_service=allow_service, parsed=parsed)
         return run(self.store, sparql, execute=lambda text: protect.guarded_update(
-            self.store, text, force_shipped=force_shipped, prefixes=prefixes_for(text)))
+            self.store, text, force_shipped=force_shipped, parsed=parsed))
 
     def load(self, *paths: str | Path, format: str | None = None, graph: str | None = None,  # noqa: A002
              replace: bool = False, ontology: bool = False, progress: Any = None,

@@ -41,6 +41,7 @@ LIMITS = {
     "line": Limit("KXGRAPH_MAX_LINE", 16 * MiB, "bytes in one line of a Turtle/N-Triples/TriG/N-Quads/CSV file"),
     "xlsx_cells": Limit("KXGRAPH_XLSX_MAX_CELLS", 2_000_000, "cells a workbook's sheets span"),
     "xlsx_bytes": Limit("KXGRAPH_XLSX_MAX_BYTES", 256 * MiB, "bytes of a workbook once unzipped"),
+    "endpoint_bytes": Limit("KXGRAPH_ENDPOINT_MAX_BYTES", 512 * MiB, "bytes of one SPARQL endpoint's answer"),
 }
 
 

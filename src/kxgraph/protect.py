@@ -78,19 +78,28 @@ def check_graphs(graphs: Iterable[str], *, force_shipped: bool = False, action: 
                                       f"give {option('force_shipped', True)} if you mean it")
 
 
-def update_targets(sparql: str, prefixes: dict[str, str] | None = None) -> set[str]:
+def update_targets(sparql: str, prefixes: dict[str, str] | None = None, *, parsed: Any = None) -> set[str]:
     """The graphs a SPARQL update writes, read from its parsed form; ``ANY`` stands for "any graph".
+
+    ``parsed`` is the update's one parse (``kxgraph.sparql.reach.parse``), when the caller has it.
 
     >>> sorted(update_targets("DROP GRAPH <http://x/a> ; INSERT DATA { GRAPH <http://x/b> { <s:s> <p:p> 1 } }"))
     ['http://x/a', 'http://x/b']
     """
     from rdflib.plugins.sparql.algebra import translateUpdate
-    from rdflib.plugins.sparql.parser import parseUpdate
     from rdflib.term import URIRef
 
-    declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or {}).items())
     try:
-        update = translateUpdate(parseUpdate(declared + sparql))
+        if parsed is None:  # (this module sits below kxgraph.sparql, so it parses on its own)
+            from rdflib.plugins.sparql.parser import parseUpdate
+
+            declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or {}).items())
+            tree = parseUpdate(declared + sparql)
+        elif parsed.error is not None:
+            raise parsed.error
+        else:
+            tree = parsed.tree
+        update = translateUpdate(tree)
     except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing and its own errors alike
         raise QueryError(f"cannot tell which graphs this update writes: {str(exc).splitlines()[0]}") from exc
     targets: set[str] = set()
@@ -133,9 +142,10 @@ def update_targets(sparql: str, prefixes: dict[str, str] | None = None) -> set[s
     return targets
 
 
-def check_update(sparql: str, *, force_shipped: bool = False, prefixes: dict[str, str] | None = None) -> set[str]:
+def check_update(sparql: str, *, force_shipped: bool = False, prefixes: dict[str, str] | None = None,
+                 parsed: Any = None) -> set[str]:
     """Refuse an update that names a protected graph; return the graphs it writes (``ANY``, ``ALL``)."""
-    targets = update_targets(sparql, prefixes)
+    targets = update_targets(sparql, prefixes, parsed=parsed)
     check_graphs(sorted(targets - {ANY, ALL}), force_shipped=force_shipped, action="update")
     return targets
 
@@ -144,14 +154,14 @@ SNAPSHOT_MAX = 1_000_000  # protected triples kept aside while an update that ma
 
 
 def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
-                   prefixes: dict[str, str] | None = None) -> None:
+                   prefixes: dict[str, str] | None = None, parsed: Any = None) -> None:
     """Run ``sparql`` on ``store`` unless it writes a protected graph (see ``check_update``).
 
     An update whose graphs are only known when it runs (``DELETE WHERE { GRAPH ?g … }``) runs with
     the protected graphs set aside: it changes every other graph it matches, and the protected ones
     it changed are put back, with a warning.
     """
-    targets = check_update(sparql, force_shipped=force_shipped, prefixes=prefixes)
+    targets = check_update(sparql, force_shipped=force_shipped, prefixes=prefixes, parsed=parsed)
     if force_shipped or not targets & {ANY, ALL}:
         store.update(sparql)
         return
@@ -163,40 +173,14 @@ def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
         raise ProtectedGraphError(f"refused: this update may write any graph (GRAPH ?g, DROP ALL …), "
                                   f"{_curie(present[0][0])} among them; name the graphs it writes, "
                                   f"or give {option('force_shipped', True)}")
-    before = {g: _triples(store, g) for g, _ in present}
-    store.update(sparql)
-    changed = [g for g in before if _triples(store, g) != before[g]]
+    # The update runs on every other graph (they are the user's: what was asked happens there);
+    # the protected graphs it matched are put back, all or nothing in the embedded store, and
+    # the user is told.
+    changed = store.update_keeping(sparql, [g for g, _ in present])
     if changed:
-        # The update ran on every other graph (they are the user's: what was asked happened there);
-        # the protected graphs it matched are put back, and the user is told.
         import warnings
 
         from kxgraph.checks import KxWarning
 
-        _restore(store, {g: before[g] for g in changed})
         warnings.warn(f"the update also matched {', '.join(_curie(g) for g in changed)}, protected, which "
                       f"was left as it was; give {option('force_shipped', True)} to change it too", KxWarning, stacklevel=2)
-
-
-def _triples(store: Any, graph: str) -> set:
-    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
-                         substitutions={"g": _node(graph)})
-    return set(result.triples)
-
-
-def _restore(store: Any, graphs: dict[str, set]) -> None:
-    import pyoxigraph as ox
-
-    from kxgraph.store.base import insert_data_chunks
-
-    for graph, triples in graphs.items():
-        store.drop(graph)
-        node = _node(graph)
-        for chunk in insert_data_chunks(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples):
-            store.update(chunk)
-
-
-def _node(iri: str):
-    import pyoxigraph as ox
-
-    return ox.NamedNode(iri)

@@ -38,12 +38,17 @@ def _cap_memory(limit: int):
 
 
 def run_kx(store: Path, *args: str, memory: int = MEMORY_CAP, timeout: float = 120, env: dict | None = None,
-           input: str | None = None) -> Run:
-    """Run ``kx --store STORE ARGS`` in a subprocess under an address-space cap."""
-    proc = subprocess.run([sys.executable, "-c", CLI, "--store", str(store), *args], capture_output=True,
-                          text=True, timeout=timeout, preexec_fn=_cap_memory(memory), input=input,
-                          env={**os.environ, **(env or {})})
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+           input: str | None = None, stdout: Path | None = None, endpoint: str | None = None) -> Run:
+    """Run ``kx --store STORE ARGS`` in a subprocess under an address-space cap.
+
+    ``stdout`` names a file for the output (a large one is not held by the test); ``endpoint``
+    runs ``kx --endpoint URL ARGS`` instead."""
+    where = ["--endpoint", endpoint] if endpoint else ["--store", str(store)]
+    with open(stdout, "wb") if stdout else open(os.devnull, "rb") as sink:
+        proc = subprocess.run([sys.executable, "-c", CLI, *where, *args], text=True, timeout=timeout,
+                              stdout=sink if stdout else subprocess.PIPE, stderr=subprocess.PIPE,
+                              preexec_fn=_cap_memory(memory), input=input, env={**os.environ, **(env or {})})
+    return Run(proc.returncode, proc.stdout or "", proc.stderr)
 
 
 def quad_dump(store: Path) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
+
 from .conftest import REPO, assert_refused, quad_dump, run_kx
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -155,3 +157,32 @@ def test_a_yaml_alias_bomb_in_a_mapping_is_refused(tmp_path, store):
     result = run_kx(store, "import", "--mapping", str(bomb), str(REPO / "data" / "templates" / "experts.csv"))
     assert_refused(result, "bomb.yaml", "alias")
     assert quad_dump(store) == before
+
+
+XLSX_CAP = 320 * 1024 * 1024  # address space: openpyxl's cell model of this workbook needs about 420 MB
+
+
+@pytest.mark.slow
+def test_a_large_honest_workbook_is_read_as_a_stream_within_a_memory_cap(tmp_path):
+    """300,000 cells (under the cell cap) read row by row: openpyxl's read-only mode, merged
+    header cells still spread (read from the sheet's XML)."""
+    import resource
+    import subprocess
+    import sys
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名单")
+    sheet.merged_cells.add("A1:B1")  # a header over two columns: read-only mode does not expose merges
+    sheet.append(["姓名（合成）", None, "职称", "年份", "电话", "备注", "a", "b", "c", "d"])
+    for i in range(30_000):
+        sheet.append([f"示例{i}", f"单位{i % 100}", "研究员", 2000 + i % 20, f"1380000{i:04d}", "合成", i, 2 * i, "x", "y"])
+    path = tmp_path / "large.xlsx"
+    book.save(path)
+    code = ("from kxgraph.tables.sheets import read_tables; s = read_tables(%r)[0]; "
+            "print(len(s.rows), s.rows[0][1][:2], s.rows[-1][1][0])" % str(path))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (XLSX_CAP, XLSX_CAP)))
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert proc.stdout.split("\n")[0] == "30001 ['姓名（合成）', '姓名（合成）'] 示例29999"

@@ -116,13 +116,28 @@ def test_a_replace_killed_after_its_commit_point_is_finished_by_the_next_command
     result = run_kx(big_store, "stats")
     assert result.returncode == 0, result.stderr
     assert "finishing an interrupted replace" in result.stderr
+    _assert_recovery_shown(result.stderr, triples=sum(AFTER.values()))
     assert _counts(big_store) == AFTER
     assert not journal.exists()
+
+
+def _assert_recovery_shown(stderr: str, *, triples: int) -> None:
+    """The next command says it is recovering, shows how far it has got, and what it ended with."""
+    import re
+
+    lines = stderr.splitlines()
+    assert "recovering an interrupted write" in lines[0] and "B)" in lines[0], stderr
+    percents = [int(m.group(1)) for line in lines if (m := re.search(r"recovering: reloaded (\d+)% \(", line))]
+    assert len(percents) >= 2 and percents == sorted(percents) and percents[-1] == 100, stderr
+    finished = next(line for line in lines if "is finished" in line)
+    assert int(re.search(r"([\d,]+) triples", finished).group(1).replace(",", "")) >= triples
 
 
 @pytest.mark.slow
 def test_a_drop_killed_after_its_commit_point_is_finished_by_the_next_command(big_store):
     journal = big_store / "kxgraph-load.json"
     _kill_when(big_store, journal.exists, "drop", G)
-    assert run_kx(big_store, "graphs").returncode == 0
+    result = run_kx(big_store, "graphs")
+    assert result.returncode == 0, result.stderr
+    _assert_recovery_shown(result.stderr, triples=50_000)
     assert _counts(big_store) == {"https://example.org/stays:stays": 50_000}

@@ -73,8 +73,11 @@ class KxGroup(click.Group):
             from kxgraph.deadline import abandoned
 
             if abandoned():  # a query given up on still runs in Oxigraph: do not wait for it,
-                sys.stdout.flush()  # nor let interpreter shutdown pull the thread from under it
-                sys.stderr.flush()
+                for stream in (sys.stdout, sys.stderr):  # nor let interpreter shutdown pull the thread
+                    try:                                 # from under it
+                        stream.flush()
+                    except (OSError, ValueError):  # a pipe closed by its reader (| head)
+                        pass
                 os._exit(exc.code if isinstance(exc.code, int) else 1)
             raise
 

@@ -29,7 +29,8 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
     rdfs:, org:, schema: …) need no PREFIX lines. SELECT/ASK print as a table or csv, tsv, json,
     xml; CONSTRUCT/DESCRIBE as turtle, ntriples or jsonld. A table (also excel, markdown, html)
     has a label column beside each column of entities (x_label; --lang en, --no-labels); csv, tsv,
-    json and xml hold exactly the query's columns.
+    json and xml hold exactly the query's columns. SELECT rows are written as they come (a table
+    sizes its columns to the first 1000 rows), so a large answer needs little memory.
 
     \b
     Example:
@@ -63,7 +64,7 @@ def query(sparql: str | None, path: str | None, params: tuple[str, ...], limit: 
         chosen = parse(read_sparql(sparql, path), path or "<query>", name=Path(path).name if path else "the query")
     bound = chosen.bind(values, names=lambda name: store().entity(name))
     result = store().query(bound.text, substitutions=bound.substitutions, limit=limit,
-                           allow_service=allow_service)  # within --timeout
+                           allow_service=allow_service, stream=True)  # within --timeout; rows as they come
     emit(result, fmt, labels=labels, lang=lang)
 
 

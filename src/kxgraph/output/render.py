@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -130,20 +131,32 @@ def _is_number(term: Any) -> bool:
 
 # -- tabular writers -------------------------------------------------------------------------
 
+PAGE = 1000  # a streamed table sizes its columns to its first rows: the rest are not held
+
+
+def _first_page(result: Result) -> tuple[list, Any]:
+    """The rows a table is sized by, and the rest: all of them, or a stream's first ``PAGE``."""
+    rows = iter(result.rows)
+    return list(itertools.islice(rows, PAGE) if getattr(result, "streamed", False) else rows), rows
+
+
 def _table(result: Result, out: IO[str]) -> None:
     if result.kind == "ask":
         out.write(("true" if result.boolean else "false") + "\n")
         return
     header = result.variables
-    cells = [[_one_line(display(t)) for t in row] for row in result.rows]
-    numeric = [bool(result.rows) and all(r[i] is None or _is_number(r[i]) for r in result.rows)
-               for i in range(len(header))]
+    first, rest = _first_page(result)
+    cells = [[_one_line(display(t)) for t in row] for row in first]
+    numeric = [bool(first) and all(r[i] is None or _is_number(r[i]) for r in first) for i in range(len(header))]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
     out.write("  ".join(_pad(h, w, False) for h, w in zip(header, widths)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
-    for row in cells:
+    count = 0
+    for row in itertools.chain(cells, ([_one_line(display(t)) for t in row] for row in rest)):
         out.write("  ".join(_pad(c, w, n) for c, w, n in zip(row, widths, numeric)).rstrip() + "\n")
-    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+        count += 1
+    sized = f"; columns sized to the first {PAGE}" if count > len(cells) else ""
+    out.write(f"({count} row{'s' if count != 1 else ''}{sized})\n")
 
 
 def _csv_cell(term: Any) -> str:
@@ -189,11 +202,13 @@ def _json(result: Result, out: IO[str]) -> None:
         json.dump({"head": {}, "boolean": bool(result.boolean)}, out)
         out.write("\n")
         return
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
-                for row in result.rows]
-    json.dump({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, out,
-              ensure_ascii=False)
-    out.write("\n")
+    # written a binding at a time (a stream is never held whole), as json.dump would write it
+    out.write(json.dumps({"head": {"vars": result.variables}}, ensure_ascii=False)[:-1]
+              + ', "results": {"bindings": [')
+    for i, row in enumerate(result.rows):
+        out.write((", " if i else "") + json.dumps({v: _json_term(t) for v, t in zip(result.variables, row)
+                                                    if t is not None}, ensure_ascii=False))
+    out.write("]}}\n")
 
 
 def _xml(result: Result, out: IO[str]) -> None:
@@ -230,10 +245,11 @@ def _markdown(result: Result, out: IO[str]) -> None:
         return
     def cell(t: Any) -> str:
         return _one_line(display(t)).replace("|", "\\|")
+    first, rest = _first_page(result)
     out.write("| " + " | ".join(result.variables) + " |\n")
-    out.write("|" + "|".join("---:" if any(_is_number(r[i]) for r in result.rows) else "---"
+    out.write("|" + "|".join("---:" if any(_is_number(r[i]) for r in first) else "---"
                              for i in range(len(result.variables))) + "|\n")
-    for row in result.rows:
+    for row in itertools.chain(first, rest):
         out.write("| " + " | ".join(cell(t) for t in row) + " |\n")
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from kxgraph.output.terms import XSD, python_value, term_value, to_term, typed
 
-__all__ = ["Document", "Result", "XSD", "python_value", "term_value", "to_term", "typed"]
+__all__ = ["Document", "Result", "Streamed", "XSD", "python_value", "term_value", "to_term", "typed"]
 
 def _typed_column(column: Any) -> Any:
     """A column of Python values with the pandas dtype that fits them (nullable where gaps are)."""
@@ -184,3 +184,111 @@ class Document(Result):
         """The main table alone, as a plain ``Result``."""
         return Result(self.kind, self.variables, self.rows, self.boolean, self.triples)
 
+
+
+class Streamed:
+    """A SELECT result whose rows arrive one by one and are read once (``KxGraph.query(stream=True)``).
+
+    ``render`` writes it as the rows come, in bounded memory; ``result()`` collects the rest into a
+    ``Result``. Leaving it unread (``close()``, or a ``with`` block) stops the query.
+
+    >>> s = Streamed("select", ["n"], iter([(1,), (2,)]))
+    >>> [row for row in s], s.count
+    ([(1,), (2,)], 2)
+    """
+
+    boolean = None
+    triples: tuple = ()
+    streamed = True
+
+    LABEL_CHUNK = 1000  # rows labelled at a time: one bounded label lookup each
+
+    def __init__(self, kind: str, variables: list[str], rows: Iterator[tuple], *, close: Any = None) -> None:
+        self.kind, self.variables, self._rows, self._close = kind, list(variables), rows, close
+        self.count = 0  # rows read so far
+        self._read = False
+        self.labeller: Callable[..., dict[str, str]] | None = None
+
+    def with_labels(self, lang: str = "zh") -> "Streamed":
+        """These rows with label columns, as ``Result.with_labels`` adds them, still streamed.
+
+        The label columns are chosen from the first ``LABEL_CHUNK`` rows; every further chunk of
+        rows gets its labels from one lookup of its own IRIs, so memory stays bounded.
+
+        >>> import pyoxigraph as ox
+        >>> s = Streamed("select", ["x"], iter([(ox.NamedNode("https://w3id.org/kxgraph/ns#a"),)]))
+        >>> s.labeller = lambda iris, lang: {i: "甲" for i in iris}
+        >>> labelled = s.with_labels()
+        >>> labelled.variables, [row[1].value for row in labelled]
+        (['x', 'x_label'], ['甲'])
+        """
+        import itertools
+
+        if self.kind != "select" or self.labeller is None:
+            return self
+        rows = self.rows
+        first = list(itertools.islice(rows, self.LABEL_CHUNK))
+        labelled = Result("select", self.variables, first)
+        labelled.labeller = self.labeller
+        labelled = labelled.with_labels(lang)
+        if labelled.variables == self.variables:
+            return Streamed("select", self.variables, itertools.chain(first, rows), close=self._close)
+        names = [name for name in labelled.variables if name.endswith("_label")
+                 and name[:-len("_label")] in self.variables]
+
+        def later() -> Iterator[tuple]:
+            while chunk := list(itertools.islice(rows, self.LABEL_CHUNK)):
+                found = Result("select", self.variables, chunk)
+                found.labeller = self.labeller
+                yield from _with_columns(found, names, lang)
+
+        return Streamed("select", labelled.variables, itertools.chain(labelled.rows, later()),
+                        close=self._close)
+
+    @property
+    def rows(self) -> Iterator[tuple]:
+        """The rows, once: a second read is an error rather than an empty table."""
+        if self._read:
+            from kxgraph.errors import KxError
+
+            raise KxError("a streamed result is read once; use result() to keep its rows")
+        self._read = True
+        return self._counted()
+
+    def _counted(self) -> Iterator[tuple]:
+        for row in self._rows:
+            self.count += 1
+            yield row
+
+    def __iter__(self) -> Iterator[tuple]:
+        return self.rows
+
+    def result(self) -> Result:
+        """The rows not yet read, collected into a ``Result``."""
+        return Result(self.kind, self.variables, list(self.rows))
+
+    def close(self) -> None:
+        """Stop the query behind the rows."""
+        if self._close is not None:
+            self._close()
+
+    def __enter__(self) -> "Streamed":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _with_columns(result: Result, names: list[str], lang: str) -> Iterator[tuple]:
+    """``result``'s rows with exactly the label columns ``names`` (``x_label`` after ``x``)."""
+    columns = [result.variables.index(name[:-len("_label")]) for name in names]
+    iris = {row[i].value for i in columns for row in result.rows if type(row[i]).__name__ == "NamedNode"}
+    found = result.labeller(sorted(iris), lang) if iris else {}
+    for row in result.rows:
+        out: list = []
+        for i, term in enumerate(row):
+            out.append(term)
+            if i in columns:
+                label = found.get(term.value) if type(term).__name__ == "NamedNode" else None
+                out.append(to_term(label) if label is not None else None)
+        yield tuple(out)

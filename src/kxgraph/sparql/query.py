@@ -63,11 +63,13 @@ def check_read_only(sparql: str, *, allow_service: bool = False) -> None:
         raise QueryError(f"the query calls a remote SERVICE; give {option('allow_service', True)} to let it reach the network")
 
 
-def check_update(sparql: str, *, allow_service: bool = False) -> None:
-    """Refuse, unless allowed, updates that reach the network: ``LOAD <url>`` and ``SERVICE``."""
+def check_update(sparql: str, *, allow_service: bool = False, parsed: Any = None) -> None:
+    """Refuse, unless allowed, updates that reach the network: ``LOAD <url>`` and ``SERVICE``.
+
+    ``parsed`` is the update's one parse (``kxgraph.sparql.reach.parse``), when the caller has it."""
     from kxgraph.sparql.reach import operations
 
-    if not allow_service and operations(sparql, update=True):
+    if not allow_service and operations(sparql, update=True, parsed=parsed):
         raise QueryError("the update fetches data over the network (LOAD or SERVICE); "
                          f"give {option('allow_service', True)} to let it, or load a local file")
 
@@ -75,22 +77,161 @@ def check_update(sparql: str, *, allow_service: bool = False) -> None:
 def run(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
         limit: int | None = None, timeout: float | None = None, allow_service: bool = False) -> Result:
     """Run a read-only query on ``store``: at most ``limit`` rows, within ``timeout`` seconds."""
+    from kxgraph import deadline
+
+    seconds, by_deadline = _checked(sparql, limit, timeout, allow_service)
+    try:
+        # Always in a worker thread: the main thread then wakes for Ctrl-C even while Oxigraph works.
+        return _with_deadline(store, sparql, substitutions, limit, seconds)
+    except QueryError:
+        if by_deadline and (deadline.remaining() or 0) <= 0:
+            raise deadline.expired() from None
+        raise
+
+
+def _checked(sparql: str, limit: int | None, timeout: float | None, allow_service: bool) -> tuple[float | None, bool]:
+    """Refuse what may not run; return the seconds it may take and whether the command's
+    overall deadline (rather than ``timeout``) sets them."""
+    from kxgraph import deadline
+
     check_read_only(sparql, allow_service=allow_service)
     if limit is not None and limit < 0:
         raise ParameterError(f"{option('limit')} must be 0 or more")
     if timeout is not None and timeout <= 0:
         raise ParameterError(f"{option('timeout')} must be more than 0 seconds")
-    from kxgraph import deadline
-
     left = deadline.check()  # the command's overall deadline, when it has one
     by_deadline = left is not None and (timeout is None or left < timeout)
+    return (left if by_deadline else timeout), by_deadline
+
+
+BATCH = 500  # rows handed from the query's worker thread to the writer at a time
+AHEAD = 8  # batches the worker may read ahead of the writer: what bounds a stream's memory
+
+
+def stream(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
+           limit: int | None = None, timeout: float | None = None, allow_service: bool = False) -> Result:
+    """Like ``run``, but a SELECT's rows are read as they are written: a ``Streamed`` result.
+
+    A worker thread reads solutions at most ``AHEAD * BATCH`` rows ahead of the reader, so memory
+    stays bounded however many rows there are; the deadline and Ctrl-C end the wait at once.
+    ASK and CONSTRUCT answers are collected as ``run`` does.
+    """
+    from kxgraph import deadline
+
+    seconds, by_deadline = _checked(sparql, limit, timeout, allow_service)
+    feed = _Feed(store, sparql, substitutions, limit, None if seconds is None else time.monotonic() + seconds)
     try:
-        # Always in a worker thread: the main thread then wakes for Ctrl-C even while Oxigraph works.
-        return _with_deadline(store, sparql, substitutions, limit, left if by_deadline else timeout)
+        kind, variables = feed.head()
+        if kind == "select":
+            from kxgraph.output.results import Streamed
+
+            return Streamed("select", variables, feed.rows(), close=feed.close)
+        items = list(itertools.chain.from_iterable(feed.batches()))
     except QueryError:
+        feed.close()
         if by_deadline and (deadline.remaining() or 0) <= 0:
             raise deadline.expired() from None
+        if feed.late:
+            raise QueryError(f"the query did not finish within {seconds:g} s ({option('timeout')}); it was stopped") from None
         raise
+    except BaseException:
+        feed.close()
+        raise
+    if kind == "ask":
+        return Result("ask", boolean=bool(items[0]))
+    return Result("graph", triples=items)
+
+
+class _Feed:
+    """A query read in a worker thread and handed over in batches through a bounded queue."""
+
+    def __init__(self, store: Any, sparql: str, substitutions: Mapping[str, Any] | None,
+                 limit: int | None, end: float | None) -> None:
+        import contextvars
+        import queue
+
+        self.end, self.late, self.count = end, False, 0
+        self.cancel = threading.Event()
+        self.queue: Any = queue.Queue(maxsize=AHEAD)
+        worker = threading.Thread(target=contextvars.copy_context().run,
+                                  args=(self._work, store, sparql, substitutions, limit),
+                                  name="kx-query", daemon=True)
+        worker.start()
+
+    def _put(self, item: tuple) -> bool:
+        import queue
+
+        while not self.cancel.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _work(self, store: Any, sparql: str, substitutions: Mapping[str, Any] | None, limit: int | None) -> None:
+        try:
+            kind, variables, items = store.solutions(sparql, substitutions=substitutions)
+            if not self._put(("head", kind, variables)):
+                return
+            items = iter(items) if kind != "select" else itertools.islice(items, limit)
+            while batch := list(itertools.islice(items, BATCH)):
+                if not self._put(("rows", batch)):
+                    return
+            self._put(("end",))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+            cause = exc
+            while cause is not None:  # its frames hold pyoxigraph answers, which must die in this thread
+                cause.__traceback__ = None
+                cause = cause.__cause__ or cause.__context__
+            self._put(("error", exc))
+
+    def _next(self) -> tuple:
+        import queue
+
+        while True:
+            wait = 0.1 if self.end is None else min(0.1, self.end - time.monotonic())
+            if wait <= 0:
+                self.late = True
+                self.close()
+                raise QueryError("late")
+            try:
+                item = self.queue.get(timeout=wait)
+            except queue.Empty:
+                continue
+            if item[0] == "error":
+                self.close()
+                raise item[1]
+            return item
+
+    def head(self) -> tuple[str, list[str]]:
+        _, kind, variables = self._next()
+        return kind, variables
+
+    def batches(self):
+        while (item := self._next())[0] == "rows":
+            yield item[1]
+
+    def rows(self):
+        from kxgraph import deadline
+
+        try:
+            for batch in self.batches():
+                self.count += len(batch)
+                yield from batch
+        except QueryError:
+            if not self.late:
+                raise
+            if (deadline.remaining() or 1) <= 0:
+                raise deadline.expired() from None
+            raise QueryError(f"the query was stopped at its timeout ({option('timeout')}), after {self.count:,} "
+                             "rows") from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the worker (it stops at its next batch; the store is only read)."""
+        self.cancel.set()
 
 
 def _collect(store: Any, sparql: str, substitutions: Mapping[str, Any] | None, limit: int | None,

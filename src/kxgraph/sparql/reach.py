@@ -18,6 +18,7 @@ Two shortcuts keep it cheap and sound:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _MAYBE = re.compile(r"service|load|\\[uU]", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -27,8 +28,33 @@ _OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\
 _WORD = re.compile(r"(?<![\w?$:.-])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
 
 
-def operations(sparql: str, *, update: bool = False) -> list[str]:
+class Parsed:
+    """An update or query parsed once, shared by every check that reads it (``parse``)."""
+
+    def __init__(self, text: str, tree: Any = None, error: Exception | None = None) -> None:
+        self.text, self.tree, self.error = text, tree, error
+
+
+def parse(sparql: str, *, update: bool = False, prefixes: dict[str, str] | None = None) -> Parsed:
+    """Parse ``sparql`` once (``\\uXXXX`` escapes expanded, ``prefixes`` declared) with rdflib's
+    SPARQL 1.1 grammar; a text it cannot parse keeps the error. ``operations`` and
+    ``kxgraph.protect.update_targets`` both read the result.
+
+    >>> parse("DROP GRAPH <http://x/a>", update=True).error is None
+    True
+    """
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or {}).items())
+    try:
+        return Parsed(text, tree=_parse(declared + text, update))
+    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing errors and others
+        return Parsed(text, error=exc)
+
+
+def operations(sparql: str, *, update: bool = False, parsed: Parsed | None = None) -> list[str]:
     """The network operations of ``sparql``: ``["SERVICE", "LOAD"]``, one per occurrence kind.
+
+    ``parsed`` is its parse from ``parse``, when the caller has one (an update is parsed once).
 
     >>> operations("SELECT * WHERE { FILTER EXISTS { SERVICE<http://127.0.0.1:9/x> { ?s ?p ?o } } }")
     ['SERVICE']
@@ -39,13 +65,12 @@ def operations(sparql: str, *, update: bool = False) -> list[str]:
     """
     if not _MAYBE.search(sparql):
         return []
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    try:
-        tree = _parse(text, update)
-    except Exception:  # noqa: BLE001 - rdflib raises pyparsing errors and others; the tokenizer decides
-        return sorted({w.upper() for w in _WORD.findall(_OPAQUE.sub(" ", text))})
+    if parsed is None:
+        parsed = parse(sparql, update=update)
+    if parsed.error is not None:  # the tokenizer decides
+        return sorted({w.upper() for w in _WORD.findall(_OPAQUE.sub(" ", parsed.text))})
     found: set[str] = set()
-    _walk(tree, found)
+    _walk(parsed.tree, found)
     return sorted(found)
 
 

@@ -33,7 +33,7 @@ from kxgraph.vocab import with_prefixes
 USER_VARIABLE = "KXGRAPH_ENDPOINT_USER"
 PASSWORD_VARIABLE = "KXGRAPH_ENDPOINT_PASSWORD"
 TIMEOUT = 60.0                     # seconds, for a whole request: connecting, sending, reading
-MAX_BYTES = 512 * 1024 * 1024      # the largest answer read before giving up
+MAX_BYTES = 512 * 1024 * 1024      # the largest answer read before giving up ($KXGRAPH_ENDPOINT_MAX_BYTES)
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
            "application/sparql-results+xml;q=0.5")
 _CHUNK = 64 * 1024
@@ -105,7 +105,7 @@ class _Bounded:
         self._left -= len(data)
         if self._left < 0:
             raise StoreError(f"the SPARQL endpoint's answer is larger than {self._max:,} bytes; "
-                             "ask for less (LIMIT) or raise max_bytes")
+                             "ask for less (LIMIT) or raise $KXGRAPH_ENDPOINT_MAX_BYTES")
         return data
 
     def readable(self) -> bool:
@@ -122,7 +122,7 @@ class EndpointStore(Store):
     """
 
     def __init__(self, query_url: str, *, update_endpoint: str | None = None, read_only: bool = False,
-                 timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> None:
+                 timeout: float = TIMEOUT, max_bytes: int | None = None) -> None:
         for url in filter(None, (query_url, update_endpoint)):
             if urllib.parse.urlsplit(url).scheme not in ("http", "https") or not urllib.parse.urlsplit(url).hostname:
                 raise StoreError(f"an endpoint is an http(s) URL, not {safe_url(url)!r}")
@@ -134,6 +134,10 @@ class EndpointStore(Store):
         self.query_url = _without_userinfo(query_url)
         self.update_url = None if read_only or not update_endpoint else _without_userinfo(update_endpoint)
         self.read_only = read_only
+        if max_bytes is None:
+            from kxgraph.limits import limit
+
+            max_bytes = limit("endpoint_bytes") or 1 << 62  # 0: no limit
         self.timeout, self.max_bytes = timeout, max_bytes
         token = base64.b64encode(f"{user}:{password}".encode()).decode() if user else None
         self._auth = {"Authorization": f"Basic {token}"} if token else {}

@@ -278,6 +278,26 @@ class OxigraphStore(Store):
         rebuild.run(self, state, progress)
         return {g: self.graph_size(g) for g in dict.fromkeys(i.graph for i in items)}
 
+    def update_keeping(self, sparql: str, graphs: list[str]) -> list[str]:
+        """Run ``sparql`` but leave ``graphs`` as they were, all or nothing even when killed
+        (journaled: ``kxgraph.store.rebuild.put_back``); return the graphs it had changed."""
+        from kxgraph.store import rebuild
+
+        self.check_writable()
+        if self.path is None:  # nothing of a memory store outlives a kill
+            return super().update_keeping(sparql, graphs)
+        state = rebuild.prepare_put_back(self, graphs)
+        with self.index.writing(self, written_graphs(sparql)):
+            rebuild.checkpoint("put-back-dumped")
+            self._write_journal(state)  # from here the next open finishes the put-back
+            rebuild.checkpoint("put-back-journal")
+            try:
+                self._update(sparql)
+            finally:
+                rebuild.checkpoint("put-back-updated")
+                changed = rebuild.put_back(self, state)
+        return changed
+
     def drop(self, graph: str) -> None:
         """Remove a named graph; a big one by rebuilding the store (``kxgraph.store.rebuild``)."""
         from kxgraph.store import rebuild
@@ -355,6 +375,10 @@ class OxigraphStore(Store):
                 rebuild.tidy(self)  # a replace or drop killed before its commit point
             return
         state = json.loads(journal.read_text("utf-8"))
+        if state.get("phase") == "put-back":
+            with self.index.writing(self, None):  # the update wrote graphs it did not name: all again
+                rebuild.recover_put_back(self, state)
+            return
         if state.get("phase") == "rebuild":
             with self.index.writing(self, None):  # the whole store was reloaded: index it all again
                 rebuild.recover(self, state)
@@ -365,7 +389,8 @@ class OxigraphStore(Store):
 
             from kxgraph.checks import KxWarning
 
-            warnings.warn(f"undoing a load into {self.path} that was interrupted before it finished",
+            warnings.warn(f"recovering an interrupted write in {self.path}: undoing a load that had not "
+                          f"finished ({len(state['new_graphs'])} new graph(s) and its staging graphs to remove)",
                           KxWarning, stacklevel=2)
         undone = state["new_graphs"] if uncommitted else []
         with self.index.writing(self, undone):

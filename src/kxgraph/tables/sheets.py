@@ -274,6 +274,9 @@ def _read_csv(path: Path, shown: str, encoding: str | None) -> Sheet:
 
 
 def _read_xlsx(path: Path, shown: str, only: str | None) -> list[Sheet]:
+    """Read a workbook in openpyxl's streaming (read-only) mode: rows are parsed as they come,
+    never built into a cell model; merged ranges and hidden columns, which that mode does not
+    expose, are read from each sheet's XML in one more streaming pass (``_layout``)."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -283,34 +286,81 @@ def _read_xlsx(path: Path, shown: str, only: str | None) -> list[Sheet]:
 
     check_xlsx(path, shown=shown)  # bombs (a cell at XFD1048576, millions of cells) before openpyxl
     try:
-        values = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
+        values = load_workbook(path, data_only=True, read_only=True)
+        formulas = load_workbook(path, data_only=False, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"not an Excel workbook / 不是Excel文件 ({type(exc).__name__})", file=shown) from exc
+    try:
+        return _read_sheets(path, shown, only, values, formulas)
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _rows(ws) -> list[list[Any]]:
+    ws.reset_dimensions()  # a sheet's declared size may be wrong: read every row there is
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def _layout(path: Path, member: str) -> tuple[list[tuple[int, int, int, int]], set[int]]:
+    """The merged ranges (min_row, min_col, max_row, max_col) and hidden columns (0-based) of one
+    sheet, read from its XML as a stream (openpyxl's read-only mode leaves them out)."""
+    import xml.parsers.expat
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+
+    merges: list[tuple[int, int, int, int]] = []
+    hidden: set[int] = set()
+
+    def start(name: str, attributes: dict) -> None:
+        local = name.rsplit(":", 1)[-1]
+        if local == "mergeCell" and attributes.get("ref"):
+            min_col, min_row, max_col, max_row = range_boundaries(attributes["ref"])
+            merges.append((min_row, min_col, max_row or min_row, max_col or min_col))
+        elif local == "col" and attributes.get("hidden") in ("1", "true") and attributes.get("min"):
+            low = int(attributes["min"])
+            hidden.update(range(low - 1, int(attributes.get("max") or low)))
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = start
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as handle:
+        parser.ParseFile(handle)
+    return merges, hidden
+
+
+def _read_sheets(path: Path, shown: str, only: str | None, values: Any, formulas: Any) -> list[Sheet]:
     names = values.sheetnames
     if only is not None and only not in names:
         raise InputError(f"没有此工作表 / no sheet {only!r}; the workbook has {'、'.join(names)}", file=shown)
     sheets = []
     for name in ([only] if only else names):
         ws, wf = values[name], formulas[name]
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        if not hasattr(ws, "iter_rows"):  # a chartsheet: no cells
+            continue
+        merges, hidden = _layout(path, ws._worksheet_path)
+        grid = _rows(ws)
+        # every row as wide as the widest, and the grid as big as its merged ranges reach
+        height = max([len(grid)] + [m[2] for m in merges])
+        width = max([len(r) for r in grid] + [m[3] for m in merges] + [0])
+        grid += [[] for _ in range(height - len(grid))]
+        for row in grid:
+            row.extend([None] * (width - len(row)))
         written = [any(v is not None and str(v).strip() for v in row) for row in grid]
         missing = {}
-        for r, row in enumerate(wf.iter_rows(values_only=True)):
+        for r, row in enumerate(_rows(wf)):
             for c, cell in enumerate(row):
-                if isinstance(cell, str) and cell.startswith("=") and grid[r][c] is None:
+                if isinstance(cell, str) and cell.startswith("=") and r < height and c < width and grid[r][c] is None:
                     missing[(r + 1, c)] = cell
         # A merged range shows its value in every cell it covers, as the reader sees it.
         spanned = set()
-        for merged in ws.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
+        for min_row, min_col, max_row, max_col in merges:
+            top = grid[min_row - 1][min_col - 1]
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
                     grid[r - 1][c - 1] = top
-                    if c > merged.min_col:
+                    if c > min_col:
                         spanned.add((r, c - 1))
-        hidden = {c - 1 for d in ws.column_dimensions.values() if d.hidden and d.min
-                  for c in range(d.min, (d.max or d.min) + 1)}
         # rows blank before merged values were spread are blank (spacing in a formatted sheet)
         rows = [(i + 1, row) for i, row in enumerate(grid)
                 if written[i] or any((i + 1, c) in missing for c in range(len(row)))]
