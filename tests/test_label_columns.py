@@ -104,3 +104,14 @@ def test_the_lookup_asks_only_for_the_iris_shown_in_bounded_queries(g, monkeypat
     monkeypatch.setattr(explore, "LABELS_PER_QUERY", 1)
     g.query(HOSTS + " LIMIT 1").to_df()
     assert asked == [["https://w3id.org/kxgraph/synthetic/org/e1"], ["https://w3id.org/kxgraph/synthetic/ws/w1"]]
+
+
+def test_a_streamed_answer_is_labelled_chunk_by_chunk_to_its_last_row(g, monkeypatch):
+    from kxgraph.output.results import Streamed
+
+    whole = g.query(HOSTS).with_labels()
+    monkeypatch.setattr(Streamed, "LABEL_CHUNK", 2)  # so that the sample's rows span several chunks
+    streamed = g.query(HOSTS, stream=True).with_labels()
+    assert streamed.variables == whole.variables
+    assert list(streamed) == list(whole.rows)
+    assert len(whole.rows) > 2
