@@ -143,4 +143,6 @@ def update(sparql: str | None, path: str | None, allow_service: bool, force_ship
                                               force_shipped=force_shipped)
     if report.changed:
         emit(report.result(), "table")
+    if report.reference:
+        click.echo(report.reference, err=True)
     click.echo(f"update done: {report.summary()}", err=True)
