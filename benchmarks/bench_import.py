@@ -100,7 +100,7 @@ def main() -> None:
         with kxgraph.open(folder / "store", mode="rw") as g:
             again = g.import_tables(second)
             held = g.query("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c "
-                           "FILTER(?c IN (kx:Enterprise, kx:Person, kx:Organization)) }").rows[0][0].value
+                           "FILTER(?c IN (kx:Enterprise, foaf:Person)) }").rows[0][0].value
         resolved = time.perf_counter() - start
         assert sum(again.written.values()) > 0
 
@@ -146,7 +146,7 @@ what to compare.
 | baseline: Oxigraph loading the same N-Triples | {baseline_load_seconds} s |
 | ratio import / baseline | {ratio_to_baseline} |
 | first write into the new store | {first_write} |
-| second import, every name resolved against the store ({entities_held:,} entities held) | **{second_import_seconds} s** |
+| second import, every name resolved against the store ({entities_held:,} enterprises and people held) | **{second_import_seconds} s** |
 | ratio second import / baseline | {second_import_ratio_to_baseline} |
 
 Where the time goes (measured separately, same data):
@@ -154,6 +154,16 @@ Where the time goes (measured separately, same data):
 | stage | time |
 |---|---|
 {stages}
+
+## Identity resolution at this size
+
+Every name a row gives is resolved against the entities the store holds (`kxgraph.identity`):
+exact matches through dictionaries of normalised names, close names (for the user to decide)
+through blocks. A person's close names are indexed by their name with one character blanked;
+an organisation's by its first character and the numbers in its name (two names `why_alike`
+can match share both: 1号 and 2号 differ on purpose), so a name is compared with the few held
+names of its block. (Before this, the block was the first character alone: with every name
+starting 合成, each of the 100,000 new names was compared with every held one.)
 
 ## How validation stays fast
 
