@@ -144,11 +144,14 @@ class Store(ABC):
         """``load_files`` as the store does it: every file, all or nothing (see ``load_files``)."""
 
     def load(self, data: bytes | str | Path, *, format: Any, graph: str | None) -> None:
-        """Add one RDF document to ``graph`` (kept for callers that load bytes)."""
+        """Add one RDF document to ``graph``, just it (kept for callers that load bytes).
+
+        The low-level add: unlike ``load_files`` it never brings the reference data along.
+        """
         from kxgraph.store.rdfio import parse
 
         if isinstance(data, Path):
-            self.load_files([LoadItem(data, format, graph or data.resolve().as_uri())])
+            self._load_files([LoadItem(data, format, graph or data.resolve().as_uri())])
             return
         self.check_writable()
         with self.index.writing(self) if self.index is not None else nullcontext():  # one index refresh
