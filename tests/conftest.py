@@ -39,8 +39,14 @@ def kx(store_path: Path):
 
 @pytest.fixture
 def loaded(kx):
-    """``kx`` on a store holding the small synthetic network ``tests/data/kx3-sample.ttl``."""
+    """``kx`` on a store holding the small synthetic network ``tests/data/kx3-sample.ttl``, alone.
+
+    The reference data the first load into a new store brings (tests/test_reference_data.py) is
+    dropped again, so the tests built on this sample see only it.
+    """
     assert kx("load", str(REPO / "tests" / "data" / "kx3-sample.ttl")).exit_code == 0
+    for graph in ("kxg:ontology", "kxg:gazetteer"):
+        assert kx("drop", graph, "--force-shipped").exit_code == 0
     return kx
 
 

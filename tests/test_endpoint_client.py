@@ -184,6 +184,7 @@ def test_an_unexpected_answer_is_one_line_for_every_reading_command(kx, server, 
 
 
 def test_a_load_goes_in_bounded_requests_then_one_commit(server, tmp_path, monkeypatch):
+    monkeypatch.setattr("kxgraph.store.reference.is_new", lambda store: False)  # a store holding data already
     import pyoxigraph as ox
 
     from kxgraph.store.base import LoadItem
@@ -209,6 +210,7 @@ def test_a_load_goes_in_bounded_requests_then_one_commit(server, tmp_path, monke
 
 
 def test_a_load_that_fails_midway_leaves_no_staging_graph(server, tmp_path, monkeypatch):
+    monkeypatch.setattr("kxgraph.store.reference.is_new", lambda store: False)  # a store holding data already
     import pyoxigraph as ox
 
     from kxgraph.store.base import LoadItem

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import kxgraph
+from kxgraph.store.rdfio import rdf_format
 
 SAMPLE = Path(__file__).parent / "data" / "kx3-sample.ttl"
 HOSTS = "SELECT ?ws ?host WHERE { ?ws kx:hostOrganization ?host } ORDER BY ?ws"
@@ -26,7 +27,7 @@ HOSTS = "SELECT ?ws ?host WHERE { ?ws kx:hostOrganization ?host } ORDER BY ?ws"
 @pytest.fixture(scope="module")
 def g():
     graph = kxgraph.open(memory=True)
-    graph.load(SAMPLE)
+    graph.store.load(SAMPLE, format=rdf_format(SAMPLE), graph=None)  # the sample alone, no reference data
     return graph
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import kxgraph
-from kxgraph import reference, report
+from kxgraph import report
+from kxgraph.store import reference
 from kxgraph.errors import NotFoundError
 from kxgraph.resources import package_path, resource_path
 from kxgraph.synthetic import build

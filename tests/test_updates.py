@@ -36,7 +36,7 @@ def test_a_delete_insert_gets_the_graph_form_too(kx):
 
 
 def test_a_delete_that_matches_nowhere_gets_no_hint(kx):
-    result = kx("update", "DELETE WHERE { ?s kx:pinyin ?p }")
+    result = kx("update", "DELETE WHERE { ?s kx:nonesuch ?p }")
     assert result.exit_code == 0 and "changed nothing" in result.stderr and "GRAPH" not in result.stderr
 
 

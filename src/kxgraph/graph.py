@@ -376,7 +376,8 @@ class KxGraph:
         """An offline HTML view of the network (chosen as in ``network()``).
 
         ``size_by``: ``degree``, ``betweenness``, ``eigenvector`` or ``none``; ``color_by``:
-        ``type``, ``community`` or ``source``; ``lang``: ``zh`` or ``en`` (the page has a switch);
+        ``type``, ``community``, ``source``, ``academy`` or ``division`` (the academies and
+        divisions that elected each academician, with a legend); ``lang``: ``zh`` or ``en`` (the page has a switch);
         ``height``: pixels in a notebook. ``.to_html(path)`` writes the page, ``.to_pyvis()`` gives
         a ``pyvis.network.Network``; a notebook shows it inline.
 
@@ -387,6 +388,10 @@ class KxGraph:
 
         G = self.network(focus=focus, depth=depth, types=types, query=query, params=params,
                          projection=projection, links=links)
+        if color_by in ("academy", "division"):
+            from kxgraph.network.project import describe_academies
+
+            describe_academies(self, G)
         return View(G, size_by=size_by, color_by=color_by, lang=lang, title=title, height=height)
 
     def analyze(self, kind: str = "centrality", *, measure: str = "degree", top: int = 10, seed: int = 1,

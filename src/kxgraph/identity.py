@@ -114,7 +114,7 @@ class Held:
     labels: dict[str, str] = field(default_factory=dict)           # IRI -> a label
     keys: dict[str, set[str]] = field(default_factory=dict)        # IRI -> its keys
     names: dict[str, set[str]] = field(default_factory=dict)       # IRI -> its labels as written
-    first: dict[str, list[str]] = field(default_factory=dict)      # first character -> keys (organisations)
+    first: dict[tuple, list[str]] = field(default_factory=dict)    # (first character, numbers) -> keys (organisations)
     spelt: bool = False                                            # latin filled (only when a name needs it)
 
 
@@ -158,7 +158,7 @@ class Identity:
             for name in names:
                 k = key(name, held.person)
                 if k not in held.exact and not held.person:
-                    held.first.setdefault(k[:1], []).append(k)
+                    held.first.setdefault(_block(k), []).append(k)
                 held.exact.setdefault(k, set()).add(entity)
                 held.keys.setdefault(entity, set()).add(k)
                 if held.person and not latin_key(name):
@@ -207,7 +207,7 @@ class Identity:
             return sorted(e for e in hits if k not in held.keys.get(e, set()))
         from kxgraph.tables.validate import why_alike
 
-        return sorted(e for other in held.first.get(k[:1], ()) if other != k and why_alike(other, k)
+        return sorted(e for other in held.first.get(_block(k), ()) if other != k and why_alike(other, k)
                       for e in held.exact[other])
 
     def evidence(self, entity: str, linked: Iterable[str], labels: dict[str, str]) -> str:
@@ -227,6 +227,15 @@ class Identity:
         rows = _query(self.store, "sources/labels", {"entity": ox.NamedNode(value)}).rows
         labels = sorted((r[0] for r in rows if r[0] is not None), key=lambda l: l.language != "zh")
         return labels[0].value if labels else value.rsplit("/", 1)[-1]
+
+
+def _block(k: str) -> tuple:
+    """Where an organisation's close names are looked for: two names ``why_alike`` can match share
+    their first character and their numbers (1号/2号 differ on purpose), so an import compares a
+    name with the few held names of its block, not with every name the store holds."""
+    from kxgraph.tables.validate import number_marks
+
+    return k[:1], number_marks(k)
 
 
 def close_matches(plan: Any) -> None:

@@ -2,10 +2,10 @@
 
 A file's graph is the ``file://`` IRI of its resolved path unless ``graph=`` names one; TriG and
 N-Quads files keep the graphs they name (their default-graph triples go to the file's graph).
-The first import into a new store brings the shipped reference data with it (``with_reference``):
-``ontology/*.ttl`` (with the academies' divisions) into ``kxg:ontology`` and the gazetteer into
-``kxg:gazetteer``. ``load(ontology=True)`` (``kx load --ontology``) reloads
-the ontology explicitly, after an upgrade.
+The first write into a new store brings the shipped reference data with it (the store's rule,
+``kxgraph.store.reference``): ``ontology/*.ttl`` (with the academies' divisions) into
+``kxg:ontology`` and the gazetteer into ``kxg:gazetteer``; the result's ``notes`` say so.
+``load(ontology=True)`` (``kx load --ontology``) reloads the ontology explicitly, after an upgrade.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kxgraph.errors import InputError, ParameterError, option
-from kxgraph.output.results import Result
+from kxgraph.output.results import Document, Result
 from kxgraph.store.base import LoadItem, Store
 from kxgraph.store.rdfio import is_quad_format, rdf_format
-from kxgraph.reference import (GAZETTEER_FILE, ONTOLOGY_FILES, ontology_items, reference_items,  # noqa: F401
-                               with_reference)
+from kxgraph.store.reference import (GAZETTEER_FILE, ONTOLOGY_FILES, ontology_items,  # noqa: F401
+                                     reference_items, with_reference)
 from kxgraph.vocab import expand_curie
 
 
@@ -46,8 +46,10 @@ def plan(paths: Iterable[str | Path], *, format: str | None = None, graph: str |
 def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None = None,
          graph: str | None = None, replace: bool = False, ontology: bool = False,
          progress: Callable[[int], None] | None = None, source: str | None = None,
-         force_shipped: bool = False, lenient: bool = False) -> Result:
+         force_shipped: bool = False, lenient: bool = False) -> Document:
     """Load files into ``store``; return a table of graph and triple count per graph touched.
+
+    Its ``notes`` say when this first write into a new store brought the reference data along.
 
     The shipped and internal graphs (``kxgraph.protect``) are refused unless ``force_shipped``;
     ``lenient`` keeps ill-typed literals as plain strings (with a warning) instead of refusing them.
@@ -82,13 +84,15 @@ def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None =
             records.append(LoadItem(path, rdf_format(path), new.record, path.stat().st_size))
         counts = store.load_files(items + records, replace=replace, progress=_capped(progress, total_size(items)),
                                   drop=tuple(drops), force_shipped=force_shipped, lenient=lenient)
+    reference = store.reference_loaded
     for new in writing:   # the counts are known once written; a record without them is still whole
         new.triples = sum(counts.get(g, 0) for g in new.graphs)
         new.entities = sum(sources.graph_entities(store, g)
                            for g in new.graphs)
         store.load(sources.counts_ntriples(new).encode("utf-8"), format=rdf_format("x.nt"), graph=new.record)
     records = {new.record for new in writing}
-    return graph_table((g, n) for g, n in counts.items() if g not in records)
+    table = graph_table((g, n) for g, n in counts.items() if g not in records)
+    return Document(table.kind, table.variables, table.rows, notes=[reference] if reference else [])
 
 
 def _capped(progress: Callable[[int], None] | None, size: int) -> Callable[[int], None] | None:

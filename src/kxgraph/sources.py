@@ -246,10 +246,7 @@ def write(store: Any, contents: dict[str, str], writing: list[Writing], *, repla
             path.write_text(data, encoding="utf-8")
             items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size))
         # every graph written here is the source's whole content: drop what it held before
-        # a new store gets the shipped reference data (academies, divisions, places) with it
-        from kxgraph.reference import with_reference
-
-        counts = store.load_files(with_reference(store, items), replace=True, drop=tuple(drops))
+        counts = store.load_files(items, replace=True, drop=tuple(drops))
     return {g: n for g, n in counts.items() if g in contents}
 
 

@@ -29,6 +29,7 @@ class UpdateReport:
     after: dict[str, int]
     hint: str = ""
     changed: list[tuple[str, int, int]] = field(default_factory=list)
+    reference: str = ""  # said when this first write into a new store brought the reference data
 
     def __post_init__(self) -> None:
         graphs = sorted(set(self.before) | set(self.after))
@@ -61,10 +62,21 @@ def counts(store: Any) -> dict[str, int]:
 
 def run(store: Any, sparql: str, *, execute: Any = None) -> UpdateReport:
     """Run ``sparql`` (through ``execute(sparql)`` when given, e.g. the protected-graph guard) and
-    report what it changed."""
+    report what it changed.
+
+    On a new store the shipped reference data is loaded first (``kxgraph.store.reference``), and
+    removed again if the update fails, so a failed first update leaves the store empty.
+    """
+    from kxgraph.store.reference import before_first_update, undo
+
+    added = before_first_update(store)
     before = counts(store)
-    (execute or store.update)(sparql)
-    report = UpdateReport(before, counts(store))
+    try:
+        (execute or store.update)(sparql)
+    except BaseException:
+        undo(store, added)
+        raise
+    report = UpdateReport(before, counts(store), reference=store.reference_loaded if added else "")
     if not report.changed:
         report.hint = hint(store, sparql)
     return report

@@ -50,6 +50,8 @@ def generate(scale: float, seed: int, output: str | None, load: bool, rdf_format
     where = f"into <{report.graph}>" if load else f"to {output or 'stdout'} ({report.format})"
     click.echo(f"generated {report.triples:,} triples {where} in {report.seconds:.2f} s "
                f"({report.rate:,.0f} triples/s)", err=True)
+    if getattr(report, "reference", ""):
+        click.echo(report.reference, err=True)
     if needs:
         from kxgraph.synthetic.needs import plant
 

@@ -103,8 +103,10 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
 @network_options
 @click.option("--size-by", type=click.Choice(["degree", "betweenness", "eigenvector", "none"]),
               default="degree", show_default=True, help="What node size shows.")
-@click.option("--color-by", type=click.Choice(["type", "community", "source"]), default="type",
-              show_default=True, help="What node colour shows (shapes always show the type).")
+@click.option("--color-by", type=click.Choice(["type", "community", "source", "academy", "division"]),
+              default="type", show_default=True,
+              help="What node colour shows, with a legend (shapes always show the type); academy and "
+                   "division group academicians by the academies and divisions that elected them.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language the labels start in (the page has a switch).")
 @click.option("--title", help="Page title.")
@@ -127,6 +129,7 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
       kx view -o network.html
       kx view --focus 太原市科学技术协会 --depth 2 -o focus.html --open
       kx view --projection academician-academician --size-by betweenness
+      kx view --types kx:Academician --color-by division -o divisions.html
     """
     _check_output(output, query)
     page = open_graph().view(size_by=size_by, color_by=color_by, lang=lang, title=title,

@@ -19,7 +19,9 @@ PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would
               help="turtle, ntriples, nquads, trig, jsonld or rdfxml (default: from the extension).")
 @click.option("--graph", metavar="IRI", help="Load into this graph (default: the file's file:// IRI).")
 @click.option("--replace", is_flag=True, help="Replace the graph's triples instead of adding to them.")
-@click.option("--ontology", is_flag=True, help="Also load the shipped ontology into kxg:ontology.")
+@click.option("--ontology", is_flag=True,
+              help="Reload the shipped ontology into kxg:ontology (a new store gets it, with the "
+                   "gazetteer, on its first write), e.g. after an upgrade.")
 @click.option("--source", metavar="NAME",
               help="The source these files are (default: each file's name without version marks).")
 @click.option("--lenient", is_flag=True,
@@ -38,7 +40,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     Example:
       kx load report.trig network.ttl
       kx load --replace network.ttl      # reload a changed file
-      kx load --ontology                 # class labels and the collaboration model
+      kx load --ontology                 # reload class labels and schemes after an upgrade
     """
     from kxgraph.load import plan, total_size
 
@@ -143,4 +145,6 @@ def update(sparql: str | None, path: str | None, allow_service: bool, force_ship
                                               force_shipped=force_shipped)
     if report.changed:
         emit(report.result(), "table")
+    if report.reference:
+        click.echo(report.reference, err=True)
     click.echo(f"update done: {report.summary()}", err=True)

@@ -86,6 +86,8 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
         _notes(problems_result(exc.problems), "problems (nothing was written):")
         raise
     emit(report.result(), fmt)
+    if report.reference:
+        click.echo(report.reference, err=True)
     from kxgraph.tables.validate import problems_result
 
     _notes(problems_result(report.plan.skipped), "not imported (totals, notes, instruction sheets):")

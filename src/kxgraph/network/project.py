@@ -337,6 +337,36 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True) -> None:
 
 
 
+def describe_academies(graph: "KxGraph", G: "nx.Graph") -> None:
+    """Give each node the academies and divisions that elected it, by name: ``academy_zh``,
+    ``academy_en``, ``division_zh``, ``division_en`` (several joined by " + ", as a 两院院士's
+    two academies; empty for everyone else), so a view can colour by them.
+
+    >>> import kxgraph, networkx as nx
+    >>> G = nx.Graph(); G.add_node("https://example.org/synthetic/nobody")
+    >>> describe_academies(kxgraph.open(memory=True), G); G.nodes["https://example.org/synthetic/nobody"]["academy_zh"]
+    ''
+    """
+    found: dict[str, dict[str, list[str]]] = {}
+    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    for batch in _batches(nodes):
+        for row in _run(graph, "network/academies", {"n": batch}):
+            n, academy, academy_zh, academy_en, division, division_zh, division_en = (
+                term_value(x) if x is not None else None for x in row)
+            mine = found.setdefault(n, {})
+            for key, iri, zh, en in (("academy", academy, academy_zh, academy_en),
+                                     ("division", division, division_zh, division_en)):
+                if iri is None:
+                    continue
+                for lang, name in (("zh", zh or en or shorten(iri)), ("en", en or zh or shorten(iri))):
+                    names = mine.setdefault(f"{key}_{lang}", [])
+                    if name not in names:
+                        names.append(name)
+    for n, data in G.nodes(data=True):
+        for attribute in ("academy_zh", "academy_en", "division_zh", "division_en"):
+            data[attribute] = " + ".join(found.get(n, {}).get(attribute, []))
+
+
 def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
             types: Iterable[str] | None = None, query: str | None = None,
             projection: str | None = None, links: Iterable[str] | None = None,

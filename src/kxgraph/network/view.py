@@ -38,7 +38,7 @@ LARGE = 1500  # nodes; above it the page starts with a precomputed layout and ph
 # nodes ready in about 3 s (benchmarks/RESULTS-view.md) and slows in step beyond.
 OVERVIEW = 20000
 SIZE_BY = ("degree", "betweenness", "eigenvector", "none")
-COLOR_BY = ("type", "community", "source")
+COLOR_BY = ("type", "community", "source", "academy", "division")
 INLINE_DIR = "kx-views"  # where a notebook's inline view also writes its page (the fallback link)
 # Ten colours that stay distinct (Tableau 10); types beyond ten reuse them with another shape, so
 # no two types look alike however many there are (the demo network has 25).
@@ -112,8 +112,10 @@ class View:
     """An HTML view of a network; ``to_html(path)`` writes it, ``html()`` returns it.
 
     ``size_by`` is ``degree`` (default), ``betweenness``, ``eigenvector`` or ``none``;
-    ``color_by`` is ``type`` (default; shapes always follow the type), ``community`` (Louvain)
-    or ``source`` (the report, a spreadsheet file, or synthetic); ``lang`` the language labels
+    ``color_by`` is ``type`` (default; shapes always follow the type), ``community`` (Louvain),
+    ``source`` (the report, a spreadsheet file, or synthetic), ``academy`` or ``division`` (the
+    academies and divisions that elected each academician, from the node attributes
+    ``network.project.describe_academies`` sets; everyone else in one group); ``lang`` the language labels
     start in (``zh`` or ``en``; the page has a switch); ``height`` the pixels it takes in a notebook.
 
     >>> import networkx as nx
@@ -246,6 +248,10 @@ class View:
             found = community_of(G)
             keys = [found.get(n, 0) for n in G.nodes]
             names = {k: ({"zh": f"社区 {k}", "en": f"community {k}"}) for k in set(keys)}
+        elif self.color_by in ("academy", "division"):
+            by = self.color_by
+            keys = [(d.get(f"{by}_zh") or "", d.get(f"{by}_en") or "") for _, d in G.nodes(data=True)]
+            names = {k: {"zh": k[0], "en": k[1]} if any(k) else _NO_GROUP[by] for k in set(keys)}
         else:
             keys = [_source_of(d) for _, d in G.nodes(data=True)]
             names = {k: _SOURCE_NAMES.get(k, {"zh": k, "en": k}) for k in set(keys)}
@@ -398,6 +404,8 @@ class View:
         return net
 
 
+_NO_GROUP = {"academy": {"zh": "非院士", "en": "not an academician"},
+             "division": {"zh": "学部不明", "en": "no division known"}}
 _SOURCE_NAMES = {"synthetic": {"zh": "合成数据", "en": "synthetic"},
                  "report": {"zh": "报告原文", "en": "the report"},
                  "": {"zh": "来源不明", "en": "no source"}}

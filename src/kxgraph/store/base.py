@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from contextlib import nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from kxgraph.errors import QueryError, StoreError
 from kxgraph.output.results import Result
+from kxgraph.store.rdfio import LoadItem
 from kxgraph.vocab import GRAPH
 
 STAGING = GRAPH + "staging/"      # graphs a load writes before it commits; never user data
@@ -24,16 +24,6 @@ RECORDS = GRAPH + "source/"       # records of sources (kxgraph.sources), listed
 MODES = ("r", "rw", "create")     # how a store is opened: see kxgraph.store.open_store
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-@dataclass
-class LoadItem:
-    """One file of a load: where it is, its format, and the graph its triples go to."""
-
-    path: Path
-    format: Any
-    graph: str
-    size: int = 0
 
 
 def sparql_syntax_error(exc: SyntaxError, sparql: str = "") -> QueryError:
@@ -123,7 +113,8 @@ class Store(ABC):
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 update."""
 
-    @abstractmethod
+    reference_loaded: str = ""  # set by each load: the line saying it brought the reference data along
+
     def load_files(self, items: list[LoadItem], *, replace: bool = False,
                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
                    lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
@@ -132,14 +123,35 @@ class Store(ABC):
         ``drop`` names graphs removed in the same commit (a source replaced as a whole).
         Files may not write the shipped or internal graphs (``kxgraph.protect``) unless
         ``force_shipped`` or they are kxgraph's own shipped files.
+
+        The first load into a store that holds nothing brings the shipped reference data along,
+        in the same commit (``kxgraph.store.reference``): ``reference_loaded`` then says so, and
+        the counts leave its graphs out unless the caller loaded them itself.
         """
+        from kxgraph.store.reference import summary, with_reference
+
+        full = with_reference(self, items)
+        added = {item.graph for item in full[:len(full) - len(items)]}
+        counts = self._load_files(full, replace=replace, progress=progress, force_shipped=force_shipped,
+                                  lenient=lenient, drop=drop)
+        self.reference_loaded = summary() if added else ""
+        return {g: n for g, n in counts.items() if g not in added}
+
+    @abstractmethod
+    def _load_files(self, items: list[LoadItem], *, replace: bool = False,
+                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                    lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
+        """``load_files`` as the store does it: every file, all or nothing (see ``load_files``)."""
 
     def load(self, data: bytes | str | Path, *, format: Any, graph: str | None) -> None:
-        """Add one RDF document to ``graph`` (kept for callers that load bytes)."""
+        """Add one RDF document to ``graph``, just it (kept for callers that load bytes).
+
+        The low-level add: unlike ``load_files`` it never brings the reference data along.
+        """
         from kxgraph.store.rdfio import parse
 
         if isinstance(data, Path):
-            self.load_files([LoadItem(data, format, graph or data.resolve().as_uri())])
+            self._load_files([LoadItem(data, format, graph or data.resolve().as_uri())])
             return
         self.check_writable()
         with self.index.writing(self) if self.index is not None else nullcontext():  # one index refresh

@@ -245,9 +245,9 @@ class EndpointStore(Store):
         if not self.update_url:
             raise StoreError(f"this endpoint is read-only here; give {option('update_endpoint', 'URL')} to write")
 
-    def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
-                   lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
+    def _load_files(self, items: list[LoadItem], *, replace: bool = False,
+                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                    lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
         """Check every file, send it in bounded chunks to staging graphs, then commit in one update.
 
         ``drop`` names graphs removed in that same update (a source replaced as a whole).

@@ -180,9 +180,9 @@ class OxigraphStore(Store):
 
     # -- loading -----------------------------------------------------------------------------
 
-    def load_files(self, items: list[LoadItem], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None, force_shipped: bool = False,
-                   lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
+    def _load_files(self, items: list[LoadItem], *, replace: bool = False,
+                    progress: Callable[[int], None] | None = None, force_shipped: bool = False,
+                    lenient: bool = False, drop: tuple[str, ...] = ()) -> dict[str, int]:
         from kxgraph.checks import check_literals
         from kxgraph.limits import check_rdf_file
         from kxgraph.protect import check_graphs, is_shipped_file

@@ -7,10 +7,22 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from kxgraph.errors import InputError, option
+
+
+@dataclass
+class LoadItem:
+    """One file of a load: where it is, its format, and the graph its triples go to."""
+
+    path: Path
+    format: Any
+    graph: str
+    size: int = 0
+
 
 # File extension -> pyoxigraph RdfFormat attribute name: the one such map of kxgraph.
 FORMATS = {

@@ -48,6 +48,7 @@ class GenerateReport:
     counts: dict[str, int] = field(default_factory=dict)
     format: str = "turtle"
     path: str | None = None
+    reference: str = ""  # the line saying this first write brought the reference data along
 
     @property
     def rate(self) -> float:
@@ -131,10 +132,11 @@ def load_into(graph, *, scale: float = 1, seed: int = 0) -> GenerateReport:
     with tempfile.TemporaryDirectory(prefix="kx-generate-") as tmp:
         path = Path(tmp) / "network.nt"
         report = generate(path, scale=scale, seed=seed)
-        from kxgraph.load import plan, with_reference
+        from kxgraph.load import plan
 
-        # a new store gets the reference data too: the academies' divisions academicians are elected in
-        graph.store.load_files(with_reference(graph.store, plan([path], graph=report.graph)), replace=True)
+        # a new store gets the reference data too (the store's first-write rule): the divisions
+        graph.store.load_files(plan([path], graph=report.graph), replace=True)
+        report.reference = graph.store.reference_loaded
     report.seconds = time.perf_counter() - start
     report.path = None
     return report

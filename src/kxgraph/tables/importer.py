@@ -693,6 +693,7 @@ class ImportReport:
     rejects: list[Path] = field(default_factory=list)
     duplicates: Result | None = None
     sources: list[str] = field(default_factory=list)          # the sources written (kxgraph.sources)
+    reference: str = ""                                        # said when the reference data came along
 
     def result(self) -> Result:
         """One row per sheet: file, sheet, template, rows, rejected, graph."""
@@ -782,6 +783,7 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
         entities=sum(sources.count_entities(contents[plan.files[f]]) for f in group),
         triples=sum(contents[plan.files[f]].count("\n") for f in group)) for name, group in groups.items()]
     report.written = sources.write(graph.store, contents, writing)
+    report.reference = graph.store.reference_loaded  # the first write into a new store brings it
     if plan.decided:
         from kxgraph.curation import record
 

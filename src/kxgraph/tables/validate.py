@@ -357,6 +357,16 @@ def _subsequence(short: str, long: str) -> bool:
     return all(c in chars for c in short)
 
 
+@lru_cache(maxsize=1 << 16)
+def number_marks(name: str) -> tuple[str, ...]:
+    """The numbers in a name's core (第一, 2号 …): names with different numbers are different on purpose.
+
+    >>> number_marks("太原第一热电厂"), number_marks("太原钢铁有限公司")
+    (('一',), ())
+    """
+    return tuple(_NUMBERS.findall(core_name(name)))
+
+
 def why_alike(a: str, b: str) -> str | None:
     """Why two different names may mean the same entity, or None.
 
@@ -364,7 +374,7 @@ def why_alike(a: str, b: str) -> str | None:
     'abbreviation'
     """
     ca, cb = core_name(a), core_name(b)
-    if _NUMBERS.findall(ca) != _NUMBERS.findall(cb):   # 第一/第二, 1号/2号: different on purpose
+    if number_marks(a) != number_marks(b):   # 第一/第二, 1号/2号: different on purpose
         return None
     if ca == cb:
         return "same name without legal form or brackets"
