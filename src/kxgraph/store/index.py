@@ -62,6 +62,7 @@ class Index:
         self._prior = "clean"
         self._pinyin: dict[str, str] = {}
         self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
+        self.scanned: dict[str, Any] = {}  # new graphs whose labels and types a load read as it streamed
         if self.file is None:  # a memory store starts empty, and so does its index
             self._conn = _connect(":memory:")
             self._create()
@@ -158,6 +159,7 @@ class Index:
             self._depth -= 1
             if outer:
                 self.sizes.clear()
+                self.scanned.clear()
                 self._set("state", self._prior)  # the store undid the write, so the index is as it was
             raise
         self._depth -= 1
@@ -211,6 +213,7 @@ class Index:
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
         self._prior = "clean"
         self.sizes.clear()
+        self.scanned.clear()
 
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
         conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
@@ -221,13 +224,22 @@ class Index:
     def _index_graph(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
         import pyoxigraph as ox
 
-        rows = []
-        for predicate in (RDFS + "label", KX + "pinyin"):
-            for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
-                if isinstance(quad.object, ox.Literal):
-                    lang = (quad.object.language or "").lower()
-                    chinese = predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
-                    rows.append((_key(quad.subject), quad.object.value, chinese))
+        scan = self.scanned.pop(graph, None)
+        if scan is not None:  # read from the file as it was loaded: no lookup per entity in the store
+            rows = [(entity, text, predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-")))
+                    for entity, predicate, text, lang in scan.labels]
+            typed = scan.types
+        else:
+            rows = []
+            for predicate in (RDFS + "label", KX + "pinyin"):
+                for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
+                    if isinstance(quad.object, ox.Literal):
+                        lang = (quad.object.language or "").lower()
+                        chinese = predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
+                        rows.append((_key(quad.subject), quad.object.value, chinese))
+            typed = ((_key(q.subject), q.object.value)
+                     for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
+                     if isinstance(q.object, ox.NamedNode))
         spellings = self.spell([label for _, label, chinese in rows if chinese])
         start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
         conn.executemany(
@@ -238,10 +250,7 @@ class Index:
                      "SELECT id, lowered, spelling FROM labels WHERE id >= ?", (start,))
         if graph in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
             return
-        conn.executemany("INSERT INTO types VALUES (?, ?, ?)",
-                         ((graph, _key(q.subject), q.object.value)
-                          for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
-                          if isinstance(q.object, ox.NamedNode)))
+        conn.executemany("INSERT INTO types VALUES (?, ?, ?)", ((graph, entity, kind) for entity, kind in typed))
 
     def spell(self, labels: list[str]) -> Iterator[str]:
         """The pinyin spellings of Chinese labels, as ``kx find`` matches them (see ``spell_labels``)."""
