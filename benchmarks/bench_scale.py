@@ -81,8 +81,8 @@ def bench_scale(scale: float, work: Path, *, timeout: float) -> dict:
                                      timeout=timeout, env=env)
     shutil.rmtree(work / "raw", ignore_errors=True)
     out["kx load (N-Triples, gz)"] = run([*kx, "load", str(data)], timeout=timeout, env=env)
-    for extra in (["--ontology", str(REPO / "data/taiyuan/taiyuan.trig")],
-                  ["--graph", "https://w3id.org/kxgraph/graph/gazetteer", str(REPO / "data/places/gazetteer.ttl")]):
+    for extra in (["--ontology", str(REPO / "src/kxgraph/data/taiyuan/taiyuan.trig")],
+                  ["--graph", "https://w3id.org/kxgraph/graph/gazetteer", str(REPO / "src/kxgraph/data/places/gazetteer.ttl")]):
         subprocess.run([*kx, "load", *extra], env=env, check=True, stdout=subprocess.DEVNULL)
     focus = f"syn:seed-0-scale-{scale:g}/academician-1"
     out["kx find 谢琳柏"] = run([*kx, "find", "谢琳柏"], timeout=timeout, env=env)
