@@ -53,9 +53,10 @@ CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGE
 class Index:
     """The label index and kept counts of one store; ``usable`` says whether readers may trust it."""
 
-    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | None, *, read_only: bool = False, unfinished: Any = None) -> None:
         self.file = None if path is None else Path(path) / FILE
         self.read_only = read_only
+        self._unfinished = unfinished  # True while the store holds a write not yet finished or undone
         self._conn: sqlite3.Connection | None = None
         self._depth = 0
         self._pending: list[str] | None = []
@@ -84,8 +85,8 @@ class Index:
     def _snapshot(self) -> Iterator[sqlite3.Connection | None]:
         """A read transaction on a clean index of this schema, or None (then ask the store)."""
         conn = self._reader()
-        if conn is None or self._depth:
-            yield None
+        if conn is None or self._depth or (self.read_only and self._unfinished is not None and self._unfinished()):
+            yield None  # a reader that finds an unfinished write (its journal) asks the store
             return
         try:
             conn.execute("BEGIN")

@@ -49,7 +49,7 @@ class OxigraphStore(Store):
         if self.read_only and self._interrupted():
             OxigraphStore(self.path).close()  # undo an interrupted load first: the one time a read writes
         self._store = self._open()
-        self.index = Index(self.path, read_only=self.read_only)
+        self.index = Index(self.path, read_only=self.read_only, unfinished=self._interrupted)
         if self.path is not None and not self.read_only:
             self._recover()
 
