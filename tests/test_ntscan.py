@@ -72,7 +72,7 @@ def test_the_index_a_load_builds_from_the_file_is_the_one_a_rebuild_gives(tmp_pa
     path.write_text(PLAIN, encoding="utf-8")
     scan = _scan(PLAIN)
     assert not scan.unsure and not scan.suspect  # the file was read, not the store
-    assert ("https://example.org/syn/e2", "http://www.w3.org/2000/01/rdf-schema#label", "a\\z\tc", "") in scan.labels
+    assert ("https://example.org/syn/e2", "http://www.w3.org/2000/01/rdf-schema#label", "a\\z\tc", "") in scan.sink.label_rows
     loaded, rebuilt = _loaded_then_rebuilt(path)
     assert loaded == rebuilt
     mine = path.resolve().as_uri()

@@ -63,7 +63,7 @@ class Index:
         self._prior = "clean"
         self._pinyin: dict[str, str] = {}
         self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
-        self.scanned: dict[str, Any] = {}  # new graphs whose labels and types a load read as it streamed
+        self.scanned: set[str] = set()  # new graphs whose labels and types a load staged as it streamed
         if self.file is None:  # a memory store starts empty, and so does its index
             self._conn = _connect(":memory:")
             self._create()
@@ -100,6 +100,11 @@ class Index:
             yield None
         finally:
             conn.execute("ROLLBACK")
+
+    @property
+    def writable(self) -> bool:
+        """True inside a write (``writing``), when rows may be staged."""
+        return not self.read_only and self._conn is not None and self._depth > 0
 
     @property
     def usable(self) -> bool:
@@ -160,7 +165,7 @@ class Index:
             self._depth -= 1
             if outer:
                 self.sizes.clear()
-                self.scanned.clear()
+                self._unstage()
                 self._set("state", self._prior)  # the store undid the write, so the index is as it was
             raise
         self._depth -= 1
@@ -214,7 +219,7 @@ class Index:
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
         self._prior = "clean"
         self.sizes.clear()
-        self.scanned.clear()
+        self._unstage()
 
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
         conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
@@ -222,14 +227,36 @@ class Index:
         for statement in _FORGET:
             conn.execute(statement, (graph,))
 
+    # -- rows staged while a load streams (kxgraph.store.ntscan) ------------------------------
+
+    def stage(self, graph: str) -> "_Staging":
+        """A sink for the labels and types of the new graph ``graph`` as a load reads them: they
+        wait in temporary tables (on disk, not in memory) until the load commits."""
+        conn = self._conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_labels (graph TEXT, entity TEXT, predicate TEXT, "
+                     "label TEXT, lang TEXT, UNIQUE (graph, entity, predicate, label, lang))")
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_types (graph TEXT, entity TEXT, class TEXT, "
+                     "UNIQUE (graph, entity, class))")
+        return _Staging(conn, graph)
+
+    def _unstage(self) -> None:
+        self.scanned.clear()
+        if self._conn is not None and not self.read_only:
+            for table in ("staged_labels", "staged_types"):
+                self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+    def _staged_rows(self, conn: sqlite3.Connection, graph: str) -> Iterator[tuple[str, str, bool]]:
+        for entity, predicate, label, lang in conn.execute(
+                "SELECT entity, predicate, label, lang FROM temp.staged_labels WHERE graph = ?", (graph,)):
+            yield entity, label, predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
+
     def _index_graph(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
         import pyoxigraph as ox
 
-        scan = self.scanned.pop(graph, None)
-        if scan is not None:  # read from the file as it was loaded: no lookup per entity in the store
-            rows = [(entity, text, predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-")))
-                    for entity, predicate, text, lang in scan.labels]
-            typed = scan.types
+        if graph in self.scanned:  # read from the file as it was loaded: no lookup per entity in the store
+            self.scanned.discard(graph)
+            rows = list(self._staged_rows(conn, graph))
+            typed = conn.execute("SELECT entity, class FROM temp.staged_types WHERE graph = ?", (graph,)).fetchall()
         else:
             rows = []
             for predicate in (RDFS + "label", KX + "pinyin"):
@@ -268,6 +295,21 @@ class Index:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+class _Staging:
+    """Rows of one graph into the index's temporary tables, each once (see ``Index.stage``)."""
+
+    def __init__(self, conn: sqlite3.Connection, graph: str) -> None:
+        self.conn, self.graph = conn, graph
+
+    def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO temp.staged_labels VALUES (?, ?, ?, ?, ?)",
+                              ((self.graph, *row) for row in rows))
+
+    def types(self, rows: list[tuple[str, str]]) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO temp.staged_types VALUES (?, ?, ?)",
+                              ((self.graph, *row) for row in rows))
 
 
 _TARGET = re.compile(

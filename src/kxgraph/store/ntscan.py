@@ -24,7 +24,7 @@ from typing import Any
 
 from kxgraph.vocab import KX, RDF, RDFS
 
-__all__ = ["Scan"]
+__all__ = ["Scan", "Collected"]
 
 BATCH = 4 << 20  # bytes scanned at a time
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -42,13 +42,12 @@ _UNESCAPE = re.compile(rb"\\(.)")
 class Scan:
     """A binary reader over ``handle`` that scans the N-Triples passing through it (see the module)."""
 
-    def __init__(self, handle: Any) -> None:
+    def __init__(self, handle: Any, sink: Any = None) -> None:
         self._handle = handle
+        self.sink = Collected() if sink is None else sink  # where the rows go, batch by batch
         self._tail = b""
         self._batch: list[bytes] = []
         self._size = 0
-        self.labels: dict[tuple[str, str, str, str], None] = {}  # (entity, predicate, text, language)
-        self.types: dict[tuple[str, str], None] = {}             # (entity, class)
         self.unsure = False    # the index must read the graph back from the store
         self.suspect = False   # a literal may be ill-typed or hold a control character
         self._valid: set[tuple[bytes, bytes]] = set()
@@ -159,7 +158,7 @@ class Scan:
                     self.unsure = True
                     return
                 classes = objects.decode("utf-8").replace("<", "").replace("> .", "").split("\n")
-                self.types.update(dict.fromkeys(zip(entities, classes)))
+                self.sink.types(list(zip(entities, classes)))
                 continue
             found = _LITERAL.findall(objects + b"\n") if objects[:1] == b'"' else []
             if len(found) != n or objects.count(b'\n"') != n - 1:
@@ -178,5 +177,20 @@ class Scan:
                 self.unsure = True
                 return
             languages = b"\n".join([suffix for _, suffix in found]).decode("ascii").lower().split("\n")
-            self.labels.update(dict.fromkeys(zip(entities, repeat(iri), texts.decode("utf-8").split("\n"),
-                                                 [lang[1:] if lang[:1] == "@" else "" for lang in languages])))
+            self.sink.labels(list(zip(entities, repeat(iri), texts.decode("utf-8").split("\n"),
+                                      [lang[1:] if lang[:1] == "@" else "" for lang in languages])))
+
+
+class Collected:
+    """A sink that keeps the rows in memory, each once: ``labels`` as (entity, predicate, text,
+    language) and ``types`` as (entity, class). (The label index streams them to SQLite instead.)"""
+
+    def __init__(self) -> None:
+        self.label_rows: dict[tuple[str, str, str, str], None] = {}
+        self.type_rows: dict[tuple[str, str], None] = {}
+
+    def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.label_rows.update(dict.fromkeys(rows))
+
+    def types(self, rows: list[tuple[str, str]]) -> None:
+        self.type_rows.update(dict.fromkeys(rows))

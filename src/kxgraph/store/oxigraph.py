@@ -206,7 +206,7 @@ class OxigraphStore(Store):
             prefix = f"{STAGING}{token}/"
             sentinel = prefix + "uncommitted"
             direct, staged, counter = [], [], itertools.count()
-            scans: dict[str, Any] = {}  # new graphs whose labels and types were read as the file streamed in
+            scans: set[str] = set()  # new graphs whose labels and types were read as the file streamed in
             touched: list[str] = []
             for item in items:
                 if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
@@ -230,13 +230,13 @@ class OxigraphStore(Store):
                     else:
                         target = f"{prefix}{next(counter)}"
                         staged.append((target, item.graph))
-                        scans.pop(item.graph, None)  # a second file into the graph: read it back whole
+                        scans.discard(item.graph)  # a second file into the graph: read it back whole
                     touched.append(item.graph)
-                    scan = self._bulk_load(item, target, progress)
+                    scan = self._bulk_load(item, target, progress, staging=target == item.graph)
                     if scan is None or scan.suspect:
                         check_literals(self._store, [target], item.path, lenient=lenient)
                     if scan is not None and not scan.unsure and target == item.graph:
-                        scans[target] = scan
+                        scans.add(target)
                 self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct, drop=drop))
             except BaseException:
                 self._rollback(direct, prefix)
@@ -312,9 +312,11 @@ class OxigraphStore(Store):
                                 substitutions={ox.Variable("g"): _node(graph)})
         return sum(int(row[1].value) for row in answer)
 
-    def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None):
+    def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None, *,
+                   staging: bool = False):
         """Bulk-load one file into ``target``; an N-Triples file is scanned as it streams in
-        (``kxgraph.store.ntscan``): the ``Scan`` is returned, else None."""
+        (``kxgraph.store.ntscan``), its labels and types ``staging`` in the index for the new graph
+        ``target``: the ``Scan`` is returned, else None."""
         import pyoxigraph as ox
 
         from kxgraph.store.ntscan import Scan
@@ -323,7 +325,8 @@ class OxigraphStore(Store):
         try:
             if item.format == ox.RdfFormat.N_TRIPLES:
                 with open_rdf(item.path, progress) as handle:
-                    scan = Scan(handle)
+                    sink = self.index.stage(target) if staging and self.index.writable else _Discard()
+                    scan = Scan(handle, sink)
                     self._store.bulk_load(scan, **options)
                     scan.finish()
                 return scan
@@ -434,6 +437,16 @@ def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: boo
         ops += [f"ADD {graph_node(stage)} TO {graph_node(target)}", f"DROP SILENT GRAPH {graph_node(stage)}"]
     ops.append(f"DROP SILENT GRAPH {graph_node(sentinel)}")
     return " ;\n".join(ops)
+
+
+class _Discard:
+    """A sink for the rows of a scan that the index does not take (a staged target)."""
+
+    def labels(self, rows) -> None:
+        pass
+
+    def types(self, rows) -> None:
+        pass
 
 
 def _guard(iterator):
