@@ -89,7 +89,8 @@ def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | N
     shutil.rmtree(work / "raw", ignore_errors=True)
     out["kx load (N-Triples, gz)"] = run([*kx, "load", str(data)], timeout=timeout, env=env)  # the rest needs it
     for extra in (["--ontology", str(REPO / "src/kxgraph/data/taiyuan/taiyuan.trig")],
-                  ["--graph", "https://w3id.org/kxgraph/graph/gazetteer", str(REPO / "src/kxgraph/data/places/gazetteer.ttl")]):
+                  ["--graph", "https://w3id.org/kxgraph/graph/gazetteer",
+                   str(REPO / "src/kxgraph/data/places/gazetteer.ttl")]):
         subprocess.run([*kx, "load", *extra], env=env, check=True, stdout=subprocess.DEVNULL)
     focus = f"syn:seed-0-scale-{scale:g}/academician-1"
     row("kx find 谢琳柏", [*kx, "find", "谢琳柏"], timeout=timeout, env=env)

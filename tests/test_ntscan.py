@@ -72,11 +72,13 @@ def test_the_index_a_load_builds_from_the_file_is_the_one_a_rebuild_gives(tmp_pa
     path.write_text(PLAIN, encoding="utf-8")
     scan = _scan(PLAIN)
     assert not scan.unsure and not scan.suspect  # the file was read, not the store
-    assert ("https://example.org/syn/e2", "http://www.w3.org/2000/01/rdf-schema#label", "a\\z\tc", "") in scan.sink.label_rows
+    label = ("https://example.org/syn/e2", "http://www.w3.org/2000/01/rdf-schema#label", "a\\z\tc", "")
+    assert label in scan.sink.label_rows
     loaded, rebuilt = _loaded_then_rebuilt(path)
     assert loaded == rebuilt
     mine = path.resolve().as_uri()
-    assert len([row for row in loaded[0] if row[0] == mine]) == 6 and len([row for row in loaded[1] if row[0] == mine]) == 2
+    assert len([row for row in loaded[0] if row[0] == mine]) == 6
+    assert len([row for row in loaded[1] if row[0] == mine]) == 2
 
 
 def test_a_gzipped_file_is_scanned_the_same(tmp_path):
@@ -108,3 +110,21 @@ def test_an_ill_typed_literal_or_control_character_is_still_refused(tmp_path, li
     with pytest.raises(InputError):
         g.load(path)
     assert g.graphs().rows == []
+
+
+def test_a_new_graph_is_indexed_from_its_file_not_read_back_from_the_store(tmp_path, monkeypatch):
+    from kxgraph.store.index import Index
+
+    staged = []
+    real = Index._staged_rows
+
+    def spy(self, conn, graph):
+        rows = list(real(self, conn, graph))
+        staged.append((graph, len(rows)))
+        return iter(rows)
+
+    monkeypatch.setattr(Index, "_staged_rows", spy)
+    path = tmp_path / "synthetic.nt"
+    path.write_text(PLAIN, encoding="utf-8")
+    kxgraph.open(memory=True).load(path)
+    assert (path.resolve().as_uri(), 6) in staged

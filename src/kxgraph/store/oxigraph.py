@@ -325,7 +325,8 @@ class OxigraphStore(Store):
         try:
             if item.format == ox.RdfFormat.N_TRIPLES:
                 with open_rdf(item.path, progress) as handle:
-                    sink = self.index.stage(target) if staging and self.index.writable else _Discard()
+                    writable = staging and self.index.writable
+                    sink = self.index.stage(target) if writable else _Discard()
                     scan = Scan(handle, sink)
                     self._store.bulk_load(scan, **options)
                     scan.finish()
