@@ -242,8 +242,8 @@ class Index:
     def _unstage(self) -> None:
         self.scanned.clear()
         if self._conn is not None and not self.read_only:
-            for table in ("staged_labels", "staged_types"):
-                self._conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+            self._conn.execute("DROP TABLE IF EXISTS temp.staged_labels")
+            self._conn.execute("DROP TABLE IF EXISTS temp.staged_types")
 
     def _staged_rows(self, conn: sqlite3.Connection, graph: str) -> Iterator[tuple[str, str, bool]]:
         for entity, predicate, label, lang in conn.execute(
