@@ -101,6 +101,7 @@ def test_lines_the_scan_cannot_read_exactly_leave_the_index_to_the_store(tmp_pat
 @pytest.mark.parametrize("literal", [
     f'"20O1"^^<{X}gYear>', f'"12.5"^^<{X}integer>', f'"2021-02-30"^^<{X}date>', '"bell\x07"',
     '"escaped \\u0007 bell"', '"C1 \x85 control"', '"form \\f feed"', f'"x\\"12"^^<{X}integer>',
+    f'"25:99:00"^^<{X}time>',
 ])
 def test_an_ill_typed_literal_or_control_character_is_still_refused(tmp_path, literal):
     path = tmp_path / "bad.nt"
