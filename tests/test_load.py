@@ -153,6 +153,7 @@ def test_progress_is_reported_in_bytes_read(tmp_path, files):
     assert sum(seen) == files["a.ttl"].stat().st_size + files["a.trig"].stat().st_size
 
 
+@pytest.mark.slow
 def test_a_load_that_takes_a_while_shows_its_progress_on_a_terminal(monkeypatch):
     import io
     import time

@@ -328,6 +328,7 @@ def generated(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_without_an_area_each_indicator_counts_what_it_counted_with_the_walk_to_places(generated):
     """The FILTER (BOUND(?area)) inside each count query's OPTIONAL only skips the walk to the
     entity's place when no area is asked for: the counts are those of the query walking it."""
