@@ -3,6 +3,7 @@
     python3 benchmarks/bench_scale.py                   # scales 10 and 100
     python3 benchmarks/bench_scale.py --scales 10 30    # what a busy machine allows
     python3 benchmarks/bench_scale.py --scales 10 100 1000 --timeout 900   # once, for the record
+    python3 benchmarks/bench_scale.py --scales 100 --only report analyze view   # some rows (load always)
 
 For each scale: a store holding the ontology, the gazetteer, the Taiyuan report and the generated
 network (``kx generate --scale N``, N-Triples, gzipped), then every command of the table as a whole
@@ -69,39 +70,46 @@ def run(argv: list[str], *, timeout: float, env: dict | None = None) -> dict:
             "error": error}
 
 
-def bench_scale(scale: float, work: Path, *, timeout: float) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200")
+def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | None = None) -> dict:
+    # no command deadline of its own (kx's default is 60 s): the benchmark's timeout stops it
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200", KXGRAPH_TIMEOUT="0")
     store = work / f"store-{scale:g}"
     data = work / f"network-{scale:g}.nt.gz"
     kx = [*KX, "--store", str(store)]
     out: dict[str, dict] = {}
+
+    def row(name: str, argv: list[str], **options) -> None:
+        """Run one row of the table (or not, when ``only`` leaves it out)."""
+        wanted = not only or any(word in name for word in only)
+        out[name] = run(argv, **options) if wanted else {"seconds": None, "peak_mb": None, "status": "skipped"}
+
     subprocess.run([*KX, "generate", "--scale", str(scale), "-o", str(data)], env=env, check=True,
                    stderr=subprocess.DEVNULL)
-    out["raw pyoxigraph load"] = run([sys.executable, "-c", RAW_LOAD, str(data), str(work / "raw")],
-                                     timeout=timeout, env=env)
+    row("raw pyoxigraph load", [sys.executable, "-c", RAW_LOAD, str(data), str(work / "raw")], timeout=timeout, env=env)
     shutil.rmtree(work / "raw", ignore_errors=True)
-    out["kx load (N-Triples, gz)"] = run([*kx, "load", str(data)], timeout=timeout, env=env)
-    for extra in (["--ontology", str(REPO / "data/taiyuan/taiyuan.trig")],
-                  ["--graph", "https://w3id.org/kxgraph/graph/gazetteer", str(REPO / "data/places/gazetteer.ttl")]):
+    out["kx load (N-Triples, gz)"] = run([*kx, "load", str(data)], timeout=timeout, env=env)  # the rest needs it
+    for extra in (["--ontology", str(REPO / "src/kxgraph/data/taiyuan/taiyuan.trig")],
+                  ["--graph", "https://w3id.org/kxgraph/graph/gazetteer",
+                   str(REPO / "src/kxgraph/data/places/gazetteer.ttl")]):
         subprocess.run([*kx, "load", *extra], env=env, check=True, stdout=subprocess.DEVNULL)
     focus = f"syn:seed-0-scale-{scale:g}/academician-1"
-    out["kx find 谢琳柏"] = run([*kx, "find", "谢琳柏"], timeout=timeout, env=env)
-    out["kx find taiyuan (pinyin)"] = run([*kx, "find", "taiyuan"], timeout=timeout, env=env)
-    out["kx stats"] = run([*kx, "stats"], timeout=timeout, env=env)
-    out["raw pyoxigraph count queries"] = run([sys.executable, "-c", RAW_COUNT, str(store)], timeout=timeout, env=env)
-    out["kx graphs"] = run([*kx, "graphs"], timeout=timeout, env=env)
+    row("kx find 谢琳柏", [*kx, "find", "谢琳柏"], timeout=timeout, env=env)
+    row("kx find taiyuan (pinyin)", [*kx, "find", "taiyuan"], timeout=timeout, env=env)
+    row("kx stats", [*kx, "stats"], timeout=timeout, env=env)
+    row("raw pyoxigraph count queries", [sys.executable, "-c", RAW_COUNT, str(store)], timeout=timeout, env=env)
+    row("kx graphs", [*kx, "graphs"], timeout=timeout, env=env)
     index = store / "kxgraph-index.sqlite"
     index.rename(work / "index-aside")
-    out["kx find 谢琳柏 (no index: SPARQL)"] = run([*kx, "find", "谢琳柏"], timeout=timeout, env=env)
-    out["kx stats (no index: SPARQL)"] = run([*kx, "stats"], timeout=timeout, env=env)
+    row("kx find 谢琳柏 (no index: SPARQL)", [*kx, "find", "谢琳柏"], timeout=timeout, env=env)
+    row("kx stats (no index: SPARQL)", [*kx, "stats"], timeout=timeout, env=env)
     (work / "index-aside").rename(index)
-    out["kx report"] = run([*kx, "report"], timeout=timeout, env=env)
-    out["kx analyze --measure centrality"] = run([*kx, "analyze", "--measure", "centrality"], timeout=timeout, env=env)
-    out["kx analyze, networkx alone"] = run([*KX_NO_IGRAPH, "--store", str(store), "analyze", "--measure",
-                                            "centrality"], timeout=timeout, env=env)
-    out["kx view --focus academician-1 --depth 2"] = run(
+    row("kx report", [*kx, "report"], timeout=timeout, env=env)
+    row("kx analyze --measure centrality", [*kx, "analyze", "--measure", "centrality"], timeout=timeout, env=env)
+    row("kx analyze, networkx alone", [*KX_NO_IGRAPH, "--store", str(store), "analyze", "--measure", "centrality"],
+        timeout=timeout, env=env)
+    row("kx view --focus academician-1 --depth 2",
         [*kx, "view", "--focus", focus, "--depth", "2", "-o", str(work / "focus.html")], timeout=timeout, env=env)
-    out["kx view (whole)"] = run([*kx, "view", "-o", str(work / "whole.html")], timeout=timeout, env=env)
+    row("kx view (whole)", [*kx, "view", "-o", str(work / "whole.html")], timeout=timeout, env=env)
     out["_triples"] = {"seconds": None, "peak_mb": None, "status": 0,
                        "triples": _triples(store, env)}
     shutil.rmtree(store, ignore_errors=True)
@@ -120,6 +128,8 @@ def _triples(store: Path, env: dict) -> int | None:
 
 
 def cell(m: dict) -> str:
+    if m.get("status") == "skipped":
+        return "not run"
     if m.get("status") == "timeout":
         return f"> {m['seconds']:.0f} s (stopped)"
     if m.get("status"):
@@ -156,13 +166,15 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", default=["10", "100"])
     parser.add_argument("--timeout", type=float, default=300, help="Seconds before a command is stopped.")
     parser.add_argument("--out", default=str(HERE / "RESULTS-scale.md"))
+    parser.add_argument("--only", nargs="+", metavar="WORD",
+                        help="Run only the rows whose name contains one of these words (the load always runs).")
     args = parser.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     results = {}
     with tempfile.TemporaryDirectory(prefix="kx-bench-scale-") as tmp:
         for scale in args.scales:
             print(f"scale {scale} …", file=sys.stderr)
-            results[scale] = bench_scale(float(scale), Path(tmp), timeout=args.timeout)
+            results[scale] = bench_scale(float(scale), Path(tmp), timeout=args.timeout, only=args.only)
             Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     Path(args.out).write_text(markdown(results, load), encoding="utf-8")
     print(Path(args.out).read_text(encoding="utf-8"))

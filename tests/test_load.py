@@ -161,3 +161,33 @@ def test_progress_is_reported_in_bytes_read(tmp_path, files):
     with kxgraph.open(memory=True) as g:
         g.load(files["a.ttl"], files["a.trig"], progress=seen.append)
     assert sum(seen) == files["a.ttl"].stat().st_size + files["a.trig"].stat().st_size
+
+
+@pytest.mark.slow
+def test_a_load_that_takes_a_while_shows_its_progress_on_a_terminal(monkeypatch):
+    import io
+    import time
+
+    from kxgraph.cli import store as cli_store
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(cli_store.sys, "stderr", terminal)
+    monkeypatch.setattr(cli_store.LoadProgress, "AFTER", 0.0)  # as if 2 s had passed
+    with cli_store.LoadProgress(1000) as progress:
+        progress(400)
+        time.sleep(1.2)
+        progress(600)
+        time.sleep(1.2)
+    shown = terminal.getvalue()
+    assert "40% loading" in shown and "100% indexing labels" in shown and shown.endswith("\n")
+
+
+def test_a_load_shows_no_progress_when_stderr_is_not_a_terminal(kx, tmp_path):
+    path = tmp_path / "one.nt"
+    path.write_text("<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n", encoding="utf-8")
+    result = kx("load", str(path))
+    assert result.exit_code == 0 and "loading" not in result.stderr

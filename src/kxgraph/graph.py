@@ -424,7 +424,7 @@ class KxGraph:
         if progress is not None:
             progress("network")
         G = project(self, focus=focus, depth=depth, types=types, query=query, projection=projection,
-                    links=links, params=dict(params) if params else None, properties=False)
+                    links=links, params=dict(params) if params else None, properties=False, labels=False)
         return analyze(G, kind=kind, measure=sort_by or measure, top=top, seed=seed, lang=lang,
                        progress=progress)
 

@@ -3,14 +3,55 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 
 import click
 
 from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, read_sparql
 from kxgraph.cli._deadline import timeout_option
 
-PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller loads finish before a bar would help
+
+class LoadProgress:
+    """Bytes read of the files on stderr (a terminal), drawn once the load has taken 2 s; then
+    what the wait after the last byte is (the label index and the counts)."""
+
+    AFTER = 2.0
+
+    def __init__(self, size: int) -> None:
+        import threading
+        import time
+
+        self.size, self.read, self.clock, self.out = max(size, 1), 0, time.monotonic, sys.stderr
+        self.on = self.out.isatty()
+        self.start, self.shown = self.clock(), False
+        self.stop = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+
+    def __enter__(self) -> "LoadProgress":
+        if self.on:
+            self.ticker.start()
+        return self
+
+    def __call__(self, n: int) -> None:
+        self.read += n
+
+    def _tick(self) -> None:
+        while not self.stop.wait(0.5):
+            elapsed = self.clock() - self.start
+            if elapsed > self.AFTER:
+                self.shown = True
+                done = min(self.read / self.size, 1.0)
+                what = "loading" if done < 1 else "indexing labels and counting (for kx find and kx stats)"
+                bar = "#" * int(done * 30) + "-" * (30 - int(done * 30))
+                self.out.write(f"\r[{bar}] {done:4.0%} {what} {elapsed:.0f} s   ")
+                self.out.flush()
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        if self.ticker.is_alive():
+            self.ticker.join()
+        if self.shown:
+            self.out.write("\n")
+
 
 
 @click.command()
@@ -45,19 +86,9 @@ def load(files: tuple[str, ...], rdf_format: str | None, graph: str | None, repl
     from kxgraph.load import plan, total_size
 
     size = total_size(plan(files, format=rdf_format, graph=graph))
-    show_bar = sys.stderr.isatty() and size >= PROGRESS_MIN_BYTES
-    bar = click.progressbar(length=size, label="loading", file=sys.stderr) if show_bar else nullcontext()
-    with bar as progress:
-        done = [0]
-
-        def read(n: int) -> None:  # once every byte is read, say what the wait after the bar is
-            progress.update(n)
-            done[0] += n
-            if done[0] >= size > done[0] - n:
-                click.echo("\nindexing labels and counting (for kx find and kx stats) …", err=True)
-
+    with LoadProgress(size) as progress:
         result = open_graph(mode="create").load(*files, format=rdf_format, graph=graph, replace=replace,
-                                                ontology=ontology, progress=read if show_bar else None,
+                                                ontology=ontology, progress=progress if progress.on else None,
                                                 lenient=lenient, force_shipped=force_shipped, source=source)
     emit(result, "table")  # --format names the input's format here; kx graphs --format json
 

@@ -42,9 +42,16 @@ def _node(iri: str):
         return iri
 
 
+def describe_later(G: "nx.Graph", nodes) -> None:
+    from kxgraph.network.project import describe_later as later
+
+    later(G, nodes)
+
+
 def _label(G: "nx.Graph", n: str, lang: str = "zh") -> str:
     from kxgraph.network.project import node_label
 
+    describe_later(G, [n])  # a network projected with types only: this node's labels now
     return node_label(G.nodes[n], n, lang)
 
 
@@ -132,8 +139,9 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
     for n, t in G.nodes(data="type"):
         by_type[t or ""].append(n)
     rows = []
-    for t in sorted(by_type):
-        ranked = sorted(by_type[t], key=lambda n: (-table[sort_by][n], n))[:top]
+    ranked_by_type = {t: sorted(by_type[t], key=lambda n: (-table[sort_by][n], n))[:top] for t in sorted(by_type)}
+    describe_later(G, [n for ranked in ranked_by_type.values() for n in ranked])  # the shown nodes' labels
+    for t, ranked in ranked_by_type.items():
         for rank, n in enumerate(ranked, 1):
             error = (round(sampling.error[n], 6),) if sampling else ()
             rows.append((t, rank, _node(n), _label(G, n, lang), G.degree(n),
@@ -156,7 +164,9 @@ def communities(G: "nx.Graph", *, seed: int = 1, top: int | None = None, members
     for n, c in community.items():
         grouped[c].append(n)
     rows = []
-    for c in sorted(grouped)[:top]:
+    shown = sorted(grouped)[:top]
+    describe_later(G, [n for c in shown for n in sorted(grouped[c], key=lambda n: (-G.degree(n), n))[:members]])
+    for c in shown:
         nodes = grouped[c]
         types = Counter(G.nodes[n].get("type") or "" for n in nodes)
         leaders = sorted(nodes, key=lambda n: (-G.degree(n), n))[:members]
@@ -176,6 +186,7 @@ def brokers(G: "nx.Graph", *, top: int = 10, seed: int = 1, lang: str = "zh") ->
         if outside:
             rows.append((len(set(outside)), len(outside), n))
     rows.sort(key=lambda r: (-r[0], -r[1], -G.degree(r[2]), r[2]))
+    describe_later(G, [n for _, _, n in rows[:top]])
     return Result.table(
         ["entity", "label", "type", "community", "communities_reached", "cross_links"],
         [(_node(n), _label(G, n, lang), G.nodes[n].get("type", ""), community[n], reached, cross)

@@ -307,9 +307,39 @@ def _from_query(graph, text: str, kind: str, substitutions: dict[str, Any]) -> "
     return G
 
 
-def _describe(graph, G: "nx.Graph", *, properties: bool = True) -> None:
-    """Fill in node attributes with two queries per batch of nodes (one without ``properties``)."""
+def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True) -> None:
+    """Fill in node attributes with two queries per batch of nodes (one without ``properties``).
+
+    Without ``labels``, only each node's type, with one light query per batch; the rest of a node
+    is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
+    if not labels:
+        _types_only(graph, G)
+        return
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    _describe_nodes(graph, G, nodes, properties=properties)
+
+
+def _types_only(graph, G: "nx.Graph") -> None:
+    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    for batch in _batches(nodes):
+        for n, types in _run(graph, "network/node-types", {"n": batch}):
+            type_iri = most_specific((term_value(types) or "").split())
+            G.nodes[n.value]["type"] = shorten(type_iri) if type_iri else ""
+    for _, data in G.nodes(data=True):
+        data.setdefault("type", "")
+    G.graph["describe_later"] = lambda wanted: _describe_nodes(
+        graph, G, [n for n in wanted if "label_zh" not in G.nodes[n] and ("://" in n or n.startswith("urn:"))],
+        properties=False)
+
+
+def describe_later(G: "nx.Graph", nodes: Iterable[str]) -> None:
+    """Labels and the rest for ``nodes`` of a network projected without them (see ``_describe``)."""
+    later = G.graph.get("describe_later")
+    if later is not None:
+        later(list(nodes))
+
+
+def _describe_nodes(graph, G: "nx.Graph", nodes: list[str], *, properties: bool) -> None:
     props: dict[str, dict[str, list[str]]] = {}
     for batch in _batches(nodes):
         for row in _run(graph, "network/nodes", {"n": batch}):
@@ -326,7 +356,8 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True) -> None:
             if sum(len(x) for x in mine.values()) < MAX_PROPS:  # a property past the cap gets no empty row
                 mine.setdefault(shorten(p.value), []).append(
                     shorten(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
-    for n, data in G.nodes(data=True):
+    for n in nodes:
+        data = G.nodes[n]
         data.setdefault("type", "")
         data.setdefault("label_zh", "")
         data.setdefault("label_en", "")
@@ -370,7 +401,7 @@ def describe_academies(graph: "KxGraph", G: "nx.Graph") -> None:
 def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
             types: Iterable[str] | None = None, query: str | None = None,
             projection: str | None = None, links: Iterable[str] | None = None,
-            params: dict[str, str] | None = None, properties: bool = True) -> "nx.Graph":
+            params: dict[str, str] | None = None, properties: bool = True, labels: bool = True) -> "nx.Graph":
     """Return the collaboration network (or the part asked for) as an undirected networkx graph.
 
     ``focus`` (IRI, CURIE or exact label) with ``depth`` pulls a neighbourhood; ``types`` keeps
@@ -378,7 +409,8 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     ``projection`` (``academician-academician`` …) replace the declared links (``params`` fill a
     named query's parameters, e.g. ``{"entity": "syn-seed-0-scale-1:academician-1"}``); ``links`` names the links to follow
     (``works-at``, ``hosts`` …); ``properties=False`` leaves out the nodes' literal properties
-    (what analysis does not need, and half the time on a large network). By default every
+    (what analysis does not need, and half the time on a large network); ``labels=False`` only
+    each node's type, the rest asked by ``describe_later`` for the nodes shown. By default every
     declared link except the context links
     (``located-in``, ``part-of``): a district or programme is not a collaborator, and with them it
     would be the best-connected "broker" of every analysis; ``links=["all"]`` follows every link.
@@ -404,7 +436,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
         G = _from_query(graph, text, "projection" if projection else "query", bound)
         if projection:
             G.graph["projection"] = projection
-        _describe(graph, G, properties=properties)
+        _describe(graph, G, properties=properties, labels=labels)
         if wanted:
             keep = {c for c in wanted}
             G = G.subgraph(n for n, d in G.nodes(data=True) if expand_curie(d["type"]) in keep).copy()
@@ -416,7 +448,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     chosen = _chosen_links(links)
     G = (_neighbourhood(graph, focus_iri, depth, chosen, wanted) if focus_iri
          else _whole(graph, chosen, wanted))
-    _describe(graph, G, properties=properties)
+    _describe(graph, G, properties=properties, labels=labels)
     return G
 
 

@@ -53,15 +53,17 @@ CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGE
 class Index:
     """The label index and kept counts of one store; ``usable`` says whether readers may trust it."""
 
-    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | None, *, read_only: bool = False, unfinished: Any = None) -> None:
         self.file = None if path is None else Path(path) / FILE
         self.read_only = read_only
+        self._unfinished = unfinished  # True while the store holds a write not yet finished or undone
         self._conn: sqlite3.Connection | None = None
         self._depth = 0
         self._pending: list[str] | None = []
         self._prior = "clean"
         self._pinyin: dict[str, str] = {}
         self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
+        self.scanned: set[str] = set()  # new graphs whose labels and types a load staged as it streamed
         if self.file is None:  # a memory store starts empty, and so does its index
             self._conn = _connect(":memory:")
             self._create()
@@ -83,8 +85,8 @@ class Index:
     def _snapshot(self) -> Iterator[sqlite3.Connection | None]:
         """A read transaction on a clean index of this schema, or None (then ask the store)."""
         conn = self._reader()
-        if conn is None or self._depth:
-            yield None
+        if conn is None or self._depth or (self.read_only and self._unfinished is not None and self._unfinished()):
+            yield None  # a reader that finds an unfinished write (its journal) asks the store
             return
         try:
             conn.execute("BEGIN")
@@ -98,6 +100,11 @@ class Index:
             yield None
         finally:
             conn.execute("ROLLBACK")
+
+    @property
+    def writable(self) -> bool:
+        """True inside a write (``writing``), when rows may be staged."""
+        return not self.read_only and self._conn is not None and self._depth > 0
 
     @property
     def usable(self) -> bool:
@@ -158,6 +165,7 @@ class Index:
             self._depth -= 1
             if outer:
                 self.sizes.clear()
+                self._unstage()
                 self._set("state", self._prior)  # the store undid the write, so the index is as it was
             raise
         self._depth -= 1
@@ -211,6 +219,7 @@ class Index:
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
         self._prior = "clean"
         self.sizes.clear()
+        self._unstage()
 
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
         conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
@@ -218,16 +227,47 @@ class Index:
         for statement in _FORGET:
             conn.execute(statement, (graph,))
 
+    # -- rows staged while a load streams (kxgraph.store.ntscan) ------------------------------
+
+    def stage(self, graph: str) -> "_Staging":
+        """A sink for the labels and types of the new graph ``graph`` as a load reads them: they
+        wait in temporary tables (on disk, not in memory) until the load commits."""
+        conn = self._conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_labels (graph TEXT, entity TEXT, predicate TEXT, "
+                     "label TEXT, lang TEXT, UNIQUE (graph, entity, predicate, label, lang))")
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_types (graph TEXT, entity TEXT, class TEXT, "
+                     "UNIQUE (graph, entity, class))")
+        return _Staging(conn, graph)
+
+    def _unstage(self) -> None:
+        self.scanned.clear()
+        if self._conn is not None and not self.read_only:
+            self._conn.execute("DROP TABLE IF EXISTS temp.staged_labels")
+            self._conn.execute("DROP TABLE IF EXISTS temp.staged_types")
+
+    def _staged_rows(self, conn: sqlite3.Connection, graph: str) -> Iterator[tuple[str, str, bool]]:
+        for entity, predicate, label, lang in conn.execute(
+                "SELECT entity, predicate, label, lang FROM temp.staged_labels WHERE graph = ?", (graph,)):
+            yield entity, label, predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
+
     def _index_graph(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
         import pyoxigraph as ox
 
-        rows = []
-        for predicate in (RDFS + "label", KX + "pinyin"):
-            for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
-                if isinstance(quad.object, ox.Literal):
-                    lang = (quad.object.language or "").lower()
-                    chinese = predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
-                    rows.append((_key(quad.subject), quad.object.value, chinese))
+        if graph in self.scanned:  # read from the file as it was loaded: no lookup per entity in the store
+            self.scanned.discard(graph)
+            rows = list(self._staged_rows(conn, graph))
+            typed = conn.execute("SELECT entity, class FROM temp.staged_types WHERE graph = ?", (graph,)).fetchall()
+        else:
+            rows = []
+            for predicate in (RDFS + "label", KX + "pinyin"):
+                for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
+                    if isinstance(quad.object, ox.Literal):
+                        lang = (quad.object.language or "").lower()
+                        chinese = predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
+                        rows.append((_key(quad.subject), quad.object.value, chinese))
+            typed = ((_key(q.subject), q.object.value)
+                     for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
+                     if isinstance(q.object, ox.NamedNode))
         spellings = self.spell([label for _, label, chinese in rows if chinese])
         start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
         conn.executemany(
@@ -238,10 +278,7 @@ class Index:
                      "SELECT id, lowered, spelling FROM labels WHERE id >= ?", (start,))
         if graph in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
             return
-        conn.executemany("INSERT INTO types VALUES (?, ?, ?)",
-                         ((graph, _key(q.subject), q.object.value)
-                          for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
-                          if isinstance(q.object, ox.NamedNode)))
+        conn.executemany("INSERT INTO types VALUES (?, ?, ?)", ((graph, entity, kind) for entity, kind in typed))
 
     def spell(self, labels: list[str]) -> Iterator[str]:
         """The pinyin spellings of Chinese labels, as ``kx find`` matches them (see ``spell_labels``)."""
@@ -258,6 +295,21 @@ class Index:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+class _Staging:
+    """Rows of one graph into the index's temporary tables, each once (see ``Index.stage``)."""
+
+    def __init__(self, conn: sqlite3.Connection, graph: str) -> None:
+        self.conn, self.graph = conn, graph
+
+    def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO temp.staged_labels VALUES (?, ?, ?, ?, ?)",
+                              ((self.graph, *row) for row in rows))
+
+    def types(self, rows: list[tuple[str, str]]) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO temp.staged_types VALUES (?, ?, ?)",
+                              ((self.graph, *row) for row in rows))
 
 
 _TARGET = re.compile(

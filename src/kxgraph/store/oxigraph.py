@@ -49,7 +49,7 @@ class OxigraphStore(Store):
         if self.read_only and self._interrupted():
             OxigraphStore(self.path).close()  # undo an interrupted load first: the one time a read writes
         self._store = self._open()
-        self.index = Index(self.path, read_only=self.read_only)
+        self.index = Index(self.path, read_only=self.read_only, unfinished=self._interrupted)
         if self.path is not None and not self.read_only:
             self._recover()
 
@@ -206,6 +206,7 @@ class OxigraphStore(Store):
             prefix = f"{STAGING}{token}/"
             sentinel = prefix + "uncommitted"
             direct, staged, counter = [], [], itertools.count()
+            scans: set[str] = set()  # new graphs whose labels and types were read as the file streamed in
             touched: list[str] = []
             for item in items:
                 if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
@@ -229,19 +230,24 @@ class OxigraphStore(Store):
                     else:
                         target = f"{prefix}{next(counter)}"
                         staged.append((target, item.graph))
+                        scans.discard(item.graph)  # a second file into the graph: read it back whole
                     touched.append(item.graph)
-                    self._bulk_load(item, target, progress)
-                    check_literals(self._store, [target], item.path, lenient=lenient)
+                    scan = self._bulk_load(item, target, progress, staging=target == item.graph)
+                    if scan is None or scan.suspect:
+                        check_literals(self._store, [target], item.path, lenient=lenient)
+                    if scan is not None and not scan.unsure and target == item.graph:
+                        scans.add(target)
                 self.update(_commit_update(staged, sentinel, replace=replace, fresh=direct, drop=drop))
             except BaseException:
                 self._rollback(direct, prefix)
                 raise
             self._store.flush()
             self._remove_journal()
-            counts = {g: self.graph_size(g) for g in dict.fromkeys(touched)}
+            counts = {g: self._count(g) for g in dict.fromkeys(touched)}
             if written is not None:
                 written.extend([*counts, *drop])  # the index forgets the graphs dropped with the load
             self.index.sizes.update(counts)  # counted once, not again by the index
+            self.index.scanned.update(scans)
         return counts
 
     def reindex(self) -> None:
@@ -318,16 +324,39 @@ class OxigraphStore(Store):
 
         return bool(self.raw.query("ASK { GRAPH ?g { ?s ?p ?o } }", substitutions={ox.Variable("g"): graph_node(graph)}))
 
-    def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None) -> None:
+    def _count(self, graph: str) -> int:
+        """Triples in ``graph``, counted by Oxigraph from its indexes (no term is decoded)."""
         import pyoxigraph as ox
+
+        answer = self.raw.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                                substitutions={ox.Variable("g"): _node(graph)})
+        return sum(int(row[1].value) for row in answer)
+
+    def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None, *,
+                   staging: bool = False):
+        """Bulk-load one file into ``target``; an N-Triples file is scanned as it streams in
+        (``kxgraph.store.ntscan``), its labels and types ``staging`` in the index for the new graph
+        ``target``: the ``Scan`` is returned, else None."""
+        import pyoxigraph as ox
+
+        from kxgraph.store.ntscan import Scan
 
         options = {"format": item.format, "to_graph": ox.NamedNode(target), "base_iri": item.path.resolve().as_uri()}
         try:
+            if item.format == ox.RdfFormat.N_TRIPLES:
+                with open_rdf(item.path, progress) as handle:
+                    writable = staging and self.index.writable
+                    sink = self.index.stage(target) if writable else _Discard()
+                    scan = Scan(handle, sink)
+                    self._store.bulk_load(scan, **options)
+                    scan.finish()
+                return scan
             if progress is None and not (is_gzip(item.path) or has_bom(item.path)):  # no Python in the loop
                 self._store.bulk_load(path=str(item.path), **options)
-                return
+                return None
             with open_rdf(item.path, progress) as handle:
                 self._store.bulk_load(handle, **options)
+            return None
         except SyntaxError as exc:
             raise syntax_error(exc, str(item.path)) from exc
         except (OSError, EOFError) as exc:
@@ -434,6 +463,16 @@ def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: boo
         ops += [f"ADD {graph_node(stage)} TO {graph_node(target)}", f"DROP SILENT GRAPH {graph_node(stage)}"]
     ops.append(f"DROP SILENT GRAPH {graph_node(sentinel)}")
     return " ;\n".join(ops)
+
+
+class _Discard:
+    """A sink for the rows of a scan that the index does not take (a staged target)."""
+
+    def labels(self, rows) -> None:
+        pass
+
+    def types(self, rows) -> None:
+        pass
 
 
 def _guard(iterator):

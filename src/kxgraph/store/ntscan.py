@@ -1,0 +1,198 @@
+"""Read an N-Triples file as it streams into the store: what the label index and the literal check need.
+
+Reading a freshly loaded graph back out of Oxigraph costs a lookup per entity IRI, and the SPARQL
+literal check decodes every literal: together they doubled ``kx load``. An N-Triples line holds
+everything whole, so while pyoxigraph's bulk loader reads the file, ``Scan`` (a reader wrapped
+around the file) picks out, per chunk of whole lines and mostly with bytes methods that run in C:
+
+- the ``rdfs:label`` / ``kx:pinyin`` literals and ``rdf:type`` classes of IRI subjects (for the
+  label index and kept counts);
+- whether any literal may be ill-typed or hold a control character (then the loader runs the
+  SPARQL check as before).
+
+It never guesses: whatever it cannot read exactly (another spacing, a ``\\u`` escape, a blank
+node subject, a label that is an IRI) makes it ``unsure`` and the index reads the graph back from
+the store; whatever may be a bad literal sets ``suspect`` and the SPARQL check runs. The store
+parses the file itself; a file with a syntax error is refused there, whatever this scan saw.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+from typing import Any
+
+from kxgraph.vocab import KX, RDF, RDFS
+
+__all__ = ["Scan", "Collected"]
+
+BATCH = 4 << 20  # bytes scanned at a time
+XSD = "http://www.w3.org/2001/XMLSchema#"
+LABEL, PINYIN, TYPE = (RDFS + "label", KX + "pinyin", RDF + "type")
+_PREDICATES = {f"<{iri}>".encode(): iri for iri in (LABEL, PINYIN, TYPE)}
+_LITERAL = re.compile(rb'"([^\n]*)"(@[A-Za-z0-9-]+|\^\^<http://www\.w3\.org/2001/XMLSchema#string>)? \.\n')
+_TYPED = f'"^^<{XSD}'.encode()
+_LEFT_TO_THE_STORE = {b"time", b"duration", b"dayTimeDuration", b"yearMonthDuration"}  # literal_ok passes them
+_ALLOWED = bytes(range(0x20, 0x7f)) + bytes(range(0x80, 0x100)) + b"\t\n\r"  # all but C0 controls and DEL
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")                 # C1 controls, UTF-8 encoded
+_ESCAPED_CONTROL = re.compile(rb"\\[bf]")              # \b, \f: ECHARs of controls
+_ECHAR = {b"t": "\t", b"n": "\n", b"r": "\r", b'"': '"', b"'": "'", b"\\": "\\"}
+_UNESCAPE = re.compile(rb"\\(.)")
+
+
+class Scan:
+    """A binary reader over ``handle`` that scans the N-Triples passing through it (see the module)."""
+
+    def __init__(self, handle: Any, sink: Any = None) -> None:
+        self._handle = handle
+        self.sink = Collected() if sink is None else sink  # where the rows go, batch by batch
+        self._tail = b""
+        self._batch: list[bytes] = []
+        self._size = 0
+        self.unsure = False    # the index must read the graph back from the store
+        self.suspect = False   # a literal may be ill-typed or hold a control character
+        self._valid: set[tuple[bytes, bytes]] = set()
+
+    # -- the reader pyoxigraph pulls from ----------------------------------------------------
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        self._feed(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._handle.readinto(buffer)
+        if n:
+            self._feed(bytes(memoryview(buffer)[:n]))
+        else:
+            self._feed(b"")
+        return n
+
+    def readable(self) -> bool:
+        return True
+
+    def finish(self) -> None:
+        """Scan the last line when the file does not end with a line break."""
+        self._feed(b"")
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def _feed(self, chunk: bytes) -> None:
+        """Collect what pyoxigraph reads (a few kB at a time) and scan it in batches of whole lines."""
+        if chunk:
+            self._batch.append(chunk)
+            self._size += len(chunk)
+            if self._size < BATCH:
+                return
+        data = self._tail + b"".join(self._batch)
+        self._batch, self._size = [], 0
+        if chunk:
+            cut = data.rfind(b"\n") + 1
+            data, self._tail = data[:cut], data[cut:]
+        else:  # the end: what is left may be a last line without its line break
+            self._tail = b""
+            if data and not data.endswith(b"\n"):
+                data += b"\n"
+        if data:
+            self._lines(data)
+
+    def _lines(self, data: bytes) -> None:
+        if data.translate(None, _ALLOWED) or (b"\xc2" in data and _C1.search(data)):
+            self.suspect = True
+        if b"\\" in data:
+            if b"\\u" in data or b"\\U" in data:  # escapes may hide an IRI or a control character
+                self.unsure = self.suspect = True
+            elif _ESCAPED_CONTROL.search(data):
+                self.suspect = True
+        if not self.suspect and _TYPED in data:
+            self._typed(data)
+        if not self.unsure and any(p in data for p in _PREDICATES):
+            self._picked(data)
+
+    def _typed(self, data: bytes) -> None:
+        """Check each XSD-typed literal's lexical form (each distinct one once)."""
+        from kxgraph.checks import literal_ok
+
+        parts = data.split(_TYPED)
+        names = [after[:after.find(b">")] for after in parts[1:]]
+        # each value with the character before its opening quote: a backslash there, or in the value, is suspect
+        values = [part[part.rfind(b'"') - 1:] for part, name in zip(parts, names) if name != b"string"]
+        if b"\\" in b"\n".join(values):
+            self.suspect = True
+            return
+        pairs = set(zip([value[2:] for value in values], [name for name in names if name != b"string"]))
+        for value, name in pairs - self._valid:
+            datatype = XSD + name.decode("ascii", "replace")
+            if name in _LEFT_TO_THE_STORE or not literal_ok(value.decode("utf-8", "replace"), datatype):
+                self.suspect = True
+                return
+        if len(self._valid) < 100_000:
+            self._valid |= pairs
+
+    def _picked(self, data: bytes) -> None:
+        """The label, pinyin and type triples of IRI subjects, exactly, or ``unsure``.
+
+        Whole lists at a time (split, join, counts), not line by line in Python. The store parses
+        the same file and refuses it unless it is valid N-Triples, so only valid lines need reading
+        right; anything else here (a blank node subject, a comment, other spacing, a label that is
+        an IRI or typed) makes the scan ``unsure``.
+        """
+        for predicate, iri in _PREDICATES.items():
+            if predicate not in data:
+                continue
+            parts = data.split(b" " + predicate + b" ")
+            n = len(parts) - 1
+            if n != data.count(predicate):
+                self.unsure = True
+                return
+            subjects = b"\n".join([part[part.rfind(b"\n") + 1:] for part in parts[:-1]])
+            objects = b"\n".join([after[:after.find(b"\n")] for after in parts[1:]]).replace(b"\r\n", b"\n")
+            if objects.endswith(b"\r"):
+                objects = objects[:-1]
+            if not (subjects[:1] == b"<" and subjects.count(b"\n<") == subjects.count(b">\n") == n - 1
+                    and subjects.endswith(b">") and b" " not in subjects and b"\t" not in subjects):
+                self.unsure = True
+                return
+            entities = subjects.decode("utf-8").replace("<", "").replace(">", "").split("\n")
+            if iri == TYPE:
+                if not (objects[:1] == b"<" and objects.count(b"\n<") == objects.count(b"> .\n") == n - 1
+                        and objects.endswith(b"> .") and objects.count(b" ") == n and b"\t" not in objects):
+                    self.unsure = True
+                    return
+                classes = objects.decode("utf-8").replace("<", "").replace("> .", "").split("\n")
+                self.sink.types(list(zip(entities, classes)))
+                continue
+            found = _LITERAL.findall(objects + b"\n") if objects[:1] == b'"' else []
+            if len(found) != n or objects.count(b'\n"') != n - 1:
+                self.unsure = True
+                return
+            texts = b"\n".join([text for text, _ in found])
+            if b"\\" in texts:
+                if b'"' in texts.replace(b"\\\\", b"").replace(b'\\"', b""):
+                    self.unsure = True  # a quote ended the literal sooner: something follows it
+                    return
+                texts = _UNESCAPE.sub(lambda m: _ECHAR.get(m.group(1), "\x00").encode("utf-8"), texts)
+                if b"\x00" in texts:
+                    self.unsure = True
+                    return
+            elif b'"' in texts:
+                self.unsure = True
+                return
+            languages = b"\n".join([suffix for _, suffix in found]).decode("ascii").lower().split("\n")
+            self.sink.labels(list(zip(entities, repeat(iri), texts.decode("utf-8").split("\n"),
+                                      [lang[1:] if lang[:1] == "@" else "" for lang in languages])))
+
+
+class Collected:
+    """A sink that keeps the rows in memory, each once: ``labels`` as (entity, predicate, text,
+    language) and ``types`` as (entity, class). (The label index streams them to SQLite instead.)"""
+
+    def __init__(self) -> None:
+        self.label_rows: dict[tuple[str, str, str, str], None] = {}
+        self.type_rows: dict[tuple[str, str], None] = {}
+
+    def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.label_rows.update(dict.fromkeys(rows))
+
+    def types(self, rows: list[tuple[str, str]]) -> None:
+        self.type_rows.update(dict.fromkeys(rows))

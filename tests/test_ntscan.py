@@ -1,0 +1,131 @@
+"""Loading N-Triples reads labels, types and literal checks from the file as it streams in
+(kxgraph.store.ntscan): the index it builds is the one a rebuild from the store gives, and what the
+SPARQL check refused is still refused. Synthetic data, no real names."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+import kxgraph
+from kxgraph.errors import InputError
+from kxgraph.store.ntscan import Scan
+
+L = "<http://www.w3.org/2000/01/rdf-schema#label>"
+P = "<https://w3id.org/kxgraph/ns#pinyin>"
+T = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+E = "<https://w3id.org/kxgraph/ns#Enterprise>"
+X = "http://www.w3.org/2001/XMLSchema#"
+
+PLAIN = "\n".join([
+    f'<https://example.org/syn/e1> {T} {E} .',
+    f'<https://example.org/syn/e1> {L} "合成测试公司"@zh .',
+    f'<https://example.org/syn/e1> {L} "Synthetic \\"Test\\" Co. ."@EN .',
+    f'<https://example.org/syn/e1> {P} "hecheng ceshi gongsi" .',
+    f'<https://example.org/syn/e1> <https://w3id.org/kxgraph/ns#founded> "2001"^^<{X}gYear> .',
+    f'<https://example.org/syn/e2> {T} {E} .\r',
+    f'<https://example.org/syn/e2> {L} "翟样例"@zh-Hans .\r',
+    f'<https://example.org/syn/e2> {L} "a\\\\z\\tc"^^<{X}string> .',
+    f'<https://example.org/syn/e2> <https://w3id.org/kxgraph/ns#staff> "12"^^<{X}integer> .',
+    f'<https://example.org/syn/e2> {L} "合成测试公司"@zh .',  # no line break at the end
+])
+HARDER = {  # lines the scan cannot read exactly: the index reads the graph back from the store
+    "blank node subject": f'_:b1 {L} "合成空白"@zh .\n_:b1 {T} {E} .',
+    "comment after a triple": f'<https://example.org/syn/e3> {T} {E} . # <x> {L} "not a label" .',
+    "tab": f'<https://example.org/syn/e3>\t{L} "合成制表"@zh .',
+    "label that is an IRI": f'<https://example.org/syn/e3> {L} <https://example.org/syn/e4> .',
+    "typed label": f'<https://example.org/syn/e3> {L} "7"^^<{X}integer> .',
+    "unicode escape": f'<https://example.org/syn/e\\u0033> {L} "\\u5408\\u6210"@zh .',
+    "predicate as object": f'<https://example.org/syn/e3> <https://example.org/p> {L} .',
+}
+
+
+def _index(g) -> tuple:
+    conn = g.store.index._conn
+    return (sorted(conn.execute("SELECT graph, entity, label, lowered, spelling FROM labels")),
+            sorted(conn.execute("SELECT graph, entity, class FROM types")),
+            sorted(conn.execute("SELECT graph, triples FROM graph_sizes")),
+            sorted(conn.execute("SELECT class, entities FROM class_counts")))
+
+
+def _loaded_then_rebuilt(path) -> tuple[tuple, tuple]:
+    g = kxgraph.open(memory=True)
+    g.load(path)
+    loaded = _index(g)
+    g.reindex()
+    return loaded, _index(g)
+
+
+def _scan(text: str) -> Scan:
+    import io
+
+    scan = Scan(io.BytesIO(text.encode("utf-8")))
+    while scan.read(7):  # pyoxigraph reads a few bytes at a time: lines arrive in pieces
+        pass
+    scan.finish()
+    return scan
+
+
+def test_the_index_a_load_builds_from_the_file_is_the_one_a_rebuild_gives(tmp_path):
+    path = tmp_path / "synthetic.nt"
+    path.write_text(PLAIN, encoding="utf-8")
+    scan = _scan(PLAIN)
+    assert not scan.unsure and not scan.suspect  # the file was read, not the store
+    label = ("https://example.org/syn/e2", "http://www.w3.org/2000/01/rdf-schema#label", "a\\z\tc", "")
+    assert label in scan.sink.label_rows
+    loaded, rebuilt = _loaded_then_rebuilt(path)
+    assert loaded == rebuilt
+    mine = path.resolve().as_uri()
+    assert len([row for row in loaded[0] if row[0] == mine]) == 6
+    assert len([row for row in loaded[1] if row[0] == mine]) == 2
+
+
+def test_a_gzipped_file_is_scanned_the_same(tmp_path):
+    path = tmp_path / "synthetic.nt.gz"
+    path.write_bytes(gzip.compress(PLAIN.encode("utf-8")))
+    loaded, rebuilt = _loaded_then_rebuilt(path)
+    assert loaded == rebuilt
+
+
+@pytest.mark.parametrize("case", sorted(HARDER))
+def test_lines_the_scan_cannot_read_exactly_leave_the_index_to_the_store(tmp_path, case):
+    text = PLAIN + "\n" + HARDER[case] + "\n"
+    assert _scan(text).unsure
+    path = tmp_path / "synthetic.nt"
+    path.write_text(text, encoding="utf-8")
+    loaded, rebuilt = _loaded_then_rebuilt(path)
+    assert loaded == rebuilt
+
+
+@pytest.mark.parametrize("literal", [
+    f'"20O1"^^<{X}gYear>', f'"12.5"^^<{X}integer>', f'"2021-02-30"^^<{X}date>', '"bell\x07"',
+    '"escaped \\u0007 bell"', '"C1 \x85 control"', '"form \\f feed"', f'"x\\"12"^^<{X}integer>',
+    f'"25:99:00"^^<{X}time>',
+])
+def test_an_ill_typed_literal_or_control_character_is_still_refused(tmp_path, literal):
+    path = tmp_path / "bad.nt"
+    path.write_text(PLAIN + f"\n<https://example.org/syn/e9> <https://example.org/p> {literal} .\n", encoding="utf-8")
+    assert _scan(path.read_text(encoding="utf-8")).suspect
+    g = kxgraph.open(memory=True)
+    with pytest.raises(InputError):
+        g.load(path)
+    assert g.graphs().rows == []
+
+
+def test_a_new_graph_is_indexed_from_its_file_not_read_back_from_the_store(tmp_path, monkeypatch):
+    from kxgraph.store.index import Index
+
+    staged = []
+    real = Index._staged_rows
+
+    def spy(self, conn, graph):
+        rows = list(real(self, conn, graph))
+        staged.append((graph, len(rows)))
+        return iter(rows)
+
+    monkeypatch.setattr(Index, "_staged_rows", spy)
+    path = tmp_path / "synthetic.nt"
+    path.write_text(PLAIN, encoding="utf-8")
+    kxgraph.open(memory=True).load(path)
+    assert (path.resolve().as_uri(), 6) in staged
