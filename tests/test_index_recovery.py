@@ -119,6 +119,7 @@ def test_a_reader_that_finds_an_unfinished_write_does_not_trust_the_index(kx, st
         (store_path / JOURNAL).write_text("{}", encoding="utf-8")  # as a write killed under this reader leaves it
         try:
             assert not g.store.index.usable and g.store.index.counts() is None
-            assert sorted((n.value, int(c.value)) for n, c in g.graphs().rows) == [((tmp_path / "old.nt").as_uri(), 60)]
+            counted = dict((n.value, int(c.value)) for n, c in g.graphs().rows)  # by SPARQL, not the index
+            assert counted[(tmp_path / "old.nt").as_uri()] == 60
         finally:
             (store_path / JOURNAL).unlink()
