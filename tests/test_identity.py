@@ -232,3 +232,16 @@ def test_names_that_number_a_series_are_not_close(kx, tmp_path):
     people = write(tmp_path / "academicians.csv", "姓名,所属学院,当选年份\n示例院士甲,中国工程院,2005\n示例院士乙,中国工程院,2007\n")
     assert kx("import", str(people)).exit_code == 0
     assert academicians(kx) == 2
+
+
+@pytest.mark.parametrize("a, b, close", [
+    ("太钢院士工作站", "太重院士工作站", False),            # two workstations: 太钢 and 太重 tell them apart
+    ("示例装备院士工作站", "示例装备有限公司院士工作站", True),
+    ("太原钢铁（集团）有限公司", "太钢集团", True),
+    ("太原钢铁（集团）有限公司", "太原钢铁有限公司", True),
+    ("示例第一中学", "示例第二中学", False),
+])
+def test_organisations_are_close_on_what_tells_them_apart(a, b, close):
+    from kxgraph.identity import alike
+
+    assert bool(alike(a, b)) is close

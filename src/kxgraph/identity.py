@@ -100,6 +100,27 @@ def one_apart(a: str, b: str) -> bool:
     return len(differ) == 1 and not (differ[0][0] in ORDINALS and differ[0][1] in ORDINALS)
 
 
+def alike(a: str, b: str) -> str | None:
+    """Why two organisation names may be one, judged on what tells them apart (else None).
+
+    Names of one kind share long endings (院士工作站, 技术中心) that make any two of them look
+    alike; the ending both share is set aside first, so 太钢院士工作站 and 太重院士工作站 are two
+    workstations, while 示例装备院士工作站 and 示例装备有限公司院士工作站 stay close.
+
+    >>> alike("太钢院士工作站", "太重院士工作站") is None, alike("太原钢铁（集团）有限公司", "太钢集团")
+    (True, 'abbreviation')
+    """
+    from kxgraph.tables.validate import core_name, why_alike
+
+    ca, cb = core_name(a), core_name(b)
+    shared = 0
+    while shared < min(len(ca), len(cb)) and ca[-1 - shared] == cb[-1 - shared]:
+        shared += 1
+    if shared >= 2 and shared < min(len(ca), len(cb)):
+        return why_alike(ca[:-shared], cb[:-shared])
+    return why_alike(a, b)
+
+
 def classes_like(cls: str) -> list[str]:
     """``cls`` and its subclasses among the classes names can refer to."""
     from kxgraph.ontology import terms
@@ -225,9 +246,7 @@ class Identity:
             hits = set().union(*(held.near.get(k[:i] + "\0" + k[i + 1:], set()) for i in range(len(k))))
             return sorted(e for e in hits if k not in held.keys.get(e, set())
                           and any(one_apart(k, other) for other in held.keys.get(e, ())))
-        from kxgraph.tables.validate import why_alike
-
-        return sorted(e for other in held.first.get(k[:1], ()) if other != k and why_alike(other, k)
+        return sorted(e for other in held.first.get(k[:1], ()) if other != k and alike(other, k)
                       for e in held.exact[other])
 
     def evidence(self, entity: str, linked: Iterable[str], labels: dict[str, str]) -> str:
@@ -323,7 +342,7 @@ BLOCK_LIMIT = 400   # organisations sharing a first character compared pairwise;
 
 def _within(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None:
     """Close names among the entities one import creates (rows and sheets of the same import)."""
-    from kxgraph.tables.validate import core_name, why_alike
+    from kxgraph.tables.validate import core_name
 
     identity: Identity = plan.identity
     people: dict[str, list[str]] = {}       # key with one character blanked -> IRIs, in row order
@@ -358,7 +377,7 @@ def _within(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None:
             continue
         for i, a in enumerate(block):
             for b in block[i + 1:]:
-                if why_alike(new[a][1], new[b][1]):
+                if alike(new[a][1], new[b][1]):
                     pairs[(a, b)] = None
     facts = None
     for a, b in sorted(pairs, key=lambda p: (order[p[1]], order[p[0]])):
@@ -460,4 +479,4 @@ def _labels(plan: Any) -> dict[str, str]:
     return labels
 
 
-__all__ = ["close_matches", "Identity", "person_name", "key", "latin_key", "pinyin_keys", "one_apart", "classes_like"]
+__all__ = ["close_matches", "alike", "Identity", "person_name", "key", "latin_key", "pinyin_keys", "one_apart", "classes_like"]

@@ -34,6 +34,7 @@ class LoadItem:
     format: Any
     graph: str
     size: int = 0
+    own: bool = False    # kxgraph's own bookkeeping (a source's record): may fill an internal graph
 
 
 def sparql_syntax_error(exc: SyntaxError, sparql: str = "") -> QueryError:

@@ -188,7 +188,7 @@ class OxigraphStore(Store):
         from kxgraph.protect import check_graphs, is_shipped_file
 
         self.check_writable()
-        forced = {id(item): force_shipped or is_shipped_file(item.path) for item in items}
+        forced = {id(item): force_shipped or item.own or is_shipped_file(item.path) for item in items}
         for item in items:
             check_rdf_file(item.path, item.format)  # memory bombs are refused before any parser runs
             if not is_quad_format(item.format):
