@@ -245,3 +245,21 @@ def test_organisations_are_close_on_what_tells_them_apart(a, b, close):
     from kxgraph.identity import alike
 
     assert bool(alike(a, b)) is close
+
+
+def test_the_library_decides_close_names_within_one_import_the_same_way(tmp_path):
+    import kxgraph
+    from kxgraph.errors import ParameterError, ValidationError
+
+    stations = write(tmp_path / "workstations.csv", WORKSTATIONS)
+    people = two_rows(tmp_path)
+    with kxgraph.open(memory=True) as g:
+        with pytest.raises(ValidationError) as refused:
+            g.import_tables(stations, people)
+        assert [p.value for p in refused.value.problems] == ["殷瑞玉"]
+        with pytest.raises(ParameterError):
+            g.import_tables(stations, people, on_duplicate="ask")           # ask needs someone to ask
+        asked = []
+        g.import_tables(stations, people, on_duplicate="ask", ask=lambda *pair: asked.append(pair) or True)
+        assert [(name, other) for name, other, _ in asked] == [("殷瑞玉", "殷瑞钰 (academicians.csv:row 2)")]
+        assert g.query("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kx:Academician }").rows[0][0].value == "3"

@@ -178,6 +178,8 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
 
     if on_duplicate not in ("error", "keep", "merge", "ask"):
         raise ParameterError(f"--on-duplicate must be error, keep, merge or ask, not {on_duplicate!r}")
+    if on_duplicate == "ask" and ask is None:
+        raise ParameterError("on_duplicate='ask' needs ask: a callback (name, other, evidence) -> True to merge")
     mappings = ([load_mapping(mapping, headers=headers)] if mapping else
                 [load_mapping(n, headers=headers) for n in template_names()])
     plan = Plan(strict=strict, replaces=list(replaces), on_duplicate=on_duplicate, ask=ask)
