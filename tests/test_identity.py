@@ -228,10 +228,11 @@ def test_ask_names_the_row_of_the_other_name_within_the_import(kx, tmp_path):
     assert academicians(kx) == 4
 
 
-def test_names_that_number_a_series_are_not_close(kx, tmp_path):
-    people = write(tmp_path / "academicians.csv", "姓名,所属学院,当选年份\n示例院士甲,中国工程院,2005\n示例院士乙,中国工程院,2007\n")
+def test_names_that_number_a_series_or_share_only_a_surname_are_not_close(kx, tmp_path):
+    people = write(tmp_path / "academicians.csv", "姓名,所属学院,当选年份\n示例院士甲,中国工程院,2005\n"
+                                                  "示例院士乙,中国工程院,2007\n示伟,中国工程院,2009\n示刚,中国工程院,2009\n")
     assert kx("import", str(people)).exit_code == 0
-    assert academicians(kx) == 2
+    assert academicians(kx) == 4
 
 
 @pytest.mark.parametrize("a, b, close", [

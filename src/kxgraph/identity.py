@@ -88,13 +88,14 @@ ORDINALS = set("甲乙丙丁戊己庚辛壬癸一二三四五六七八九十0123
 
 
 def one_apart(a: str, b: str) -> bool:
-    """Same length, at least two characters, exactly one character different (殷瑞玉 ~ 殷瑞钰),
-    unless that character numbers a series (示例院士甲, 示例院士乙: different on purpose).
+    """Same length, at least three characters, exactly one character different (殷瑞玉 ~ 殷瑞钰),
+    unless that character numbers a series (示例院士甲, 示例院士乙: different on purpose). Two
+    names of two characters one apart (示伟, 示刚) share only a surname: that is no evidence.
 
-    >>> one_apart("殷瑞玉", "殷瑞钰"), one_apart("示例院士甲", "示例院士乙")
-    (True, False)
+    >>> one_apart("殷瑞玉", "殷瑞钰"), one_apart("示例院士甲", "示例院士乙"), one_apart("示伟", "示刚")
+    (True, False, False)
     """
-    if len(a) != len(b) or len(a) < 2:
+    if len(a) != len(b) or len(a) < 3:
         return False
     differ = [(x, y) for x, y in zip(a, b) if x != y]
     return len(differ) == 1 and not (differ[0][0] in ORDINALS and differ[0][1] in ORDINALS)
