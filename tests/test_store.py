@@ -246,7 +246,7 @@ def test_readers_share_the_store_and_a_writer_waits_for_them(kx, store_path, sma
         with pytest.raises(kxgraph.StoreError, match="busy"):
             kxgraph.open(store_path, mode="rw")
     with kxgraph.open(store_path, mode="rw") as writer:
-        writer.update("CLEAR ALL")
+        writer.update("CLEAR DEFAULT")
 
 
 @pytest.mark.skipif(not _can_mount_read_only(), reason="needs unshare -rm to mount a small tmpfs")

@@ -389,6 +389,8 @@ def _within(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None:
         if kept == other or identity.decisions.is_distinct(kept, other):
             continue
         facts = facts if facts is not None else _Facts(plan)
+        if facts.linked(a, b):
+            continue     # the rows link one to the other (a workstation and its host): two things
         evidence = facts.shared(a, b)
         _decide(plan, kept, other, name_b, name_a, evidence, _where(row_a), is_person(cls_a), row_b, header_b)
 
@@ -420,6 +422,10 @@ class _Facts:
             self.of.setdefault(node, []).extend(values)
             for member in members.get(node, ()):
                 self.of.setdefault(member, []).extend(values)
+
+    def linked(self, a: str, b: str) -> bool:
+        """Whether a fact of the import links ``a`` and ``b`` directly."""
+        return any(x.value == b for x in self.of.get(a, ())) or any(x.value == a for x in self.of.get(b, ()))
 
     def shared(self, a: str, b: str) -> str:
         """What ``a`` and ``b`` are both linked to, by label: 太钢院士工作站、中国工程院、2005."""
