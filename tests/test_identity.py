@@ -161,3 +161,106 @@ def test_a_name_works_for_an_iri_parameter_and_in_the_api(kx, store):
         assert g.entity("jin zhixin") == g.entity("金智新")
         labels = g.named("collaborators", {"entity": "金智新"}).column("label")
         assert "殷瑞钰" in {getattr(x, "value", x) for x in labels}
+
+
+# -- close names within one import -------------------------------------------------------------
+
+def quads(store: Path) -> list[str]:
+    """Every quad of the store, sorted (what "unchanged" means for a store)."""
+    import pyoxigraph as ox
+
+    if not store.exists():
+        return []
+    raw = ox.Store.read_only(str(store))
+    try:
+        return sorted(str(q) for q in raw)
+    finally:
+        del raw
+
+
+def two_rows(folder: Path) -> str:
+    """One sheet naming 殷瑞钰 and, two rows down, 殷瑞玉 (a typo): synthetic rows, real-shaped."""
+    return str(write(folder / "academicians.csv", "姓名,所属学院,当选年份,进站工作站\n"
+                                                   "殷瑞钰,中国工程院,2005,太钢院士工作站\n"
+                                                   "金智新,中国工程院,2019,太钢院士工作站\n"
+                                                   "殷瑞玉,中国工程院,2005,太钢院士工作站\n"))
+
+
+def test_close_names_in_two_rows_of_one_sheet_are_an_error_with_evidence(kx, tmp_path, store_path):
+    kx("import", str(write(tmp_path / "enterprises.csv", ENTERPRISES)))
+    before = quads(store_path)
+    result = kx("import", str(write(tmp_path / "workstations.csv", WORKSTATIONS)), two_rows(tmp_path))
+    assert result.exit_code == 1
+    error = result.stderr.strip().splitlines()[-1]          # the one-line error: both names, where, why
+    assert "殷瑞玉" in error and "殷瑞钰" in error and "row 2" in error
+    assert "太钢院士工作站" in error and "中国工程院" in error     # the evidence: same station, same academy
+    assert quads(store_path) == before
+
+
+def test_close_names_in_two_sheets_of_one_import_are_an_error(kx, tmp_path, store_path):
+    stations = write(tmp_path / "workstations.csv", WORKSTATIONS)
+    people = write(tmp_path / "academicians.csv", "姓名,所属学院,当选年份,进站工作站\n殷瑞玉,中国工程院,2005,太钢院士工作站\n")
+    result = kx("import", str(stations), str(people))
+    assert result.exit_code == 1
+    assert "殷瑞玉" in result.stderr and "殷瑞钰" in result.stderr and "workstations.csv" in result.stderr
+    assert quads(store_path) == []
+
+
+@pytest.mark.parametrize("choice, people, decision", [("keep", 4, "distinct"), ("merge", 3, "same")])
+def test_a_close_pair_within_one_import_is_decided_once_and_the_decision_holds(kx, store, choice, people, decision):
+    path = two_rows(store)
+    assert kx("import", "--on-duplicate", choice, path).exit_code == 0
+    assert academicians(kx) == people
+    assert [(d["decision"], d["name"], d["other_name"]) for d in rows(kx, "decisions")] == [
+        (decision, "殷瑞钰", "殷瑞玉")]
+    result = kx("import", path)                        # the same sheet again, no option: decided
+    assert result.exit_code == 0, result.output
+    assert academicians(kx) == people
+    if choice == "merge":                              # one person, who answers to both names
+        assert {"殷瑞钰", "殷瑞玉"} <= {r["value"] for r in rows(kx, "show", "殷瑞玉")}
+
+
+def test_ask_names_the_row_of_the_other_name_within_the_import(kx, tmp_path):
+    stations = write(tmp_path / "workstations.csv", WORKSTATIONS)
+    result = kx("import", "--on-duplicate", "ask", str(stations), two_rows(tmp_path), input="n\n")
+    assert result.exit_code == 0
+    assert "is 殷瑞玉 the same as 殷瑞钰 (academicians.csv:row 2)" in result.stderr
+    assert academicians(kx) == 4
+
+
+def test_names_that_number_a_series_or_share_only_a_surname_are_not_close(kx, tmp_path):
+    people = write(tmp_path / "academicians.csv", "姓名,所属学院,当选年份\n示例院士甲,中国工程院,2005\n"
+                                                  "示例院士乙,中国工程院,2007\n示伟,中国工程院,2009\n示刚,中国工程院,2009\n")
+    assert kx("import", str(people)).exit_code == 0
+    assert academicians(kx) == 4
+
+
+@pytest.mark.parametrize("a, b, close", [
+    ("太钢院士工作站", "太重院士工作站", False),            # two workstations: 太钢 and 太重 tell them apart
+    ("示例装备院士工作站", "示例装备有限公司院士工作站", True),
+    ("太原钢铁（集团）有限公司", "太钢集团", True),
+    ("太原钢铁（集团）有限公司", "太原钢铁有限公司", True),
+    ("示例第一中学", "示例第二中学", False),
+])
+def test_organisations_are_close_on_what_tells_them_apart(a, b, close):
+    from kxgraph.identity import alike
+
+    assert bool(alike(a, b)) is close
+
+
+def test_the_library_decides_close_names_within_one_import_the_same_way(tmp_path):
+    import kxgraph
+    from kxgraph.errors import ParameterError, ValidationError
+
+    stations = write(tmp_path / "workstations.csv", WORKSTATIONS)
+    people = two_rows(tmp_path)
+    with kxgraph.open(memory=True) as g:
+        with pytest.raises(ValidationError) as refused:
+            g.import_tables(stations, people)
+        assert [p.value for p in refused.value.problems] == ["殷瑞玉"]
+        with pytest.raises(ParameterError):
+            g.import_tables(stations, people, on_duplicate="ask")           # ask needs someone to ask
+        asked = []
+        g.import_tables(stations, people, on_duplicate="ask", ask=lambda *pair: asked.append(pair) or True)
+        assert [(name, other) for name, other, _ in asked] == [("殷瑞玉", "殷瑞钰 (academicians.csv:row 2)")]
+        assert g.query("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a kx:Academician }").rows[0][0].value == "3"

@@ -15,6 +15,8 @@ import pytest
 KX = "https://w3id.org/kxgraph/ns#"
 REFERENCE = {"https://w3id.org/kxgraph/graph/ontology", "https://w3id.org/kxgraph/graph/gazetteer"}  # every new store gets them
 CLI = "from kxgraph.cli import main; main()"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 ENTERPRISES = """企业名称,所属行业,所在区县
 太原钢铁（集团）有限公司,冶金,尖草坪区
@@ -113,6 +115,49 @@ def test_drop_removes_a_source_by_name_and_nothing_else(kx, registers):
     assert count(kx, "?x a org:Membership") == 0 and count(kx, "?x a kx:Workstation") == 0
     assert count(kx, "?x a kx:Enterprise") == enterprises_only
     assert kx("drop", "workstations").exit_code == 1
+
+
+def test_every_name_and_id_kx_sources_prints_is_typed_back(kx, registers, tmp_path):
+    write(tmp_path / "工作站名单 (1).csv", WORKSTATIONS.replace("太钢", "示例钢铁"))
+    kx("import", "--on-duplicate", "keep", str(tmp_path / "工作站名单 (1).csv"))
+    printed = [line.split() for line in kx("sources").stdout.splitlines()[2:-1]]
+    assert [(line[0], line[-1]) for line in printed] == [
+        ("enterprises", "kxsrc:enterprises"), ("workstations", "kxsrc:workstations"), ("工作站名单", "kxsrc:工作站名单")]
+    for name, record in [(line[0], line[-1]) for line in printed]:
+        shown = {(r["property"], r["value"]) for r in rows(kx, "show", record)}
+        assert (RDFS_LABEL, name) in shown and (RDF_TYPE, KX + "Source") in shown
+    assert kx("drop", "工作站名单").exit_code == 0
+    assert [r["name"] for r in rows(kx, "sources")] == ["enterprises", "workstations"]
+
+
+def test_source_records_are_not_entities_to_find_or_name(kx, registers):
+    for name in ("workstations", "enterprises"):
+        found = rows(kx, "find", name)
+        assert not [r for r in found if r.get("type") == KX + "Source" or "/kxgraph/source/" in r["entity"]
+                    or "/graph/source/" in r["entity"]]
+    assert kx("show", "enterprises").exit_code == 1          # a source's name is for kx drop, not kx show
+
+
+def test_a_record_in_the_older_form_is_listed_dropped_and_renewed(kx, registers, store_path):
+    """Stores written before kxsrc: kept the record under its graph's IRI (kxg:source/<name>)."""
+    import pyoxigraph as ox
+
+    old = "https://w3id.org/kxgraph/graph/source/enterprises"
+    raw = ox.Store(str(store_path))
+    raw.update(f"""DELETE {{ GRAPH <{old}> {{ ?s ?p ?o }} }} INSERT {{ GRAPH <{old}> {{ ?s2 ?p ?o2 }} }}
+                   WHERE {{ GRAPH <{old}> {{ ?s ?p ?o }}
+                     BIND(IF(STRSTARTS(STR(?s), "https://w3id.org/kxgraph/source/enterprises"),
+                             IRI(REPLACE(STR(?s), "https://w3id.org/kxgraph/source/enterprises", "{old}")), ?s) AS ?s2)
+                     BIND(IF(ISIRI(?o) && STRSTARTS(STR(?o), "https://w3id.org/kxgraph/source/enterprises"),
+                             IRI(REPLACE(STR(?o), "https://w3id.org/kxgraph/source/enterprises", "{old}")), ?o) AS ?o2) }}""")
+    raw.flush()
+    del raw
+    listed = {r["name"]: r["id"] for r in rows(kx, "sources")}
+    assert listed["enterprises"] == old
+    assert kx("show", r"kxg:source\/enterprises").exit_code == 0        # the older IRI still answers
+    assert kx("import", str(registers["enterprises"])).exit_code == 0     # re-imported: the new form
+    assert {r["name"]: r["id"] for r in rows(kx, "sources")}["enterprises"] == "https://w3id.org/kxgraph/source/enterprises"
+    assert count(kx, f"GRAPH ?g {{ <{old}> ?p ?o }}") == 0
 
 
 def test_diff_shows_changes_in_names_and_writes_nothing(kx, registers, tmp_path):

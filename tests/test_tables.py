@@ -226,13 +226,15 @@ def test_formula_cells_with_computed_values_are_read(kx, kx_json, tmp_path):
     assert kx_json("query", PREFIXES + "SELECT ?i WHERE { ?e kx:industry ?i }") == [{"i": "metallurgy"}]
 
 
-def test_likely_duplicates_are_reported_not_merged(kx, kx_json, tmp_path):
+def test_close_names_within_one_sheet_are_a_problem_until_decided(kx, kx_json, tmp_path):
     sheet = write(tmp_path / "e.csv", "企业名称,所属行业\n太原钢铁（集团）有限公司,冶金\n太钢集团,冶金\n示例化工有限公司,化工\n")
-    result = kx("import", str(sheet))
-    assert result.exit_code == 0, result.output
-    assert "likely duplicates" in result.stderr and "太钢集团" in result.stderr
-    assert "示例化工" not in result.stderr
+    refused = kx("import", str(sheet))
+    assert refused.exit_code == 1
+    assert "太钢集团" in refused.stderr and "太原钢铁（集团）有限公司" in refused.stderr
+    assert "示例化工" not in refused.stderr
+    assert kx("import", "--on-duplicate", "keep", str(sheet)).exit_code == 0
     assert len(kx_json("query", PREFIXES + "SELECT ?e WHERE { ?e a kx:Enterprise }")) == 3
+    assert kx("import", str(sheet)).exit_code == 0          # decided once: kept apart on every re-import
 
 
 def test_a_custom_yaml_mapping_reads_a_sheet_that_follows_no_template(kx, kx_json, tmp_path):

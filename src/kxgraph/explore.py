@@ -20,7 +20,7 @@ from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError, op
 from kxgraph.output.results import Result
 from kxgraph.store.base import Store
 from kxgraph.store.pinyin import first_readings, spell_labels, surname_readings
-from kxgraph.vocab import expand_curie
+from kxgraph.vocab import GRAPH, SOURCE, expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "member", "out", "in", "source")
 MAX_INCOMING = 200
@@ -40,8 +40,13 @@ def _literal(value: str):
     return ox.Literal(value)
 
 
+_RECORDS = (SOURCE, GRAPH + "source/")   # kxsrc:<name>, and the older kxg:source/<name>
+
+
 def find(store: Store, text: str, *, limit: int = 20) -> Result:
     """Entities whose zh/en label contains ``text``, or whose pinyin does; best matches first.
+
+    The records of sources (``kxsrc:…``) are not entities: ``kx sources`` lists them.
 
     >>> import kxgraph
     >>> g = kxgraph.open(memory=True)
@@ -66,6 +71,8 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     hits: dict[str, tuple[Any, str]] = {}  # each entity ranked by its best-matching label
     found = [hit for hit in labelled if all(word in hit[1].lower() for word in words)] + spoken
     for entity, label in found:
+        if entity.value.startswith(_RECORDS):   # the records of sources: kx sources lists them
+            continue
         best = hits.get(entity.value)
         if best is None or _rank(label, needle, spelt) < _rank(best[1], needle, spelt):
             hits[entity.value] = (entity, label)
@@ -157,7 +164,8 @@ def _by_name(store: Store, text: str) -> list:
 
     tries = list(dict.fromkeys([text, person_name(text)]))
     for attempt in tries:
-        found = [row[0] for row in _identity(store, "by-name", text=_literal(attempt)).rows]
+        found = [row[0] for row in _identity(store, "by-name", text=_literal(attempt)).rows
+                 if not row[0].value.startswith(_RECORDS)]     # a source's name is for kx drop, not an entity
         if found:
             return list(dict.fromkeys(_canonical(store, node) for node in found))
     spelt = _spelling(text.lower())

@@ -16,6 +16,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
+from kxgraph.vocab import DCTERMS, ID, ORG, RDF, RDFS, SKOS
+
+
+RDF_TYPE = RDF + "type"
+RDFS_LABEL = RDFS + "label"
+SKOS_ALT = SKOS + "altLabel"
+DC_SOURCE = DCTERMS + "source"
+ORG_MEMBER, ORG_ROLE = ORG + "member", ORG + "role"
 
 TITLES = re.compile(r"(正高级工程师|高级工程师|工程师|研究员|院士|教授|博士|高工|先生|女士|同志|老师)$")
 LATIN = re.compile(r"^[A-Za-z][A-Za-z .'’-]*$")
@@ -76,9 +84,42 @@ def pinyin_keys(name: str) -> tuple[str, ...]:
     return ("".join(parts), "".join(parts[1:] + parts[:1]))
 
 
+ORDINALS = set("甲乙丙丁戊己庚辛壬癸一二三四五六七八九十0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def one_apart(a: str, b: str) -> bool:
-    """Same length, at least two characters, exactly one character different (殷瑞玉 ~ 殷瑞钰)."""
-    return len(a) == len(b) >= 2 and sum(x != y for x, y in zip(a, b)) == 1
+    """Same length, at least three characters, exactly one character different (殷瑞玉 ~ 殷瑞钰),
+    unless that character numbers a series (示例院士甲, 示例院士乙: different on purpose). Two
+    names of two characters one apart (示伟, 示刚) share only a surname: that is no evidence.
+
+    >>> one_apart("殷瑞玉", "殷瑞钰"), one_apart("示例院士甲", "示例院士乙"), one_apart("示伟", "示刚")
+    (True, False, False)
+    """
+    if len(a) != len(b) or len(a) < 3:
+        return False
+    differ = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(differ) == 1 and not (differ[0][0] in ORDINALS and differ[0][1] in ORDINALS)
+
+
+def alike(a: str, b: str) -> str | None:
+    """Why two organisation names may be one, judged on what tells them apart (else None).
+
+    Names of one kind share long endings (院士工作站, 技术中心) that make any two of them look
+    alike; the ending both share is set aside first, so 太钢院士工作站 and 太重院士工作站 are two
+    workstations, while 示例装备院士工作站 and 示例装备有限公司院士工作站 stay close.
+
+    >>> alike("太钢院士工作站", "太重院士工作站") is None, alike("太原钢铁（集团）有限公司", "太钢集团")
+    (True, 'abbreviation')
+    """
+    from kxgraph.tables.validate import core_name, why_alike
+
+    ca, cb = core_name(a), core_name(b)
+    shared = 0
+    while shared < min(len(ca), len(cb)) and ca[-1 - shared] == cb[-1 - shared]:
+        shared += 1
+    if shared >= 2 and shared < min(len(ca), len(cb)):
+        return why_alike(ca[:-shared], cb[:-shared])
+    return why_alike(a, b)
 
 
 def classes_like(cls: str) -> list[str]:
@@ -204,10 +245,9 @@ class Identity:
         k = key(name, held.person)
         if held.person:
             hits = set().union(*(held.near.get(k[:i] + "\0" + k[i + 1:], set()) for i in range(len(k))))
-            return sorted(e for e in hits if k not in held.keys.get(e, set()))
-        from kxgraph.tables.validate import why_alike
-
-        return sorted(e for other in held.first.get(_block(k), ()) if other != k and why_alike(other, k)
+            return sorted(e for e in hits if k not in held.keys.get(e, set())
+                          and any(one_apart(k, other) for other in held.keys.get(e, ())))
+        return sorted(e for other in held.first.get(_block(k), ()) if other != k and alike(other, k)
                       for e in held.exact[other])
 
     def evidence(self, entity: str, linked: Iterable[str], labels: dict[str, str]) -> str:
@@ -224,6 +264,8 @@ class Identity:
 
         if "://" not in value:
             return value
+        if self.store is None:
+            return value.rsplit("/", 1)[-1]
         rows = _query(self.store, "sources/labels", {"entity": ox.NamedNode(value)}).rows
         labels = sorted((r[0] for r in rows if r[0] is not None), key=lambda l: l.language != "zh")
         return labels[0].value if labels else value.rsplit("/", 1)[-1]
@@ -239,11 +281,14 @@ def _block(k: str) -> tuple:
 
 
 def close_matches(plan: Any) -> None:
-    """Check every entity an import would create against close names the store holds.
+    """Check every entity an import would create against close names: the store's and each other's.
 
-    Decided pairs (``kx same``/``kx distinct``) pass; otherwise ``plan.on_duplicate`` says what
-    to do: ``error`` (a problem on the row, with the evidence), ``keep`` (two entities, and a
-    ``distinct`` decision), ``merge`` (link to the held one, and a ``same`` decision) or ``ask``.
+    A close match is a decision for the user, whether the other name is held by the store
+    (殷瑞玉 in a sheet, 殷瑞钰 held) or comes from the same import (two rows, or two sheets, that
+    write 殷瑞玉 and 殷瑞钰). Decided pairs (``kx same``/``kx distinct``, or an earlier import's
+    choice) pass; otherwise ``plan.on_duplicate`` says what to do: ``error`` (a problem on the
+    row, with the evidence), ``keep`` (two entities, and a ``distinct`` decision), ``merge``
+    (one entity, and a ``same`` decision) or ``ask``.
     """
     identity: Identity = plan.identity
     new: dict[str, tuple[str, str, Any, str]] = {}      # IRI -> (class, name, row, header)
@@ -253,7 +298,42 @@ def close_matches(plan: Any) -> None:
             new.setdefault(row.subject, (row.cls, str(name), row, header))
     for iri, stub in plan.stubs.items():
         if stub.rows:
-            new.setdefault(iri, (stub.cls, stub.name, stub.rows[0], ""))
+            new.setdefault(iri, (stub.cls, stub.name, stub.rows[0], stub.header))
+    if identity.store is not None:
+        _against_store(plan, new)
+    _within(plan, new)
+
+
+def _decide(plan: Any, kept: str, other: str, name: str, label: str, evidence: str, where: str,
+            person: bool, row: Any, header: str) -> bool:
+    """Apply ``plan.on_duplicate`` to one close pair (``other``, named ``name``, may be ``kept``):
+    True when merged."""
+    identity: Identity = plan.identity
+    plan.close.add(frozenset((name, label)))
+    choice = plan.on_duplicate
+    if choice == "ask":
+        shown = f"{label} ({where})" if where else f"{label} (already in the store)"
+        choice = "merge" if plan.ask(name, shown, evidence) else "keep"
+    if choice == "merge":
+        identity.decisions.canonical[other] = kept
+        plan.decided.append(("same", kept, other, name))
+        return True
+    if choice == "keep":
+        identity.decisions.distinct.add(frozenset((other, kept)))
+        plan.decided.append(("distinct", kept, other, name))
+        return False
+    also = f"; both linked to {evidence}" if evidence else ""
+    zh_where, en_where = (f"本次导入（{where}）中", f"in this import ({where})") if where else (
+        "库中已有", "already in the store")
+    row.problem(header, name, (
+        f"“{name}”可能与{zh_where}的“{label}”是同一{'人' if person else '个'} / {name} may be the same as {label} "
+        f"{en_where}{also}: import with on-duplicate merge if so, keep if not, or ask "
+        "(kx same / kx distinct change it later)"))
+    return False
+
+
+def _against_store(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None:
+    identity: Identity = plan.identity
     for iri, (cls, name, row, header) in new.items():
         if iri in identity.held(cls).keys:
             continue     # the entity is the held one
@@ -261,24 +341,133 @@ def close_matches(plan: Any) -> None:
             if other == iri or identity.decisions.is_distinct(iri, other):
                 continue
             held = identity.held(cls)
-            label = held.labels.get(other, other)
             evidence = identity.evidence(other, _linked(plan, iri), _labels(plan))
-            choice = plan.on_duplicate
-            if choice == "ask":
-                choice = "merge" if plan.ask(name, label, evidence) else "keep"
-            if choice == "merge":
-                identity.decisions.canonical[iri] = other
-                plan.decided.append(("same", other, iri, name))
+            if _decide(plan, other, iri, name, held.labels.get(other, other), evidence, "", held.person,
+                       row, header):
                 break
-            if choice == "keep":
-                identity.decisions.distinct.add(frozenset((iri, other)))
-                plan.decided.append(("distinct", other, iri, name))
+
+
+BLOCK_LIMIT = 400   # organisations sharing a first character compared pairwise; past it, same core names only
+
+
+def _within(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None:
+    """Close names among the entities one import creates (rows and sheets of the same import)."""
+    from kxgraph.tables.validate import core_name
+
+    identity: Identity = plan.identity
+    people: dict[str, list[str]] = {}       # key with one character blanked -> IRIs, in row order
+    firsts: dict[str, list[str]] = {}       # organisations by first character of the core name
+    keys: dict[str, str] = {}
+    for iri, (cls, name, _, _) in new.items():
+        if identity.decisions.of(iri) != iri:
+            continue     # merged already (an earlier decision, or against the store just now)
+        if is_person(cls):
+            if latin_key(name):
                 continue
-            also = f"; both linked to {evidence}" if evidence else ""
-            row.problem(header, name, (
-                f"可能与已有的“{label}”是同一{'人' if held.person else '个'} / may be the same as {label} "
-                f"already in the store{also}: import with on-duplicate merge if so, keep if not, or ask "
-                "(kx same / kx distinct change it later)"))
+            k = keys[iri] = key(name, True)
+            for i in range(len(k)):
+                people.setdefault(k[:i] + "\0" + k[i + 1:], []).append(iri)
+        else:
+            k = keys[iri] = core_name(name)
+            firsts.setdefault(k[:1], []).append(iri)
+    pairs: dict[tuple[str, str], None] = {}
+    order = {iri: i for i, iri in enumerate(new)}
+    for block in people.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                if one_apart(keys[a], keys[b]):
+                    pairs[(a, b)] = None
+    for block in firsts.values():
+        if len(block) > BLOCK_LIMIT:
+            seen: dict[str, str] = {}
+            for b in block:
+                a = seen.setdefault(keys[b], b)
+                if a != b:
+                    pairs[(a, b)] = None
+            continue
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                if alike(new[a][1], new[b][1]):
+                    pairs[(a, b)] = None
+    facts = None
+    for a, b in sorted(pairs, key=lambda p: (order[p[1]], order[p[0]])):
+        (cls_a, name_a, row_a, _), (cls_b, name_b, row_b, header_b) = new[a], new[b]
+        if not _compatible(cls_a, cls_b) or not row_b.ok or not row_a.ok:
+            continue
+        kept, other = identity.decisions.of(a), identity.decisions.of(b)
+        if kept == other or identity.decisions.is_distinct(kept, other):
+            continue
+        facts = facts if facts is not None else _Facts(plan)
+        if facts.linked(a, b):
+            continue     # the rows link one to the other (a workstation and its host): two things
+        evidence = facts.shared(a, b)
+        _decide(plan, kept, other, name_b, name_a, evidence, _where(row_a), is_person(cls_a), row_b, header_b)
+
+
+class _Facts:
+    """What the rows of one import say each entity is linked to, as ``identity/facts`` does for
+    the store: its values and neighbours, and the organisations and years of its memberships."""
+
+    SKIP = {RDF_TYPE, RDFS_LABEL, SKOS_ALT, DC_SOURCE, ORG_MEMBER, ORG_ROLE}
+
+    def __init__(self, plan: Any) -> None:
+        import pyoxigraph as ox
+
+        self.plan = plan
+        self.labels = _labels(plan)
+        self.of: dict[str, list[Any]] = {}
+        members: dict[str, list[str]] = {}      # membership node -> its members
+        about: dict[str, list[Any]] = {}        # membership node -> its organisation and values
+        text = "".join(line for row in plan.rows for line in row.lines)
+        for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES):
+            s, p, o = q.subject.value, q.predicate.value, q.object
+            if p == ORG_MEMBER:
+                members.setdefault(s, []).append(o.value)
+            elif p not in self.SKIP:
+                about.setdefault(s, []).append(o)
+                if isinstance(o, ox.NamedNode):
+                    self.of.setdefault(o.value, []).append(q.subject)
+        for node, values in about.items():
+            self.of.setdefault(node, []).extend(values)
+            for member in members.get(node, ()):
+                self.of.setdefault(member, []).extend(values)
+
+    def linked(self, a: str, b: str) -> bool:
+        """Whether a fact of the import links ``a`` and ``b`` directly."""
+        return any(x.value == b for x in self.of.get(a, ())) or any(x.value == a for x in self.of.get(b, ()))
+
+    def shared(self, a: str, b: str) -> str:
+        """What ``a`` and ``b`` are both linked to, by label: 太钢院士工作站、中国工程院、2005."""
+        theirs = set(self.of.get(a, ()))
+        both = [x for x in dict.fromkeys(self.of.get(b, ())) if x in theirs and x.value not in (a, b)
+                and not x.value.startswith(("file:", ID + "membership/"))]
+        return "、".join(self._label(x) for x in both[:4])
+
+    def _label(self, term: Any) -> str:
+        value = term.value
+        if "://" not in value:
+            return value
+        if value in self.labels:
+            return self.labels[value]
+        from kxgraph.ontology import terms
+
+        names = terms()[0].get(value, {})
+        return names.get("zh") or names.get("en") or self.plan.identity._label(value)
+
+
+@lru_cache(maxsize=1024)
+def _compatible(a: str, b: str) -> bool:
+    from kxgraph.curation import compatible
+
+    return a == b or compatible({a}, {b})
+
+
+def _where(row: Any) -> str:
+    from pathlib import Path
+
+    from kxgraph.output.text import where
+
+    return where(Path(row.file).name, row.sheet, f"row {row.number}")
 
 
 def _linked(plan: Any, iri: str) -> list[str]:
@@ -306,4 +495,4 @@ def _labels(plan: Any) -> dict[str, str]:
     return labels
 
 
-__all__ = ["close_matches", "Identity", "person_name", "key", "latin_key", "pinyin_keys", "one_apart", "classes_like"]
+__all__ = ["close_matches", "alike", "Identity", "person_name", "key", "latin_key", "pinyin_keys", "one_apart", "classes_like"]

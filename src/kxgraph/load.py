@@ -64,11 +64,16 @@ def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None =
     """
     from kxgraph import sources
 
+    from kxgraph.protect import check_graphs, is_shipped_file
+
     items = plan(paths, format=format, graph=graph)
+    targets = {id(item): _graphs_of(item) for item in items}
+    for item in items:   # before anything is written: a file naming a protected graph changes nothing
+        check_graphs(targets[id(item)], force_shipped=force_shipped or is_shipped_file(item.path), action="load into")
     groups = sources.group_files([item.path for item in items], source)
     writing = [sources.Writing(name, "rdf", [Path(f) for f in files],
                                list(dict.fromkeys(g for item in items if str(item.path) in files
-                                                  for g in _graphs_of(item))))
+                                                  for g in targets[id(item)])))
                for name, files in groups.items()]
     drops, _ = sources.plan_drops(store, writing, replace=replace)
     if ontology:
@@ -81,7 +86,7 @@ def load(store: Store, paths: Iterable[str | Path] = (), *, format: str | None =
         for i, new in enumerate(writing):
             path = Path(folder) / f"record-{i}.nt"
             path.write_text(sources.record_ntriples(new), encoding="utf-8")
-            records.append(LoadItem(path, rdf_format(path), new.record, path.stat().st_size))
+            records.append(LoadItem(path, rdf_format(path), new.record, path.stat().st_size, own=True))
         counts = store.load_files(items + records, replace=replace, progress=_capped(progress, total_size(items)),
                                   drop=tuple(drops), force_shipped=force_shipped, lenient=lenient)
     reference = store.reference_loaded

@@ -3,9 +3,11 @@
 The shipped graphs (ontology, gazetteer, the Taiyuan report, reference schemes) are reloaded by
 ``kx demo`` and ``kx load --ontology``; a user file or update that names them would silently
 merge into, or with ``--replace`` wipe, data other commands rely on. kxgraph's internal graphs
-(staging, journal, curation) hold its own bookkeeping. ``load``, ``import``, ``update`` and
-``drop`` refuse to write either kind unless given ``force_shipped=True`` (``--force-shipped``);
-staging graphs are never written from outside, even then, since recovery deletes them.
+(staging, journal, curation decisions, the records of sources) hold its own bookkeeping, written
+only by the features that keep it (``kxgraph.sources``, ``kxgraph.curation``). ``load``,
+``import``, ``update`` and ``drop`` refuse to write either kind unless given ``force_shipped=True``
+(``--force-shipped``); staging graphs are never written from outside, even then, since recovery
+deletes them.
 
 >>> protected("https://w3id.org/kxgraph/graph/ontology")
 'shipped'
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from kxgraph.errors import KxError, QueryError, option
-from kxgraph.store.base import STAGING
+from kxgraph.store.base import RECORDS, STAGING
 from kxgraph.vocab import GAZETTEER_GRAPH, GRAPH, ONTOLOGY_GRAPH, TAIYUAN_GRAPH
 
 # The ONE list of protected graphs: kind -> graph IRIs; an IRI ending in "/" covers every graph
@@ -28,7 +30,7 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "staging": (STAGING, STAGING.rstrip("/")),
     "shipped": (ONTOLOGY_GRAPH, GAZETTEER_GRAPH, TAIYUAN_GRAPH, GRAPH + "reference", GRAPH + "reference/",
                 GRAPH + "scheme/", GRAPH + "schemes", GRAPH + "schemes/"),
-    "internal": (GRAPH + "journal", GRAPH + "journal/", GRAPH + "curation", GRAPH + "curation/"),
+    "internal": (GRAPH + "journal", GRAPH + "journal/", GRAPH + "curation", GRAPH + "curation/", RECORDS),
 }
 ANY = "*"  # an update whose graphs are only known when it runs (GRAPH ?g)
 ALL = "**"  # an update that writes every graph (DROP ALL, CLEAR NAMED …)
@@ -165,7 +167,7 @@ def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
     if force_shipped or not targets & {ANY, ALL}:
         store.update(sparql)
         return
-    present = [(g, n) for g, n in store.graphs() if protected(g)]
+    present = [(g, n) for g, n in [*store.graphs(), *_records(store)] if protected(g)]
     if not present:
         store.update(sparql)
         return
@@ -184,3 +186,13 @@ def guarded_update(store: Any, sparql: str, *, force_shipped: bool = False,
 
         warnings.warn(f"the update also matched {', '.join(_curie(g) for g in changed)}, protected, which "
                       f"was left as it was; give {option('force_shipped', True)} to change it too", KxWarning, stacklevel=2)
+
+
+def _records(store: Any) -> list[tuple[str, int]]:
+    """The record graphs of sources (``Store.graphs`` leaves them out: ``kx sources`` lists them)."""
+    import pyoxigraph as ox
+
+    result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                         "FILTER(STRSTARTS(STR(?g), ?records)) } GROUP BY ?g",
+                         substitutions={"records": ox.Literal(RECORDS)})
+    return [(row[0].value, int(row[1].value)) for row in result.rows]

@@ -4,8 +4,11 @@ A source's name defaults to its file's name without version marks (``workstation
 ``workstations_v2.xlsx`` and ``workstations (1).xlsx`` are all the source ``workstations``), so a
 corrected copy under a new file name replaces the old one. What a source wrote stays in the
 graphs it wrote (the file's ``file://`` graph, or the graphs a TriG file names); its record, a
-``prov:Entity`` naming its files, checksums, sheets, counts, time and kxgraph version, lives in a
-graph of its own, ``kxg:source/<name>``. Re-importing a source writes its new graphs and record
+``prov:Entity`` naming its files, checksums, sheets, counts, time and kxgraph version, is
+``kxsrc:<name>`` (what ``kx sources`` prints in its ``id`` column and ``kx show`` takes), kept in a
+graph of its own, ``kxg:source/<name>``, that only this module writes (``kxgraph.protect``).
+Records written before ``kxsrc:`` existed are the graph's own IRI; they are read alike and
+rewritten in the new form when their source is next imported. Re-importing a source writes its new graphs and record
 and drops its old graphs in the store's one all-or-nothing commit, so a re-import killed at any
 point leaves the old source as it was.
 """
@@ -22,7 +25,7 @@ from urllib.parse import quote
 
 from kxgraph.errors import NotFoundError, ParameterError, option
 from kxgraph.output.results import Result
-from kxgraph.vocab import GRAPH, KX, PROV, RDF, RDFS, XSD
+from kxgraph.vocab import GRAPH, KX, PROV, RDF, RDFS, SOURCE, XSD
 
 RECORDS = GRAPH + "source/"     # kxg:source/<name>: the record of one source, a graph of its own
 KINDS = {"tables": "spreadsheet", "rdf": "RDF file"}
@@ -71,6 +74,19 @@ def record_graph(name: str) -> str:
     return RECORDS + quote(name, safe="")
 
 
+def record_node(name: str) -> str:
+    """The record of the source ``name``, an IRI that prints as a plain CURIE (``kxsrc:workstations``).
+
+    Letters (Chinese ones included), digits and ``-._~`` are kept as written, anything else is
+    percent-encoded, so the printed CURIE is typed back as it is.
+
+    >>> from kxgraph.vocab import shorten
+    >>> shorten(record_node("workstations")), shorten(record_node("工作站名单")), shorten(record_node("my list"))
+    ('kxsrc:workstations', 'kxsrc:工作站名单', 'kxsrc:my%20list')
+    """
+    return SOURCE + "".join(c if c.isalnum() or c in "-._~" else quote(c, safe="") for c in name)
+
+
 def checksum(path: str | Path) -> str:
     """``sha256:<hex>`` of a file's bytes."""
     digest = hashlib.sha256()
@@ -93,7 +109,8 @@ class Source:
 
     name: str
     kind: str
-    record: str
+    record: str                    # the graph holding its record
+    node: str = ""                 # the record itself (kxsrc:<name>; the graph's IRI in older stores)
     graphs: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
@@ -105,8 +122,8 @@ class Source:
 def held(store: Any) -> dict[str, Source]:
     """The sources in the store by name."""
     found: dict[str, Source] = {}
-    for record, name, kind, graph, file in _query(store, "graphs").rows:
-        source = found.setdefault(name.value, Source(name.value, kind.value, record.value))
+    for record, node, name, kind, graph, file in _query(store, "graphs").rows:
+        source = found.setdefault(name.value, Source(name.value, kind.value, record.value, node.value))
         if graph is not None and graph.value not in source.graphs:
             source.graphs.append(graph.value)
         if file is not None and file.value not in source.files:
@@ -115,9 +132,11 @@ def held(store: Any) -> dict[str, Source]:
 
 
 def listing(store: Any) -> Result:
-    """The sources as a table: name, kind, files, sheets, rows, entities, triples, when, version."""
-    result = _query(store, "list")
-    return Result("select", result.variables[:-1], [row[:-1] for row in result.rows])
+    """The sources as a table: name, kind, files, sheets, rows, entities, triples, when, version, id.
+
+    ``name`` is what ``kx drop`` takes; ``id`` is the record (``kxsrc:<name>``), for ``kx show``.
+    """
+    return _query(store, "list")
 
 
 def drop_source(store: Any, name: str) -> Source:
@@ -138,8 +157,8 @@ def forget_graph(store: Any, graph: str) -> None:
     g = ox.NamedNode(graph)
     for source in held(store).values():
         if graph in source.graphs:
-            record = ox.NamedNode(source.record)
-            store.update(f"DELETE DATA {{ GRAPH {record} {{ {record} {ox.NamedNode(KX + 'graph')} {g} }} }}")
+            record, node = ox.NamedNode(source.record), ox.NamedNode(source.node or source.record)
+            store.update(f"DELETE DATA {{ GRAPH {record} {{ {node} {ox.NamedNode(KX + 'graph')} {g} }} }}")
 
 
 @dataclass
@@ -158,6 +177,10 @@ class Writing:
     @property
     def record(self) -> str:
         return record_graph(self.name)
+
+    @property
+    def node(self) -> str:
+        return record_node(self.name)
 
 
 def plan_drops(store: Any, writing: list[Writing], *, replace: bool = False) -> tuple[list[str], list[str]]:
@@ -200,8 +223,8 @@ def record_ntriples(new: Writing, *, when: datetime | None = None) -> str:
     from kxgraph.version import __version__
 
     when = when or datetime.now(timezone.utc)
-    iri = ox.NamedNode(new.record)
-    activity = ox.NamedNode(new.record + "#import")
+    iri = ox.NamedNode(new.node)
+    activity = ox.NamedNode(new.node + "#import")
     agent = ox.NamedNode(f"https://w3id.org/kxgraph/software/kxgraph-{__version__}")
     stamp = ox.Literal(when.isoformat(timespec="seconds"), datatype=ox.NamedNode(XSD + "dateTime"))
     n = lambda local: ox.NamedNode(local)  # noqa: E731
@@ -213,7 +236,7 @@ def record_ntriples(new: Writing, *, when: datetime | None = None) -> str:
              (activity, n(PROV + "startedAtTime"), stamp), (activity, n(PROV + "wasAssociatedWith"), agent),
              (agent, n(RDF + "type"), n(PROV + "SoftwareAgent"))]
     for i, path in enumerate(new.files):
-        file = n(f"{new.record}#file-{i + 1}")
+        file = n(f"{new.node}#file-{i + 1}")
         quads += [(iri, n(KX + "file"), file), (activity, n(PROV + "used"), file),
                   (file, n(KX + "fileName"), ox.Literal(path.name)),
                   (file, n(KX + "checksum"), ox.Literal(checksum(path))),
@@ -244,7 +267,7 @@ def write(store: Any, contents: dict[str, str], writing: list[Writing], *, repla
         for i, (graph, data) in enumerate([*contents.items(), *records.items()]):
             path = Path(folder) / f"{i}.nt"
             path.write_text(data, encoding="utf-8")
-            items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size))
+            items.append(LoadItem(path, ox.RdfFormat.N_TRIPLES, graph, path.stat().st_size, own=graph in records))
         # every graph written here is the source's whole content: drop what it held before
         counts = store.load_files(items, replace=True, drop=tuple(drops))
     return {g: n for g, n in counts.items() if g in contents}
@@ -261,7 +284,7 @@ def counts_ntriples(new: Writing) -> str:
     """The counts of a source's record, as N-Triples (added once an RDF load knows them)."""
     import pyoxigraph as ox
 
-    iri = ox.NamedNode(new.record)
+    iri = ox.NamedNode(new.node)
     return "".join(f"{iri} {ox.NamedNode(KX + prop)} {ox.Literal(str(value), datatype=ox.NamedNode(XSD + 'integer'))} .\n"
                    for prop, value in (("entitiesWritten", new.entities), ("triplesWritten", new.triples))
                    if value is not None)
@@ -293,5 +316,5 @@ def group_files(files: Iterable[str | Path], source: str | None) -> dict[str, li
     return groups
 
 
-__all__ = ["source_name", "record_graph", "held", "listing", "drop_source", "write", "Writing",
+__all__ = ["source_name", "record_graph", "record_node", "held", "listing", "drop_source", "write", "Writing",
            "plan_drops", "group_files", "replaced_graphs", "count_entities", "Source", "RECORDS"]

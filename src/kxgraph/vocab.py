@@ -10,6 +10,7 @@ ID = "https://w3id.org/kxgraph/id/"            # real entities (the Taiyuan repo
 SYN = "https://w3id.org/kxgraph/synthetic/"    # generated sample network, never real
 GRAPH = "https://w3id.org/kxgraph/graph/"      # names of named graphs
 INDICATOR = "https://w3id.org/kxgraph/indicator/"  # indicators of reported figures
+SOURCE = "https://w3id.org/kxgraph/source/"    # the records of sources (kx sources): kxsrc:<name>
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -35,7 +36,7 @@ KINDS = ("org", "person", "place", "programme", "event", "plan", "publication", 
 
 PREFIXES: dict[str, str] = {
     "kx": KX, "kxid": ID, **{f"kx{kind}": f"{ID}{kind}/" for kind in KINDS},
-    "syn": SYN, "kxg": GRAPH, "kxi": INDICATOR,
+    "syn": SYN, "kxg": GRAPH, "kxi": INDICATOR, "kxsrc": SOURCE,
     "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "sh": SH,
     "org": ORG, "foaf": FOAF, "schema": SCHEMA, "prov": PROV, "qb": QB,
     "sdmx-dimension": SDMX_DIM, "skos": SKOS, "dcterms": DCTERMS, "bibo": BIBO, "rov": ROV,

@@ -99,3 +99,52 @@ def test_an_update_over_any_graph_runs_when_it_leaves_the_shipped_graphs_alone(t
     quads = quad_dump(shipped_store)
     assert any("<https://example.org/x>" in q and " 1 " in q.replace('"1"^^', " 1 ") for q in quads)
     assert not any("<https://example.org/x>" in q and '"2"' in q for q in quads)
+
+
+# -- the records of sources and the curation decisions: written only by kx import/load/same/… --
+
+RECORD = GRAPH + "source/taiyuan"     # the record graph of the source taiyuan (the report, loaded)
+CURATION = GRAPH + "curation"
+
+
+def test_updates_naming_a_source_record_or_the_curation_graph_are_refused(shipped_store):
+    before = quad_dump(shipped_store)
+    assert any(RECORD in q for q in before)
+    for update in (f"DROP GRAPH <{RECORD}>",
+                   f"DELETE WHERE {{ GRAPH <{RECORD}> {{ ?s ?p ?o }} }}",
+                   f"INSERT DATA {{ GRAPH <{RECORD}> {{ kxsrc:taiyuan rdfs:label 'other' }} }}",
+                   f"INSERT DATA {{ GRAPH <{CURATION}> {{ <https://example.org/a> kx:merged <https://example.org/b> }} }}",
+                   "CLEAR GRAPH kxg:curation"):
+        assert_refused(run_kx(shipped_store, "update", update), "internal", "--force-shipped")
+    assert quad_dump(shipped_store) == before
+
+
+def test_an_update_over_any_graph_leaves_the_records_of_sources_as_they_were(shipped_store):
+    before = quad_dump(shipped_store)
+    result = run_kx(shipped_store, "update", "DELETE WHERE { GRAPH ?g { ?s rdfs:label ?name } }")
+    assert result.returncode == 0, result.stderr
+    assert "kxg:source/taiyuan" in result.stderr and "protected" in result.stderr
+    assert [q for q in quad_dump(shipped_store) if RECORD in q] == [q for q in before if RECORD in q]
+    assert "taiyuan" in run_kx(shipped_store, "sources").stdout
+
+
+def test_a_trig_naming_a_source_record_or_the_curation_graph_is_refused(tmp_path, shipped_store):
+    before = quad_dump(shipped_store)
+    for graph in (RECORD, CURATION, GRAPH + "source/new"):
+        assert_refused(run_kx(shipped_store, "load", str(_trig(tmp_path, graph))), "internal")
+    path = tmp_path / "mine.ttl"
+    path.write_text("<https://example.org/x> <https://example.org/p> 1 .\n", encoding="utf-8")
+    assert_refused(run_kx(shipped_store, "load", "--graph", RECORD, str(path)), "internal")
+    sheet = tmp_path / "enterprises.csv"
+    sheet.write_text("企业名称,所属行业\n示例化工有限公司,化工\n", encoding="utf-8")
+    # a sheet under the name of the report's source: a colliding name, refused in one line
+    assert_refused(run_kx(shipped_store, "import", "--source", "taiyuan", str(sheet)), "already")
+    assert quad_dump(shipped_store) == before
+
+
+def test_a_record_graph_is_dropped_only_with_its_source(shipped_store):
+    before = quad_dump(shipped_store)
+    assert_refused(run_kx(shipped_store, "drop", "kxg:source/taiyuan"), "internal")
+    assert quad_dump(shipped_store) == before
+    assert run_kx(shipped_store, "drop", "taiyuan").returncode == 0   # by name: the source and its record
+    assert not any(RECORD in q or TAIYUAN_GRAPH in q for q in quad_dump(shipped_store))

@@ -13,9 +13,14 @@ def sources(fmt: str) -> None:
     """List the sources: every file set loaded or imported, with its counts and when.
 
     \b
+    A source's name is what kx drop takes; its id (kxsrc:NAME) is its PROV
+    record, for kx show. Records are not entities: kx find leaves them out.
+
+    \b
     Example:
       kx sources
-      kx drop workstations      # remove one source and every fact it wrote
+      kx show kxsrc:workstations   # the record: files, checksums, counts, when
+      kx drop workstations         # remove one source and every fact it wrote
     """
     emit(open_graph().sources(), fmt)
 

@@ -44,8 +44,8 @@ def _notes(result, title: str) -> None:
 @click.option("--source", metavar="NAME",
               help="The source these files are (default: each file's name without version marks).")
 @click.option("--on-duplicate", type=click.Choice(["error", "keep", "merge", "ask"]), default="error",
-              show_default=True, help="A name close to one the store holds (殷瑞玉 ~ 殷瑞钰): a problem, "
-                                      "keep both, merge, or ask for each.")
+              show_default=True, help="A name close to one the store holds, or to another of the same "
+                                      "import (殷瑞玉 ~ 殷瑞钰): a problem, keep both, merge, or ask for each.")
 @format_option(TABULAR_FORMATS)
 def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None, sheet: str | None,
                headers: str | None, strict: bool, skip_bad_rows: bool, rejects: str | None,
@@ -59,8 +59,9 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
     hosts no sheet defines become organisations of their own; both are listed
     (--strict refuses them instead). Templates with Chinese and English
     headers ship in kxgraph/data/templates/ (workstations, enterprises, academicians,
-    experts, projects, outputs, societies). Likely duplicate names (太钢集团 ~
-    太原钢铁（集团）有限公司) are listed for you to confirm; they are not merged.
+    experts, projects, outputs, societies). Close names, against the store or
+    within the import (殷瑞玉 ~ 殷瑞钰, 太钢集团 ~ 太原钢铁（集团）有限公司), are
+    problems until decided: --on-duplicate keep|merge|ask, or kx same/distinct.
 
     \b
     Each file is a source named after it without version marks
@@ -102,7 +103,7 @@ def import_cmd(files: tuple[str, ...], mapping: str | None, encoding: str | None
 
 def _ask(name: str, other: str, evidence: str) -> bool:
     also = f" (both linked to {evidence})" if evidence else ""
-    return click.confirm(f"is {name} the same as {other}, already in the store{also}?", err=True)
+    return click.confirm(f"is {name} the same as {other}{also}?", err=True)
 
 
 @click.command("validate")

@@ -265,7 +265,8 @@ class EndpointStore(Store):
                 for quad in _literals_checked(parse(handle, item.format, item.graph, file=str(item.path)),
                                               item.path, lenient=lenient, quiet=True):
                     touched.add(quad.graph_name.value)
-            check_graphs(touched, force_shipped=force_shipped or is_shipped_file(item.path), action="load into")
+            check_graphs(touched, force_shipped=force_shipped or item.own or is_shipped_file(item.path),
+                         action="load into")
         prefix = f"{STAGING}{os.urandom(6).hex()}/"
         stages: dict[str, str] = {}
 

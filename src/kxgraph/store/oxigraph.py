@@ -188,7 +188,7 @@ class OxigraphStore(Store):
         from kxgraph.protect import check_graphs, is_shipped_file
 
         self.check_writable()
-        forced = {id(item): force_shipped or is_shipped_file(item.path) for item in items}
+        forced = {id(item): force_shipped or item.own or is_shipped_file(item.path) for item in items}
         for item in items:
             check_rdf_file(item.path, item.format)  # memory bombs are refused before any parser runs
             if not is_quad_format(item.format):
@@ -266,7 +266,9 @@ class OxigraphStore(Store):
         from kxgraph.store import rebuild
 
         targets = {item.graph for item in items} | set(drop)
-        if not rebuild.worth_it(sum(self.graph_size(g) for g in targets), len(self._store)):
+        removed = sum(self.graph_size(g) for g in targets)
+        # counting the whole store costs time in proportion to it: only when the graphs are big enough
+        if removed < rebuild.MIN_TRIPLES or not rebuild.worth_it(removed, len(self._store)):
             return None
         for item in items:  # everything a load would refuse, refused before the store changes
             try:
@@ -309,7 +311,8 @@ class OxigraphStore(Store):
         from kxgraph.store import rebuild
 
         self.check_writable()
-        if self.path is not None and rebuild.worth_it(self.graph_size(graph), len(self._store)):
+        size = self.graph_size(graph)
+        if self.path is not None and size >= rebuild.MIN_TRIPLES and rebuild.worth_it(size, len(self._store)):
             folder = rebuild.prepare(self, {graph})
             if folder is not None:
                 with self.index.writing(self, [graph]):

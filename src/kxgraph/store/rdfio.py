@@ -22,6 +22,7 @@ class LoadItem:
     format: Any
     graph: str
     size: int = 0
+    own: bool = False    # kxgraph's own bookkeeping (a source's record): may fill an internal graph
 
 
 # File extension -> pyoxigraph RdfFormat attribute name: the one such map of kxgraph.

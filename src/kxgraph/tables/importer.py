@@ -25,8 +25,8 @@ from kxgraph.output.text import nt_escape, where
 from kxgraph.tables.sheets import (Sheet, clean, name_key, not_data, parse_date, parse_integer, parse_year, read_tables,
                                    split_names)
 from kxgraph.tables.validate import Problem, problems_result
-from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, XSD, shorten
-from kxgraph.identity import latin_key, person_name
+from kxgraph.vocab import DCTERMS, ID, KX, ORG, RDF, RDFS, SCHEMA, SKOS, XSD, shorten
+from kxgraph.identity import key as identity_key, latin_key, person_name
 
 __all__ = ["plan_import", "check_tables", "import_tables", "ImportReport", "Plan", "RowPlan",
            "clean", "name_key", "split_names", "parse_year", "load_mapping", "template_names", "mint"]
@@ -115,6 +115,7 @@ class Plan:
     on_duplicate: str = "error"                               # close matches: error, keep, merge or ask
     ask: Any = None                                           # on_duplicate="ask": callback(name, other, evidence)
     decided: list[tuple[str, str, str, str]] = field(default_factory=list)  # (kind, kept, other, its name)
+    close: set[frozenset[str]] = field(default_factory=set)   # pairs of names found close (decided or not)
 
     def all_problems(self) -> list[Problem]:
         return self.problems + [p for row in self.rows for p in row.problems]
@@ -177,6 +178,8 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
 
     if on_duplicate not in ("error", "keep", "merge", "ask"):
         raise ParameterError(f"{option('on_duplicate')} must be error, keep, merge or ask, not {on_duplicate!r}")
+    if on_duplicate == "ask" and ask is None:
+        raise ParameterError("on_duplicate='ask' needs ask: a callback (name, other, evidence) -> True to merge")
     mappings = ([load_mapping(mapping, headers=headers)] if mapping else
                 [load_mapping(n, headers=headers) for n in template_names()])
     plan = Plan(strict=strict, replaces=list(replaces), on_duplicate=on_duplicate, ask=ask)
@@ -190,10 +193,9 @@ def plan_import(files: Iterable[str | Path], *, mapping: str | Path | None = Non
     plan.identity = Identity(store, exclude=[*plan.files.values(), *plan.replaces])
     _define(plan)
     _link(plan, _Resolver(plan, store))
-    if store is not None:
-        from kxgraph.identity import close_matches
+    from kxgraph.identity import close_matches
 
-        close_matches(plan)
+    close_matches(plan)
     return plan
 
 
@@ -326,6 +328,7 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
 
 def _define(plan: Plan) -> None:
     unique: dict[tuple[str, str], RowPlan] = {}
+    names: dict[str, str] = {}     # subject -> its first row's name, normalised
     for row in plan.rows:
         mapping = row.mapping
         row.cls = _iri(mapping.cls)
@@ -355,7 +358,10 @@ def _define(plan: Plan) -> None:
         # a name the store already holds (another source, the report) is that entity
         row.subject = plan.identity.decisions.of(plan.identity.exact(row.cls, str(name)) or mint(row.cls, str(name)))
         first = plan.defined.setdefault(row.subject, row)
-        if first is not row:
+        # two rows under names decided to be one entity (kx same, --on-duplicate merge) both describe it
+        written = identity_key(str(name), _annotated((row.cls,)))
+        if first is not row and written == names.setdefault(row.subject, identity_key(
+                str(first.cells[first.mapping.key.id][1]), _annotated((first.cls,)))):
             row.problem(header, name, f"重复 / duplicate: the same {key.title} is already in {_at(first)}")
 
 
@@ -553,8 +559,11 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
         add(triple(subject, RDF + "type", row.cls))
         name = str(row.cells[row.mapping.key.id][1])
         predicate = plan.identity.label_predicate(row.cls, subject, name)
+        merged = plan.defined.get(subject, row) is not row
+        if merged:    # a second row decided to be the first's entity: a second name (the first row names it)
+            predicate = SKOS + "altLabel"
         add(triple(subject, predicate, nt_literal(name, lang="en" if latin_key(name) else "zh")))
-        if predicate != RDFS + "label":   # a held entity's own name, for the checks (it is in the store)
+        if predicate != RDFS + "label" and not merged:   # a held entity's own name, for the checks
             held = plan.identity.held(row.cls).labels.get(subject)
             if held:
                 plan.context.add(triple(subject, RDFS + "label", nt_literal(held, lang="zh")))
@@ -732,7 +741,9 @@ def check_tables(files: Iterable[str | Path], *, store: Any = None, **options: A
     plan = plan_import(files, store=store, **options)
     if not plan.problems:
         shacl_check(plan)
-    return plan, likely_duplicates(plan)
+    likely = likely_duplicates(plan)   # less alike than close matches: listed, for the user to look at
+    return plan, Result(likely.kind, likely.variables,
+                        [r for r in likely.rows if frozenset((str(r[1]), str(r[2]))) not in plan.close])
 
 
 def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Path | None = None,
