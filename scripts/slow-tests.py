@@ -1,7 +1,7 @@
 """Write tests/slow-tests.txt from a timing run, so that ``pytest -m "not slow"`` stays quick.
 
     python3 -m pytest -m "not slow" --durations=0 -p no:cacheprovider > durations.txt
-    python3 scripts/slow-tests.py durations.txt [--threshold 0.7] [--scale 1.0]
+    python3 scripts/slow-tests.py durations.txt [--threshold 0.6] [--scale 1.0]
 
 A test function whose setup, call and teardown together took more than ``threshold`` seconds
 (after dividing by ``scale``, for a run on a busy machine: a run 3.7x slower than a quiet one
@@ -28,7 +28,7 @@ HEADER = """\
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("durations", type=Path)
-    parser.add_argument("--threshold", type=float, default=0.7)
+    parser.add_argument("--threshold", type=float, default=0.6)
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     seconds: Counter[str] = Counter()
