@@ -61,7 +61,7 @@ def virtuoso(tmp_path_factory):
         pytest.skip("virtuoso-opensource is not installed (virtuoso-t, isql-vt)")
     import pyoxigraph as ox
 
-    from kxgraph.load import ontology_items, plan
+    from kxgraph.load import plan, reference_items
 
     db = tmp_path_factory.mktemp("virtuoso")
     sql, http = free_port(), free_port()
@@ -81,7 +81,7 @@ def virtuoso(tmp_path_factory):
                 time.sleep(0.5)
         # One N-Triples file per graph, loaded by Virtuoso's own loader (as a deployment would).
         by_graph: dict[str, list[str]] = {}
-        for item in ontology_items() + plan([str(f) for f in FILES]):
+        for item in reference_items() + plan([str(f) for f in FILES]):  # as a first kx load brings
             for quad in ox.parse(path=str(item.path), format=item.format, base_iri=item.path.as_uri()):
                 graph = item.graph if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
                 by_graph.setdefault(graph, []).append(f"{quad.subject} {quad.predicate} {quad.object} .")

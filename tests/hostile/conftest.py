@@ -37,6 +37,12 @@ def _cap_memory(limit: int):
     return apply
 
 
+# glibc reserves 64 MB of address space per malloc arena, one per thread up to 8 per core: under
+# an address-space cap that reservation, not the memory used, decides whether RocksDB's threads can
+# start. Two arenas make the cap measure what the command holds.
+CAPPED_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
 def run_kx(store: Path, *args: str, memory: int = MEMORY_CAP, timeout: float = 120, env: dict | None = None,
            input: str | None = None, stdout: Path | None = None, endpoint: str | None = None) -> Run:
     """Run ``kx --store STORE ARGS`` in a subprocess under an address-space cap.
@@ -47,7 +53,8 @@ def run_kx(store: Path, *args: str, memory: int = MEMORY_CAP, timeout: float = 1
     with open(stdout, "wb") if stdout else open(os.devnull, "rb") as sink:
         proc = subprocess.run([sys.executable, "-c", CLI, *where, *args], text=True, timeout=timeout,
                               stdout=sink if stdout else subprocess.PIPE, stderr=subprocess.PIPE,
-                              preexec_fn=_cap_memory(memory), input=input, env={**os.environ, **(env or {})})
+                              preexec_fn=_cap_memory(memory), input=input,
+                              env={**os.environ, **CAPPED_ENV, **(env or {})})
     return Run(proc.returncode, proc.stdout or "", proc.stderr)
 
 

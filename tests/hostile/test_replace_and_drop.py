@@ -30,6 +30,9 @@ def _ntriples(path: Path, n: int, tag: str) -> Path:
 SOURCE_RECORDS = "https://w3id.org/kxgraph/graph/source/"
 
 
+REFERENCE = {"https://w3id.org/kxgraph/graph/ontology", "https://w3id.org/kxgraph/graph/gazetteer"}
+
+
 def _counts(store: Path) -> dict[str, int]:
     import pyoxigraph as ox
 
@@ -37,8 +40,8 @@ def _counts(store: Path) -> dict[str, int]:
     try:
         counts: dict[str, int] = {}
         for quad in raw:
-            if quad.graph_name.value.startswith(SOURCE_RECORDS):  # what kx sources lists, not data
-                continue
+            if quad.graph_name.value.startswith(SOURCE_RECORDS) or quad.graph_name.value in REFERENCE:
+                continue  # what kx sources lists, and the reference data the first load brought: not data
             key = f"{quad.graph_name.value}:{quad.object.value.split()[0]}"
             counts[key] = counts.get(key, 0) + 1
         return counts
