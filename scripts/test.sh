@@ -15,5 +15,6 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -e '.[dev]'
-python3 -m pytest -q "$@"
+# Two workers, a test file each at a time (module fixtures such as the Virtuoso server stay one per file).
+python3 -m pytest -q -n 2 --dist loadfile "$@"
 [ "${KX_SKIP_WHEEL:-}" = 1 ] || bash scripts/smoke-wheel.sh   # KX_SKIP_WHEEL=1 skips it
