@@ -175,7 +175,7 @@ def test_a_load_that_takes_a_while_shows_its_progress_on_a_terminal(monkeypatch)
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr(cli_store.sys, "stderr", terminal)
+    monkeypatch.setattr("sys.stderr", terminal)
     monkeypatch.setattr(cli_store.LoadProgress, "AFTER", 0.0)  # as if 2 s had passed
     with cli_store.LoadProgress(1000) as progress:
         progress(400)

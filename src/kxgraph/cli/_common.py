@@ -119,3 +119,44 @@ def read_sparql(sparql: str | None, path: str | None) -> str:
 
 
 __all__ = ["StoreOptions", "open_graph", "format_option", "emit", "read_sparql", "ALL_FORMATS", "TABULAR_FORMATS"]
+
+
+class Progress:
+    """A bar on stderr (a terminal only), drawn every half second once the work has taken 2 s;
+    a subclass says what the bar shows (``line``)."""
+
+    AFTER = 2.0
+
+    def __init__(self) -> None:
+        import sys
+        import threading
+        import time
+
+        self.clock, self.out = time.monotonic, sys.stderr
+        self.on = self.out.isatty()  # drawn at all
+        self.start, self.shown = self.clock(), False
+        self.stop = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+
+    def line(self) -> str:
+        raise NotImplementedError
+
+    def __enter__(self):
+        if self.on:
+            self.ticker.start()
+        return self
+
+    def _tick(self) -> None:
+        while not self.stop.wait(0.5):
+            elapsed = self.clock() - self.start
+            if elapsed > self.AFTER:
+                self.shown = True
+                self.out.write(f"\r{self.line()} {elapsed:.0f} s   ")
+                self.out.flush()
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        if self.ticker.is_alive():
+            self.ticker.join()
+        if self.shown:
+            self.out.write("\n")

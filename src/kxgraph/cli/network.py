@@ -6,53 +6,27 @@ from typing import Callable
 
 import click
 
-from kxgraph.cli._common import TABULAR_FORMATS, as_of_option, emit, format_option, open_graph
+from kxgraph.cli._common import TABULAR_FORMATS, Progress, as_of_option, emit, format_option, open_graph
 from kxgraph.cli._deadline import timeout_option
 
 ANALYSES = ("centrality", "communities", "brokers")  # as kxgraph.graph.ANALYSES (not imported: kx --help stays light)
 MEASURES = ("degree", "betweenness", "eigenvector")
 
 
-class Steps:
+class Steps(Progress):
     """A progress bar of named steps on stderr (a terminal), drawn once the work has taken 2 s."""
 
-    AFTER = 2.0
-
     def __init__(self, names: list[str]) -> None:
-        import sys
-        import threading
-        import time
-
-        self.names, self.clock, self.out = names, time.monotonic, sys.stderr
-        self.start, self.done, self.name, self.shown = self.clock(), 0, names[0], False
-        self.stop = threading.Event()
-        self.ticker = threading.Thread(target=self._tick, daemon=True)
-
-    def __enter__(self) -> "Steps":
-        if self.out.isatty():
-            self.ticker.start()
-        return self
+        super().__init__()
+        self.names, self.done, self.name = names, 0, names[0]
 
     def __call__(self, name: str) -> None:
         self.name = name
         if name in self.names:
             self.done = self.names.index(name)
 
-    def _tick(self) -> None:
-        while not self.stop.wait(0.5):
-            elapsed = self.clock() - self.start
-            if elapsed > self.AFTER:
-                self.shown = True
-                bar = "#" * self.done + "-" * (len(self.names) - self.done)
-                self.out.write(f"\r[{bar}] {self.name} {elapsed:.0f} s   ")
-                self.out.flush()
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        if self.ticker.is_alive():
-            self.ticker.join()
-        if self.shown:
-            self.out.write("\n")
+    def line(self) -> str:
+        return f"[{'#' * self.done + '-' * (len(self.names) - self.done)}] {self.name}"
 
 
 def network_options(command: Callable) -> Callable:

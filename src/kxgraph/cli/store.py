@@ -2,55 +2,27 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from kxgraph.cli._common import as_of_option, emit, format_option, open_graph, read_sparql
+from kxgraph.cli._common import Progress, as_of_option, emit, format_option, open_graph, read_sparql
 from kxgraph.cli._deadline import timeout_option
 
 
-class LoadProgress:
+class LoadProgress(Progress):
     """Bytes read of the files on stderr (a terminal), drawn once the load has taken 2 s; then
     what the wait after the last byte is (the label index and the counts)."""
 
-    AFTER = 2.0
-
     def __init__(self, size: int) -> None:
-        import threading
-        import time
-
-        self.size, self.read, self.clock, self.out = max(size, 1), 0, time.monotonic, sys.stderr
-        self.on = self.out.isatty()
-        self.start, self.shown = self.clock(), False
-        self.stop = threading.Event()
-        self.ticker = threading.Thread(target=self._tick, daemon=True)
-
-    def __enter__(self) -> "LoadProgress":
-        if self.on:
-            self.ticker.start()
-        return self
+        super().__init__()
+        self.size, self.read = max(size, 1), 0
 
     def __call__(self, n: int) -> None:
         self.read += n
 
-    def _tick(self) -> None:
-        while not self.stop.wait(0.5):
-            elapsed = self.clock() - self.start
-            if elapsed > self.AFTER:
-                self.shown = True
-                done = min(self.read / self.size, 1.0)
-                what = "loading" if done < 1 else "indexing labels and counting (for kx find and kx stats)"
-                bar = "#" * int(done * 30) + "-" * (30 - int(done * 30))
-                self.out.write(f"\r[{bar}] {done:4.0%} {what} {elapsed:.0f} s   ")
-                self.out.flush()
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        if self.ticker.is_alive():
-            self.ticker.join()
-        if self.shown:
-            self.out.write("\n")
+    def line(self) -> str:
+        done = min(self.read / self.size, 1.0)
+        what = "loading" if done < 1 else "indexing labels and counting (for kx find and kx stats)"
+        return f"[{'#' * int(done * 30) + '-' * (30 - int(done * 30))}] {done:4.0%} {what}"
 
 
 
