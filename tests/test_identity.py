@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.conftest import quad_dump
+
 KX = "https://w3id.org/kxgraph/ns#"
 
 ENTERPRISES = "企业名称,所属行业,所在区县\n太原钢铁（集团）有限公司,冶金,尖草坪区\n山西示例装备有限公司,智能制造,小店区\n"
@@ -165,18 +167,6 @@ def test_a_name_works_for_an_iri_parameter_and_in_the_api(kx, store):
 
 # -- close names within one import -------------------------------------------------------------
 
-def quads(store: Path) -> list[str]:
-    """Every quad of the store, sorted (what "unchanged" means for a store)."""
-    import pyoxigraph as ox
-
-    if not store.exists():
-        return []
-    raw = ox.Store.read_only(str(store))
-    try:
-        return sorted(str(q) for q in raw)
-    finally:
-        del raw
-
 
 def two_rows(folder: Path) -> str:
     """One sheet naming 殷瑞钰 and, two rows down, 殷瑞玉 (a typo): synthetic rows, real-shaped."""
@@ -188,13 +178,13 @@ def two_rows(folder: Path) -> str:
 
 def test_close_names_in_two_rows_of_one_sheet_are_an_error_with_evidence(kx, tmp_path, store_path):
     kx("import", str(write(tmp_path / "enterprises.csv", ENTERPRISES)))
-    before = quads(store_path)
+    before = quad_dump(store_path)
     result = kx("import", str(write(tmp_path / "workstations.csv", WORKSTATIONS)), two_rows(tmp_path))
     assert result.exit_code == 1
     error = result.stderr.strip().splitlines()[-1]          # the one-line error: both names, where, why
     assert "殷瑞玉" in error and "殷瑞钰" in error and "row 2" in error
     assert "太钢院士工作站" in error and "中国工程院" in error     # the evidence: same station, same academy
-    assert quads(store_path) == before
+    assert quad_dump(store_path) == before
 
 
 def test_close_names_in_two_sheets_of_one_import_are_an_error(kx, tmp_path, store_path):
@@ -203,7 +193,7 @@ def test_close_names_in_two_sheets_of_one_import_are_an_error(kx, tmp_path, stor
     result = kx("import", str(stations), str(people))
     assert result.exit_code == 1
     assert "殷瑞玉" in result.stderr and "殷瑞钰" in result.stderr and "workstations.csv" in result.stderr
-    assert quads(store_path) == []
+    assert quad_dump(store_path) == []
 
 
 @pytest.mark.parametrize("choice, people, decision", [("keep", 4, "distinct"), ("merge", 3, "same")])
