@@ -2,7 +2,7 @@
 
     python3 benchmarks/bench_scale.py                   # scales 10 and 100
     python3 benchmarks/bench_scale.py --scales 10 30    # what a busy machine allows
-    python3 benchmarks/bench_scale.py --scales 10 100 1000 --timeout 900   # once, for the record
+    python3 benchmarks/bench_scale.py --scales 10 100 1000 --timeout 900 --data DIR  # once, for the record
     python3 benchmarks/bench_scale.py --scales 100 --only report analyze view   # some rows (load always)
 
 For each scale: a store holding the ontology, the gazetteer, the Taiyuan report and the generated
@@ -11,7 +11,8 @@ process, with its wall time and peak memory (the child's maximum resident set). 
 the same process tree on the same files: raw pyoxigraph ``bulk_load`` for ``kx load``, a raw
 pyoxigraph count query for ``kx stats``, ``kx find`` without the label index, and ``kx analyze``
 with networkx alone (igraph hidden). Growth is the ratio between the largest and smallest scale.
-Results: benchmarks/RESULTS-scale.md (and .json).
+Results: benchmarks/RESULTS-scale-run.md (and .json), the table of the last run; benchmarks/RESULTS-scale.md
+keeps the record of every pass with what each figure means.
 """
 
 from __future__ import annotations
@@ -66,15 +67,16 @@ def run(argv: list[str], *, timeout: float, env: dict | None = None) -> dict:
     seconds = time.monotonic() - start
     code = os.waitstatus_to_exitcode(status)
     error = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:] if code else []
-    return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024), "status": code,
-            "error": error}
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_mb": round(usage.ru_maxrss / 1024), "status": code, "error": error}
 
 
-def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | None = None) -> dict:
+def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | None = None,
+                data_dir: Path | None = None) -> dict:
     # no command deadline of its own (kx's default is 60 s): the benchmark's timeout stops it
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200", KXGRAPH_TIMEOUT="0")
     store = work / f"store-{scale:g}"
-    data = work / f"network-{scale:g}.nt.gz"
+    data = (data_dir or work) / f"network-{scale:g}.nt.gz"
     kx = [*KX, "--store", str(store)]
     out: dict[str, dict] = {}
 
@@ -83,8 +85,9 @@ def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | N
         wanted = not only or any(word in name for word in only)
         out[name] = run(argv, **options) if wanted else {"seconds": None, "peak_mb": None, "status": "skipped"}
 
-    subprocess.run([*KX, "generate", "--scale", str(scale), "-o", str(data)], env=env, check=True,
-                   stderr=subprocess.DEVNULL)
+    if not (data_dir and data.exists()):  # a kept file of this scale is reused (generating 20M triples takes minutes)
+        subprocess.run([*KX, "generate", "--scale", str(scale), "-o", str(data)], env=env, check=True,
+                       stderr=subprocess.DEVNULL)
     row("raw pyoxigraph load", [sys.executable, "-c", RAW_LOAD, str(data), str(work / "raw")], timeout=timeout, env=env)
     shutil.rmtree(work / "raw", ignore_errors=True)
     out["kx load (N-Triples, gz)"] = run([*kx, "load", str(data)], timeout=timeout, env=env)  # the rest needs it
@@ -113,7 +116,8 @@ def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | N
     out["_triples"] = {"seconds": None, "peak_mb": None, "status": 0,
                        "triples": _triples(store, env)}
     shutil.rmtree(store, ignore_errors=True)
-    data.unlink(missing_ok=True)
+    if not data_dir:
+        data.unlink(missing_ok=True)
     return out
 
 
@@ -134,7 +138,8 @@ def cell(m: dict) -> str:
         return f"> {m['seconds']:.0f} s (stopped)"
     if m.get("status"):
         return f"failed ({'; '.join(m.get('error') or [])[:60]})"
-    return f"{m['seconds']:.2f} s, {m['peak_mb']} MB"
+    cpu = f" (CPU {m['cpu_seconds']:.1f} s)" if m.get("cpu_seconds") is not None else ""
+    return f"{m['seconds']:.2f} s{cpu}, {m['peak_mb']} MB"
 
 
 def markdown(results: dict[str, dict], load: str) -> str:
@@ -143,7 +148,7 @@ def markdown(results: dict[str, dict], load: str) -> str:
              f"`python3 benchmarks/bench_scale.py --scales {' '.join(scales)}` on {platform.node()} "
              f"({os.cpu_count()} cores; load average {load} when it started: the machine is shared, "
              "so absolute times are inflated and noisy; ratios within one run are the figures to read).", "",
-             "Every figure is a whole process: wall time and peak resident memory. "
+             "Every figure is a whole process: wall time, CPU time (user + system) and peak resident memory. "
              "Baselines are in the same run: raw pyoxigraph for load and counts, SPARQL without the "
              "label index for find and stats, networkx alone for analysis.", ""]
     triples = [results[s].get("_triples", {}).get("triples") for s in scales]
@@ -165,16 +170,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", nargs="+", default=["10", "100"])
     parser.add_argument("--timeout", type=float, default=300, help="Seconds before a command is stopped.")
-    parser.add_argument("--out", default=str(HERE / "RESULTS-scale.md"))
+    parser.add_argument("--out", default=str(HERE / "RESULTS-scale-run.md"))
     parser.add_argument("--only", nargs="+", metavar="WORD",
                         help="Run only the rows whose name contains one of these words (the load always runs).")
+    parser.add_argument("--data", metavar="DIR", help="Keep the generated files here and reuse them "
+                        "(network-SCALE.nt.gz) instead of generating them again.")
     args = parser.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     results = {}
     with tempfile.TemporaryDirectory(prefix="kx-bench-scale-") as tmp:
         for scale in args.scales:
             print(f"scale {scale} …", file=sys.stderr)
-            results[scale] = bench_scale(float(scale), Path(tmp), timeout=args.timeout, only=args.only)
+            results[scale] = bench_scale(float(scale), Path(tmp), timeout=args.timeout, only=args.only,
+                                         data_dir=Path(args.data) if args.data else None)
             Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     Path(args.out).write_text(markdown(results, load), encoding="utf-8")
     print(Path(args.out).read_text(encoding="utf-8"))
