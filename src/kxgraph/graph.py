@@ -38,6 +38,9 @@ class KxGraph:
         self.store = store
         self.closed = False
         _last_opened = weakref.ref(self)
+        index = getattr(store, "index", None)
+        if index is not None and not index.read_only:  # each write counts the report's figures again
+            index.keeper = _keep_figures
 
     def __repr__(self) -> str:
         return f"<KxGraph {self.store!r}{' closed' if self.closed else ''}>"
@@ -625,6 +628,12 @@ class KxGraph:
         from kxgraph.report import report
 
         return report(self, period=period, area=area)
+
+
+def _keep_figures(store: Store) -> list:
+    from kxgraph.report import keep_figures
+
+    return keep_figures(store)
 
 
 def open(path: str | Path | None = None, mode: str | None = None, *, memory: bool = False,  # noqa: A001

@@ -135,7 +135,7 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
     labels = _labels([graph, meta], {f[k] for f in figures for k in ("indicator", "period", "area") if f[k]})
     figures = _select(figures, labels, period=period, area=area)
     queries = {**_pairs(meta, "count-queries"), **_pairs(graph, "count-queries")}
-    computed: dict[tuple[str, str | None], tuple[int | Decimal, int]] = {}
+    computed: dict[tuple[str, str | None], tuple[int | Decimal, int]] = {} if area else _kept(graph)
     rows = []
     for fig in figures:
         ind = fig["indicator"]
@@ -255,6 +255,48 @@ def _names(iri: str, labels: dict) -> set[str]:
 
 
 # -- computing and comparing -----------------------------------------------------------------
+
+def keep_figures(store: Any) -> list[tuple[str, str, str, int]]:
+    """The store's figures to keep (``kxgraph.store.kept``): every count query a reported figure
+    in ``store`` needs, counted over the whole store (no area), with a digest of its text."""
+    names = _needed(store, _figures(store), _shipped_metadata)
+    kept = []
+    for name in sorted(names):
+        value, entities = _count(store, name, None)
+        kept.append((name, _digest(name), str(value), entities))
+    return kept
+
+
+def _needed(source: Any, figures: list[dict], meta: Any) -> set[str]:
+    """Names of the count queries of ``figures`` (``meta``: the shipped metadata, or a function giving it)."""
+    if not figures:
+        return set()
+    meta = meta() if callable(meta) else meta
+    queries = {**_pairs(meta, "count-queries"), **_pairs(source, "count-queries")}
+    return {queries[f["indicator"]] for f in figures if f["indicator"] in queries}
+
+
+def _kept(graph: Any) -> dict[tuple[str, None], tuple[int | Decimal, int]]:
+    """The kept whole-store counts whose query text is still the one shipped (empty: count them)."""
+    store = getattr(graph, "store", graph)
+    index = getattr(store, "index", None)
+    found = index.kept_figures() if index is not None else None
+    if not found:
+        return {}
+    from kxgraph.sparql.catalogue import names
+
+    known = names("indicators")
+    return {(name, None): (_number(Decimal(value)), entities)
+            for name, (digest, value, entities) in found.items() if name in known and digest == _digest(name)}
+
+
+def _digest(name: str) -> str:
+    import hashlib
+
+    from kxgraph.sparql.catalogue import entry
+
+    return hashlib.sha256(entry(f"indicators/{name}").text.encode("utf-8")).hexdigest()[:16]
+
 
 def _count(graph: Any, name: str, area: str | None) -> tuple[int | Decimal, int]:
     """Run the count query ``name``: (value, entities of that kind in the graph)."""

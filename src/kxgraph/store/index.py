@@ -6,7 +6,9 @@
   index of the lower-cased text and of the pinyin spelling of Chinese labels (``store.pinyin``,
   a polyphonic first character spelt in each reading): ``kx find``;
 - the triples of each named graph and the typed entities of each graph, with the entities per
-  class they add up to: ``kx stats``.
+  class they add up to: ``kx stats``;
+- the figures of ``kx report``'s indicator count queries, counted after each write by ``keeper``
+  (``kxgraph.store.kept``).
 
 The store keeps it in step. A write marks the index dirty, changes the store, then refreshes the
 graphs it wrote (all of them when it cannot tell which) and marks the index clean, in one SQLite
@@ -24,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from kxgraph.store import kept
 from kxgraph.store.pinyin import spell_labels
 from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS
 
@@ -64,6 +67,8 @@ class Index:
         self._pinyin: dict[str, str] = {}
         self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
         self.scanned: set[str] = set()  # new graphs whose labels and types a load staged as it streamed
+        self.keeper: Any = None  # store -> kept figures, counted after each write (see kxgraph.store.kept)
+        self.writes = 0  # writes begun by this object: kept figures counted across one are not stored
         if self.file is None:  # a memory store starts empty, and so does its index
             self._conn = _connect(":memory:")
             self._create()
@@ -141,6 +146,16 @@ class Index:
             return None
         return graphs, classes
 
+    def kept_figures(self) -> dict[str, tuple[str, str, int]] | None:
+        """Kept ``query name -> (digest, value, entities)`` (see ``kxgraph.store.kept``), or None."""
+        with self._snapshot() as conn:
+            if conn is None:
+                return None
+            try:  # an index from before kept figures has no table for them until its next write
+                return kept.read(conn)
+            except sqlite3.Error:
+                return None
+
     # -- writing ---------------------------------------------------------------------------
 
     @contextmanager
@@ -171,6 +186,7 @@ class Index:
         self._depth -= 1
         if outer:
             self.refresh(store, self._pending if self._prior == "clean" else None)
+            self._keep(store)
 
     def _add(self, graphs: Iterable[str] | None) -> None:
         if graphs is None or self._pending is None:
@@ -185,6 +201,7 @@ class Index:
         state = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
         fresh = state.get("schema") == SCHEMA and state.get("state") == "clean"
         self._prior = "clean" if fresh else "missing"
+        self.writes += 1
         self._set("state", "dirty")
 
     def rebuild(self, store: Any) -> None:
@@ -216,10 +233,23 @@ class Index:
                                  (graph, store.graph_size(graph) if size is None else size))
             conn.execute("DELETE FROM class_counts")
             conn.execute("INSERT INTO class_counts SELECT class, COUNT(DISTINCT entity) FROM types GROUP BY class")
+            kept.forget(conn)  # whatever the write changed, the figures counted before it are gone
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
         self._prior = "clean"
         self.sizes.clear()
         self._unstage()
+
+    def _keep(self, store: Any) -> None:
+        """Count and keep the figures ``keeper`` gives for the store as this write left it."""
+        if self.keeper is None or self._conn is None:
+            return
+        began = self.writes
+        try:
+            figures = self.keeper(store)
+        except Exception:  # noqa: BLE001 - the write is done; without kept figures readers count
+            return
+        if self.writes == began and self._depth == 0:  # no other write began meanwhile (kx serve's threads)
+            kept.keep(self._conn, figures)
 
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
         conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
@@ -286,6 +316,7 @@ class Index:
 
     def _create(self) -> None:
         self._conn.executescript(_TABLES)
+        kept.create(self._conn)
 
     def _set(self, key: str, value: str) -> None:
         with self._conn:
