@@ -200,3 +200,19 @@ def test_in_memory_each_write_counts_the_figures_again():
     assert g.store.index.kept_figures()["academician-workstations"][1:] == ("1", 1)
     [row] = g.report().records()
     assert (row["computed"], row["status"]) == (1, "disagrees")
+
+
+@pytest.mark.slow  # the first write brings the reference data: seconds
+def test_a_figure_that_cannot_be_counted_does_not_stop_a_write():
+    """Counting is done after the write: a count query the report cannot run leaves nothing kept,
+    the write stands, and the report says what is wrong as it did before."""
+    g = kxgraph.open(memory=True)
+    g.update("""PREFIX kxi: <https://w3id.org/kxgraph/indicator/>
+        INSERT DATA { GRAPH <urn:kept:report> {
+          kxi:papers kx:countQuery "no-such-query" .
+          <urn:kept:figure> a kx:ReportedFigure ; kx:indicator kxi:papers ;
+              kx:value "2"^^xsd:decimal ; kx:qualifier kx:Exact } }""")
+    assert g.query("ASK { <urn:kept:figure> a kx:ReportedFigure }").boolean
+    assert g.store.index.kept_figures() == {}
+    with pytest.raises(kxgraph.errors.NotFoundError, match="no-such-query"):
+        g.report()
