@@ -150,16 +150,73 @@ def test_generating_into_the_store_keeps_figures_equal_to_fresh_counts(store, tm
     assert int(after["academician-workstations"][0]) > int(before["academician-workstations"][0])
 
 
-@pytest.mark.slow  # a store with the Taiyuan report and a generated network: seconds
-def test_the_report_reads_the_kept_figures_and_each_write_counts_them_again(store, tmp_path):
-    real = computed(store, "academician-workstations")
-    with sqlite3.connect(store / FILE) as conn:  # not a real count: shows where the report reads
-        conn.execute("UPDATE kept_figures SET value = '999999' WHERE query = 'academician-workstations'")
+def plant(store: Path, value: str = "999999") -> None:
+    """Put a value no count gives into the kept table: where it shows, the report read the table."""
+    with sqlite3.connect(store / FILE) as conn:
+        conn.execute("UPDATE kept_figures SET value = ? WHERE query = 'academician-workstations'", (value,))
     conn.close()
+
+
+@pytest.mark.slow  # a store with the Taiyuan report and a generated network: seconds
+def test_the_report_reads_the_kept_figures_until_a_write_touches_what_they_count(store):
+    real = computed(store, "academician-workstations")
+    plant(store)
     assert computed(store, "academician-workstations") == 999999
-    with kxgraph.open(store, mode="rw") as g:
+    with kxgraph.open(store, mode="rw") as g:  # a note: nothing any count query reads
         g.update("INSERT DATA { GRAPH <urn:kept:notes> { <urn:kept:a> rdfs:comment 'a note' } }")
+    assert computed(store, "academician-workstations") == 999999  # kept, not counted again
+    with kxgraph.open(store, mode="rw") as g:  # a project status in the same graph: counted again
+        g.update("INSERT DATA { GRAPH <urn:kept:notes> { <urn:kept:a> kx:status kx:RnDCompleted } }")
     assert computed(store, "academician-workstations") == real
+    plant(store)
+    with kxgraph.open(store, mode="rw") as g:  # and when it goes: what the graph held before counts
+        g.update("DELETE DATA { GRAPH <urn:kept:notes> { <urn:kept:a> kx:status kx:RnDCompleted } }")
+    assert computed(store, "academician-workstations") == real
+    plant(store)
+    with kxgraph.open(store, mode="rw") as g:
+        g.drop("urn:kept:notes")  # held only the note now
+    assert computed(store, "academician-workstations") == 999999
+
+
+def test_every_triple_a_count_query_reads_has_a_predicate_or_class_the_kept_terms_name():
+    """Kept figures survive a write that touched only graphs holding none of ``count_terms``:
+    honest only if no count query reads a triple by a variable predicate or class."""
+    from rdflib.paths import Path as RdfPath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef, Variable
+
+    from kxgraph.report import count_terms
+    from kxgraph.sparql.catalogue import entry
+    from kxgraph.vocab import RDF
+
+    terms = count_terms()
+
+    def iris(path):
+        if isinstance(path, URIRef):
+            return [path]
+        assert isinstance(path, RdfPath), path
+        parts = getattr(path, "args", None) or [getattr(path, "path", None) or getattr(path, "arg")]
+        return [iri for part in parts for iri in iris(part)]
+
+    def walk(node, name):
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                for _, predicate, obj in node.triples:
+                    assert not isinstance(predicate, Variable), name
+                    for iri in iris(predicate):
+                        if str(iri) == RDF + "type":
+                            assert isinstance(obj, URIRef) and str(obj) in terms.classes, name
+                        else:
+                            assert str(iri) in terms.predicates, (name, iri)
+            for value in node.values():
+                walk(value, name)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value, name)
+
+    for name in INDICATORS:
+        walk(prepareQuery(entry(f"indicators/{name}").text).algebra, name)
 
 
 @pytest.mark.slow  # a store with the Taiyuan report and a generated network: seconds

@@ -14,8 +14,10 @@ graph, and the two are compared. Consistency rules between figures (``kx:Consist
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -266,6 +268,29 @@ def keep_figures(store: Any) -> list[tuple[str, str, str, int]]:
         value, entities = _count(store, name, None)
         kept.append((name, _digest(name), str(value), entities))
     return kept
+
+
+@lru_cache(maxsize=1)
+def count_terms() -> Any:
+    """What the indicator count queries may read (``kxgraph.store.kept.Terms``): every IRI their
+    text names, full or prefixed, each as a predicate and as a class (``a``)."""
+    from kxgraph.sparql.catalogue import entry, names
+    from kxgraph.store.kept import Terms
+    from kxgraph.vocab import PREFIXES, RDF
+
+    iris: set[str] = set()
+    for name in names("indicators"):
+        text = entry(f"indicators/{name}").text
+        prefixes = {**PREFIXES, **dict(_PREFIX.findall(text))}
+        iris.update(_IRI.findall(text))
+        iris.update(prefixes[p] + local for p, local in _CURIE.findall(text) if p in prefixes)
+    iris |= {KX + "ReportedFigure", KX + "indicator", KX + "countQuery"}  # which figures to keep
+    return Terms(frozenset(iris - {RDF + "type"}), frozenset(iris))
+
+
+_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
+_IRI = re.compile(r"<([^<>\s]+)>")
+_CURIE = re.compile(r"(?<![\w<?$/#.-])([A-Za-z][\w.-]*|):([A-Za-z_][\w-]*)")
 
 
 def _needed(source: Any, figures: list[dict], meta: Any) -> set[str]:

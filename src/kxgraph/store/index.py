@@ -70,6 +70,7 @@ class Index:
         self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
         self.scanned: set[str] = set()  # new graphs whose labels and types a load staged as it streamed
         self.keeper: Any = None  # store -> kept figures, counted after each write (see kxgraph.store.kept)
+        self._recount = True
         self.writes = 0  # writes begun by this object: kept figures counted across one are not stored
         if self.file is None:  # a memory store starts empty, and so does its index
             self._conn = _connect(":memory:")
@@ -188,7 +189,8 @@ class Index:
         self._depth -= 1
         if outer:
             self.refresh(store, self._pending if self._prior == "clean" else None)
-            self._keep(store)
+            if self._recount:
+                self._keep(store)
 
     def _add(self, graphs: Iterable[str] | None) -> None:
         if graphs is None or self._pending is None:
@@ -217,6 +219,7 @@ class Index:
 
         raw = store.raw
         conn = self._conn
+        touched = None if graphs is None else [g for g in dict.fromkeys(graphs) if not g.startswith(STAGING)]
         with conn:
             if graphs is None:
                 conn.execute("INSERT INTO label_text(label_text) VALUES ('delete-all')")
@@ -235,11 +238,19 @@ class Index:
                                  (graph, store.graph_size(graph) if size is None else size))
             conn.execute("DELETE FROM class_counts")
             conn.execute("INSERT INTO class_counts SELECT class, COUNT(DISTINCT entity) FROM types GROUP BY class")
-            kept.forget(conn)  # whatever the write changed, the figures counted before it are gone
+            # the figures counted before the write are gone, unless it touched nothing they count
+            self._recount = kept.settle(conn, raw, touched, self._terms()) or not kept.held(conn)
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
         self._prior = "clean"
         self.sizes.clear()
         self._unstage()
+
+    def _terms(self) -> kept.Terms | None:
+        terms = getattr(self.keeper, "terms", None)
+        try:
+            return None if terms is None else terms()
+        except Exception:  # noqa: BLE001 - without them every write counts the figures again
+            return None
 
     def _keep(self, store: Any) -> None:
         """Count and keep the figures ``keeper`` gives for the store as this write left it."""
