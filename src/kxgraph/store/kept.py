@@ -34,6 +34,9 @@ from kxgraph.vocab import RDF
 
 TABLE = ("CREATE TABLE IF NOT EXISTS kept_figures (query TEXT PRIMARY KEY, digest TEXT NOT NULL, "
          "value TEXT NOT NULL, entities INTEGER NOT NULL)")
+# Whether each graph held, when the index last refreshed it, a triple the count queries read.
+GRAPHS_TABLE = ("CREATE TABLE IF NOT EXISTS kept_graphs (graph TEXT PRIMARY KEY, digest TEXT NOT NULL, "
+                "reads INTEGER NOT NULL)")
 FORGET = "DELETE FROM kept_figures"
 _READ = "SELECT query, digest, value, entities FROM kept_figures"
 _KEEP = "INSERT OR REPLACE INTO kept_figures VALUES (?, ?, ?, ?)"
@@ -68,10 +71,6 @@ def keep(conn: sqlite3.Connection, figures: Iterable[Figure]) -> None:
     with conn:
         conn.executemany(_KEEP, [(name, digest, str(value), int(entities))
                                  for name, digest, value, entities in figures])
-
-
-GRAPHS_TABLE = ("CREATE TABLE IF NOT EXISTS kept_graphs (graph TEXT PRIMARY KEY, digest TEXT NOT NULL, "
-                "reads INTEGER NOT NULL)")
 
 
 @dataclass(frozen=True)
