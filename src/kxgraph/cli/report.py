@@ -42,8 +42,8 @@ def report(ctx: click.Context, period: str | None, write_lang: str | None, diff:
     the figures table; add --rules for the rules table.
 
     An embedded store keeps the computed values beside it, counted by the
-    last write that changed what they count; --area, --period and --as-of
-    count from the entities each time.
+    last write that changed what they count; --area, --as-of and a --period
+    range (2016..2020) count from the entities each time.
 
     \b
     Example:
