@@ -38,6 +38,9 @@ class KxGraph:
         self.store = store
         self.closed = False
         _last_opened = weakref.ref(self)
+        index = getattr(store, "index", None)
+        if index is not None and not index.read_only:  # each write counts the report's figures again
+            index.keeper = _FigureKeeper()
 
     def __repr__(self) -> str:
         return f"<KxGraph {self.store!r}{' closed' if self.closed else ''}>"
@@ -625,6 +628,20 @@ class KxGraph:
         from kxgraph.report import report
 
         return report(self, period=period, area=area)
+
+
+class _FigureKeeper:
+    """Counts the report's figures after a write (``kxgraph.store.kept``), importing the report only then."""
+
+    def __call__(self, store: Store) -> list:
+        from kxgraph.report import keep_figures
+
+        return keep_figures(store)
+
+    def terms(self) -> Any:
+        from kxgraph.report import count_terms
+
+        return count_terms()
 
 
 def open(path: str | Path | None = None, mode: str | None = None, *, memory: bool = False,  # noqa: A001

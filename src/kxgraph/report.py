@@ -14,8 +14,10 @@ graph, and the two are compared. Consistency rules between figures (``kx:Consist
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -135,7 +137,7 @@ def report(graph: Any, *, period: str | None = None, area: str | None = None) ->
     labels = _labels([graph, meta], {f[k] for f in figures for k in ("indicator", "period", "area") if f[k]})
     figures = _select(figures, labels, period=period, area=area)
     queries = {**_pairs(meta, "count-queries"), **_pairs(graph, "count-queries")}
-    computed: dict[tuple[str, str | None], tuple[int | Decimal, int]] = {}
+    computed: dict[tuple[str, str | None], tuple[int | Decimal, int]] = {} if area else _kept(graph)
     rows = []
     for fig in figures:
         ind = fig["indicator"]
@@ -175,7 +177,8 @@ def _shipped_metadata():
     meta = OxigraphStore(None)
     for relative in SHIPPED:
         path = resource_path(relative)  # a missing one is an error, not "not computable"
-        meta.load(path, format=rdf_format(path), graph=None)
+        # straight into pyoxigraph: only queried, so no label index (its pinyin alone cost 0.6 s)
+        meta.raw.load(path=str(path), format=rdf_format(path))
     return meta
 
 
@@ -255,6 +258,71 @@ def _names(iri: str, labels: dict) -> set[str]:
 
 
 # -- computing and comparing -----------------------------------------------------------------
+
+def keep_figures(store: Any) -> list[tuple[str, str, str, int]]:
+    """The store's figures to keep (``kxgraph.store.kept``): every count query a reported figure
+    in ``store`` needs, counted over the whole store (no area), with a digest of its text."""
+    names = _needed(store, _figures(store), _shipped_metadata)
+    kept = []
+    for name in sorted(names):
+        value, entities = _count(store, name, None)
+        kept.append((name, _digest(name), str(value), entities))
+    return kept
+
+
+@lru_cache(maxsize=1)
+def count_terms() -> Any:
+    """What the indicator count queries may read (``kxgraph.store.kept.Terms``): every IRI their
+    text names, full or prefixed, each as a predicate and as a class (``a``)."""
+    from kxgraph.sparql.catalogue import entry, names
+    from kxgraph.store.kept import Terms
+    from kxgraph.vocab import PREFIXES, RDF
+
+    iris: set[str] = set()
+    for name in names("indicators"):
+        text = entry(f"indicators/{name}").text
+        prefixes = {**PREFIXES, **dict(_PREFIX.findall(text))}
+        iris.update(_IRI.findall(text))
+        iris.update(prefixes[p] + local for p, local in _CURIE.findall(text) if p in prefixes)
+    iris |= {KX + "ReportedFigure", KX + "indicator", KX + "countQuery"}  # which figures to keep
+    return Terms(frozenset(iris - {RDF + "type"}), frozenset(iris))
+
+
+_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
+_IRI = re.compile(r"<([^<>\s]+)>")
+_CURIE = re.compile(r"(?<![\w<?$/#.-])([A-Za-z][\w.-]*|):([A-Za-z_][\w-]*)")
+
+
+def _needed(source: Any, figures: list[dict], meta: Any) -> set[str]:
+    """Names of the count queries of ``figures`` (``meta``: the shipped metadata, or a function giving it)."""
+    if not figures:
+        return set()
+    meta = meta() if callable(meta) else meta
+    queries = {**_pairs(meta, "count-queries"), **_pairs(source, "count-queries")}
+    return {queries[f["indicator"]] for f in figures if f["indicator"] in queries}
+
+
+def _kept(graph: Any) -> dict[tuple[str, None], tuple[int | Decimal, int]]:
+    """The kept whole-store counts whose query text is still the one shipped (empty: count them)."""
+    store = getattr(graph, "store", graph)
+    index = getattr(store, "index", None)
+    found = index.kept_figures() if index is not None else None
+    if not found:
+        return {}
+    from kxgraph.sparql.catalogue import names
+
+    known = names("indicators")
+    return {(name, None): (_number(Decimal(value)), entities)
+            for name, (digest, value, entities) in found.items() if name in known and digest == _digest(name)}
+
+
+def _digest(name: str) -> str:
+    import hashlib
+
+    from kxgraph.sparql.catalogue import entry
+
+    return hashlib.sha256(entry(f"indicators/{name}").text.encode("utf-8")).hexdigest()[:16]
+
 
 def _count(graph: Any, name: str, area: str | None) -> tuple[int | Decimal, int]:
     """Run the count query ``name``: (value, entities of that kind in the graph)."""

@@ -41,6 +41,10 @@ def report(ctx: click.Context, period: str | None, write_lang: str | None, diff:
     between figures (e.g. 129 + 62 + 151 = 342). csv, tsv and xml carry
     the figures table; add --rules for the rules table.
 
+    An embedded store keeps the computed values beside it, counted by the
+    last write that changed what they count; --area, --as-of and a --period
+    range (2016..2020) count from the entities each time.
+
     \b
     Example:
       kx report

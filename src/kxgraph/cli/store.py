@@ -113,10 +113,11 @@ def stats(fmt: str) -> None:
 
 @click.command()
 def reindex() -> None:
-    """Rebuild the label index and kept counts beside the store (kx find, kx stats read them).
+    """Rebuild the label index and kept counts beside the store (kx find, stats, report read them).
 
-    Every load, import, drop and update keeps them in step; rebuild after writing the store
-    by other means. Without an index in step, find and stats ask the store directly (slower).
+    Every load, import, drop and update keeps them in step (and counts kx report's figures
+    again); rebuild after writing the store by other means. Without an index in step, find,
+    stats and report ask the store directly (slower).
 
     \b
     Example:

@@ -6,7 +6,9 @@
   index of the lower-cased text and of the pinyin spelling of Chinese labels (``store.pinyin``,
   a polyphonic first character spelt in each reading): ``kx find``;
 - the triples of each named graph and the typed entities of each graph, with the entities per
-  class they add up to: ``kx stats``.
+  class they add up to: ``kx stats``;
+- the figures of ``kx report``'s indicator count queries, counted after each write by ``keeper``
+  (``kxgraph.store.kept``).
 
 The store keeps it in step. A write marks the index dirty, changes the store, then refreshes the
 graphs it wrote (all of them when it cannot tell which) and marks the index clean, in one SQLite
@@ -24,12 +26,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from kxgraph.store import kept
 from kxgraph.store.pinyin import spell_labels
 from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS
 
 FILE = "kxgraph-index.sqlite"
-SCHEMA = "2"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+SCHEMA = "3"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
 # 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
+# 3: kept report figures (store/kept.py); a kxgraph from before them writes without forgetting them,
+#    and marks the index "2" as it does, so a reader of this schema does not trust what it left
 DEFAULT = ""   # the default graph's key
 STAGING = GRAPH + "staging/"
 CANDIDATES = 5000  # as many label hits as find's SPARQL path considers
@@ -64,6 +69,9 @@ class Index:
         self._pinyin: dict[str, str] = {}
         self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
         self.scanned: set[str] = set()  # new graphs whose labels and types a load staged as it streamed
+        self.keeper: Any = None  # store -> kept figures, counted after each write (see kxgraph.store.kept)
+        self._recount = True
+        self.writes = 0  # writes begun by this object: kept figures counted across one are not stored
         if self.file is None:  # a memory store starts empty, and so does its index
             self._conn = _connect(":memory:")
             self._create()
@@ -141,6 +149,16 @@ class Index:
             return None
         return graphs, classes
 
+    def kept_figures(self) -> dict[str, tuple[str, str, int]] | None:
+        """Kept ``query name -> (digest, value, entities)`` (see ``kxgraph.store.kept``), or None."""
+        with self._snapshot() as conn:
+            if conn is None:
+                return None
+            try:  # an index from before kept figures has no table for them until its next write
+                return kept.read(conn)
+            except sqlite3.Error:
+                return None
+
     # -- writing ---------------------------------------------------------------------------
 
     @contextmanager
@@ -171,6 +189,8 @@ class Index:
         self._depth -= 1
         if outer:
             self.refresh(store, self._pending if self._prior == "clean" else None)
+            if self._recount:
+                self._keep(store)
 
     def _add(self, graphs: Iterable[str] | None) -> None:
         if graphs is None or self._pending is None:
@@ -185,6 +205,7 @@ class Index:
         state = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
         fresh = state.get("schema") == SCHEMA and state.get("state") == "clean"
         self._prior = "clean" if fresh else "missing"
+        self.writes += 1
         self._set("state", "dirty")
 
     def rebuild(self, store: Any) -> None:
@@ -198,6 +219,7 @@ class Index:
 
         raw = store.raw
         conn = self._conn
+        touched = None if graphs is None else [g for g in dict.fromkeys(graphs) if not g.startswith(STAGING)]
         with conn:
             if graphs is None:
                 conn.execute("INSERT INTO label_text(label_text) VALUES ('delete-all')")
@@ -216,10 +238,31 @@ class Index:
                                  (graph, store.graph_size(graph) if size is None else size))
             conn.execute("DELETE FROM class_counts")
             conn.execute("INSERT INTO class_counts SELECT class, COUNT(DISTINCT entity) FROM types GROUP BY class")
+            # the figures counted before the write are gone, unless it touched nothing they count
+            self._recount = kept.settle(conn, raw, touched, self._terms()) or not kept.held(conn)
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('state', 'clean')", (SCHEMA,))
         self._prior = "clean"
         self.sizes.clear()
         self._unstage()
+
+    def _terms(self) -> kept.Terms | None:
+        terms = getattr(self.keeper, "terms", None)
+        try:
+            return None if terms is None else terms()
+        except Exception:  # noqa: BLE001 - without them every write counts the figures again
+            return None
+
+    def _keep(self, store: Any) -> None:
+        """Count and keep the figures ``keeper`` gives for the store as this write left it."""
+        if self.keeper is None or self._conn is None:
+            return
+        began = self.writes
+        try:
+            figures = self.keeper(store)
+        except Exception:  # noqa: BLE001 - the write is done; without kept figures readers count
+            return
+        if self.writes == began and self._depth == 0:  # no other write began meanwhile (kx serve's threads)
+            kept.keep(self._conn, figures)
 
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
         conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
@@ -286,6 +329,7 @@ class Index:
 
     def _create(self) -> None:
         self._conn.executescript(_TABLES)
+        kept.create(self._conn)
 
     def _set(self, key: str, value: str) -> None:
         with self._conn:
