@@ -144,6 +144,21 @@ def _run(graph, name: str, values: dict[str, Any]):
     return query(graph.store, name, values).rows
 
 
+def _stream(graph, name: str, values: dict[str, Any]):
+    """Rows of the shipped query ``name`` as the store yields them, for reads of the whole store
+    (no table of every row first); the command's deadline is checked every 65,536 rows."""
+    from kxgraph import deadline
+    from kxgraph.sparql.catalogue import entry
+
+    bound = entry(name).bind(values)
+    deadline.check()
+    _, _, rows = graph.store.solutions(bound.text, substitutions=bound.substitutions)
+    for i, row in enumerate(rows, 1):
+        if not i & 0xFFFF:
+            deadline.check()
+        yield row
+
+
 def _batches(items: list[str], size: int = BATCH):
     """The IRIs in ``items`` as lists of ``NamedNode`` terms, ``size`` at a time."""
     import pyoxigraph as ox
@@ -216,12 +231,46 @@ def _add_edges(G: "nx.Graph", rows, *, keep=None, allowed: set[str] | None = Non
     return new
 
 
-def _whole(graph, chosen, types) -> "nx.Graph":
+def _whole(graph, chosen, types, kept: dict[str, set[str]] | None = None) -> "nx.Graph":
+    """Every link of the ``chosen`` kinds (between nodes of ``types``), gathered in plain dicts and
+    handed to networkx at once: the same nodes, links and order as adding them one by one.
+
+    With ``kept`` (every entity's classes, from the label index) the links are read as stored and
+    the classes checked here, instead of per link in SPARQL."""
     import networkx as nx
 
+    if kept is None:
+        allowed = _typed(graph, types)
+        rows = ((s.value, o.value, key) for s, o, key in _link_rows(graph, chosen))
+    else:
+        allowed = None if not types else {e for e, classes in kept.items() if classes & types}
+        rows = _stored_links(graph, chosen, kept)
+    edges: dict[tuple[str, str], list[str]] = {}
+    for s, o, link in rows:
+        if allowed is not None and (s not in allowed or o not in allowed):
+            continue
+        known = edges.get((s, o)) or edges.get((o, s))
+        if known is None:
+            edges[s, o] = [link]
+        elif link not in known:
+            known.append(link)
     G = nx.Graph(kind="collaboration")
-    _add_edges(G, _link_rows(graph, chosen), allowed=_typed(graph, types))
+    G.add_edges_from((s, o, {"link": "|".join(keys), "subject": s, "weight": 1}) for (s, o), keys in edges.items())
     return G
+
+
+def _stored_links(graph, chosen: list[Link], kept: dict[str, set[str]]):
+    """(s, o, link key) of every link of the chosen kinds between two different IRIs whose object has
+    one of the link's object classes (what network/edges and network/edges-to-classes answer)."""
+    nothing: set[str] = set()
+    for link in chosen:
+        classes = set(link.object_classes)
+        for s, o in _stream(graph, "network/links", {"path": link.path}):
+            if type(s).__name__ != "NamedNode" or type(o).__name__ != "NamedNode":
+                continue
+            s, o = s.value, o.value
+            if s != o and (not classes or kept.get(o, nothing) & classes):
+                yield s, o, link.key
 
 
 def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str | None = None) -> "nx.Graph":
@@ -307,24 +356,47 @@ def _from_query(graph, text: str, kind: str, substitutions: dict[str, Any]) -> "
     return G
 
 
-def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True) -> None:
+def _kept_types(graph) -> dict[str, set[str]] | None:
+    """Every entity's classes from the store's label index, or None (no index in step: ask SPARQL)."""
+    from kxgraph.store.kept import entity_types
+
+    return entity_types(graph.store)
+
+
+def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
+              kept: dict[str, set[str]] | None = None) -> None:
     """Fill in node attributes with two queries per batch of nodes (one without ``properties``).
 
     Without ``labels``, only each node's type, with one light query per batch; the rest of a node
     is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
     if not labels:
-        _types_only(graph, G)
+        _types_only(graph, G, kept)
         return
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
     _describe_nodes(graph, G, nodes, properties=properties)
 
 
-def _types_only(graph, G: "nx.Graph") -> None:
+@functools.lru_cache(maxsize=None)
+def _type_curie(types: frozenset[str]) -> str:
+    """CURIE of the most specific of ``types`` ("" for none): a few hundred sets among all nodes."""
+    type_iri = most_specific(types)
+    return shorten(type_iri) if type_iri else ""
+
+
+def _types_only(graph, G: "nx.Graph", kept: dict[str, set[str]] | None = None) -> None:
+    """Each node's type: from the label index's kept types when the store has them (one read for
+    the whole network), else one light query per batch of nodes."""
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
-    for batch in _batches(nodes):
-        for n, types in _run(graph, "network/node-types", {"n": batch}):
-            type_iri = most_specific((term_value(types) or "").split())
-            G.nodes[n.value]["type"] = shorten(type_iri) if type_iri else ""
+    if kept is None and len(nodes) > BATCH:  # a few nodes: SPARQL is cheaper than reading every type
+        kept = _kept_types(graph)
+    if kept is not None:
+        nothing: frozenset[str] = frozenset()
+        for n in nodes:
+            G.nodes[n]["type"] = _type_curie(frozenset(kept.get(n, nothing)))
+    else:
+        for batch in _batches(nodes):
+            for n, types in _run(graph, "network/node-types", {"n": batch}):
+                G.nodes[n.value]["type"] = _type_curie(frozenset((term_value(types) or "").split()))
     for _, data in G.nodes(data=True):
         data.setdefault("type", "")
     G.graph["describe_later"] = lambda wanted: _describe_nodes(
@@ -446,9 +518,13 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
             G = nx.ego_graph(G, focus_iri, radius=depth)
         return G
     chosen = _chosen_links(links)
-    G = (_neighbourhood(graph, focus_iri, depth, chosen, wanted) if focus_iri
-         else _whole(graph, chosen, wanted))
-    _describe(graph, G, properties=properties, labels=labels)
+    if focus_iri:
+        G = _neighbourhood(graph, focus_iri, depth, chosen, wanted)
+        _describe(graph, G, properties=properties, labels=labels)
+        return G
+    kept = _kept_types(graph)  # the whole network: every node's classes in one read, when kept
+    G = _whole(graph, chosen, wanted, kept)
+    _describe(graph, G, properties=properties, labels=labels, kept=kept)
     return G
 
 

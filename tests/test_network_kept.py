@@ -1,0 +1,92 @@
+"""The whole network reads every node's classes from the label index in one go
+(``kxgraph.store.kept``) and its links as stored: the same network, node for node and link for
+link, in the same order, as asking SPARQL per link and per batch of nodes. (Synthetic data.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kxgraph
+from kxgraph.network import project as network
+from kxgraph.store.kept import entity_types
+
+DATA = Path(__file__).parent / "data" / "network-small.ttl"
+SYN = "https://w3id.org/kxgraph/synthetic/"
+KX = "https://w3id.org/kxgraph/ns#"
+
+
+@pytest.fixture
+def g():
+    import pyoxigraph as ox
+
+    graph = kxgraph.open(memory=True)
+    graph.store.load(DATA, format=ox.RdfFormat.TURTLE, graph="urn:test:small")
+    # typed statements outside the named data graphs, which the index's types table leaves out:
+    # an extra class of a1 in the default graph, and a new workstation typed only there
+    graph.update(f"INSERT DATA {{ <{SYN}a1> a <{KX}Person> . <{SYN}w3> a <{KX}ExpertWorkstation> . "
+                 f"<{SYN}a2> <http://www.w3.org/ns/org#hasMembership> <{SYN}m9> . "
+                 f"<{SYN}m9> <http://www.w3.org/ns/org#member> <{SYN}a2> ; "
+                 f"<http://www.w3.org/ns/org#organization> <{SYN}w3> . }}")
+    yield graph
+    graph.close()
+
+
+def sparql_types(graph) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for n, t in graph.query("SELECT ?n ?t WHERE { ?n a ?t FILTER(isIRI(?t)) }").rows:
+        key = f"_:{n.value}" if type(n).__name__ == "BlankNode" else n.value
+        found.setdefault(key, set()).add(t.value)
+    return found
+
+
+def test_kept_types_are_the_classes_sparql_finds_in_every_graph(g):
+    kept = entity_types(g.store)
+    assert kept == sparql_types(g)
+    assert KX + "Person" in kept[SYN + "a1"] and KX + "Academician" in kept[SYN + "a1"]
+    assert kept[SYN + "w3"] == {KX + "ExpertWorkstation"}
+
+
+def test_an_endpoint_or_a_store_without_index_has_no_kept_types():
+    class Endpoint:  # what an endpoint store offers: queries, no index beside it
+        def query(self, text, substitutions=None):
+            raise AssertionError("not asked")
+
+    assert entity_types(Endpoint()) is None
+
+
+def snapshot(G):
+    return (list(G.nodes(data=True)), list(G.edges(data=True)),
+            {k: v for k, v in G.graph.items() if not callable(v)})
+
+
+@pytest.mark.parametrize("options", [
+    {"labels": False, "properties": False},
+    {},
+    {"types": ["kx:Academician", "kx:ExpertWorkstation"]},
+    {"links": ["all"]},
+])
+def test_the_whole_network_is_the_same_with_kept_types_as_with_sparql(g, monkeypatch, options):
+    kept = network.project(g, **options)
+    assert SYN + "w3" in kept
+    monkeypatch.setattr(network, "_kept_types", lambda graph: None)
+    asked = network.project(g, **options)
+    assert snapshot(kept) == snapshot(asked)
+
+
+def test_the_workstation_typed_in_the_default_graph_is_a_works_at_link(g):
+    G = network.project(g, labels=False)
+    assert G.edges[SYN + "a2", SYN + "w3"]["link"] == "works-at"
+    assert G.nodes[SYN + "w3"]["type"] == "kx:ExpertWorkstation"
+
+
+def test_igraph_is_imported_without_its_plotting_back_ends():
+    pytest.importorskip("igraph")
+    code = ("import sys; from kxgraph.network import engine; assert engine.igraph_module() is not None; "
+            "print(sorted(m for m in ('matplotlib', 'plotly', 'cairo') if m in sys.modules)); "
+            "import importlib.util; print(importlib.util.find_spec('json') is not None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["[]", "True"]
