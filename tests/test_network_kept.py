@@ -69,12 +69,28 @@ def snapshot(G):
     {"types": ["kx:Academician", "kx:ExpertWorkstation"]},
     {"links": ["all"]},
 ])
-def test_the_whole_network_is_the_same_with_kept_types_as_with_sparql(g, monkeypatch, options):
+@pytest.mark.parametrize("whole_reads", [True, False])
+def test_the_whole_network_is_the_same_with_kept_types_as_with_sparql(g, monkeypatch, options, whole_reads):
+    # whole_reads: node labels, markers and properties from reads of the whole store, not per batch
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 0 if whole_reads else 10**9)
     kept = network.project(g, **options)
     assert SYN + "w3" in kept
     monkeypatch.setattr(network, "_kept_types", lambda graph: None)
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
     asked = network.project(g, **options)
     assert snapshot(kept) == snapshot(asked)
+
+
+def test_a_node_with_many_statements_keeps_the_first_ones_in_whole_reads(g, monkeypatch):
+    facts = " ".join(f'<{SYN}a3> <{KX}note> "fact {i:02d}" .' for i in range(network.MAX_PROPS + 5))
+    g.update(f"INSERT DATA {{ GRAPH <urn:test:small> {{ {facts} }} }}")
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    whole = network.project(g).nodes[SYN + "a3"]
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
+    batched = network.project(g).nodes[SYN + "a3"]
+    assert whole == batched
+    assert sum(len(v.split("; ")) for k, v in whole.items() if ":" in k) == network.MAX_PROPS
+    assert whole["label_zh"] == "丙院士" and whole["synthetic"] is True
 
 
 def test_the_workstation_typed_in_the_default_graph_is_a_works_at_link(g):
@@ -83,6 +99,7 @@ def test_the_workstation_typed_in_the_default_graph_is_a_works_at_link(g):
     assert G.nodes[SYN + "w3"]["type"] == "kx:ExpertWorkstation"
 
 
+@pytest.mark.slow
 def test_igraph_is_imported_without_its_plotting_back_ends():
     pytest.importorskip("igraph")
     code = ("import sys; from kxgraph.network import engine; assert engine.igraph_module() is not None; "

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough to stay fast
 MAX_PROPS = 40  # statements per node shown in a details panel
+WHOLE_ABOVE = 10 * BATCH  # nodes of a whole network described from reads of the whole store, not per batch
 
 
 @dataclass(frozen=True)
@@ -364,8 +365,9 @@ def _kept_types(graph) -> dict[str, set[str]] | None:
 
 
 def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
-              kept: dict[str, set[str]] | None = None) -> None:
-    """Fill in node attributes with two queries per batch of nodes (one without ``properties``).
+              kept: dict[str, set[str]] | None = None, whole: bool = False) -> None:
+    """Fill in node attributes with two queries per batch of nodes (one without ``properties``), or,
+    for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes, two reads of the whole store.
 
     Without ``labels``, only each node's type, with one light query per batch; the rest of a node
     is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
@@ -373,7 +375,71 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = T
         _types_only(graph, G, kept)
         return
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
-    _describe_nodes(graph, G, nodes, properties=properties)
+    if whole and len(nodes) > WHOLE_ABOVE:
+        _describe_whole(graph, G, nodes, properties=properties, kept=kept)
+    else:
+        _describe_nodes(graph, G, nodes, properties=properties)
+
+
+def _language(label: Any) -> str | None:
+    """Which of a node's labels ``label`` is: "zh", "en", "plain" (no language tag) or None (another)."""
+    if type(label).__name__ != "Literal":
+        return None
+    lang = (label.language or "").lower()
+    if not lang:
+        return "plain"
+    for wanted in ("zh", "en"):
+        if lang == wanted or lang.startswith(wanted + "-"):
+            return wanted
+    return None
+
+
+def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
+                    kept: dict[str, set[str]] | None) -> None:
+    """What ``_describe_nodes`` gives every node, from two reads of the whole store (and the kept
+    types) instead of two queries per batch of nodes: a network of most of the store's entities."""
+    _set_types(graph, G, nodes, kept)
+    found: dict[str, dict[str, Any]] = {n: {} for n in nodes}
+    for n, what, v in _stream(graph, "network/whole-nodes", {}):
+        mine = found.get(n.value)
+        if mine is None:
+            continue
+        key = what.value
+        if key == "label":
+            key = _language(v)
+            if key is None:
+                continue
+        if key not in mine:  # the first, as network/nodes's SAMPLE takes it
+            mine[key] = term_value(v)
+    for n in nodes:
+        mine, data = found[n], G.nodes[n]
+        plain, src = mine.get("plain"), mine.get("row")
+        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or plain or "",
+                    label_en=mine.get("en") or plain or "",
+                    synthetic=bool(mine.get("synthetic")) or n.startswith(SYN),
+                    source=mine.get("passage") or (shorten(src) if src else ""))
+    if not properties:
+        return
+    curie: dict[str, str] = {}  # a few properties and values recur on every node; shorten is not free
+
+    def short(iri: str) -> str:
+        found_ = curie.get(iri)
+        if found_ is None:
+            found_ = curie[iri] = shorten(iri)
+        return found_
+
+    props: dict[str, dict[str, list[str]]] = {}
+    counts: dict[str, int] = {}
+    wanted = found.keys()
+    for n, p, v in _stream(graph, "network/whole-properties", {}):
+        n = n.value
+        if n not in wanted or counts.get(n, 0) >= MAX_PROPS:  # a property past the cap gets no empty row
+            continue
+        counts[n] = counts.get(n, 0) + 1
+        props.setdefault(n, {}).setdefault(short(p.value), []).append(
+            short(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
+    for n, mine in props.items():
+        G.nodes[n].update((p, "; ".join(v)) for p, v in sorted(mine.items()))
 
 
 @functools.lru_cache(maxsize=None)
@@ -384,9 +450,18 @@ def _type_curie(types: frozenset[str]) -> str:
 
 
 def _types_only(graph, G: "nx.Graph", kept: dict[str, set[str]] | None = None) -> None:
+    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    _set_types(graph, G, nodes, kept)
+    for _, data in G.nodes(data=True):
+        data.setdefault("type", "")
+    G.graph["describe_later"] = lambda wanted: _describe_nodes(
+        graph, G, [n for n in wanted if "label_zh" not in G.nodes[n] and ("://" in n or n.startswith("urn:"))],
+        properties=False)
+
+
+def _set_types(graph, G: "nx.Graph", nodes: list[str], kept: dict[str, set[str]] | None) -> None:
     """Each node's type: from the label index's kept types when the store has them (one read for
     the whole network), else one light query per batch of nodes."""
-    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
     if kept is None and len(nodes) > BATCH:  # a few nodes: SPARQL is cheaper than reading every type
         kept = _kept_types(graph)
     if kept is not None:
@@ -397,11 +472,6 @@ def _types_only(graph, G: "nx.Graph", kept: dict[str, set[str]] | None = None) -
         for batch in _batches(nodes):
             for n, types in _run(graph, "network/node-types", {"n": batch}):
                 G.nodes[n.value]["type"] = _type_curie(frozenset((term_value(types) or "").split()))
-    for _, data in G.nodes(data=True):
-        data.setdefault("type", "")
-    G.graph["describe_later"] = lambda wanted: _describe_nodes(
-        graph, G, [n for n in wanted if "label_zh" not in G.nodes[n] and ("://" in n or n.startswith("urn:"))],
-        properties=False)
 
 
 def describe_later(G: "nx.Graph", nodes: Iterable[str]) -> None:
@@ -524,7 +594,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
         return G
     kept = _kept_types(graph)  # the whole network: every node's classes in one read, when kept
     G = _whole(graph, chosen, wanted, kept)
-    _describe(graph, G, properties=properties, labels=labels, kept=kept)
+    _describe(graph, G, properties=properties, labels=labels, kept=kept, whole=True)
     return G
 
 
