@@ -232,7 +232,7 @@ def _add_edges(G: "nx.Graph", rows, *, keep=None, allowed: set[str] | None = Non
     return new
 
 
-def _whole(graph, chosen, types, kept: dict[str, set[str]] | None = None) -> "nx.Graph":
+def _whole(graph, chosen, types, kept: dict[str, frozenset[str]] | None = None) -> "nx.Graph":
     """Every link of the ``chosen`` kinds (between nodes of ``types``), gathered in plain dicts and
     handed to networkx at once: the same nodes, links and order as adding them one by one.
 
@@ -260,10 +260,10 @@ def _whole(graph, chosen, types, kept: dict[str, set[str]] | None = None) -> "nx
     return G
 
 
-def _stored_links(graph, chosen: list[Link], kept: dict[str, set[str]]):
+def _stored_links(graph, chosen: list[Link], kept: dict[str, frozenset[str]]):
     """(s, o, link key) of every link of the chosen kinds between two different IRIs whose object has
     one of the link's object classes (what network/edges and network/edges-to-classes answer)."""
-    nothing: set[str] = set()
+    nothing: frozenset[str] = frozenset()
     for link in chosen:
         classes = set(link.object_classes)
         for s, o in _stream(graph, "network/links", {"path": link.path}):
@@ -357,7 +357,7 @@ def _from_query(graph, text: str, kind: str, substitutions: dict[str, Any]) -> "
     return G
 
 
-def _kept_types(graph) -> dict[str, set[str]] | None:
+def _kept_types(graph) -> dict[str, frozenset[str]] | None:
     """Every entity's classes from the store's label index, or None (no index in step: ask SPARQL)."""
     from kxgraph.store.kept import entity_types
 
@@ -365,7 +365,7 @@ def _kept_types(graph) -> dict[str, set[str]] | None:
 
 
 def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
-              kept: dict[str, set[str]] | None = None, whole: bool = False) -> None:
+              kept: dict[str, frozenset[str]] | None = None, whole: bool = False) -> None:
     """Fill in node attributes with two queries per batch of nodes (one without ``properties``), or,
     for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes, two reads of the whole store.
 
@@ -395,7 +395,7 @@ def _language(label: Any) -> str | None:
 
 
 def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
-                    kept: dict[str, set[str]] | None) -> None:
+                    kept: dict[str, frozenset[str]] | None) -> None:
     """What ``_describe_nodes`` gives every node, from two reads of the whole store (and the kept
     types) instead of two queries per batch of nodes: a network of most of the store's entities."""
     _set_types(graph, G, nodes, kept)
@@ -449,7 +449,7 @@ def _type_curie(types: frozenset[str]) -> str:
     return shorten(type_iri) if type_iri else ""
 
 
-def _types_only(graph, G: "nx.Graph", kept: dict[str, set[str]] | None = None) -> None:
+def _types_only(graph, G: "nx.Graph", kept: dict[str, frozenset[str]] | None = None) -> None:
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
     _set_types(graph, G, nodes, kept)
     for _, data in G.nodes(data=True):
@@ -459,7 +459,7 @@ def _types_only(graph, G: "nx.Graph", kept: dict[str, set[str]] | None = None) -
         properties=False)
 
 
-def _set_types(graph, G: "nx.Graph", nodes: list[str], kept: dict[str, set[str]] | None) -> None:
+def _set_types(graph, G: "nx.Graph", nodes: list[str], kept: dict[str, frozenset[str]] | None) -> None:
     """Each node's type: from the label index's kept types when the store has them (one read for
     the whole network), else one light query per batch of nodes."""
     if kept is None and len(nodes) > BATCH:  # a few nodes: SPARQL is cheaper than reading every type
