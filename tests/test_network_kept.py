@@ -73,6 +73,7 @@ def snapshot(G):
 def test_the_whole_network_is_the_same_with_kept_types_as_with_sparql(g, monkeypatch, options, whole_reads):
     # whole_reads: node labels, markers and properties from reads of the whole store, not per batch
     monkeypatch.setattr(network, "WHOLE_ABOVE", 0 if whole_reads else 10**9)
+    monkeypatch.setattr(network, "WHOLE_SHARE", 10**9)  # the small network counts as most of the store
     kept = network.project(g, **options)
     assert SYN + "w3" in kept
     monkeypatch.setattr(network, "_kept_types", lambda graph: None)
@@ -85,6 +86,7 @@ def test_a_node_with_many_statements_keeps_the_first_ones_in_whole_reads(g, monk
     facts = " ".join(f'<{SYN}a3> <{KX}note> "fact {i:02d}" .' for i in range(network.MAX_PROPS + 5))
     g.update(f"INSERT DATA {{ GRAPH <urn:test:small> {{ {facts} }} }}")
     monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    monkeypatch.setattr(network, "WHOLE_SHARE", 10**9)
     whole = network.project(g).nodes[SYN + "a3"]
     monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
     batched = network.project(g).nodes[SYN + "a3"]
@@ -107,3 +109,15 @@ def test_igraph_is_imported_without_its_plotting_back_ends():
             "import importlib.util; print(importlib.util.find_spec('json') is not None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["[]", "True"]
+
+
+def test_a_small_slice_of_a_big_store_is_described_per_batch_not_by_reading_the_store(g, monkeypatch):
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)  # WHOLE_SHARE as shipped: the store holds far more
+    others = " ".join(f"<{SYN}enterprise-{i}> a <{KX}Enterprise> ." for i in range(40))
+    g.update(f"INSERT DATA {{ GRAPH <urn:test:small> {{ {others} }} }}")
+    read = []
+    monkeypatch.setattr(network, "_describe_whole", lambda *args, **kwargs: read.append(args))
+    G = network.project(g, types=["kx:Academician", "kx:AcademicianWorkstation"])
+    assert SYN + "a1" in G and G.number_of_nodes() < len(entity_types(g.store)) // network.WHOLE_SHARE
+    assert read == []
+    assert G.nodes[SYN + "a1"]["label_en"] == "Academician A"

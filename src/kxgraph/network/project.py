@@ -38,7 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough to stay fast
 MAX_PROPS = 40  # statements per node shown in a details panel
-WHOLE_ABOVE = 10 * BATCH  # nodes of a whole network described from reads of the whole store, not per batch
+WHOLE_ABOVE = 10 * BATCH  # nodes of a whole network described from reads of the whole store, not per batch,
+WHOLE_SHARE = 4           # … when they are also more than a quarter of the store's typed entities
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,8 @@ def _kept_types(graph) -> dict[str, frozenset[str]] | None:
 def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
               kept: dict[str, frozenset[str]] | None = None, whole: bool = False) -> None:
     """Fill in node attributes with two queries per batch of nodes (one without ``properties``), or,
-    for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes, two reads of the whole store.
+    for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes (and a ``WHOLE_SHARE`` of the store's
+    typed entities), two reads of the whole store.
 
     Without ``labels``, only each node's type, with one light query per batch; the rest of a node
     is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
@@ -375,7 +377,9 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = T
         _types_only(graph, G, kept)
         return
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
-    if whole and len(nodes) > WHOLE_ABOVE:
+    # reads of the whole store cost the store, batches the nodes: whole reads only for a network of
+    # many nodes that is a good part of the store (not a --type slice of a big one)
+    if whole and kept is not None and len(nodes) > max(WHOLE_ABOVE, len(kept) // WHOLE_SHARE):
         _describe_whole(graph, G, nodes, properties=properties, kept=kept)
     else:
         _describe_nodes(graph, G, nodes, properties=properties)
@@ -428,9 +432,10 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
             found_ = curie[iri] = shorten(iri)
         return found_
 
+    wanted = set(found)
+    del found  # a small dict per node: gone before the larger read
     props: dict[str, dict[str, list[str]]] = {}
     counts: dict[str, int] = {}
-    wanted = found.keys()
     for n, p, v in _stream(graph, "network/whole-properties", {}):
         n = n.value
         if n not in wanted or counts.get(n, 0) >= MAX_PROPS:  # a property past the cap gets no empty row
