@@ -59,6 +59,7 @@ _DRAWING = ("matplotlib", "plotly", "cairo", "cairocffi")
 
 def igraph_module() -> Any | None:
     """igraph, when it is installed (imported without its plotting back-ends)."""
+    import importlib.util
     import sys
 
     if "igraph" in sys.modules:
@@ -69,11 +70,16 @@ def igraph_module() -> Any | None:
     try:
         import igraph
     except ImportError:
-        return None
+        igraph = None
     finally:
         for name in blocked:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]  # the caller may still import them itself
+    if igraph is None and importlib.util.find_spec("igraph") is not None:
+        try:  # an igraph that insists on its back-ends: with them, then
+            import igraph
+        except ImportError:
+            return None
     return igraph
 
 
