@@ -74,3 +74,15 @@ def test_kx_analyze_prints_the_sampling_note(kx, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "betweenness_error" in result.stdout.splitlines()[0]
     assert "note: betweenness is estimated" in result.stderr
+
+
+def test_a_larger_network_gets_fewer_betweenness_samples_and_says_so(large, network, monkeypatch):
+    pytest.importorskip("igraph")
+    size = network.number_of_nodes() + network.number_of_edges()
+    monkeypatch.setattr(engine, "IGRAPH_MIN_SAMPLES", 16)
+    monkeypatch.setattr(engine, "IGRAPH_WORK", 40 * size)  # work for 40 sources on this network
+    _, sampling = engine.betweenness(network)
+    assert sampling.sources == 40 and "40 of 400" in sampling.note()
+    monkeypatch.setattr(engine, "IGRAPH_WORK", size)  # work for one: never fewer than the minimum
+    values, sampling = engine.betweenness(network)
+    assert sampling.sources == 16 and len(sampling.error) == len(values) == 400

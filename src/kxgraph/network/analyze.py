@@ -11,6 +11,7 @@ Every function takes the networkx graph ``kxgraph.network.project.project`` retu
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -139,7 +140,7 @@ def centrality(G: "nx.Graph", *, top: int = 10, sort_by: str = "degree", seed: i
     for n, t in G.nodes(data="type"):
         by_type[t or ""].append(n)
     rows = []
-    ranked_by_type = {t: sorted(by_type[t], key=lambda n: (-table[sort_by][n], n))[:top] for t in sorted(by_type)}
+    ranked_by_type = {t: heapq.nsmallest(top, by_type[t], key=lambda n: (-table[sort_by][n], n)) for t in sorted(by_type)}
     describe_later(G, [n for ranked in ranked_by_type.values() for n in ranked])  # the shown nodes' labels
     for t, ranked in ranked_by_type.items():
         for rank, n in enumerate(ranked, 1):

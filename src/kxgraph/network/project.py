@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough to stay fast
 MAX_PROPS = 40  # statements per node shown in a details panel
+WHOLE_ABOVE = 10 * BATCH  # nodes of a whole network described from reads of the whole store, not per batch,
+WHOLE_SHARE = 4           # … when they are also more than a quarter of the store's typed entities
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,21 @@ def _run(graph, name: str, values: dict[str, Any]):
     return query(graph.store, name, values).rows
 
 
+def _stream(graph, name: str, values: dict[str, Any]):
+    """Rows of the shipped query ``name`` as the store yields them, for reads of the whole store
+    (no table of every row first); the command's deadline is checked every 65,536 rows."""
+    from kxgraph import deadline
+    from kxgraph.sparql.catalogue import entry
+
+    bound = entry(name).bind(values)
+    deadline.check()
+    _, _, rows = graph.store.solutions(bound.text, substitutions=bound.substitutions)
+    for i, row in enumerate(rows, 1):
+        if not i & 0xFFFF:
+            deadline.check()
+        yield row
+
+
 def _batches(items: list[str], size: int = BATCH):
     """The IRIs in ``items`` as lists of ``NamedNode`` terms, ``size`` at a time."""
     import pyoxigraph as ox
@@ -216,12 +233,46 @@ def _add_edges(G: "nx.Graph", rows, *, keep=None, allowed: set[str] | None = Non
     return new
 
 
-def _whole(graph, chosen, types) -> "nx.Graph":
+def _whole(graph, chosen, types, kept: dict[str, frozenset[str]] | None = None) -> "nx.Graph":
+    """Every link of the ``chosen`` kinds (between nodes of ``types``), gathered in plain dicts and
+    handed to networkx at once: the same nodes, links and order as adding them one by one.
+
+    With ``kept`` (every entity's classes, from the label index) the links are read as stored and
+    the classes checked here, instead of per link in SPARQL."""
     import networkx as nx
 
+    if kept is None:
+        allowed = _typed(graph, types)
+        rows = ((s.value, o.value, key) for s, o, key in _link_rows(graph, chosen))
+    else:
+        allowed = None if not types else {e for e, classes in kept.items() if classes & types}
+        rows = _stored_links(graph, chosen, kept)
+    edges: dict[tuple[str, str], list[str]] = {}
+    for s, o, link in rows:
+        if allowed is not None and (s not in allowed or o not in allowed):
+            continue
+        known = edges.get((s, o)) or edges.get((o, s))
+        if known is None:
+            edges[s, o] = [link]
+        elif link not in known:
+            known.append(link)
     G = nx.Graph(kind="collaboration")
-    _add_edges(G, _link_rows(graph, chosen), allowed=_typed(graph, types))
+    G.add_edges_from((s, o, {"link": "|".join(keys), "subject": s, "weight": 1}) for (s, o), keys in edges.items())
     return G
+
+
+def _stored_links(graph, chosen: list[Link], kept: dict[str, frozenset[str]]):
+    """(s, o, link key) of every link of the chosen kinds between two different IRIs whose object has
+    one of the link's object classes (what network/edges and network/edges-to-classes answer)."""
+    nothing: frozenset[str] = frozenset()
+    for link in chosen:
+        classes = set(link.object_classes)
+        for s, o in _stream(graph, "network/links", {"path": link.path}):
+            if type(s).__name__ != "NamedNode" or type(o).__name__ != "NamedNode":
+                continue
+            s, o = s.value, o.value
+            if s != o and (not classes or kept.get(o, nothing) & classes):
+                yield s, o, link.key
 
 
 def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str | None = None) -> "nx.Graph":
@@ -307,29 +358,125 @@ def _from_query(graph, text: str, kind: str, substitutions: dict[str, Any]) -> "
     return G
 
 
-def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True) -> None:
-    """Fill in node attributes with two queries per batch of nodes (one without ``properties``).
+def _kept_types(graph) -> dict[str, frozenset[str]] | None:
+    """Every entity's classes from the store's label index, or None (no index in step: ask SPARQL)."""
+    from kxgraph.store.entitytypes import entity_types
+
+    return entity_types(graph.store)
+
+
+def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
+              kept: dict[str, frozenset[str]] | None = None, whole: bool = False) -> None:
+    """Fill in node attributes with two queries per batch of nodes (one without ``properties``), or,
+    for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes (and a ``WHOLE_SHARE`` of the store's
+    typed entities), two reads of the whole store.
 
     Without ``labels``, only each node's type, with one light query per batch; the rest of a node
     is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
     if not labels:
-        _types_only(graph, G)
+        _types_only(graph, G, kept)
         return
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
-    _describe_nodes(graph, G, nodes, properties=properties)
+    # reads of the whole store cost the store, batches the nodes: whole reads only for a network of
+    # many nodes that is a good part of the store (not a --type slice of a big one)
+    if whole and kept is not None and len(nodes) > max(WHOLE_ABOVE, len(kept) // WHOLE_SHARE):
+        _describe_whole(graph, G, nodes, properties=properties, kept=kept)
+    else:
+        _describe_nodes(graph, G, nodes, properties=properties)
 
 
-def _types_only(graph, G: "nx.Graph") -> None:
+def _language(label: Any) -> str | None:
+    """Which of a node's labels ``label`` is: "zh", "en", "plain" (no language tag) or None (another)."""
+    if type(label).__name__ != "Literal":
+        return None
+    lang = (label.language or "").lower()
+    if not lang:
+        return "plain"
+    for wanted in ("zh", "en"):
+        if lang == wanted or lang.startswith(wanted + "-"):
+            return wanted
+    return None
+
+
+def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
+                    kept: dict[str, frozenset[str]] | None) -> None:
+    """What ``_describe_nodes`` gives every node, from two reads of the whole store (and the kept
+    types) instead of two queries per batch of nodes: a network of most of the store's entities."""
+    _set_types(graph, G, nodes, kept)
+    found: dict[str, dict[str, Any]] = {n: {} for n in nodes}
+    for n, what, v in _stream(graph, "network/whole-nodes", {}):
+        mine = found.get(n.value)
+        if mine is None:
+            continue
+        key = what.value
+        if key == "label":
+            key = _language(v)
+            if key is None:
+                continue
+        if key not in mine:  # the first, as network/nodes's SAMPLE takes it
+            mine[key] = term_value(v)
+    for n in nodes:
+        mine, data = found[n], G.nodes[n]
+        plain, src = mine.get("plain"), mine.get("row")
+        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or plain or "",
+                    label_en=mine.get("en") or plain or "",
+                    synthetic=bool(mine.get("synthetic")) or n.startswith(SYN),
+                    source=mine.get("passage") or (shorten(src) if src else ""))
+    if not properties:
+        return
+    curie: dict[str, str] = {}  # a few properties and values recur on every node; shorten is not free
+
+    def short(iri: str) -> str:
+        found_ = curie.get(iri)
+        if found_ is None:
+            found_ = curie[iri] = shorten(iri)
+        return found_
+
+    wanted = set(found)
+    del found  # a small dict per node: gone before the larger read
+    props: dict[str, dict[str, list[str]]] = {}
+    counts: dict[str, int] = {}
+    for n, p, v in _stream(graph, "network/whole-properties", {}):
+        n = n.value
+        if n not in wanted or counts.get(n, 0) >= MAX_PROPS:  # a property past the cap gets no empty row
+            continue
+        counts[n] = counts.get(n, 0) + 1
+        props.setdefault(n, {}).setdefault(short(p.value), []).append(
+            short(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
+    for n, mine in props.items():
+        G.nodes[n].update((p, "; ".join(v)) for p, v in sorted(mine.items()))
+
+
+@functools.lru_cache(maxsize=None)
+def _type_curie(types: frozenset[str]) -> str:
+    """CURIE of the most specific of ``types`` ("" for none): a few hundred sets among all nodes."""
+    type_iri = most_specific(types)
+    return shorten(type_iri) if type_iri else ""
+
+
+def _types_only(graph, G: "nx.Graph", kept: dict[str, frozenset[str]] | None = None) -> None:
     nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
-    for batch in _batches(nodes):
-        for n, types in _run(graph, "network/node-types", {"n": batch}):
-            type_iri = most_specific((term_value(types) or "").split())
-            G.nodes[n.value]["type"] = shorten(type_iri) if type_iri else ""
+    _set_types(graph, G, nodes, kept)
     for _, data in G.nodes(data=True):
         data.setdefault("type", "")
     G.graph["describe_later"] = lambda wanted: _describe_nodes(
         graph, G, [n for n in wanted if "label_zh" not in G.nodes[n] and ("://" in n or n.startswith("urn:"))],
         properties=False)
+
+
+def _set_types(graph, G: "nx.Graph", nodes: list[str], kept: dict[str, frozenset[str]] | None) -> None:
+    """Each node's type: from the label index's kept types when the store has them (one read for
+    the whole network), else one light query per batch of nodes."""
+    if kept is None and len(nodes) > BATCH:  # a few nodes: SPARQL is cheaper than reading every type
+        kept = _kept_types(graph)
+    if kept is not None:
+        nothing: frozenset[str] = frozenset()
+        for n in nodes:
+            G.nodes[n]["type"] = _type_curie(frozenset(kept.get(n, nothing)))
+    else:
+        for batch in _batches(nodes):
+            for n, types in _run(graph, "network/node-types", {"n": batch}):
+                G.nodes[n.value]["type"] = _type_curie(frozenset((term_value(types) or "").split()))
 
 
 def describe_later(G: "nx.Graph", nodes: Iterable[str]) -> None:
@@ -446,9 +593,13 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
             G = nx.ego_graph(G, focus_iri, radius=depth)
         return G
     chosen = _chosen_links(links)
-    G = (_neighbourhood(graph, focus_iri, depth, chosen, wanted) if focus_iri
-         else _whole(graph, chosen, wanted))
-    _describe(graph, G, properties=properties, labels=labels)
+    if focus_iri:
+        G = _neighbourhood(graph, focus_iri, depth, chosen, wanted)
+        _describe(graph, G, properties=properties, labels=labels)
+        return G
+    kept = _kept_types(graph)  # the whole network: every node's classes in one read, when kept
+    G = _whole(graph, chosen, wanted, kept)
+    _describe(graph, G, properties=properties, labels=labels, kept=kept, whole=True)
     return G
 
 
