@@ -68,6 +68,18 @@ def test_a_node_keeps_its_community_links_and_details_in_the_overview():
     assert set(nx.node_connected_component(G, "urn:kx:n5")) >= members  # a community is one cluster
 
 
+def test_small_communities_are_gathered_in_one_group_of_the_overview():
+    G = network()
+    for i in range(30):  # isolated pairs: thirty communities of two
+        G.add_edge(f"urn:kx:p{i}a", f"urn:kx:p{i}b")
+    for n in G:
+        G.nodes[n].setdefault("label_zh", f"合成{n}")
+    html = View(G, overview=100).html()
+    groups = page_data(html)["overview"]["groups"]
+    assert [g.get("small", 0) for g in groups] == [0] * 6 + [30]  # the six clusters, then the pairs together
+    assert groups[-1]["n"] == 60 and len(page_data(html, f"kx-c{len(groups) - 1}")["e"]) == 30
+
+
 def test_curies_are_what_shorten_gives_one_namespace_at_a_time():
     from kxgraph.network.view import curies
     from kxgraph.vocab import ID, KX, SYN, shorten

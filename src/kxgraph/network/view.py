@@ -37,6 +37,8 @@ LARGE = 1500  # nodes; above it the page starts with a precomputed layout and ph
 # members, each opening its own view of its members in the same page. vis-network draws 20,000
 # nodes ready in about 3 s (benchmarks/RESULTS-view.md) and slows in step beyond.
 OVERVIEW = 20000
+# Communities of fewer members are gathered in the overview, in groups of at most SMALL_GROUP nodes.
+SMALL, SMALL_GROUP = 5, 5000
 SIZE_BY = ("degree", "betweenness", "eigenvector", "none")
 COLOR_BY = ("type", "community", "source", "academy", "division")
 INLINE_DIR = "kx-views"  # where a notebook's inline view also writes its page (the fallback link)
@@ -297,9 +299,8 @@ class View:
             if k is None:
                 k = key_of[key] = len(key_of)
             edges.append((a, b, k, d.get("weight", 1)))
-        of = community_of(G)  # numbered from 1, biggest first
-        group = [of[n] - 1 for n in nodes]
-        count = max(group, default=-1) + 1
+        group, small = _page_groups(community_of(G), nodes)
+        count = len(small)
         adjacency: list[list[int]] = [[] for _ in nodes]
         cross: Counter = Counter()
         for a, b, _, _ in edges:
@@ -366,7 +367,7 @@ class View:
                 type_of.append(type_index[d.get("type") or ""])
             parts.append(f'<script type="application/json" id="kx-c{c}">'
                          f'{script_json({"n": items, "e": inner[c]})}</script>')
-        low, high = 1, max((len(m) for m in members), default=1)
+        low, high = 1, max((len(m) for c, m in enumerate(members) if not small[c]), default=1)
         groups = []
         H = _nx_graph(range(count), cross)
         where = grid_layout(H, spacing=160.0)
@@ -375,8 +376,8 @@ class View:
             d = attrs[lead]
             groups.append({"n": len(members[c]), "lead": curie[lead], "zh": d.get("label_zh") or "",
                            "en": d.get("label_en") or "", "t": type_index[d.get("type") or ""],
-                           "s": round(8 + 52 * math.sqrt((len(members[c]) - low) / ((high - low) or 1)), 1),
-                           "x": where[c][0], "py": where[c][1]})
+                           "s": round(8 + 52 * math.sqrt((min(len(members[c]), high) - low) / ((high - low) or 1)), 1),
+                           "x": where[c][0], "py": where[c][1], **({"small": small[c]} if small[c] else {})})
         search = script_json(["\n".join(lines) + "\n", type_of])
         parts.insert(0, f'<script type="application/json" id="kx-search">{search}</script>')
         focus = G.graph.get("focus")
@@ -588,6 +589,32 @@ def _source_of(d: dict[str, Any]) -> str:
     if source.startswith(("file:", "<file:")):  # an imported row: group by its file
         return source.strip("<>").split("#")[0].rsplit("/", 1)[-1] or source
     return "report"
+
+
+def _page_groups(of: dict[Any, int], nodes: list[Any]) -> tuple[list[int], list[int]]:
+    """The overview's groups: each community of ``SMALL`` members or more (biggest first), then the
+    smaller communities gathered into groups of at most ``SMALL_GROUP`` nodes (vis-network takes
+    seconds to draw thousands of nodes, and a big network has thousands of isolated pairs).
+    Returns each node's group and, per group, how many small communities it gathers (0: one community).
+
+    >>> _page_groups({"a": 1, "b": 1, "c": 2, "d": 3}, ["a", "b", "c", "d"])
+    ([0, 0, 0, 0], [3])
+    """
+    sizes = Counter(of.values())
+    number: dict[int, int] = {}
+    small: list[int] = []
+    for c in sorted(sizes, key=lambda c: (sizes[c] < SMALL, c)):  # community_of numbers biggest first
+        if sizes[c] >= SMALL:
+            number[c] = len(small)
+            small.append(0)
+            continue
+        if not small or not small[-1] or filled + sizes[c] > SMALL_GROUP:
+            small.append(0)
+            filled = 0
+        number[c] = len(small) - 1
+        small[-1] += 1
+        filled += sizes[c]
+    return [number[of[n]] for n in nodes], small
 
 
 def _scaled(values: list[float], low_px: float, span_px: float) -> list[float]:
