@@ -674,18 +674,33 @@ def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     from kxgraph.vocab import expand_curie
 
     labels = terms()[0]
-    found: dict[str, dict[str, str]] = {}
-    seen: set[str] = set()
+    keys: set[str] = set()
+    values: set[str] = set()
     for item in nodes:
-        for key, value in item.get("p", {}).items():
-            for curie in (key, *value.split("; ")):
-                if curie in seen or ":" not in curie or " " in curie:
-                    continue
-                seen.add(curie)
-                names = labels.get(expand_curie(curie) or "", {})
-                if names.get("zh") or names.get("en"):
-                    found[curie] = {"zh": names.get("zh") or names["en"], "en": names.get("en") or names["zh"]}
+        props = item.get("p")
+        if props:
+            keys.update(props)
+            values.update(props.values())
+    candidates = set(keys)
+    for value in values:
+        candidates.update(value.split("; "))
+    # Only CURIEs in a namespace that has labelled terms can name one (not the nodes' own, e.g. syn:).
+    spaces = _term_prefixes()
+    found: dict[str, dict[str, str]] = {}
+    for curie in sorted(candidates):
+        if ":" not in curie or " " in curie or curie.partition(":")[0] not in spaces:
+            continue
+        names = labels.get(expand_curie(curie) or "", {})
+        if names.get("zh") or names.get("en"):
+            found[curie] = {"zh": names.get("zh") or names["en"], "en": names.get("en") or names["zh"]}
     return found
+
+
+@functools.cache
+def _term_prefixes() -> frozenset[str]:
+    from kxgraph.ontology import terms
+
+    return frozenset(shorten(iri).partition(":")[0] for iri in terms()[0])
 
 
 def _default_title(G: "nx.Graph", lang: str = "zh") -> str:
