@@ -57,7 +57,7 @@ def measure(browser, path: Path, last: str, timeout: float) -> dict:
     start = time.monotonic()
     try:
         page.goto(path.as_uri(), timeout=timeout * 1000)
-        page.wait_for_function("window.kxView && window.kxView.ready && kxView.searchReady", timeout=timeout * 1000,
+        page.wait_for_function("window.kxView && window.kxView.ready && kxView.searchReady !== false", timeout=timeout * 1000,
                                polling=100)
     except Exception:  # noqa: BLE001 - a timeout is the measurement
         page.context.close()
