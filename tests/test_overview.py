@@ -106,7 +106,7 @@ def test_the_overview_opens_offline_with_search_and_drill_down(browser, tmp_path
     page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_function("window.kxView && window.kxView.ready", timeout=30000)
+    page.wait_for_function("window.kxView && window.kxView.ready && kxView.searchReady", timeout=30000)
     groups = len(data["overview"]["groups"])
     assert page.evaluate("kxView.nodes.getIds()").count("g0") == 1
     assert page.evaluate("kxView.nodes.length") == groups
@@ -154,3 +154,28 @@ def test_the_overview_opens_offline_with_search_and_drill_down(browser, tmp_path
     page.click("#go")
     assert page.locator("#matches").inner_text() in ("无匹配", "no match")
     assert requests == [] and errors == []
+
+
+@pytest.mark.browser
+def test_the_small_communities_open_together_from_the_overview(browser, tmp_path):
+    G = network()
+    for i in range(12):  # isolated pairs: twelve communities of two, one node of the overview
+        G.add_edge(f"urn:kx:p{i}a", f"urn:kx:p{i}b")
+        G.nodes[f"urn:kx:p{i}a"].update(label_zh=f"合成甲{i}", label_en=f"Pair {i} a")
+        G.nodes[f"urn:kx:p{i}b"].update(label_zh=f"合成乙{i}", label_en=f"Pair {i} b")
+    path = View(G, overview=100).to_html(tmp_path / "overview.html")
+    page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.kxView && window.kxView.ready", timeout=30000)
+    last = page.evaluate("kxView.nodes.length") - 1
+    assert page.evaluate(f"kxView.nodes.get('g{last}').label") == "12 个小社区，共 24 个节点（点击展开）"
+    page.click("#lang")
+    assert page.evaluate(f"kxView.nodes.get('g{last}').label") == "12 small communities, 24 nodes (click to open)"
+    page.fill("#search", "pair 7 b")
+    page.click("#go")
+    assert page.evaluate("kxView.community") == last
+    assert page.evaluate("kxView.nodes.length") == 24 and page.evaluate("kxView.edges.length") == 12
+    assert "Pair 7 b" in page.locator("#details").inner_text()
+    assert errors == []
