@@ -5,6 +5,9 @@ so no label can close the script), and the page only ever sets text with ``textC
 vis-network's plain-text titles. The JSON is built in one pass over nodes and edges, so building
 a view is linear in the size of the network. Above ``LARGE`` nodes the layout is computed here
 (components packed on a grid, each a sunflower spiral in breadth-first order) and physics is off.
+Above ``OVERVIEW`` nodes the page opens on an overview of Louvain communities; it parses only that
+at start, each community's nodes when it is opened, and its search text once drawn
+(``View._overview_page``).
 
 >>> import networkx as nx
 >>> html = View(nx.Graph([("urn:a", "urn:b")])).html()
