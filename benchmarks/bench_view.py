@@ -199,6 +199,8 @@ def write_markdown(s: dict) -> None:
               "- Responsiveness once drawn: one search (scan, focus, details panel) and one switch of every "
               "label to English, each with a redraw.",
               "- Every http(s) request from the page was aborted and recorded; none was made.",
+              "- Above 20,000 nodes (`view.OVERVIEW`) the page opens on an overview of communities instead: "
+              "see `benchmarks/bench_overview.py` and RESULTS-scale.md (scale 100: 220,929 nodes).",
               f"- Python {s['python']} on {s['machine']}."]
     full = HERE / "RESULTS-view-pyvis20k.json"
     if full.exists():  # an earlier run with --pyvis-20k measured pyvis at 20k instead of extrapolating

@@ -5,6 +5,9 @@ so no label can close the script), and the page only ever sets text with ``textC
 vis-network's plain-text titles. The JSON is built in one pass over nodes and edges, so building
 a view is linear in the size of the network. Above ``LARGE`` nodes the layout is computed here
 (components packed on a grid, each a sunflower spiral in breadth-first order) and physics is off.
+Above ``OVERVIEW`` nodes the page opens on an overview of Louvain communities; it parses only that
+at start, each community's nodes when it is opened, and its search text once drawn
+(``View._overview_page``).
 
 >>> import networkx as nx
 >>> html = View(nx.Graph([("urn:a", "urn:b")])).html()
@@ -22,7 +25,7 @@ import math
 import re
 from collections import Counter, deque
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 from kxgraph.errors import KxError, ParameterError, WriteError, option
 from kxgraph.resources import package_path
@@ -37,6 +40,8 @@ LARGE = 1500  # nodes; above it the page starts with a precomputed layout and ph
 # members, each opening its own view of its members in the same page. vis-network draws 20,000
 # nodes ready in about 3 s (benchmarks/RESULTS-view.md) and slows in step beyond.
 OVERVIEW = 20000
+# Communities of fewer members are gathered in the overview, in groups of at most SMALL_GROUP nodes.
+SMALL, SMALL_GROUP = 5, 5000
 SIZE_BY = ("degree", "betweenness", "eigenvector", "none")
 COLOR_BY = ("type", "community", "source", "academy", "division")
 INLINE_DIR = "kx-views"  # where a notebook's inline view also writes its page (the fallback link)
@@ -45,7 +50,7 @@ INLINE_DIR = "kx-views"  # where a notebook's inline view also writes its page (
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
 SHAPES = ("dot", "square", "triangle", "diamond", "triangleDown", "hexagon", "star")
-_MARKER = re.compile(r"__KX_(DATA|VIS_JS|VIS_GZ)__")
+_MARKER = re.compile(r"__KX_(DATA|PARTS|VIS_JS|VIS_GZ)__")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -73,7 +78,6 @@ def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[floa
     """A linear-time layout: each connected component a sunflower spiral in breadth-first order
     (neighbours land near each other), components packed in rows, biggest first. ``spacing`` (px)
     leaves room for a label between neighbours once zoomed in far enough to read them."""
-    golden = math.pi * (3 - math.sqrt(5))
     seen: set = set()
     components: list[list] = []
     degree = dict(G.degree())
@@ -91,21 +95,99 @@ def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[floa
                     queue.append(m)
         components.append(order)
     components.sort(key=len, reverse=True)
-    total = sum(len(c) for c in components) or 1
+    return dict(zip((n for order in components for n in order), _pack([len(c) for c in components], spacing)))
+
+
+def _pack(sizes: list[int], spacing: float) -> list[tuple[float, float]]:
+    """Positions for components of ``sizes`` nodes (biggest first), each a sunflower spiral, packed
+    in rows: one position per node, component after component."""
+    golden = math.pi * (3 - math.sqrt(5))
+    total = sum(sizes) or 1
     row_width = spacing * 2.2 * math.sqrt(total)
-    pos: dict[Any, tuple[float, float]] = {}
+    pos: list[tuple[float, float]] = []
     x = y = row_height = 0.0
-    for order in components:
-        radius = spacing * math.sqrt(len(order)) + spacing
+    for size in sizes:
+        radius = spacing * math.sqrt(size) + spacing
         if x > 0 and x + 2 * radius > row_width:
             x, y, row_height = 0.0, y + row_height + spacing, 0.0
         cx, cy = x + radius, y + radius
-        for i, n in enumerate(order):
+        for i in range(size):
             r = spacing * math.sqrt(i)
-            pos[n] = (round(cx + r * math.cos(i * golden), 1), round(cy + r * math.sin(i * golden), 1))
+            pos.append((round(cx + r * math.cos(i * golden), 1), round(cy + r * math.sin(i * golden), 1)))
         x += 2 * radius + spacing
         row_height = max(row_height, 2 * radius)
     return pos
+
+
+def _spirals(members: list[int], adjacency: list[list[int]], spacing: float = 80.0
+             ) -> tuple[list[int], list[tuple[float, float]]]:
+    """``grid_layout`` over integer nodes: ``members`` (one community) in breadth-first order,
+    component after component, biggest first, with a position for each."""
+    inside = set(members)
+    seen: set[int] = set()
+    components: list[list[int]] = []
+    for start in sorted(members, key=lambda n: -len(adjacency[n])):
+        if start in seen:
+            continue
+        seen.add(start)
+        order, queue = [], deque([start])
+        while queue:
+            n = queue.popleft()
+            order.append(n)
+            for m in adjacency[n]:
+                if m not in seen and m in inside:
+                    seen.add(m)
+                    queue.append(m)
+        components.append(order)
+    components.sort(key=len, reverse=True)
+    return [n for order in components for n in order], _pack([len(c) for c in components], spacing)
+
+
+_SIMPLE_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def curies(iris: Iterable[str]) -> tuple[list[str], list[str], dict[str, str]]:
+    """The CURIE of each IRI (as ``vocab.shorten`` gives it), computed once per namespace; the IRI
+    where a page cannot rebuild it as namespace + local part (else ""); and those namespaces by prefix.
+
+    >>> from kxgraph.vocab import ID, SYN
+    >>> found, whole, prefixes = curies([SYN + "seed-0-scale-1/academician-1", "urn:x:1", ID + "figure/a/b"])
+    >>> print(*found)
+    syn-seed-0-scale-1:academician-1 urn:x:1 kxfigure:a\\/b
+    >>> whole, prefixes
+    (['', '', 'https://w3id.org/kxgraph/id/figure/a/b'], {'syn-seed-0-scale-1': 'https://w3id.org/kxgraph/synthetic/seed-0-scale-1/'})
+    """
+    cache: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    found: list[str] = []
+    whole: list[str] = []
+    unshortened: list[int] = []
+    for iri in iris:
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        tail = iri[cut:]
+        # Every known namespace ends in / or #, so the CURIE of head + a plain local part is the
+        # CURIE of head + "x" with its local part: one shorten() per namespace.
+        if cut and _SIMPLE_LOCAL.fullmatch(tail):
+            head = iri[:cut]
+            prefix = cache.get(head)
+            if prefix is None:
+                probe = shorten(head + "x")
+                prefix = cache[head] = probe[:-1] if probe.endswith(":x") and probe != head + "x" else ""
+                if prefix:
+                    prefixes[prefix[:-1]] = head
+            if prefix:
+                found.append(prefix + tail)
+                whole.append("")
+                continue
+        curie = shorten(iri)
+        found.append(curie)
+        whole.append(iri if curie != iri else "")
+        if curie == iri:
+            unshortened.append(len(found) - 1)
+    for i in unshortened:  # an IRI whose scheme reads as a prefix in use is given whole
+        if found[i].partition(":")[0] in prefixes:
+            whole[i] = found[i]
+    return found, whole, prefixes
 
 
 class View:
@@ -144,22 +226,13 @@ class View:
         return f"<View {self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} links>"
 
     def data(self) -> dict[str, Any]:
-        """The JSON the page draws: nodes, edges (index pairs), types with colours, link names."""
-        from kxgraph.network.project import links, type_label
-
+        """The JSON a plain page draws: nodes, edges (index pairs), types with colours, link names."""
         G = self.graph
         index = {n: i for i, n in enumerate(G.nodes)}
-        counts = Counter(t or "" for _, t in G.nodes(data="type"))
-        type_order = [t for t, _ in counts.most_common()]
-        type_index = {t: i for i, t in enumerate(type_order)}
-        types = [{"curie": t or "?", "zh": type_label(t, "zh") if t else "未分类",
-                  "en": type_label(t, "en") if t else "untyped", "count": counts[t],
-                  "color": PALETTE[i % len(PALETTE)], "shape": SHAPES[i // len(PALETTE) % len(SHAPES)]}
-                 for i, t in enumerate(type_order)]
+        types, type_index = self._types()
         size = self._sizes()
-        overview = self._overview(type_index) if G.number_of_nodes() > self.overview else None
-        large = G.number_of_nodes() > self.large or overview is not None
-        pos = overview.pop("pos") if overview else grid_layout(G) if large else {}
+        large = G.number_of_nodes() > self.large
+        pos = grid_layout(G) if large else {}
         nodes = []
         for n, d in G.nodes(data=True):
             item = {"i": str(n), "c": shorten(str(n)), "zh": d.get("label_zh") or "", "en": d.get("label_en") or "",
@@ -173,74 +246,165 @@ class View:
                 item["p"] = props
             if large:
                 item["x"], item["py"] = pos[n]
-            if overview:
-                item["g"] = overview["of"][n]
             nodes.append(item)
         max_weight = max((w for _, _, w in G.edges(data="weight", default=1)), default=1) or 1
         edges = [[index[u], index[v], d.get("link", ""),
                   round(1 + 5 * (d.get("weight", 1) - 1) / max(max_weight - 1, 1), 2)]
                  for u, v, d in G.edges(data=True)]
-        declared = {k: {"zh": link.label.get("zh", k), "en": link.label.get("en", k)}
-                    for k, link in links().items()}
-        for _, _, key in G.edges(data="link", default=""):
-            if key not in declared:
-                declared[key] = {"zh": key, "en": key.replace("-", " ")}
+        declared = _link_names(key for _, _, key in G.edges(data="link", default=""))
         focus = G.graph.get("focus")
-        if overview:
-            del overview["of"]
         groups = self._groups(nodes)
         return {"title": self.title, "lang": self.lang, "large": large, "sizeBy": self.size_by,
                 "colorBy": self.color_by, "groups": groups,
                 "focus": index.get(focus) if focus is not None else None,
                 "types": types, "links": declared, "terms": _term_labels(nodes),
-                "nodes": nodes, "edges": edges, "overview": overview}
+                "nodes": nodes, "edges": edges, "overview": None}
 
-    def _overview(self, type_index: dict[str, int]) -> dict[str, Any]:
-        """Communities as groups: each group's size, best-connected member, type, place and links.
+    def _types(self) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """The node types, most common first, with colour and shape; and each type's place in that list."""
+        from kxgraph.network.project import type_label
 
-        Each community gets its own layout (its members are drawn alone when it is opened); the
-        communities themselves are laid out as a network of their cross links.
+        counts = Counter(t or "" for _, t in self.graph.nodes(data="type"))
+        order = [t for t, _ in counts.most_common()]
+        types = [{"curie": t or "?", "zh": type_label(t, "zh") if t else "未分类",
+                  "en": type_label(t, "en") if t else "untyped", "count": counts[t],
+                  "color": PALETTE[i % len(PALETTE)], "shape": SHAPES[i // len(PALETTE) % len(SHAPES)]}
+                 for i, t in enumerate(order)]
+        return types, {t: i for i, t in enumerate(order)}
+
+    def _overview_page(self) -> tuple[dict[str, Any], str]:
+        """The overview page: the data parsed at start, and the script elements parsed on demand.
+
+        At start the page reads only the communities (Louvain; one node each, sized by members,
+        laid out as a network of their cross links), types and link names. Nodes are numbered
+        community by community, so community ``c`` holds the nodes ``starts[c]`` to
+        ``starts[c + 1] - 1``. Each community's members (size, degree, position, colour group,
+        details) and inner links are one JSON element, parsed when the community is opened. The
+        search text holds a line per node (labels, CURIE, the IRI where the CURIE does not give
+        it, alternative labels, pinyin), read on the first search; node types are one array.
         """
-        import networkx as nx
-
         from kxgraph.network.analyze import community_of
 
         G = self.graph
-        of = {n: c - 1 for n, c in community_of(G).items()}  # numbered from 0, biggest first
-        members: dict[int, list] = {}
-        for n, c in of.items():
-            members.setdefault(c, []).append(n)
-        inner = nx.Graph()  # the links inside communities: each community lays out as its own component(s)
-        inner.add_nodes_from(G)
+        nodes = list(G)
+        attrs = [d for _, d in G.nodes(data=True)]
+        number = {n: i for i, n in enumerate(nodes)}
+        types, type_index = self._types()
+        key_of: dict[str, int] = {}
+        degree = [0] * len(nodes)
+        edges: list[tuple[int, int, int, float]] = []
+        for u, v, d in G.edges(data=True):
+            a, b = number[u], number[v]
+            degree[a] += 1
+            degree[b] += 1
+            key = d.get("link", "")
+            k = key_of.get(key)
+            if k is None:
+                k = key_of[key] = len(key_of)
+            edges.append((a, b, k, d.get("weight", 1)))
+        group, small = _page_groups(community_of(G), nodes)
+        count = len(small)
+        adjacency: list[list[int]] = [[] for _ in nodes]
         cross: Counter = Counter()
-        for u, v in G.edges():
-            a, b = of[u], of[v]
-            if a != b:
-                cross[(min(a, b), max(a, b))] += 1
+        for a, b, _, _ in edges:
+            ga, gb = group[a], group[b]
+            if ga == gb:
+                adjacency[a].append(b)
+                adjacency[b].append(a)
             else:
-                inner.add_edge(u, v)
-        pos = grid_layout(inner)
-        H = nx.Graph()
-        H.add_nodes_from(members)
-        H.add_edges_from(cross)
-        where = grid_layout(H, spacing=160.0)
-        low, high = 1, max((len(m) for m in members.values()), default=1)
+                cross[(min(ga, gb), max(ga, gb))] += 1
+        members: list[list[int]] = [[] for _ in range(count)]
+        for i, c in enumerate(group):
+            members[c].append(i)
+        order: list[int] = []
+        pos: list[tuple[float, float]] = []
+        starts = [0]
+        for c in range(count):  # each community laid out alone: it is drawn alone when opened
+            placed, where = _spirals(members[c], adjacency)
+            order += placed
+            pos += where
+            starts.append(len(order))
+        new = [0] * len(nodes)
+        for at, i in enumerate(order):
+            new[i] = at
+        if self.size_by == "degree":
+            size = _scaled(degree, 8, 32)
+        else:
+            sized = self._sizes()
+            size = [sized[n] for n in nodes]
+        keys, legend = self._group_keys() if self.color_by != "type" else (None, None)
+        curie, whole, prefixes = curies(str(n) for n in nodes)
+        max_weight = max((e[3] for e in edges), default=1) or 1
+        inner: list[list[list]] = [[] for _ in range(count)]
+        for a, b, k, w in edges:
+            c = group[a]
+            if c == group[b]:
+                inner[c].append([new[a] - starts[c], new[b] - starts[c], k,
+                                 round(1 + 5 * (w - 1) / max(max_weight - 1, 1), 2)])
+        lines: list[str] = []
+        type_of: list[int] = []
+        details: list[dict[str, Any]] = []
+        parts: list[str] = []
+        synthetic = 0
+        for c in range(count):
+            items = []
+            for at in range(starts[c], starts[c + 1]):
+                i = order[at]
+                d = attrs[i]
+                props = {k: v for k, v in d.items() if ":" in k and isinstance(v, str)}
+                extra: dict[str, Any] = {}
+                if props:
+                    extra["p"] = props
+                    details.append(extra)
+                if d.get("source"):
+                    extra["src"] = d["source"]
+                flag = 1 if d.get("synthetic") else 0
+                synthetic += flag
+                (x, y) = pos[at]
+                items.append([size[i], degree[i], x, y, keys[i] if keys else -1, flag, *([extra] if extra else [])])
+                fields = [d.get("label_zh") or "", d.get("label_en") or "", curie[i], whole[i]]
+                fields += [a for a in props.get("skos:altLabel", "").split("; ") if a]
+                if props.get("kx:pinyin"):
+                    fields += [props["kx:pinyin"], props["kx:pinyin"].replace(" ", "")]
+                lines.append("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+                type_of.append(type_index[d.get("type") or ""])
+            parts.append(f'<script type="application/json" id="kx-c{c}">'
+                         f'{script_json({"n": items, "e": inner[c]})}</script>')
+        low, high = 1, max((len(m) for c, m in enumerate(members) if not small[c]), default=1)
         groups = []
-        degree = dict(G.degree())
-        for c in range(len(members)):
-            lead = max(members[c], key=lambda n: (degree[n], str(n)))
-            d = G.nodes[lead]
-            groups.append({"n": len(members[c]), "lead": str(lead), "zh": d.get("label_zh") or "",
+        H = _nx_graph(range(count), cross)
+        where = grid_layout(H, spacing=160.0)
+        for c in range(count):
+            lead = max(members[c], key=lambda i: (degree[i], str(nodes[i])))
+            d = attrs[lead]
+            groups.append({"n": len(members[c]), "lead": curie[lead], "zh": d.get("label_zh") or "",
                            "en": d.get("label_en") or "", "t": type_index[d.get("type") or ""],
-                           "s": round(8 + 52 * math.sqrt((len(members[c]) - low) / ((high - low) or 1)), 1),
-                           "x": where[c][0], "py": where[c][1]})
-        return {"groups": groups, "links": [[a, b, k] for (a, b), k in sorted(cross.items())],
-                "of": of, "pos": pos}
+                           "s": round(8 + 52 * math.sqrt((min(len(members[c]), high) - low) / ((high - low) or 1)), 1),
+                           "x": where[c][0], "py": where[c][1], **({"small": small[c]} if small[c] else {})})
+        search = script_json(["\n".join(lines) + "\n", type_of])
+        parts.insert(0, f'<script type="application/json" id="kx-search">{search}</script>')
+        focus = G.graph.get("focus")
+        data = {"title": self.title, "lang": self.lang, "large": True, "sizeBy": self.size_by,
+                "colorBy": self.color_by, "groups": legend,
+                "focus": new[number[focus]] if focus in number else None,
+                "types": types, "links": _link_names(key_of), "linkKeys": list(key_of),
+                "terms": _term_labels(details), "nodes": [], "edges": [],
+                "overview": {"groups": groups, "links": [[a, b, k] for (a, b), k in sorted(cross.items())],
+                             "starts": starts, "count": len(nodes), "edgeCount": len(edges),
+                             "synthetic": synthetic, "prefixes": prefixes}}
+        return data, "\n".join(parts)
 
     def _groups(self, nodes: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """Colour groups other than types: sets ``k`` on each node item, returns the legend."""
         if self.color_by == "type":
             return None
+        keys, legend = self._group_keys()
+        for item, key in zip(nodes, keys):
+            item["k"] = key
+        return legend
+
+    def _group_keys(self) -> tuple[list[int], list[dict[str, Any]]]:
+        """Each node's colour group (a number, in the graph's node order) and the legend."""
         G = self.graph
         if self.color_by == "community":
             from kxgraph.network.analyze import community_of
@@ -258,10 +422,9 @@ class View:
         counts = Counter(keys)
         order = [k for k, _ in counts.most_common()]
         index = {k: i for i, k in enumerate(order)}
-        for item, key in zip(nodes, keys):
-            item["k"] = index[key]
-        return [{**names[k], "count": counts[k], "color": PALETTE[i % len(PALETTE)] if i < len(PALETTE) else "#999"}
-                for i, k in enumerate(order)]
+        return [index[k] for k in keys], [
+            {**names[k], "count": counts[k], "color": PALETTE[i % len(PALETTE)] if i < len(PALETTE) else "#999"}
+            for i, k in enumerate(order)]
 
     def _sizes(self) -> dict[Any, float]:
         G = self.graph
@@ -273,17 +436,25 @@ class View:
             from kxgraph.network.analyze import scores
 
             raw = scores(G, self.size_by)
-        low, high = min(raw.values(), default=0.0), max(raw.values(), default=0.0)
-        span = (high - low) or 1.0
-        return {n: round(8 + 32 * math.sqrt((v - low) / span), 1) for n, v in raw.items()}
+        return dict(zip(raw, _scaled(list(raw.values()), 8, 32)))
 
     def html(self, *, compress: bool = False) -> str:
         """The whole page as a string; ``compress`` carries vis-network gzipped (a third of the size,
         unpacked by the browser's ``DecompressionStream``), as the notebook's inline view does."""
         from kxgraph.output.page import page, template
 
-        parts = {"DATA": lambda: script_json(self._page_data()), "VIS_JS": vis_network_js,
-                 "VIS_GZ": vis_network_gz}
+        overview = self.graph.number_of_nodes() > self.overview
+        built: list[str] = []
+
+        def data() -> str:
+            if not overview:
+                return script_json(self._page_data())
+            small, later = self._overview_page()
+            built.append(later)
+            return script_json(small)
+
+        parts = {"DATA": data, "VIS_JS": vis_network_js, "VIS_GZ": vis_network_gz,
+                 "PARTS": lambda: built.pop() if built else ""}
         body_template = template("view.html")
         if compress:
             body_template = _compressed(body_template)
@@ -423,6 +594,59 @@ def _source_of(d: dict[str, Any]) -> str:
     return "report"
 
 
+def _page_groups(of: dict[Any, int], nodes: list[Any]) -> tuple[list[int], list[int]]:
+    """The overview's groups: each community of ``SMALL`` members or more (biggest first), then the
+    smaller communities gathered into groups of at most ``SMALL_GROUP`` nodes (vis-network takes
+    seconds to draw thousands of nodes, and a big network has thousands of isolated pairs).
+    Returns each node's group and, per group, how many small communities it gathers (0: one community).
+
+    >>> _page_groups({"a": 1, "b": 1, "c": 2, "d": 3}, ["a", "b", "c", "d"])
+    ([0, 0, 0, 0], [3])
+    """
+    sizes = Counter(of.values())
+    number: dict[int, int] = {}
+    small: list[int] = []
+    for c in sorted(sizes, key=lambda c: (sizes[c] < SMALL, c)):  # community_of numbers biggest first
+        if sizes[c] >= SMALL:
+            number[c] = len(small)
+            small.append(0)
+            continue
+        if not small or not small[-1] or filled + sizes[c] > SMALL_GROUP:
+            small.append(0)
+            filled = 0
+        number[c] = len(small) - 1
+        small[-1] += 1
+        filled += sizes[c]
+    return [number[of[n]] for n in nodes], small
+
+
+def _scaled(values: list[float], low_px: float, span_px: float) -> list[float]:
+    """Sizes from ``low_px`` to ``low_px + span_px``, growing with the square root of each value's place in the range."""
+    low, high = min(values, default=0.0), max(values, default=0.0)
+    span = (high - low) or 1.0
+    return [round(low_px + span_px * math.sqrt((v - low) / span), 1) for v in values]
+
+
+def _link_names(keys: Iterable[str]) -> dict[str, dict[str, str]]:
+    """zh/en names of the declared links, and of any other link key among ``keys``."""
+    from kxgraph.network.project import links
+
+    declared = {k: {"zh": link.label.get("zh", k), "en": link.label.get("en", k)} for k, link in links().items()}
+    for key in keys:
+        if key not in declared:
+            declared[key] = {"zh": key, "en": key.replace("-", " ")}
+    return declared
+
+
+def _nx_graph(nodes: Iterable[Any], edges: Iterable[tuple[Any, Any]]) -> "nx.Graph":
+    import networkx as nx
+
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    H.add_edges_from(edges)
+    return H
+
+
 def _both(a: str, b: str) -> str:
     return f"{a} / {b}" if a and b and a != b else (a or b or "")
 
@@ -453,18 +677,33 @@ def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     from kxgraph.vocab import expand_curie
 
     labels = terms()[0]
-    found: dict[str, dict[str, str]] = {}
-    seen: set[str] = set()
+    keys: set[str] = set()
+    values: set[str] = set()
     for item in nodes:
-        for key, value in item.get("p", {}).items():
-            for curie in (key, *value.split("; ")):
-                if curie in seen or ":" not in curie or " " in curie:
-                    continue
-                seen.add(curie)
-                names = labels.get(expand_curie(curie) or "", {})
-                if names.get("zh") or names.get("en"):
-                    found[curie] = {"zh": names.get("zh") or names["en"], "en": names.get("en") or names["zh"]}
+        props = item.get("p")
+        if props:
+            keys.update(props)
+            values.update(props.values())
+    candidates = set(keys)
+    for value in values:
+        candidates.update(value.split("; "))
+    # Only CURIEs in a namespace that has labelled terms can name one (not the nodes' own, e.g. syn:).
+    spaces = _term_prefixes()
+    found: dict[str, dict[str, str]] = {}
+    for curie in sorted(candidates):
+        if ":" not in curie or " " in curie or curie.partition(":")[0] not in spaces:
+            continue
+        names = labels.get(expand_curie(curie) or "", {})
+        if names.get("zh") or names.get("en"):
+            found[curie] = {"zh": names.get("zh") or names["en"], "en": names.get("en") or names["zh"]}
     return found
+
+
+@functools.cache
+def _term_prefixes() -> frozenset[str]:
+    from kxgraph.ontology import terms
+
+    return frozenset(shorten(iri).partition(":")[0] for iri in terms()[0])
 
 
 def _default_title(G: "nx.Graph", lang: str = "zh") -> str:
