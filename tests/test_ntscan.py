@@ -140,3 +140,44 @@ def test_a_file_that_says_a_triple_twice_is_indexed_as_the_store_keeps_it_once(t
     assert not _scan(path.read_text(encoding="utf-8")).unsure  # the scan saw it twice; the store keeps one
     loaded, rebuilt = _loaded_then_rebuilt(path)
     assert loaded == rebuilt
+
+
+def test_a_threaded_scan_reads_what_a_scan_in_the_reader_reads(monkeypatch):
+    import io
+
+    import kxgraph.store.ntscan as ntscan
+
+    monkeypatch.setattr(ntscan, "BATCH", 64)  # many batches, queued for the worker
+    text = "\n".join(PLAIN.replace("/e", f"/n{i}e") for i in range(40)) + "\n"
+    scans = []
+    for threaded in (False, True):
+        scan = Scan(io.BytesIO(text.encode("utf-8")), threaded=threaded)
+        while scan.read(7):
+            pass
+        scan.finish()
+        scans.append(scan)
+    plain, threaded = scans
+    assert len(plain.sink.label_rows) == 40 * 6 and len(plain.sink.type_rows) == 40 * 2
+    assert threaded.sink.label_rows == plain.sink.label_rows and threaded.sink.type_rows == plain.sink.type_rows
+    assert (threaded.unsure, threaded.suspect) == (plain.unsure, plain.suspect) == (False, False)
+
+
+def test_an_error_in_the_scans_thread_fails_the_load_and_leaves_nothing(tmp_path, monkeypatch):
+    from kxgraph.store.index import _Staging
+
+    def broken(self, rows):
+        raise OSError("synthetic: the disk is full")
+
+    first = tmp_path / "first.nt"
+    first.write_text(HARDER["blank node subject"] + "\n", encoding="utf-8")  # read back, not staged
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    g.load(first)
+    before = g.graphs().rows
+    monkeypatch.setattr(_Staging, "labels", broken)
+    path = tmp_path / "synthetic.nt"
+    path.write_text(PLAIN, encoding="utf-8")
+    with pytest.raises(Exception, match="disk is full"):
+        g.load(path)
+    assert g.graphs().rows == before
+    assert g.store.index.usable
+    g.close()
