@@ -29,7 +29,7 @@ from kxgraph.vocab import KX, RDF, RDFS
 __all__ = ["Scan", "Collected"]
 
 BATCH = 4 << 20  # bytes scanned at a time
-QUEUED = 4       # batches waiting for a threaded scan (memory: QUEUED x BATCH)
+QUEUED = 2       # batches waiting for a threaded scan (memory: QUEUED x BATCH)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL, PINYIN, TYPE = (RDFS + "label", KX + "pinyin", RDF + "type")
 _PREDICATES = {f"<{iri}>".encode(): iri for iri in (LABEL, PINYIN, TYPE)}
