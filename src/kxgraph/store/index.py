@@ -57,8 +57,9 @@ CREATE TABLE IF NOT EXISTS graph_sizes (graph TEXT PRIMARY KEY, triples INTEGER 
 CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGER NOT NULL);
 """
 # The tables of older schemas, dropped before a write rebuilds the index in this one.
-_DROP_OLD = tuple("DROP TABLE IF EXISTS " + table for table in (
-    "label_terms", "spelling_terms", "label_text", "spelling_text", "labels", "types", "graph_sizes", "class_counts"))
+_DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
+             "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
+             "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS graph_sizes", "DROP TABLE IF EXISTS class_counts")
 
 
 class Index:
