@@ -2,9 +2,11 @@
 
 ``kxgraph-index.sqlite`` in the store directory (in memory for a memory store) holds
 
-- every ``rdfs:label`` and ``kx:pinyin`` literal with its entity and graph, under an FTS5 trigram
-  index of the lower-cased text and of the pinyin spelling of Chinese labels (``store.pinyin``,
-  a polyphonic first character spelt in each reading): ``kx find``;
+- every ``rdfs:label`` and ``kx:pinyin`` literal with its entity and graph, under two FTS5 trigram
+  indexes without positions: of the lower-cased text, and of the pinyin spelling of Chinese labels
+  (``store.pinyin``, a polyphonic first character spelt in each reading): ``kx find``. A query of
+  three characters or more matches its trigrams, one of one or two characters the trigrams that
+  begin with it (``_matching``); ``instr`` then keeps the rows that hold the query whole;
 - the triples of each named graph and the typed entities of each graph, with the entities per
   class they add up to: ``kx stats``.
 
