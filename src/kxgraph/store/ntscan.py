@@ -29,6 +29,7 @@ from kxgraph.vocab import KX, RDF, RDFS
 __all__ = ["Scan", "Collected"]
 
 BATCH = 4 << 20  # bytes scanned at a time
+CHUNK = 1 << 20  # bytes read from the file at a time
 QUEUED = 2       # batches waiting for a threaded scan (memory: QUEUED x BATCH)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL, PINYIN, TYPE = (RDFS + "label", KX + "pinyin", RDF + "type")
@@ -53,6 +54,7 @@ class Scan:
 
     def __init__(self, handle: Any, sink: Any = None, *, threaded: bool = False) -> None:
         self._handle = handle
+        self._buffer, self._offset = b"", 0  # what was read from the handle, and how much of it was asked for
         self._queue: queue.Queue | None = queue.Queue(QUEUED) if threaded else None
         self._worker: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -67,17 +69,27 @@ class Scan:
     # -- the reader pyoxigraph pulls from ----------------------------------------------------
 
     def read(self, size: int = -1) -> bytes:
-        data = self._handle.read(size)
-        self._feed(data)
+        # pyoxigraph asks for ~2 kB at a time: the file is read (and scanned) a CHUNK at a time, and
+        # each ask answered from that, so most asks cost a slice instead of a call into gzip's Python
+        if size is None or size < 0:
+            rest = self._handle.read()
+            if rest:
+                self._feed(rest)
+            self._feed(b"")
+            data, self._buffer, self._offset = self._buffer[self._offset:] + rest, b"", 0
+            return data
+        if self._offset >= len(self._buffer):
+            self._buffer, self._offset = self._handle.read(max(size, CHUNK)), 0
+            self._feed(self._buffer)
+        data = self._buffer[self._offset:self._offset + size]
+        self._offset += len(data)
         return data
 
     def readinto(self, buffer: Any) -> int:
-        n = self._handle.readinto(buffer)
-        if n:
-            self._feed(bytes(memoryview(buffer)[:n]))
-        else:
-            self._feed(b"")
-        return n
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[:len(data)] = data
+        return len(data)
 
     def readable(self) -> bool:
         return True
