@@ -148,6 +148,7 @@ def test_a_threaded_scan_reads_what_a_scan_in_the_reader_reads(monkeypatch):
     import kxgraph.store.ntscan as ntscan
 
     monkeypatch.setattr(ntscan, "BATCH", 64)  # many batches, queued for the worker
+    monkeypatch.setattr(ntscan, "CHUNK", 50)
     text = "\n".join(PLAIN.replace("/e", f"/n{i}e") for i in range(40)) + "\n"
     scans = []
     for threaded in (False, True):

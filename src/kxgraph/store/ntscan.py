@@ -28,9 +28,9 @@ from kxgraph.vocab import KX, RDF, RDFS
 
 __all__ = ["Scan", "Collected"]
 
-BATCH = 4 << 20  # bytes scanned at a time
+BATCH = 1 << 20  # bytes scanned at a time (the worker holds one, QUEUED wait: a few MB)
 CHUNK = 1 << 20  # bytes read from the file at a time
-QUEUED = 2       # batches waiting for a threaded scan (memory: QUEUED x BATCH)
+QUEUED = 2       # batches waiting for a threaded scan
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL, PINYIN, TYPE = (RDFS + "label", KX + "pinyin", RDF + "type")
 _PREDICATES = {f"<{iri}>".encode(): iri for iri in (LABEL, PINYIN, TYPE)}
