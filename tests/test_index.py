@@ -132,6 +132,43 @@ def test_an_index_of_another_schema_is_ignored(demo_store):
         assert g.find("jinyang").rows == fresh(g, "find", "jinyang").rows
 
 
+def test_the_next_write_rebuilds_an_index_of_another_schema_in_this_one(demo_store):
+    with sqlite3.connect(demo_store / FILE) as conn:  # as an index an older kxgraph wrote
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    with kxgraph.open(demo_store, mode="rw") as g:
+        g.update(f'INSERT DATA {{ GRAPH <https://example.org/new> {{ <{SYN}x> rdfs:label "合成新站"@zh }} }}')
+        assert [r[0].value for r in g.find("合成新").rows] == [SYN + "x"]
+    assert_in_step(demo_store)
+
+
+SHORT = ["甲", "院", "站", "小", "市", "院士", "太原", "工作", "a", "x", "q", "z", "li", "an", "zh", "xi", "yu", "é"]
+
+
+def test_one_and_two_character_queries_find_what_sparql_finds(demo_store):
+    with kxgraph.open(demo_store, read_only=True) as g:
+        assert g.store.index.usable
+        ways = []
+        g.store.index._conn.set_trace_callback(ways.append)
+        for needle in SHORT:
+            assert g.find(needle, limit=500).rows == fresh(g, "find", needle, limit=500).rows, needle
+        g.store.index._conn.set_trace_callback(None)
+    # the rarer ones through the index's vocabularies, those most labels hold by reading every row
+    assert any("label_terms WHERE term" in sql and "ORDER BY" in sql for sql in ways)
+    assert any("spelling_terms WHERE term" in sql and "ORDER BY" in sql for sql in ways)
+    assert any("FROM labels l WHERE instr" in sql for sql in ways)
+
+
+def test_a_short_query_ranks_exact_then_prefix_then_shorter(tmp_path):
+    with kxgraph.open(tmp_path / "store", mode="create") as g:
+        g.update("INSERT DATA { GRAPH <https://example.org/syn> { "
+                 + " ".join(f'<{SYN}n{i}> rdfs:label "{label}"@zh .' for i, label in
+                            enumerate(["合成长名称院", "院", "院合成", "合成院", "别的"]))
+                 + " } }")
+        found = [row[1].value for row in g.find("院", limit=500).rows if row[0].value.startswith(SYN)]
+        assert found == ["院", "院合成", "合成院", "合成长名称院"]  # and the shipped ontology's 院士… among them
+        assert g.find("院", limit=500).rows == fresh(g, "find", "院", limit=500).rows
+
+
 def test_a_memory_store_keeps_its_index_in_memory():
     with kxgraph.open(memory=True) as g:
         g.load(SAMPLE)

@@ -116,16 +116,69 @@ def test_an_ill_typed_literal_or_control_character_is_still_refused(tmp_path, li
 def test_a_new_graph_is_indexed_from_its_file_not_read_back_from_the_store(tmp_path, monkeypatch):
     from kxgraph.store.index import Index
 
-    staged = []
-    real = Index._staged_rows
+    taken = []
+    real = Index._take_staged
 
-    def spy(self, conn, graph):
-        rows = list(real(self, conn, graph))
-        staged.append((graph, len(rows)))
-        return iter(rows)
+    def spy(self, conn, raw, node, graph):
+        taken.append((graph, real(self, conn, raw, node, graph)))
+        return taken[-1][1]
 
-    monkeypatch.setattr(Index, "_staged_rows", spy)
+    monkeypatch.setattr(Index, "_take_staged", spy)
     path = tmp_path / "synthetic.nt"
     path.write_text(PLAIN, encoding="utf-8")
-    kxgraph.open(memory=True).load(path)
-    assert (path.resolve().as_uri(), 6) in staged
+    g = kxgraph.open(memory=True)
+    g.load(path)
+    assert (path.resolve().as_uri(), True) in taken
+    assert len([row for row in _index(g)[0] if row[0] == path.resolve().as_uri()]) == 6
+
+
+@pytest.mark.parametrize("twice", [1, 5], ids=["a label twice", "a type twice"])
+def test_a_file_that_says_a_triple_twice_is_indexed_as_the_store_keeps_it_once(tmp_path, twice):
+    lines = PLAIN.split("\n")
+    path = tmp_path / "synthetic.nt"
+    path.write_text("\n".join(lines + [lines[twice].rstrip("\r")]) + "\n", encoding="utf-8")
+    assert not _scan(path.read_text(encoding="utf-8")).unsure  # the scan saw it twice; the store keeps one
+    loaded, rebuilt = _loaded_then_rebuilt(path)
+    assert loaded == rebuilt
+
+
+def test_a_threaded_scan_reads_what_a_scan_in_the_reader_reads(monkeypatch):
+    import io
+
+    import kxgraph.store.ntscan as ntscan
+
+    monkeypatch.setattr(ntscan, "BATCH", 64)  # many batches, queued for the worker
+    monkeypatch.setattr(ntscan, "CHUNK", 50)
+    text = "\n".join(PLAIN.replace("/e", f"/n{i}e") for i in range(40)) + "\n"
+    scans = []
+    for threaded in (False, True):
+        scan = Scan(io.BytesIO(text.encode("utf-8")), threaded=threaded)
+        while scan.read(7):
+            pass
+        scan.finish()
+        scans.append(scan)
+    plain, threaded = scans
+    assert len(plain.sink.label_rows) == 40 * 6 and len(plain.sink.type_rows) == 40 * 2
+    assert threaded.sink.label_rows == plain.sink.label_rows and threaded.sink.type_rows == plain.sink.type_rows
+    assert (threaded.unsure, threaded.suspect) == (plain.unsure, plain.suspect) == (False, False)
+
+
+def test_an_error_in_the_scans_thread_fails_the_load_and_leaves_nothing(tmp_path, monkeypatch):
+    from kxgraph.store.index import _Staging
+
+    def broken(self, rows):
+        raise OSError("synthetic: the disk is full")
+
+    first = tmp_path / "first.nt"
+    first.write_text(HARDER["blank node subject"] + "\n", encoding="utf-8")  # read back, not staged
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    g.load(first)
+    before = g.graphs().rows
+    monkeypatch.setattr(_Staging, "labels", broken)
+    path = tmp_path / "synthetic.nt"
+    path.write_text(PLAIN, encoding="utf-8")
+    with pytest.raises(Exception, match="disk is full"):
+        g.load(path)
+    assert g.graphs().rows == before
+    assert g.store.index.usable
+    g.close()

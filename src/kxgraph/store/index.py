@@ -2,9 +2,11 @@
 
 ``kxgraph-index.sqlite`` in the store directory (in memory for a memory store) holds
 
-- every ``rdfs:label`` and ``kx:pinyin`` literal with its entity and graph, under an FTS5 trigram
-  index of the lower-cased text and of the pinyin spelling of Chinese labels (``store.pinyin``,
-  a polyphonic first character spelt in each reading): ``kx find``;
+- every ``rdfs:label`` and ``kx:pinyin`` literal with its entity and graph, under two FTS5 trigram
+  indexes without positions: of the lower-cased text, and of the pinyin spelling of Chinese labels
+  (``store.pinyin``, a polyphonic first character spelt in each reading): ``kx find``. A query of
+  three characters or more matches its trigrams, one of one or two characters the trigrams that
+  begin with it (``_matching``); ``instr`` then keeps the rows that hold the query whole;
 - the triples of each named graph and the typed entities of each graph, with the entities per
   class they add up to: ``kx stats``;
 - the figures of ``kx report``'s indicator count queries, counted after each write by ``keeper``
@@ -30,11 +32,15 @@ from kxgraph.store import kept
 from kxgraph.store.pinyin import spell_labels
 from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS
 
+LABEL = RDFS + "label"
+
 FILE = "kxgraph-index.sqlite"
-SCHEMA = "3"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+SCHEMA = "4"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
 # 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
 # 3: kept report figures (store/kept.py); a kxgraph from before them writes without forgetting them,
 #    and marks the index "2" as it does, so a reader of this schema does not trust what it left
+# 4: label and pinyin text in two FTS5 tables without positions, padded so 1- and 2-character
+#    queries find their rows through the tables' vocabularies
 DEFAULT = ""   # the default graph's key
 STAGING = GRAPH + "staging/"
 CANDIDATES = 5000  # as many label hits as find's SPARQL path considers
@@ -46,13 +52,22 @@ CREATE TABLE IF NOT EXISTS labels (
   lowered TEXT NOT NULL, spelling TEXT);
 CREATE INDEX IF NOT EXISTS labels_graph ON labels(graph);
 CREATE VIRTUAL TABLE IF NOT EXISTS label_text USING fts5(
-  lowered, spelling, content='labels', content_rowid='id', tokenize='trigram');
+  lowered, content='labels', content_rowid='id', tokenize='trigram', detail=none, columnsize=0);
+CREATE VIRTUAL TABLE IF NOT EXISTS spelling_text USING fts5(
+  spelling, content='labels', content_rowid='id', tokenize='trigram', detail=none, columnsize=0);
+CREATE VIRTUAL TABLE IF NOT EXISTS label_terms USING fts5vocab(label_text, instance);
+CREATE VIRTUAL TABLE IF NOT EXISTS spelling_terms USING fts5vocab(spelling_text, instance);
 CREATE TABLE IF NOT EXISTS types (graph TEXT NOT NULL, entity TEXT NOT NULL, class TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS types_graph ON types(graph);
 CREATE INDEX IF NOT EXISTS types_class ON types(class, entity);
 CREATE TABLE IF NOT EXISTS graph_sizes (graph TEXT PRIMARY KEY, triples INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGER NOT NULL);
 """
+# The tables of older schemas, dropped before a write rebuilds the index in this one.
+_DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
+             "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
+             "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS graph_sizes", "DROP TABLE IF EXISTS class_counts",
+             "DROP TABLE IF EXISTS kept_figures", "DROP TABLE IF EXISTS kept_graphs")
 
 
 class Index:
@@ -201,8 +216,12 @@ class Index:
     def _begin(self) -> None:
         if self._conn is None:
             self._conn = _connect(str(self.file))
-        self._create()
+        self._conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         state = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        if state.get("schema") not in (None, SCHEMA):  # an older index: its tables go, the rebuild makes them anew
+            for statement in _DROP_OLD:
+                self._conn.execute(statement)
+        self._create()
         fresh = state.get("schema") == SCHEMA and state.get("state") == "clean"
         self._prior = "clean" if fresh else "missing"
         self.writes += 1
@@ -222,7 +241,6 @@ class Index:
         touched = None if graphs is None else [g for g in dict.fromkeys(graphs) if not g.startswith(STAGING)]
         with conn:
             if graphs is None:
-                conn.execute("INSERT INTO label_text(label_text) VALUES ('delete-all')")
                 for statement in _CLEAR:
                     conn.execute(statement)
                 graphs = [g.value for g in raw.named_graphs()] + [DEFAULT]
@@ -265,8 +283,6 @@ class Index:
             kept.keep(self._conn, figures)
 
     def _forget(self, conn: sqlite3.Connection, graph: str) -> None:
-        conn.execute("INSERT INTO label_text(label_text, rowid, lowered, spelling) "
-                     "SELECT 'delete', id, lowered, spelling FROM labels WHERE graph = ?", (graph,))
         for statement in _FORGET:
             conn.execute(statement, (graph,))
 
@@ -276,11 +292,10 @@ class Index:
         """A sink for the labels and types of the new graph ``graph`` as a load reads them: they
         wait in temporary tables (on disk, not in memory) until the load commits."""
         conn = self._conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_labels (graph TEXT, entity TEXT, predicate TEXT, "
-                     "label TEXT, lang TEXT, UNIQUE (graph, entity, predicate, label, lang))")
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_types (graph TEXT, entity TEXT, class TEXT, "
-                     "UNIQUE (graph, entity, class))")
-        return _Staging(conn, graph)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_labels (graph TEXT, entity TEXT, label TEXT, "
+                     "lowered TEXT, spelling TEXT)")
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_types (graph TEXT, entity TEXT, class TEXT)")
+        return _Staging(conn, graph, self._pinyin)
 
     def _unstage(self) -> None:
         self.scanned.clear()
@@ -288,40 +303,55 @@ class Index:
             self._conn.execute("DROP TABLE IF EXISTS temp.staged_labels")
             self._conn.execute("DROP TABLE IF EXISTS temp.staged_types")
 
-    def _staged_rows(self, conn: sqlite3.Connection, graph: str) -> Iterator[tuple[str, str, bool]]:
-        for entity, predicate, label, lang in conn.execute(
-                "SELECT entity, predicate, label, lang FROM temp.staged_labels WHERE graph = ?", (graph,)):
-            yield entity, label, predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
+    def _take_staged(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> bool:
+        """Move the rows a load staged for ``graph`` into the index; False when they are not the graph's.
+
+        The file may say a triple twice (the store keeps it once), so the staged rows are taken only
+        when they are as many as the store's label, pinyin and type triples of the graph.
+        """
+        import pyoxigraph as ox
+
+        held = {row[1].value: int(row[2].value)
+                for row in raw.query(_STAGED_COUNTS, substitutions={ox.Variable("g"): node})}
+        staged = conn.execute("SELECT COUNT(*) FROM temp.staged_labels WHERE graph = ?", (graph,)).fetchone()[0]
+        typed = conn.execute("SELECT COUNT(*) FROM temp.staged_types WHERE graph = ?", (graph,)).fetchone()[0]
+        if staged != held.get(RDFS + "label", 0) + held.get(KX + "pinyin", 0) or typed != held.get(RDF + "type", 0):
+            return False
+        conn.execute("INSERT INTO labels(graph, entity, label, lowered, spelling) "
+                     "SELECT graph, entity, label, lowered, spelling FROM temp.staged_labels WHERE graph = ?",
+                     (graph,))
+        if graph not in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
+            conn.execute("INSERT INTO types SELECT graph, entity, class FROM temp.staged_types WHERE graph = ?",
+                         (graph,))
+        return True
 
     def _index_graph(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
         import pyoxigraph as ox
 
+        start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
         if graph in self.scanned:  # read from the file as it was loaded: no lookup per entity in the store
             self.scanned.discard(graph)
-            rows = list(self._staged_rows(conn, graph))
-            typed = conn.execute("SELECT entity, class FROM temp.staged_types WHERE graph = ?", (graph,)).fetchall()
-        else:
-            rows = []
-            for predicate in (RDFS + "label", KX + "pinyin"):
-                for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
-                    if isinstance(quad.object, ox.Literal):
-                        lang = (quad.object.language or "").lower()
-                        chinese = predicate == RDFS + "label" and (lang == "zh" or lang.startswith("zh-"))
-                        rows.append((_key(quad.subject), quad.object.value, chinese))
-            typed = ((_key(q.subject), q.object.value)
-                     for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
-                     if isinstance(q.object, ox.NamedNode))
+            if self._take_staged(conn, raw, node, graph):
+                _index_text(conn, start)
+                return
+        rows = []
+        for predicate in (RDFS + "label", KX + "pinyin"):
+            for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
+                if isinstance(quad.object, ox.Literal):
+                    lang = (quad.object.language or "").lower()
+                    rows.append((_key(quad.subject), quad.object.value, predicate == RDFS + "label" and _zh(lang)))
         spellings = self.spell([label for _, label, chinese in rows if chinese])
-        start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
         conn.executemany(
             "INSERT INTO labels(graph, entity, label, lowered, spelling) VALUES (?, ?, ?, ?, ?)",
             ((graph, entity, label, label.lower(), next(spellings) if chinese else None)
              for entity, label, chinese in rows))
-        conn.execute("INSERT INTO label_text(rowid, lowered, spelling) "
-                     "SELECT id, lowered, spelling FROM labels WHERE id >= ?", (start,))
+        _index_text(conn, start)
         if graph in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
             return
-        conn.executemany("INSERT INTO types VALUES (?, ?, ?)", ((graph, entity, kind) for entity, kind in typed))
+        conn.executemany("INSERT INTO types VALUES (?, ?, ?)",
+                         ((graph, _key(q.subject), q.object.value)
+                          for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
+                          if isinstance(q.object, ox.NamedNode)))
 
     def spell(self, labels: list[str]) -> Iterator[str]:
         """The pinyin spellings of Chinese labels, as ``kx find`` matches them (see ``spell_labels``)."""
@@ -342,18 +372,33 @@ class Index:
 
 
 class _Staging:
-    """Rows of one graph into the index's temporary tables, each once (see ``Index.stage``)."""
+    """Rows of one graph into the index's temporary tables, as the index keeps them (see ``Index.stage``):
+    each label lower-cased and, when Chinese, spelt in pinyin."""
 
-    def __init__(self, conn: sqlite3.Connection, graph: str) -> None:
-        self.conn, self.graph = conn, graph
+    def __init__(self, conn: sqlite3.Connection, graph: str, pinyin: dict[str, str]) -> None:
+        self.conn, self.graph, self._pinyin = conn, graph, pinyin
 
     def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO temp.staged_labels VALUES (?, ?, ?, ?, ?)",
-                              ((self.graph, *row) for row in rows))
+        chinese = [predicate == LABEL and _zh(lang) for _, predicate, _, lang in rows]
+        spellings = iter(spell_labels([row[2] for row, zh in zip(rows, chinese) if zh], self._pinyin))
+        graph = self.graph
+        self.conn.executemany("INSERT INTO temp.staged_labels VALUES (?, ?, ?, ?, ?)",
+                              [(graph, entity, label, label.lower(), next(spellings) if zh else None)
+                               for (entity, _, label, _), zh in zip(rows, chinese)])
 
     def types(self, rows: list[tuple[str, str]]) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO temp.staged_types VALUES (?, ?, ?)",
-                              ((self.graph, *row) for row in rows))
+        self.conn.executemany("INSERT INTO temp.staged_types VALUES (?, ?, ?)",
+                              [(self.graph, entity, kind) for entity, kind in rows])
+
+
+def _zh(lang: str) -> bool:
+    return lang == "zh" or lang.startswith("zh-")
+
+
+def _index_text(conn: sqlite3.Connection, start: int) -> None:
+    """Put the label rows from id ``start`` on into the full-text tables (rows are never updated in place)."""
+    for statement in _INDEX_TEXT:
+        conn.execute(statement, (start,))
 
 
 _TARGET = re.compile(
@@ -393,31 +438,81 @@ def written_graphs(update: str) -> list[str] | None:
     return graphs + [DEFAULT]
 
 
-# The SQL of the index, each statement written out whole (nothing is pasted into SQL text).
-_CLEAR = ("DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts")
-_FORGET = ("DELETE FROM labels WHERE graph = ?", "DELETE FROM types WHERE graph = ?",
+# The SQL of the index, each statement written out whole (nothing is pasted into SQL text). The
+# full-text tables index each text with two unit separators after it, so that every character of
+# a label begins one of its trigrams: a 1- or 2-character query finds its rows as the trigrams
+# that begin with it, in the tables' vocabularies (label_terms, spelling_terms).
+_CLEAR = ("INSERT INTO label_text(label_text) VALUES ('delete-all')",
+          "INSERT INTO spelling_text(spelling_text) VALUES ('delete-all')",
+          "DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts")
+_FORGET = ("INSERT INTO label_text(label_text, rowid, lowered) "
+           "SELECT 'delete', id, lowered || char(31, 31) FROM labels WHERE graph = ?",
+           "INSERT INTO spelling_text(spelling_text, rowid, spelling) "
+           "SELECT 'delete', id, spelling || char(31, 31) FROM labels WHERE graph = ? AND spelling IS NOT NULL",
+           "DELETE FROM labels WHERE graph = ?", "DELETE FROM types WHERE graph = ?",
            "DELETE FROM graph_sizes WHERE graph = ?")
-_MATCHING = {  # (column, three characters or more: the trigram index) -> statement; labels best first
-    ("lowered", True): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
-                       "WHERE label_text MATCH :q ORDER BY l.lowered != :t, "
-                       "substr(l.lowered, 1, length(:t)) != :t, length(l.label), l.label LIMIT :n",
-    ("lowered", False): "SELECT l.entity, l.label FROM labels l WHERE instr(l.lowered, :t) > 0 "
-                        "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
-                        "length(l.label), l.label LIMIT :n",
-    ("spelling", True): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
-                        "WHERE label_text MATCH :q LIMIT :n",
-    ("spelling", False): "SELECT l.entity, l.label FROM labels l WHERE instr(l.spelling, :t) > 0 LIMIT :n",
+_INDEX_TEXT = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels WHERE id >= ?",
+               "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
+               "WHERE id >= ? AND spelling IS NOT NULL")
+_STAGED_COUNTS = ("SELECT ?g ?p (COUNT(*) AS ?n) { VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> "
+                  "<https://w3id.org/kxgraph/ns#pinyin> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> } "
+                  "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?p")
+_MATCHING = {  # (column, way) -> statement; label hits best first, pinyin hits in the order of the rows
+    # way "text": a query of three characters or more, through the trigrams it holds
+    ("lowered", "text"): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                         "WHERE label_text MATCH :q AND instr(l.lowered, :t) > 0 "
+                         "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
+                         "length(l.label), l.label LIMIT :n",
+    ("spelling", "text"): "SELECT l.entity, l.label FROM spelling_text JOIN labels l ON l.id = spelling_text.rowid "
+                          "WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 ORDER BY l.id LIMIT :n",
+    # way "terms": 1 or 2 characters, through the trigrams beginning with them
+    ("lowered", "terms"): "SELECT l.entity, l.label FROM labels l WHERE l.id IN "
+                          "(SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
+                          "AND instr(l.lowered, :t) > 0 "
+                          "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
+                          "length(l.label), l.label LIMIT :n",
+    ("spelling", "terms"): "SELECT l.entity, l.label FROM labels l WHERE l.id IN "
+                           "(SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
+                           "AND instr(l.spelling, :t) > 0 ORDER BY l.id LIMIT :n",
+    # way "scan": every row (a query that most rows hold, or one the vocabularies cannot answer)
+    ("lowered", "scan"): "SELECT l.entity, l.label FROM labels l WHERE instr(l.lowered, :t) > 0 "
+                         "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
+                         "length(l.label), l.label LIMIT :n",
+    ("spelling", "scan"): "SELECT l.entity, l.label FROM labels l WHERE instr(l.spelling, :t) > 0 "
+                          "ORDER BY l.id LIMIT :n",
 }
+_TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up to :cap
+    "lowered": "SELECT COUNT(*) FROM (SELECT 1 FROM label_terms WHERE term >= :t AND term < :next LIMIT :cap)",
+    "spelling": "SELECT COUNT(*) FROM (SELECT 1 FROM spelling_terms WHERE term >= :t AND term < :next LIMIT :cap)",
+}
+_ROWS = "SELECT COALESCE(MAX(id), 0) FROM labels"
+SCAN_SHARE = 8  # a short query found in more than one row in 8 is answered by reading every row
 
 
 def _matching(conn: sqlite3.Connection, column: str, text: str) -> list[tuple[str, str]]:
-    """``(entity, label)`` of rows whose ``column`` contains ``text``; trigram index from 3 characters.
+    """``(entity, label)`` of rows whose ``column`` contains ``text``, through the index.
 
-    Label hits (``lowered``) come best first: exact, then prefix, then shorter.
+    Label hits (``lowered``) come best first: exact, then prefix, then shorter; pinyin hits in the
+    order of the rows. The answer is the same whichever way the rows are found.
     """
-    phrase = '"' + text.replace('"', '""') + '"'
-    return conn.execute(_MATCHING[column, len(text) >= 3],
-                        {"q": f"{column} : {phrase}", "t": text, "n": CANDIDATES}).fetchall()
+    values = {"t": text, "n": CANDIDATES}
+    if len(text) >= 3:
+        trigrams = dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2))
+        values["q"] = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in trigrams)
+        return conn.execute(_MATCHING[column, "text"], values).fetchall()
+    way = "scan"
+    if text and _unfolded(text) and ord(text[-1]) < 0x10FFFF:
+        values["next"] = text[:-1] + chr(ord(text[-1]) + 1)  # the trigrams from text up to, not with, this
+        cap = max(1, conn.execute(_ROWS).fetchone()[0] // SCAN_SHARE)
+        if conn.execute(_TERMS[column], {**values, "cap": cap}).fetchone()[0] < cap:
+            way = "terms"
+    return conn.execute(_MATCHING[column, way], values).fetchall()
+
+
+def _unfolded(text: str) -> bool:
+    """True when FTS5's case folding leaves ``text`` as it is (lower-case ASCII, characters without case,
+    never the unit separator the texts are padded with), so its trigrams can be looked up as written."""
+    return "\x1f" not in text and all((c.isascii() and not c.isupper()) or c.lower() == c.upper() for c in text)
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

@@ -18,7 +18,9 @@ parses the file itself; a file with a syntax error is refused there, whatever th
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from itertools import repeat
 from typing import Any
 
@@ -26,7 +28,9 @@ from kxgraph.vocab import KX, RDF, RDFS
 
 __all__ = ["Scan", "Collected"]
 
-BATCH = 4 << 20  # bytes scanned at a time
+BATCH = 1 << 20  # bytes scanned at a time (the worker holds one, QUEUED wait: a few MB)
+CHUNK = 1 << 20  # bytes read from the file at a time
+QUEUED = 2       # batches waiting for a threaded scan
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL, PINYIN, TYPE = (RDFS + "label", KX + "pinyin", RDF + "type")
 _PREDICATES = {f"<{iri}>".encode(): iri for iri in (LABEL, PINYIN, TYPE)}
@@ -41,10 +45,19 @@ _UNESCAPE = re.compile(rb"\\(.)")
 
 
 class Scan:
-    """A binary reader over ``handle`` that scans the N-Triples passing through it (see the module)."""
+    """A binary reader over ``handle`` that scans the N-Triples passing through it (see the module).
 
-    def __init__(self, handle: Any, sink: Any = None) -> None:
+    ``threaded``: scan (and fill the sink) on a worker thread while the reader goes on, so on a
+    machine with a free core the scan and the index's SQLite work overlap pyoxigraph's bulk load,
+    which releases the GIL; ``finish`` then waits for it. At most ``QUEUED`` batches wait.
+    """
+
+    def __init__(self, handle: Any, sink: Any = None, *, threaded: bool = False) -> None:
         self._handle = handle
+        self._buffer, self._offset = b"", 0  # what was read from the handle, and how much of it was asked for
+        self._queue: queue.Queue | None = queue.Queue(QUEUED) if threaded else None
+        self._worker: threading.Thread | None = None
+        self._error: BaseException | None = None
         self.sink = Collected() if sink is None else sink  # where the rows go, batch by batch
         self._tail = b""
         self._batch: list[bytes] = []
@@ -56,24 +69,56 @@ class Scan:
     # -- the reader pyoxigraph pulls from ----------------------------------------------------
 
     def read(self, size: int = -1) -> bytes:
-        data = self._handle.read(size)
-        self._feed(data)
+        # pyoxigraph asks for ~2 kB at a time: the file is read (and scanned) a CHUNK at a time, and
+        # each ask answered from that, so most asks cost a slice instead of a call into gzip's Python
+        if size is None or size < 0:
+            rest = self._handle.read()
+            if rest:
+                self._feed(rest)
+            self._feed(b"")
+            data, self._buffer, self._offset = self._buffer[self._offset:] + rest, b"", 0
+            return data
+        if self._offset >= len(self._buffer):
+            self._buffer, self._offset = self._handle.read(max(size, CHUNK)), 0
+            self._feed(self._buffer)
+        data = self._buffer[self._offset:self._offset + size]
+        self._offset += len(data)
         return data
 
     def readinto(self, buffer: Any) -> int:
-        n = self._handle.readinto(buffer)
-        if n:
-            self._feed(bytes(memoryview(buffer)[:n]))
-        else:
-            self._feed(b"")
-        return n
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[:len(data)] = data
+        return len(data)
 
     def readable(self) -> bool:
         return True
 
     def finish(self) -> None:
-        """Scan the last line when the file does not end with a line break."""
+        """Scan the last line when the file does not end with a line break, and wait for the scan."""
         self._feed(b"")
+        if self._worker is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._worker = None
+        if self._error is not None:
+            raise self._error
+
+    def abandon(self) -> None:
+        """Stop scanning (the load failed): what is still queued is dropped."""
+        if self._worker is not None:
+            self._error = self._error or _Abandoned()
+            self._queue.put(None)
+            self._worker.join()
+            self._worker = None
+
+    def _work(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:  # after an error, only empty the queue so the reader never waits
+                try:
+                    self._lines(data)
+                except BaseException as exc:  # noqa: BLE001 - raised again by finish, in the reader's thread
+                    self._error = exc
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -93,8 +138,15 @@ class Scan:
             self._tail = b""
             if data and not data.endswith(b"\n"):
                 data += b"\n"
-        if data:
+        if not data:
+            return
+        if self._queue is None:
             self._lines(data)
+            return
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="kxgraph-ntscan", daemon=True)
+            self._worker.start()
+        self._queue.put(data)
 
     def _lines(self, data: bytes) -> None:
         if data.translate(None, _ALLOWED) or (b"\xc2" in data and _C1.search(data)):
@@ -181,6 +233,10 @@ class Scan:
             languages = b"\n".join([suffix for _, suffix in found]).decode("ascii").lower().split("\n")
             self.sink.labels(list(zip(entities, repeat(iri), texts.decode("utf-8").split("\n"),
                                       [lang[1:] if lang[:1] == "@" else "" for lang in languages])))
+
+
+class _Abandoned(Exception):
+    """The scan was stopped before the end of its file."""
 
 
 class Collected:

@@ -350,8 +350,12 @@ class OxigraphStore(Store):
                 with open_rdf(item.path, progress) as handle:
                     writable = staging and self.index.writable
                     sink = self.index.stage(target) if writable else _Discard()
-                    scan = Scan(handle, sink)
-                    self._store.bulk_load(scan, **options)
+                    scan = Scan(handle, sink, threaded=True)
+                    try:
+                        self._store.bulk_load(scan, **options)
+                    except BaseException:
+                        scan.abandon()
+                        raise
                     scan.finish()
                 return scan
             if progress is None and not (is_gzip(item.path) or has_bom(item.path)):  # no Python in the loop
