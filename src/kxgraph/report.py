@@ -273,7 +273,11 @@ def keep_figures(store: Any) -> list[tuple[str, str, str, int]]:
 @lru_cache(maxsize=1)
 def count_terms() -> Any:
     """What the indicator count queries may read (``kxgraph.store.kept.Terms``): every IRI their
-    text names, full or prefixed, each as a predicate and as a class (``a``)."""
+    text names, full or prefixed, each as a predicate and as a class (``a``).
+
+    Lines that name ``?area`` are left out: kept figures are whole-store counts, and without an
+    area the queries never read those lines' triples (the walk to places is skipped), so a
+    register that only gives places (``schema:location``) leaves the figures as they are."""
     from kxgraph.sparql.catalogue import entry, names
     from kxgraph.store.kept import Terms
     from kxgraph.vocab import PREFIXES, RDF
@@ -281,6 +285,7 @@ def count_terms() -> Any:
     iris: set[str] = set()
     for name in names("indicators"):
         text = entry(f"indicators/{name}").text
+        text = "\n".join(line for line in text.splitlines() if "?area" not in line)
         prefixes = {**PREFIXES, **dict(_PREFIX.findall(text))}
         iris.update(_IRI.findall(text))
         iris.update(prefixes[p] + local for p, local in _CURIE.findall(text) if p in prefixes)
