@@ -72,7 +72,7 @@ def run(argv: list[str], *, timeout: float, env: dict | None = None) -> dict:
 
 
 def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | None = None,
-                data_dir: Path | None = None) -> dict:
+                skip: list[str] | None = None, data_dir: Path | None = None) -> dict:
     # no command deadline of its own (kx's default is 60 s): the benchmark's timeout stops it
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200", KXGRAPH_TIMEOUT="0")
     store = work / f"store-{scale:g}"
@@ -82,7 +82,8 @@ def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | N
 
     def row(name: str, argv: list[str], **options) -> None:
         """Run one row of the table (or not, when ``only`` leaves it out)."""
-        wanted = not only or any(word in name for word in only)
+        wanted = ((not only or any(word in name for word in only))
+                  and not any(word in name for word in skip or ()))
         out[name] = run(argv, **options) if wanted else {"seconds": None, "peak_mb": None, "status": "skipped"}
 
     if not (data_dir and data.exists()):  # a kept file of this scale is reused (generating 20M triples takes minutes)
@@ -173,6 +174,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(HERE / "RESULTS-scale-run.md"))
     parser.add_argument("--only", nargs="+", metavar="WORD",
                         help="Run only the rows whose name contains one of these words (the load always runs).")
+    parser.add_argument("--skip", nargs="+", metavar="WORD",
+                        help="Leave out the rows whose name contains one of these words.")
     parser.add_argument("--data", metavar="DIR", help="Keep the generated files here and reuse them "
                         "(network-SCALE.nt.gz) instead of generating them again.")
     args = parser.parse_args()
@@ -182,7 +185,7 @@ def main() -> None:
         for scale in args.scales:
             print(f"scale {scale} …", file=sys.stderr)
             results[scale] = bench_scale(float(scale), Path(tmp), timeout=args.timeout, only=args.only,
-                                         data_dir=Path(args.data) if args.data else None)
+                                         skip=args.skip, data_dir=Path(args.data) if args.data else None)
             Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     Path(args.out).write_text(markdown(results, load), encoding="utf-8")
     print(Path(args.out).read_text(encoding="utf-8"))
