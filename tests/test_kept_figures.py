@@ -168,6 +168,9 @@ def test_the_report_reads_the_kept_figures_until_a_write_touches_what_they_count
     with kxgraph.open(store, mode="rw") as g:  # a place: only a report by area reads it
         g.update("INSERT DATA { GRAPH <urn:kept:notes> { <urn:kept:a> schema:location <urn:kept:place> } }")
     assert computed(store, "academician-workstations") == 999999
+    with kxgraph.open(store, mode="rw") as g:  # a row's provenance: part of its sheet, not of a programme
+        g.update("INSERT DATA { GRAPH <urn:kept:notes> { <urn:kept:a> dcterms:isPartOf <urn:kept:sheet> } }")
+    assert computed(store, "academician-workstations") == 999999
     with kxgraph.open(store, mode="rw") as g:  # a project status in the same graph: counted again
         g.update("INSERT DATA { GRAPH <urn:kept:notes> { <urn:kept:a> kx:status kx:RnDCompleted } }")
     assert computed(store, "academician-workstations") == real
@@ -225,6 +228,9 @@ def test_every_triple_a_count_query_reads_has_a_predicate_or_class_the_kept_term
                             assert isinstance(obj, URIRef) and str(obj) in terms.classes, name
                         else:
                             assert str(iri) in terms.predicates, (name, iri)
+                        if str(iri) in terms.objects:  # read only towards the constants noted for it
+                            assert isinstance(predicate, URIRef) and str(obj) in terms.objects[str(iri)], \
+                                (name, iri, obj)
             for value in node.values():
                 walk(value, name)
         elif isinstance(node, (list, tuple)):

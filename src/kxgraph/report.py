@@ -283,19 +283,44 @@ def count_terms() -> Any:
     from kxgraph.vocab import PREFIXES, RDF
 
     iris: set[str] = set()
+    objects: dict[str, set[str]] = {}  # IRI -> the constant IRIs that follow it
+    free: set[str] = {KX + "ReportedFigure", KX + "indicator", KX + "countQuery"}  # followed by anything else
     for name in names("indicators"):
         text = entry(f"indicators/{name}").text
-        text = "\n".join(line for line in text.splitlines() if "?area" not in line)
         prefixes = {**PREFIXES, **dict(_PREFIX.findall(text))}
+        text = "\n".join(line for line in text.splitlines() if "?area" not in line)
         iris.update(_IRI.findall(text))
         iris.update(prefixes[p] + local for p, local in _CURIE.findall(text) if p in prefixes)
+        patterns = "\n".join(line for line in text.splitlines()
+                              if not line.lstrip().upper().startswith(("#", "PREFIX")))
+
+        def full(token: str) -> str | None:
+            if token.startswith("<"):
+                return token[1:-1]
+            prefix, _, local = token.partition(":")
+            return prefixes[prefix] + local if prefix in prefixes else None
+
+        for match in _TOKEN.finditer(patterns):
+            iri = full(match["token"])
+            if iri is None:
+                continue
+            before = patterns[match.start() - 1:match.start()]
+            after = _TOKEN.match(patterns, match.end()) if match["gap"] and before not in "^/|" else None
+            target = full(after["token"]) if after else None
+            if target is None or patterns[after.start("gap"):after.start("gap") + 1] in "/|*+?":
+                free.add(iri)
+            else:
+                objects.setdefault(iri, set()).add(target)
     iris |= {KX + "ReportedFigure", KX + "indicator", KX + "countQuery"}  # which figures to keep
-    return Terms(frozenset(iris - {RDF + "type"}), frozenset(iris))
+    fixed = {p: frozenset(o) for p, o in objects.items() if p not in free}
+    return Terms(frozenset(iris - {RDF + "type"}), frozenset(iris), fixed)
 
 
 _PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
 _IRI = re.compile(r"<([^<>\s]+)>")
 _CURIE = re.compile(r"(?<![\w<?$/#.-])([A-Za-z][\w.-]*|):([A-Za-z_][\w-]*)")
+# An IRI, full or prefixed, and the white space after it (empty when a path or punctuation follows)
+_TOKEN = re.compile(r"(?P<token><[^<>\s]+>|(?<![\w<?$#.-])(?:[A-Za-z][\w.-]*)?:[A-Za-z_][\w-]*)(?P<gap>\s*)")
 
 
 def _needed(source: Any, figures: list[dict], meta: Any) -> set[str]:

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
 
 from kxgraph.vocab import RDF
 
@@ -76,14 +76,20 @@ def keep(conn: sqlite3.Connection, figures: Iterable[Figure]) -> None:
 @dataclass(frozen=True)
 class Terms:
     """What the count queries may read: triples with one of ``predicates``, and ``rdf:type`` triples
-    with one of ``classes`` (every IRI their text names is both); ``digest`` names the set."""
+    with one of ``classes`` (every IRI their text names is both); ``digest`` names the set.
+
+    A predicate in ``objects`` is read only with one of its constant objects (``dcterms:isPartOf``
+    only towards the golden-bridge programme), so a row's ``dcterms:isPartOf`` its sheet is not read.
+    """
 
     predicates: frozenset[str]
     classes: frozenset[str]
+    objects: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def digest(self) -> str:
         text = "\n".join(sorted(self.predicates)) + "\n\n" + "\n".join(sorted(self.classes))
+        text += "\n\n" + "\n".join(f"{p} {o}" for p in sorted(self.objects) for o in sorted(self.objects[p]))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -132,7 +138,9 @@ def _read_by_counts(raw: Any, graph: str, terms: Terms) -> bool:
     if graph != DEFAULT and not raw.contains_named_graph(node):
         return False
     for predicate in terms.predicates:
-        if next(iter(raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node)), None) is not None:
+        objects = [ox.NamedNode(o) for o in terms.objects[predicate]] if predicate in terms.objects else [None]
+        if any(next(iter(raw.quads_for_pattern(None, ox.NamedNode(predicate), o, node)), None) is not None
+               for o in objects):
             return True
     kind = ox.NamedNode(RDF + "type")
     return any(next(iter(raw.quads_for_pattern(None, kind, ox.NamedNode(c), node)), None) is not None
