@@ -325,8 +325,9 @@ def shacl_check(plan: Any) -> None:
     """Validate a planned import with SHACL, adding each violation to the row it comes from."""
     rows = [r for r in plan.rows if r.subject is not None and r.ok]  # bad rows are reported already
     groups: dict[tuple, list] = {}
+    split: dict[int, list] = {}    # mapping -> its split columns
     for row in rows:
-        groups.setdefault(_signature(row), []).append(row)
+        groups.setdefault(_signature(row, split), []).append(row)
     if len(rows) <= FULL_SHACL_ROWS:
         chosen = rows
         plan.shacl = f"SHACL on all {len(rows)} rows"
@@ -361,7 +362,7 @@ def shacl_check(plan: Any) -> None:
         column = row.where.get((violation["focus"], violation["path"])) or _header_for(row, violation["path"])
         text = explain(violation, column)
         if violation["component"] in STRUCTURAL and len(chosen) < len(rows):
-            for other in groups[_signature(row)]:
+            for other in groups[_signature(row, split)]:
                 value = next((v for h, v in other.cells.values() if h == column), violation["value"])
                 other.problem(column, value, text)
         else:
@@ -374,13 +375,24 @@ def _iris(line: str) -> tuple[str, ...]:
     return (subject[1:-1], rest[1:rest.find(">")]) if rest[:1] == "<" else (subject[1:-1],)
 
 
-def _signature(row: Any) -> tuple:
-    """What fixes the shape of a row's RDF: template, class, filled columns, names per cell."""
+def _signature(row: Any, split: dict[int, list] | None = None) -> tuple:
+    """What fixes the shape of a row's RDF: template, class, filled columns, names per cell.
+
+    ``split`` keeps each mapping's split columns, for the many rows of one mapping."""
+    split = {} if split is None else split
+    columns = split.get(id(row.mapping))
+    if columns is None:
+        columns = split[id(row.mapping)] = sorted((c for c in row.mapping.columns if c.split), key=lambda c: c.id)
+    cells = row.cells
+    counts = tuple((c.id, _count_names(str(cells[c.id][1]))) for c in columns if c.id in cells)
+    return row.mapping.name, row.cls, frozenset(row.cells), counts
+
+
+@lru_cache(maxsize=1 << 18)
+def _count_names(text: str) -> int:
     from kxgraph.tables.sheets import split_names
 
-    counts = tuple(sorted((c.id, len(split_names(str(row.cells[c.id][1]))))
-                          for c in row.mapping.columns if c.split and c.id in row.cells))
-    return row.mapping.name, row.cls, frozenset(row.cells), counts
+    return len(split_names(text))
 
 
 def _header_for(row: Any, path: str) -> str:
@@ -453,7 +465,7 @@ _LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团
 _NUMBERS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def core_name(name: str) -> str:
     """A name without brackets and legal-form suffixes: 太原钢铁（集团）有限公司 → 太原钢铁."""
     from kxgraph.tables.sheets import name_key
@@ -467,7 +479,7 @@ def _subsequence(short: str, long: str) -> bool:
     return all(c in chars for c in short)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def number_marks(name: str) -> tuple[str, ...]:
     """The numbers in a name's core (第一, 2号 …): names with different numbers are different on purpose.
 
@@ -500,9 +512,10 @@ def why_alike(a: str, b: str) -> str | None:
 def likely_duplicates(plan: Any, *, block_limit: int = 400) -> Result:
     """Pairs of names of the same kind that may be one entity: for the user to confirm, not merged."""
     names: dict[str, dict[str, Any]] = {}   # kind -> name -> the row that first names it
+    kinds: dict[str, str] = {}
     for row in plan.rows:
         if row.subject and row.ok:
-            kind = label(row.cls, "zh")
+            kind = kinds.get(row.cls) or kinds.setdefault(row.cls, label(row.cls, "zh"))
             names.setdefault(kind, {}).setdefault(str(row.cells[row.mapping.key.id][1]), row)
     for stub in plan.stubs.values():
         if stub.rows:
