@@ -274,3 +274,26 @@ def test_validate_store_graph_that_is_not_there_is_one_line_not_zero_problems(kx
     assert result.exit_code != 0 and result.exit_code != 1
     assert result.stderr.strip().count("\n") == 0 and "kx graphs" in result.stderr
     assert "0 problems" not in result.output
+
+
+def test_shacl_of_an_import_sees_a_link_to_the_wrong_kind_with_only_the_ontology_it_reaches():
+    # a project's participant must be a person or an organisation, of whichever listed kind:
+    # validating with the part of the ontology the rows reach finds what the whole ontology finds
+    from kxgraph.tables.validate import run_shacl
+
+    kx, org, rdfs = "https://w3id.org/kxgraph/ns#", "https://w3id.org/kxgraph/id/org/", "http://www.w3.org/2000/01/rdf-schema#"
+    rows = {"urn:x-test:wrong": ("https://w3id.org/kxgraph/id/standard/s1", "Standard", "示例标准"),
+            "urn:x-test:right": (org + "e1", "Enterprise", "示例企业"),
+            "urn:x-test:academy": (kx + "CAE", None, None)}   # an academy the ontology types
+    lines = []
+    for project, (other, cls, name) in rows.items():
+        lines += [f"<{project}> a <{kx}CooperationProject> .", f'<{project}> <{rdfs}label> "示例项目"@zh .',
+                  f"<{project}> <{kx}status> <{kx}RnDInProgress> .", f"<{project}> <{kx}participant> <{other}> ."]
+        if cls:
+            lines += [f"<{other}> a <{kx}{cls}> .", f'<{other}> <{rdfs}label> "{name}"@zh .']
+    data = "\n".join(lines).replace(" a <", " <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <") + "\n"
+    about = lambda found: {(v["focus"], v["path"].rsplit("#", 1)[-1]) for v in found  # noqa: E731
+                           if v["focus"].startswith("urn:x-test:")}
+    reached = about(run_shacl(data, whole_ontology=False))
+    assert reached == {("urn:x-test:wrong", "participant")}
+    assert reached == about(run_shacl(data))

@@ -36,7 +36,7 @@ def _query(store: Any, name: str, values: dict | None = None):
     return query(store, name, values)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)   # an import names 100,000s of entities: its names all fit
 def person_name(name: str) -> str:
     """A person's name without a bracketed note or a title after it.
 
@@ -51,13 +51,14 @@ def person_name(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=256)
 def is_person(cls: str) -> bool:
     from kxgraph.tables.mapping import entity_classes
 
     return bool(entity_classes().get(cls, {}).get("annotated"))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def key(name: str, person: bool) -> str:
     """The normalised form two names share when they mean one entity."""
     from kxgraph.tables.sheets import name_key
@@ -66,6 +67,7 @@ def key(name: str, person: bool) -> str:
     return name_key(person_name(name)) if person else core_name(name)
 
 
+@lru_cache(maxsize=1 << 18)
 def latin_key(name: str) -> str | None:
     """Letters of a name written in Latin letters, lower case (``Li Deyi`` → ``lideyi``), else None."""
     if not LATIN.match(name.strip()):
@@ -234,10 +236,8 @@ class Identity:
         A row that links to a held entity under another spelling (金智新院士, Li Deyi) adds that
         spelling as an alternative name, so the entity keeps one label per language.
         """
-        from kxgraph.vocab import RDFS, SKOS
-
         names = self.held(cls).names.get(iri)
-        return RDFS + "label" if not names or name in names else SKOS + "altLabel"
+        return RDFS_LABEL if not names or name in names else SKOS_ALT
 
     def close(self, cls: str, name: str) -> list[str]:
         """Entities held whose names are close to ``name`` but not the same (for the user to decide)."""
@@ -335,12 +335,12 @@ def _decide(plan: Any, kept: str, other: str, name: str, label: str, evidence: s
 def _against_store(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None:
     identity: Identity = plan.identity
     for iri, (cls, name, row, header) in new.items():
-        if iri in identity.held(cls).keys:
-            continue     # the entity is the held one
+        held = identity.held(cls)
+        if not held.exact or iri in held.keys:
+            continue     # the store holds nothing of the kind, or the entity is the held one
         for other in identity.close(cls, name):
             if other == iri or identity.decisions.is_distinct(iri, other):
                 continue
-            held = identity.held(cls)
             evidence = identity.evidence(other, _linked(plan, iri), _labels(plan))
             if _decide(plan, other, iri, name, held.labels.get(other, other), evidence, "", held.person,
                        row, header):

@@ -126,6 +126,10 @@ class Plan:
 
     def ntriples(self, file: str) -> str:
         """The N-Triples of the good rows of ``file`` (and the entities they first name)."""
+        return "".join(self.lines(file))
+
+    def lines(self, file: str) -> list[str]:
+        """``ntriples(file)`` as its lines, one triple each."""
         graph = self.files[file]
         out = [triple(graph, RDF + "type", KX + "SourceDocument"),
                triple(graph, RDFS + "label", nt_literal(Path(file).name))]
@@ -140,7 +144,8 @@ class Plan:
             first = next((r for r in stub.rows if r.ok), None)
             if first is not None and first.file == file:
                 out.extend(_stub_lines(iri, stub, first.source))
-        return "".join(self.identity.decisions.apply(out) if self.identity is not None else out)
+        decisions = self.identity.decisions if self.identity is not None else None
+        return decisions.apply(out) if decisions and (decisions.canonical or decisions.renamed) else out
 
 
 def _shown(value: Any) -> str:
@@ -262,12 +267,13 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
                 f"缺少必需的列 / missing required column {column.title}")))
     data = []
     key = next((i for i, c in columns.items() if c.key), None)
+    heading = clean(str(header[key])) if key is not None else None
     for number, cells in table.rows:
         if number <= header_number:
             continue
         why = not_data(cells)
         # the header again: printed on every page, or spread down by a header merged over two rows
-        if key is not None and key < len(cells) and clean(str(cells[key])) == clean(str(header[key])):
+        if key is not None and key < len(cells) and clean(str(cells[key])) == heading:
             why = "重复的表头 / the header repeated"
         if why:
             plan.skipped.append(where._replace(row=number, value=_shown(next(c for c in cells if c)), problem=why))
@@ -280,31 +286,44 @@ def _prepare(plan: Plan, table: Sheet, mappings: list[Mapping], *, optional: boo
     plan.sheets.append((table.file, table.name or "", mapping.name, len(data)))
     graph = plan.files[table.file]
     base = _sheet_iri(graph, table.name) + "&" if table.name else graph + "#"
+    mapped = [c for c in mapping.columns if c.map or c.const is not None]
+    layout = [(index, column, column.id, str(header[index]), column.split) for index, column in columns.items()]
+    formulas = table.formulas
+    cleaned: dict[tuple[str, bool], str] = {}    # a sheet repeats its names, statuses and dates
     for number, cells in data:
         row = RowPlan(table.file, table.name, number, mapping, {}, f"{base}row={number}")
-        for index, column in columns.items():
-            value = cells[index] if index < len(cells) else None
-            title = str(header[index])
-            if isinstance(value, str) and len(value) <= MAX_CELL:
-                value = clean(value, lines=column.split)
-            if (number, index) in table.formulas:
-                row.problem(title, table.formulas[(number, index)],
+        got, width = row.cells, len(cells)
+        for index, column, id_, title, split in layout:
+            value = cells[index] if index < width else None
+            if formulas and (number, index) in formulas:
+                row.problem(title, formulas[(number, index)],
                             "公式没有计算结果 / formula without a computed value: open and save the file in "
                             "Excel, or paste values")
-            elif isinstance(value, str) and len(value) > MAX_CELL:
-                row.problem(title, value, f"单元格过长 / cell longer than {MAX_CELL:,} characters")
-            elif value not in (None, "") and column.id in row.cells:   # two columns under one header
-                before = row.cells[column.id][1]
+                continue
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if len(value) > MAX_CELL:
+                    row.problem(title, value, f"单元格过长 / cell longer than {MAX_CELL:,} characters")
+                    continue
+                text = cleaned.get((value, split))
+                if text is None:
+                    text = cleaned[(value, split)] = clean(value, lines=split)
+                if not text:
+                    continue
+                value = text
+            if id_ in got:   # two columns under one header
+                before = got[id_][1]
                 if value == before:        # a merged cell spread over both
                     continue
-                if column.split:
-                    row.cells[column.id] = (title, f"{before}、{value}")
+                if split:
+                    got[id_] = (title, f"{before}、{value}")
                 else:
                     row.problem(title, value, f"合并表头下有两个不同的值 / two values under the one merged "
                                               f"header {column.title}: keep one")
-            elif value not in (None, ""):
-                row.cells[column.id] = (title, value)
-        for column in mapping.columns:
+            else:
+                got[id_] = (title, value)
+        for column in mapped:
             if column.map and column.id in row.cells:    # a value map: N, 无, - … mean empty
                 title, value = row.cells[column.id]
                 meant = _lookup(column.map, value)
@@ -393,11 +412,27 @@ class _Resolver:
         self._done: dict[tuple, str] = {}
         self.hints = 0                          # near names suggested so far
         self._defined_names: dict[tuple, list[str]] = {}
+        self._split: dict[tuple, list[str]] = {}     # (column, cell) -> its names
+        self._named: dict[tuple, str] = {}           # (column, name as written) -> IRI
+        self.literals: dict[tuple, tuple] = {}       # (column, cell) -> (literal or None, problem)
+        self._predicates: dict[int, list[str]] = {}
+        self._classes: dict[int, list[str]] = {}
         if store is not None:
             self._ask_store()
 
+    def predicates(self, column: Column) -> list[str]:
+        """The properties a column's value is written with: its property and ``also``."""
+        found = self._predicates.get(id(column))
+        if found is None:
+            found = self._predicates[id(column)] = [_iri(column.property) if column.property else None,
+                                                    *map(_iri, column.also)]
+        return found
+
     def _candidates(self, column: Column) -> list[str]:
-        return [_iri(c) for c in column.refers]
+        found = self._classes.get(id(column))
+        if found is None:
+            found = self._classes[id(column)] = [_iri(c) for c in column.refers]
+        return found
 
     def _ask_store(self) -> None:
         import pyoxigraph as ox
@@ -407,10 +442,15 @@ class _Resolver:
         held = {cls for cls, spec in entity_classes().items()   # classes the store has any of
                 if spec["iri"] and query(self.store, "tables/class-held", {"class": ox.NamedNode(cls)}).boolean}
         wanted: dict[str, set[str]] = {}
+        asking: dict[int, list] = {}    # mapping -> its columns naming classes the store has, with those classes
         for row in self.plan.rows:
-            for column in row.mapping.columns:
-                classes = [c for c in self._candidates(column) if c in held]
-                if classes and column.id in row.cells:
+            columns = asking.get(id(row.mapping))
+            if columns is None:
+                columns = asking[id(row.mapping)] = [
+                    (column, [c for c in self._candidates(column) if c in held]) for column in row.mapping.columns]
+                columns = asking[id(row.mapping)] = [(column, classes) for column, classes in columns if classes]
+            for column, classes in columns:
+                if column.id in row.cells:
                     for name in self._names(column, row.cells[column.id][1]):
                         for cls in classes:
                             wanted.setdefault(cls, set()).add(name)
@@ -428,22 +468,31 @@ class _Resolver:
                     key = s.value if not label.value else f"{cls}|{name_key(label.value)}"
                     self.existing[key] = s.value
 
-    @staticmethod
-    def _names(column: Column, value: Any) -> list[str]:
-        names = split_names(str(value)) if column.split else [str(value)]
-        return [person_name(n) for n in names] if _annotated(tuple(map(_iri, column.refers))) else names
+    def _names(self, column: Column, value: Any) -> list[str]:
+        """The names a cell gives (split, people's notes dropped), worked out once per column and cell."""
+        key = (id(column), value)
+        names = self._split.get(key)
+        if names is None:
+            names = split_names(str(value)) if column.split else [str(value)]
+            if _annotated(tuple(map(_iri, column.refers))):
+                names = [person_name(n) for n in names]
+            self._split[key] = names
+        return names
 
     def resolve(self, row: RowPlan, column: Column, header: str, name: str) -> str | None:
-        key = (column.id, id(column), name_key(name))
-        if key in self._done:           # the same name in the same column: same answer
-            iri = self._done[key]
+        iri = self._named.get((id(column), name))
+        key = None
+        if iri is None:
+            key = (column.id, id(column), name_key(name))
+            iri = self._done.get(key)
+        if iri is not None:             # the same name in the same column: same answer
             if iri in self.plan.stubs:
                 self.plan.stubs[iri].rows.append(row)
                 row.stubs.append(iri)
             return iri
         iri = self._resolve(row, column, header, name)
         if iri is not None:
-            self._done[key] = iri
+            self._done[key] = self._named[(id(column), name)] = iri
         return iri
 
     def _resolve(self, row: RowPlan, column: Column, header: str, name: str) -> str | None:
@@ -469,14 +518,15 @@ class _Resolver:
                 self.plan.stubs[iri].rows.append(row)
                 row.stubs.append(iri)
                 return iri
-        from kxgraph.tables.validate import label
-
-        zh = "或".join(label(c, "zh") for c in candidates)
-        en = " or ".join(label(c, "en") for c in candidates)
-        a = "an" if en[:1].lower() in "aeiou" else "a"
         open_classes = [c for c in candidates if not classes.get(c, {}).get("closed")]
-        known = "、".join(list(dict.fromkeys(
-            k for c in candidates for k in classes.get(c, {}).get("names", []) if not k.isascii()))[:8])
+        if not open_classes or not column.create:
+            from kxgraph.tables.validate import label
+
+            zh = "或".join(label(c, "zh") for c in candidates)
+            en = " or ".join(label(c, "en") for c in candidates)
+            a = "an" if en[:1].lower() in "aeiou" else "a"
+            known = "、".join(list(dict.fromkeys(
+                k for c in candidates for k in classes.get(c, {}).get("names", []) if not k.isascii()))[:8])
         if not open_classes:
             near = _nearest(name, [k for c in candidates for k in classes.get(c, {}).get("names", [])])
             hint = (f"：是否为 / did you mean {near}?" if near else "")
@@ -548,27 +598,33 @@ def _nearest(name: str, known: list[str]) -> str | None:
     return best
 
 
+_IS_PART_OF, _POSITION, _TYPE_IRI = DCTERMS + "isPartOf", SCHEMA + "position", RDF + "type"
+_LABEL, _ALT_LABEL, _SOURCE, _INTEGER = RDFS + "label", SKOS + "altLabel", DCTERMS + "source", XSD + "integer"
+
+
 def _link(plan: Plan, resolver: _Resolver) -> None:
+    label_predicate, defined = plan.identity.label_predicate, plan.defined
     for row in plan.rows:
         if row.subject is None:
             continue
-        subject, add = row.subject, row.lines.append
-        parent = row.source.rsplit("&", 1)[0] if row.sheet else plan.files[row.file]
-        add(triple(row.source, DCTERMS + "isPartOf", parent))
-        add(triple(row.source, SCHEMA + "position", nt_literal(str(row.number), datatype=XSD + "integer")))
-        add(triple(subject, RDF + "type", row.cls))
-        name = str(row.cells[row.mapping.key.id][1])
-        predicate = plan.identity.label_predicate(row.cls, subject, name)
-        merged = plan.defined.get(subject, row) is not row
+        subject, add, source = row.subject, row.lines.append, row.source
+        parent = source.rsplit("&", 1)[0] if row.sheet else plan.files[row.file]
+        add(f"<{source}> <{_IS_PART_OF}> <{parent}> .\n")
+        add(f'<{source}> <{_POSITION}> "{row.number}"^^<{_INTEGER}> .\n')
+        add(f"<{subject}> <{_TYPE_IRI}> <{row.cls}> .\n")
+        header, name = row.cells[row.mapping.key.id]
+        name = str(name)
+        predicate = label_predicate(row.cls, subject, name)
+        merged = defined.get(subject, row) is not row
         if merged:    # a second row decided to be the first's entity: a second name (the first row names it)
-            predicate = SKOS + "altLabel"
+            predicate = _ALT_LABEL
         add(triple(subject, predicate, nt_literal(name, lang="en" if latin_key(name) else "zh")))
-        if predicate != RDFS + "label" and not merged:   # a held entity's own name, for the checks
+        if predicate != _LABEL and not merged:   # a held entity's own name, for the checks
             held = plan.identity.held(row.cls).labels.get(subject)
             if held:
-                plan.context.add(triple(subject, RDFS + "label", nt_literal(held, lang="zh")))
-        add(triple(subject, DCTERMS + "source", row.source))
-        row.where[(subject, RDFS + "label")] = row.cells[row.mapping.key.id][0]
+                plan.context.add(triple(subject, _LABEL, nt_literal(held, lang="zh")))
+        add(f"<{subject}> <{_SOURCE}> <{source}> .\n")
+        row.where[(subject, _LABEL)] = header
         for header, text in row.notes:
             note = f"{row.source}&note={quote(header)}"
             add(triple(subject, KX + "note", note))
@@ -614,7 +670,7 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
                                                    f"{other.title} given")
                 objects = [target]
             else:
-                literal = _literal(row, column, header, value)
+                literal = _literal(row, column, header, value, resolver.literals)
                 objects = [literal] if literal else []
             for node in nodes:
                 for obj in objects:
@@ -624,7 +680,7 @@ def _link(plan: Plan, resolver: _Resolver) -> None:
 
 def _cell(plan: Plan, resolver: _Resolver, row: RowPlan, column: Column, header: str, value: Any,
           memberships: dict[str, list[str]]) -> None:
-    subject, prop = row.subject, _iri(column.property) if column.property else None
+    subject = row.subject
     if column.property_values:
         predicate = _lookup(column.property_values, value)
         if predicate is None:
@@ -645,13 +701,13 @@ def _cell(plan: Plan, resolver: _Resolver, row: RowPlan, column: Column, header:
             return None
         objects = [target]
     else:
-        literal = _literal(row, column, header, value)
+        literal = _literal(row, column, header, value, resolver.literals)
         objects = [literal] if literal else []
     for obj in objects:
         if column.membership:
             _membership(row, column, header, obj, memberships)
             continue
-        for p in [prop, *map(_iri, column.also)]:
+        for p in resolver.predicates(column):
             row.lines.append(triple(obj, p, subject) if column.inverse else triple(subject, p, obj))
             row.where[(obj if column.inverse else subject, p)] = header
     return None
@@ -674,21 +730,36 @@ def _membership(row: RowPlan, column: Column, header: str, target: str,
     row.organisations[node] = organization
 
 
-def _literal(row: RowPlan, column: Column, header: str, value: Any) -> str | None:
+def _literal(row: RowPlan, column: Column, header: str, value: Any, known: dict | None = None) -> str | None:
+    """The N-Triples literal a cell becomes, or None with a problem on the row.
+
+    ``known`` remembers the answer for each column and cell: a sheet repeats its dates and counts.
+    """
+    key = (id(column), type(value), value)
+    found = known.get(key) if known is not None else None
+    if found is None:
+        found = _literal_of(column, value)
+        if known is not None:
+            known[key] = found
+    literal, problem = found
+    if problem:
+        row.problem(header, value, problem)
+    return literal
+
+
+def _literal_of(column: Column, value: Any) -> tuple[str | None, str]:
     try:
         if column.datatype in ("year", "date"):   # as precise as the cell: year, month or day
             text, kind = parse_date(value)
-            return nt_literal(text, datatype=XSD + kind)
+            return nt_literal(text, datatype=XSD + kind), ""
         if column.datatype == "integer":
-            return nt_literal(parse_integer(value), datatype=XSD + "integer")
+            return nt_literal(parse_integer(value), datatype=XSD + "integer"), ""
     except ValueError as exc:
-        row.problem(header, value, str(exc))
-        return None
+        return None, str(exc)
     text = str(value)
     if column.pattern and not re.search(column.pattern, text):
-        row.problem(header, value, "格式不对 / wrong format for " + column.title)
-        return None
-    return nt_literal(text, lang=column.lang) if column.lang else nt_literal(text)
+        return None, "格式不对 / wrong format for " + column.title
+    return (nt_literal(text, lang=column.lang) if column.lang else nt_literal(text)), ""
 
 
 # -- importing ------------------------------------------------------------------------------
@@ -786,13 +857,14 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
     report = ImportReport(plan, duplicates=duplicates)
     if problems:
         report.rejects = _write_rejects(plan, files, rejects)
-    contents = {plan.files[f]: plan.ntriples(f) for f in files}
+    lines = {plan.files[f]: plan.lines(f) for f in files}
+    contents = {graph: "".join(written) for graph, written in lines.items()}
     writing = [sources.Writing(
         name, "tables", [Path(f) for f in group], [plan.files[f] for f in group],
         sheets=[s for f, s, _, _ in plan.sheets if f in group],
         rows=sum(n for f, _, _, n in plan.sheets if f in group),
-        entities=sum(sources.count_entities(contents[plan.files[f]]) for f in group),
-        triples=sum(contents[plan.files[f]].count("\n") for f in group)) for name, group in groups.items()]
+        entities=sum(_entities(lines[plan.files[f]]) for f in group),
+        triples=sum(len(lines[plan.files[f]]) for f in group)) for name, group in groups.items()]
     report.written = sources.write(graph.store, contents, writing)
     report.reference = graph.store.reference_loaded  # the first write into a new store brings it
     if plan.decided:
@@ -801,6 +873,21 @@ def import_tables(graph: Any, files: Iterable[str | Path], *, mapping: str | Pat
         record(graph.store, plan.decided)
     report.sources = [w.name for w in writing]
     return report
+
+
+_TYPE = f"<{RDF}type>"
+_NOT_ENTITIES = {f"<{KX}SourceDocument>", f"<{ORG}Membership>"}
+
+
+def _entities(lines: list[str]) -> int:
+    """Typed subjects of the lines ``triple`` wrote, not counting memberships and documents
+    (``kxgraph.sources.count_entities`` without parsing the lines again)."""
+    typed = set()
+    for line in lines:
+        subject, predicate, rest = line.split(" ", 2)
+        if predicate == _TYPE and rest[:-3] not in _NOT_ENTITIES:
+            typed.add(subject)
+    return len(typed)
 
 
 def _rejects_paths(plan: Plan, target: str | Path | None) -> dict[Path, list[Problem]]:

@@ -18,6 +18,7 @@ row in Python by ``kxgraph.tables.importer`` as the rows are read.
 from __future__ import annotations
 
 import re
+import weakref
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -152,20 +153,88 @@ def _run_sparql_constraints(ntriples: str, constraints: tuple[SparqlConstraint, 
     return found
 
 
-def run_shacl(ntriples: str) -> list[dict[str, Any]]:
-    """Run pySHACL on N-Triples; return each violation as plain strings (focus, path, value, …)."""
+_OR_ORDER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # shapes graph -> sh:or list -> shapes
+_OR_CHECKED = []   # pySHACL's own sh:or evaluation, kept while the faster one is in place
+
+
+def _or_stops_at_first() -> None:
+    """Make pySHACL's sh:or stop at the first alternative a value conforms to, cheap ones first.
+
+    pySHACL checks every alternative of an ``sh:or`` for every value and describes each one that
+    fails; the value kinds of the shapes (``kx:OrganisationNode``) list up to 24 classes, so
+    most of an import's SHACL time went into describing alternatives no one reads. A value
+    conforms to ``sh:or`` when one alternative holds (SHACL 4.6.3): the answers are the same.
+    Applied once per process; left alone for a pySHACL without the method it replaces.
+    """
+    if _OR_CHECKED:
+        return
+    from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
+
+    original = getattr(OrConstraintComponent, "_evaluate_or_constraint", None)
+    if original is None:
+        return
+    _OR_CHECKED.append(original)
+    OrConstraintComponent._evaluate_or_constraint = _evaluate_or_first
+
+
+def _evaluate_or_first(self, executor, or_c, target_graph, focus_value_nodes, _evaluation_path):
+    from pyshacl.errors import ReportableRuntimeError
+    from rdflib import URIRef
+
+    graph = self.shape.sg.graph
+    order = _OR_ORDER.setdefault(graph, {})   # pySHACL builds its components anew for each shape check
+    if or_c not in order:
+        members = list(graph.items(or_c))
+        if not members:
+            raise ReportableRuntimeError("The list associated with sh:or is not a valid RDF list.")
+        shapes = []
+        for o in members:
+            if self.shape.sg.is_filtered_out_shape(o):
+                continue
+            shape = self.shape.get_other_shape(o)
+            if not shape:
+                raise ReportableRuntimeError("Shape pointed to by sh:or does not exist or is not a well-formed SHACL Shape.")
+            shapes.append(shape)
+
+        def cost(shape) -> int:   # a pattern or a list is a string test; sh:class walks types; sh:node recurses
+            has = lambda name: (shape.node, URIRef(SH + name), None) in graph  # noqa: E731
+            return 0 if has("pattern") or has("in") else 1 if has("class") or has("datatype") else 2
+
+        order[or_c] = sorted(dict.fromkeys(shapes), key=cost)
+    shapes = order[or_c]
+    reports, failed = [], False
+    if not shapes:
+        return failed, reports
+    for focus, values in focus_value_nodes.items():
+        for value in values:
+            if not any(shape.validate(executor, target_graph, focus=value, _evaluation_path=_evaluation_path[:])[0]
+                       for shape in shapes):
+                failed = True
+                reports.append(self.make_v_result(target_graph, focus, value_node=value))
+    return failed, reports
+
+
+def run_shacl(ntriples: str, *, whole_ontology: bool = True) -> list[dict[str, Any]]:
+    """Run pySHACL on N-Triples; return each violation as plain strings (focus, path, value, …).
+
+    The ontology goes into the data graph, as ``sh:class`` needs its subclasses and typed
+    concepts. With ``whole_ontology=False`` only the part the data reaches goes in (every
+    ``rdfs:subClassOf``, and what the ontology says about each node the data names, followed
+    on): the violations about the data are the same, and the ontology's own concepts are not
+    validated again on every import.
+    """
     import pyshacl
     from rdflib import Graph, Literal, URIRef
 
     shapes, ontology, sparql = _shapes_and_ontology()
-    # The ontology goes into the data graph: sh:class needs its subclasses and typed concepts.
+    _or_stops_at_first()
     data = Graph()
-    for t in ontology:
-        data.add(t)
     data.parse(data=ntriples, format="nt")
+    for t in (ontology if whole_ontology else _reached(ontology, data)):
+        data.add(t)
     found = _run_sparql_constraints(ntriples, sparql, data) if sparql else []
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                           allow_warnings=True, advanced=True)
+                                           allow_warnings=True, advanced=True, inplace=True)
     if conforms:
         return found
     sh = lambda name: URIRef(SH + name)  # noqa: E731
@@ -186,6 +255,37 @@ def run_shacl(ntriples: str) -> list[dict[str, Any]]:
             "message": _message(shapes, shape, sh("message")),
         })
     return found
+
+
+def _reached(ontology, data) -> list:
+    """The ontology's triples the data reaches (from the nodes it names, on), and every subclass axiom."""
+    from rdflib import URIRef
+
+    by_subject, axioms = _ontology_index(ontology)
+    todo = [n for n in {*data.subjects(), *data.objects()} if isinstance(n, URIRef)]
+    seen, found = set(todo), list(axioms)
+    while todo:
+        for t in by_subject.get(todo.pop(), ()):
+            found.append(t)
+            if isinstance(t[2], URIRef) and t[2] not in seen:
+                seen.add(t[2])
+                todo.append(t[2])
+    return found
+
+
+_INDEXED: dict[int, tuple] = {}
+
+
+def _ontology_index(ontology) -> tuple[dict, list]:
+    if id(ontology) not in _INDEXED:
+        from rdflib import URIRef
+
+        by_subject: dict = {}
+        for t in ontology:
+            by_subject.setdefault(t[0], []).append(t)
+        _INDEXED.clear()   # one ontology per process (``_shapes_and_ontology`` is cached)
+        _INDEXED[id(ontology)] = (ontology, by_subject, list(ontology.triples((None, URIRef(RDFS + "subClassOf"), None))))
+    return _INDEXED[id(ontology)][1:]
 
 
 def _message(shapes, shape, predicate) -> str:
@@ -225,8 +325,9 @@ def shacl_check(plan: Any) -> None:
     """Validate a planned import with SHACL, adding each violation to the row it comes from."""
     rows = [r for r in plan.rows if r.subject is not None and r.ok]  # bad rows are reported already
     groups: dict[tuple, list] = {}
+    split: dict[int, list] = {}    # mapping -> its split columns
     for row in rows:
-        groups.setdefault(_signature(row), []).append(row)
+        groups.setdefault(_signature(row, split), []).append(row)
     if len(rows) <= FULL_SHACL_ROWS:
         chosen = rows
         plan.shacl = f"SHACL on all {len(rows)} rows"
@@ -238,7 +339,7 @@ def shacl_check(plan: Any) -> None:
     if not chosen:
         return
     owner: dict[str, Any] = {}
-    parts = list(plan.context)
+    parts = []
     for row in chosen:   # a row owns its subject and its memberships, before what it links to
         owner[row.subject] = row
         owner.update({node: row for node, p in row.where if p == ORG + "member"})
@@ -250,27 +351,48 @@ def shacl_check(plan: Any) -> None:
             if iri not in owner:
                 owner[iri] = row
                 parts.extend(plan.stub_lines(iri, row.source))  # the plan knows its stubs: no import back
-    for violation in run_shacl("".join(parts)):
+    # what the store says of the entities these rows link to (their types and names), not of all
+    # the entities the whole import links to: those would be validated too, for nothing
+    named = {iri for line in parts for iri in _iris(line)}
+    parts.extend(line for line in plan.context if line[1:line.find(">")] in named)
+    for violation in run_shacl("".join(parts), whole_ontology=False):
         row = owner.get(violation["focus"])
         if row is None:
             continue
         column = row.where.get((violation["focus"], violation["path"])) or _header_for(row, violation["path"])
         text = explain(violation, column)
         if violation["component"] in STRUCTURAL and len(chosen) < len(rows):
-            for other in groups[_signature(row)]:
+            for other in groups[_signature(row, split)]:
                 value = next((v for h, v in other.cells.values() if h == column), violation["value"])
                 other.problem(column, value, text)
         else:
             row.problem(column, violation["value"], text)
 
 
-def _signature(row: Any) -> tuple:
-    """What fixes the shape of a row's RDF: template, class, filled columns, names per cell."""
+def _iris(line: str) -> tuple[str, ...]:
+    """The subject and (when an IRI) the object of an N-Triples line as ``triple`` writes it."""
+    subject, _, rest = line.split(" ", 2)
+    return (subject[1:-1], rest[1:rest.find(">")]) if rest[:1] == "<" else (subject[1:-1],)
+
+
+def _signature(row: Any, split: dict[int, list] | None = None) -> tuple:
+    """What fixes the shape of a row's RDF: template, class, filled columns, names per cell.
+
+    ``split`` keeps each mapping's split columns, for the many rows of one mapping."""
+    split = {} if split is None else split
+    columns = split.get(id(row.mapping))
+    if columns is None:
+        columns = split[id(row.mapping)] = sorted((c for c in row.mapping.columns if c.split), key=lambda c: c.id)
+    cells = row.cells
+    counts = tuple((c.id, _count_names(str(cells[c.id][1]))) for c in columns if c.id in cells)
+    return row.mapping.name, row.cls, frozenset(row.cells), counts
+
+
+@lru_cache(maxsize=1 << 18)
+def _count_names(text: str) -> int:
     from kxgraph.tables.sheets import split_names
 
-    counts = tuple(sorted((c.id, len(split_names(str(row.cells[c.id][1]))))
-                          for c in row.mapping.columns if c.split and c.id in row.cells))
-    return row.mapping.name, row.cls, frozenset(row.cells), counts
+    return len(split_names(text))
 
 
 def _header_for(row: Any, path: str) -> str:
@@ -343,7 +465,7 @@ _LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团
 _NUMBERS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def core_name(name: str) -> str:
     """A name without brackets and legal-form suffixes: 太原钢铁（集团）有限公司 → 太原钢铁."""
     from kxgraph.tables.sheets import name_key
@@ -357,7 +479,7 @@ def _subsequence(short: str, long: str) -> bool:
     return all(c in chars for c in short)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def number_marks(name: str) -> tuple[str, ...]:
     """The numbers in a name's core (第一, 2号 …): names with different numbers are different on purpose.
 
@@ -390,9 +512,10 @@ def why_alike(a: str, b: str) -> str | None:
 def likely_duplicates(plan: Any, *, block_limit: int = 400) -> Result:
     """Pairs of names of the same kind that may be one entity: for the user to confirm, not merged."""
     names: dict[str, dict[str, Any]] = {}   # kind -> name -> the row that first names it
+    kinds: dict[str, str] = {}
     for row in plan.rows:
         if row.subject and row.ok:
-            kind = label(row.cls, "zh")
+            kind = kinds.get(row.cls) or kinds.setdefault(row.cls, label(row.cls, "zh"))
             names.setdefault(kind, {}).setdefault(str(row.cells[row.mapping.key.id][1]), row)
     for stub in plan.stubs.values():
         if stub.rows:
