@@ -121,3 +121,25 @@ def test_a_small_slice_of_a_big_store_is_described_per_batch_not_by_reading_the_
     assert SYN + "a1" in G and G.number_of_nodes() < len(entity_types(g.store)) // network.WHOLE_SHARE
     assert read == []
     assert G.nodes[SYN + "a1"]["label_en"] == "Academician A"
+
+
+def test_the_last_ring_reads_a_single_inverse_step_from_its_objects_and_gets_the_same_links(g, monkeypatch):
+    """With both ends of a link bound (the links among the last ring of a focus view), Oxigraph
+    starts from the first VALUES block: an organisation takes part in thousands of projects, a
+    project has a few participants, so ``^kx:participant`` is read from the projects' side."""
+    declared = network.links()
+    both = {"s": ["x"], "o": ["y"]}
+    by_path = {link.path: list(network._ordered(link, both)) for link in declared.values()}
+    assert by_path["^kx:participant"] == ["o", "s"]
+    assert by_path["^org:member/org:organization"] == ["s", "o"]   # a person has a few memberships
+    assert by_path["kx:carriedOutAt"] == ["s", "o"]
+    assert all(network._ordered(link, {"o": ["y"]}) == {"o": ["y"]} for link in declared.values())
+
+    def edges(G):
+        return {frozenset((u, v)): d["link"] for u, v, d in G.edges(data=True)}
+
+    ordered = g.network(focus=f"{SYN}a1", depth=2)
+    monkeypatch.setattr(network, "_ordered", lambda link, bounds: bounds)
+    plain = g.network(focus=f"{SYN}a1", depth=2)
+    assert set(ordered.nodes) == set(plain.nodes) and edges(ordered) == edges(plain)
+    assert ordered.number_of_edges() > 1

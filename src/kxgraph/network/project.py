@@ -22,6 +22,7 @@ CURIE (``properties(G, node)``), so GraphML takes them; edges carry
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -173,11 +174,24 @@ def _link_rows(graph, chosen: list[Link], bounds: dict[str, list[str]] | None = 
     """(s, o, link key) rows of the chosen links, one query per link kind so that a frontier in
     ``bounds`` (``{"s": [...]}`` or ``{"o": [...]}``) bounds each one: the work is the frontier's."""
     for link in chosen:
-        values: dict[str, Any] = {"path": link.path, **(bounds or {})}
+        values: dict[str, Any] = {"path": link.path, **_ordered(link, bounds or {})}
         if link.object_classes:
             values["class"] = list(link.object_classes)
         for s, o in _run(graph, "network/edges-to-classes" if link.object_classes else "network/edges", values):
             yield s, o, link.key
+
+
+def _ordered(link: Link, bounds: dict[str, Any]) -> dict[str, Any]:
+    """``bounds`` in the order to read the link from when both ends are bound (the last ring of a
+    neighbourhood): Oxigraph starts from the first ``VALUES`` block. A single inverse step
+    (``^kx:participant``: a project has a few participants, an organisation takes part in thousands
+    of projects) is read from its object's side, which is the subject of the stored triples; any
+    other path from its subject's side (a person has a few memberships, an organisation thousands).
+    At 20M triples the last ring of a depth-2 focus view took 2.5 s the other way round, 0.02 s this way.
+    """
+    if "s" in bounds and "o" in bounds and link.path.startswith("^") and not re.search(r"[/|]", link.path):
+        return {"o": bounds["o"], "s": bounds["s"]}
+    return bounds
 
 
 def _typed(graph, types: set[str] | None) -> set[str] | None:
