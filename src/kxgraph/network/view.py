@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter, deque
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from kxgraph.errors import KxError, ParameterError, WriteError, option
 from kxgraph.resources import package_path
@@ -78,10 +78,17 @@ def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[floa
     """A linear-time layout: each connected component a sunflower spiral in breadth-first order
     (neighbours land near each other), components packed in rows, biggest first. ``spacing`` (px)
     leaves room for a label between neighbours once zoomed in far enough to read them."""
+    degree = dict(G.degree())
+    components = _components(sorted(G.nodes, key=lambda n: -degree[n]), G.neighbors)
+    return dict(zip((n for order in components for n in order), _pack([len(c) for c in components], spacing)))
+
+
+def _components(starts: list, neighbours: Callable[[Any], Iterable], inside: set | None = None) -> list[list]:
+    """The connected components reached from ``starts`` (most connected first), each in breadth-first
+    order, biggest first; ``inside`` keeps the walk among those nodes."""
     seen: set = set()
     components: list[list] = []
-    degree = dict(G.degree())
-    for start in sorted(G.nodes, key=lambda n: -degree[n]):
+    for start in starts:
         if start in seen:
             continue
         seen.add(start)
@@ -89,13 +96,13 @@ def grid_layout(G: "nx.Graph", *, spacing: float = 80.0) -> dict[Any, tuple[floa
         while queue:
             n = queue.popleft()
             order.append(n)
-            for m in G.neighbors(n):
-                if m not in seen:
+            for m in neighbours(n):
+                if m not in seen and (inside is None or m in inside):
                     seen.add(m)
                     queue.append(m)
         components.append(order)
     components.sort(key=len, reverse=True)
-    return dict(zip((n for order in components for n in order), _pack([len(c) for c in components], spacing)))
+    return components
 
 
 def _pack(sizes: list[int], spacing: float) -> list[tuple[float, float]]:
@@ -123,23 +130,7 @@ def _spirals(members: list[int], adjacency: list[list[int]], spacing: float = 80
              ) -> tuple[list[int], list[tuple[float, float]]]:
     """``grid_layout`` over integer nodes: ``members`` (one community) in breadth-first order,
     component after component, biggest first, with a position for each."""
-    inside = set(members)
-    seen: set[int] = set()
-    components: list[list[int]] = []
-    for start in sorted(members, key=lambda n: -len(adjacency[n])):
-        if start in seen:
-            continue
-        seen.add(start)
-        order, queue = [], deque([start])
-        while queue:
-            n = queue.popleft()
-            order.append(n)
-            for m in adjacency[n]:
-                if m not in seen and m in inside:
-                    seen.add(m)
-                    queue.append(m)
-        components.append(order)
-    components.sort(key=len, reverse=True)
+    components = _components(sorted(members, key=lambda n: -len(adjacency[n])), adjacency.__getitem__, set(members))
     return [n for order in components for n in order], _pack([len(c) for c in components], spacing)
 
 
@@ -606,6 +597,7 @@ def _page_groups(of: dict[Any, int], nodes: list[Any]) -> tuple[list[int], list[
     sizes = Counter(of.values())
     number: dict[int, int] = {}
     small: list[int] = []
+    filled = 0  # members in the last group of small communities
     for c in sorted(sizes, key=lambda c: (sizes[c] < SMALL, c)):  # community_of numbers biggest first
         if sizes[c] >= SMALL:
             number[c] = len(small)
