@@ -18,10 +18,12 @@ row in Python by ``kxgraph.tables.importer`` as the rows are read.
 from __future__ import annotations
 
 import re
+import threading
 import weakref
+from contextlib import contextmanager
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from kxgraph.output.results import Result
 from kxgraph.output.text import where
@@ -154,27 +156,33 @@ def _run_sparql_constraints(ntriples: str, constraints: tuple[SparqlConstraint, 
 
 
 _OR_ORDER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # shapes graph -> sh:or list -> shapes
-_OR_CHECKED = []   # pySHACL's own sh:or evaluation, kept while the faster one is in place
+_OR_LOCK = threading.Lock()
 
 
-def _or_stops_at_first() -> None:
-    """Make pySHACL's sh:or stop at the first alternative a value conforms to, cheap ones first.
+@contextmanager
+def _or_stops_at_first() -> Iterator[None]:
+    """While kxgraph validates, make pySHACL's sh:or stop at the first alternative a value conforms
+    to, cheap ones first; pySHACL is as it was afterwards (an analyst's own pyshacl calls in the
+    same process are not touched).
 
     pySHACL checks every alternative of an ``sh:or`` for every value and describes each one that
     fails; the value kinds of the shapes (``kx:OrganisationNode``) list up to 24 classes, so
     most of an import's SHACL time went into describing alternatives no one reads. A value
     conforms to ``sh:or`` when one alternative holds (SHACL 4.6.3): the answers are the same.
-    Applied once per process; left alone for a pySHACL without the method it replaces.
+    Left alone for a pySHACL without the method it replaces.
     """
-    if _OR_CHECKED:
-        return
     from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
 
-    original = getattr(OrConstraintComponent, "_evaluate_or_constraint", None)
-    if original is None:
-        return
-    _OR_CHECKED.append(original)
-    OrConstraintComponent._evaluate_or_constraint = _evaluate_or_first
+    with _OR_LOCK:
+        original = OrConstraintComponent.__dict__.get("_evaluate_or_constraint")
+        if original is None:
+            yield
+            return
+        OrConstraintComponent._evaluate_or_constraint = _evaluate_or_first
+        try:
+            yield
+        finally:
+            OrConstraintComponent._evaluate_or_constraint = original
 
 
 def _evaluate_or_first(self, executor, or_c, target_graph, focus_value_nodes, _evaluation_path):
@@ -227,14 +235,14 @@ def run_shacl(ntriples: str, *, whole_ontology: bool = True) -> list[dict[str, A
     from rdflib import Graph, Literal, URIRef
 
     shapes, ontology, sparql = _shapes_and_ontology()
-    _or_stops_at_first()
     data = Graph()
     data.parse(data=ntriples, format="nt")
-    for t in (ontology if whole_ontology else _reached(ontology, data)):
+    for t in (ontology if whole_ontology else _reached(data)):
         data.add(t)
     found = _run_sparql_constraints(ntriples, sparql, data) if sparql else []
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                           allow_warnings=True, advanced=True, inplace=True)
+    with _or_stops_at_first():
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                               allow_warnings=True, advanced=True, inplace=True)
     if conforms:
         return found
     sh = lambda name: URIRef(SH + name)  # noqa: E731
@@ -257,11 +265,11 @@ def run_shacl(ntriples: str, *, whole_ontology: bool = True) -> list[dict[str, A
     return found
 
 
-def _reached(ontology, data) -> list:
+def _reached(data) -> list:
     """The ontology's triples the data reaches (from the nodes it names, on), and every subclass axiom."""
     from rdflib import URIRef
 
-    by_subject, axioms = _ontology_index(ontology)
+    by_subject, axioms = _ontology_index()
     todo = [n for n in {*data.subjects(), *data.objects()} if isinstance(n, URIRef)]
     seen, found = set(todo), list(axioms)
     while todo:
@@ -273,19 +281,16 @@ def _reached(ontology, data) -> list:
     return found
 
 
-_INDEXED: dict[int, tuple] = {}
+@lru_cache(maxsize=1)
+def _ontology_index() -> tuple[dict, list]:
+    """The shipped ontology's triples by subject, and its ``rdfs:subClassOf`` axioms (once per process)."""
+    from rdflib import URIRef
 
-
-def _ontology_index(ontology) -> tuple[dict, list]:
-    if id(ontology) not in _INDEXED:
-        from rdflib import URIRef
-
-        by_subject: dict = {}
-        for t in ontology:
-            by_subject.setdefault(t[0], []).append(t)
-        _INDEXED.clear()   # one ontology per process (``_shapes_and_ontology`` is cached)
-        _INDEXED[id(ontology)] = (ontology, by_subject, list(ontology.triples((None, URIRef(RDFS + "subClassOf"), None))))
-    return _INDEXED[id(ontology)][1:]
+    ontology = _shapes_and_ontology()[1]
+    by_subject: dict = {}
+    for t in ontology:
+        by_subject.setdefault(t[0], []).append(t)
+    return by_subject, list(ontology.triples((None, URIRef(RDFS + "subClassOf"), None)))
 
 
 def _message(shapes, shape, predicate) -> str:
