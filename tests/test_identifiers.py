@@ -83,3 +83,18 @@ def test_syntax_errors_are_one_line_with_position_token_and_hint(g, sparql, mess
         g.query(sparql)
     text = str(caught.value)
     assert message in text and "\n" not in text and "u{" not in text
+
+
+def test_a_local_part_is_judged_plain_as_sparql_would_without_compiling_the_wide_pattern():
+    """``_plain`` is the PN_LOCAL pattern's test, spelt out so start-up does not compile it."""
+    import random
+    import re
+
+    from kxgraph import vocab
+
+    pattern = re.compile(vocab._PLAIN_LOCAL)
+    alphabet = "aZ09_:.-%/#\\ \u00b7\u00bf\u00c0\u0660\u4e2d\U000effff\U000f0000" + "".join(map(chr, range(0x21, 0x7f)))
+    rng = random.Random(13)
+    samples = ["-a", "a-", ".a", "a.", "a.b", "%2F", "a%2", "%zz", "·x", "中-文.", "¿"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(20000)]
+    assert [vocab._plain(s) for s in samples] == [pattern.fullmatch(s) is not None for s in samples]

@@ -77,3 +77,18 @@ def test_a_kxerror_becomes_one_line_and_exit_code_one(store_path, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kx: error:")
     assert "data.unknown" in lines[0]
+
+
+def test_kx_find_on_an_indexed_store_loads_only_what_finding_needs(tmp_path, request):
+    """``kx find`` is answered from the label index: it starts without the SPARQL-result, CSV and
+    HTML writers' libraries or digests (what it does not use costs start-up time on every call)."""
+    store = tmp_path / "store"
+    graph = kxgraph.open(store, mode="create")
+    graph.load(request.config.rootpath / "tests/data/kx3-sample.ttl")
+    graph.close()
+    loaded = _imported_after(
+        "import contextlib, io\nfrom kxgraph.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    try:\n        main(['--store', {str(store)!r}, 'find', '太原'])\n    except SystemExit:\n        pass")
+    assert "kxgraph" in loaded and "sqlite3" in loaded
+    assert not loaded & set(HEAVY + ("json", "csv", "html", "hashlib", "rdflib"))

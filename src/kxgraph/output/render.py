@@ -9,11 +9,8 @@ ASK results as ``true``/``false`` or their JSON/XML forms; graph results as ``tu
 
 from __future__ import annotations
 
-import csv
-import html
 import io
 import itertools
-import json
 import re
 import unicodedata
 from typing import IO, Any, Callable
@@ -71,14 +68,24 @@ def render_to_string(result: Result, fmt: str) -> str:
 
 # -- cells ---------------------------------------------------------------------------------
 
+def escape(text: str, quote: bool = True) -> str:
+    """``html.escape``, without importing ``html`` (its entity tables) at start-up.
+
+    >>> escape('<a href="x">&</a>')
+    '&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;") if quote else text
+
+
 def xml_escape(text: str) -> str:
     """Escape text for an XML element (xml.sax.saxutils would pull in urllib and ssl at start-up)."""
-    return html.escape(text, quote=False)
+    return escape(text, quote=False)
 
 
 def quoteattr(text: str) -> str:
     """Quote and escape text as an XML attribute value."""
-    return '"' + html.escape(text, quote=True) + '"'
+    return '"' + escape(text, quote=True) + '"'
 
 
 def _kind(term: Any) -> str:
@@ -166,6 +173,8 @@ def _csv_cell(term: Any) -> str:
 
 
 def _csv(result: Result, out: IO[str], cell: Callable[[Any], str] = _csv_cell) -> None:
+    import csv
+
     writer = csv.writer(out, lineterminator="\r\n")
     if result.kind == "ask":
         writer.writerow(["boolean"])
@@ -200,6 +209,8 @@ def _json_term(term: Any) -> dict:
 
 
 def _json(result: Result, out: IO[str]) -> None:
+    import json
+
     if result.kind == "ask":
         json.dump({"head": {}, "boolean": bool(result.boolean)}, out)
         out.write("\n")
@@ -260,10 +271,10 @@ def _html(result: Result, out: IO[str]) -> None:
         out.write(f"<p>{'true' if result.boolean else 'false'}</p>\n")
         return
     out.write("<table class=\"kx-table\">\n<thead><tr>")
-    out.write("".join(f"<th>{html.escape(v)}</th>" for v in result.variables))
+    out.write("".join(f"<th>{escape(v)}</th>" for v in result.variables))
     out.write("</tr></thead>\n<tbody>\n")
     for row in result.rows:
-        out.write("<tr>" + "".join(f"<td>{html.escape(display(t))}</td>" for t in row) + "</tr>\n")
+        out.write("<tr>" + "".join(f"<td>{escape(display(t))}</td>" for t in row) + "</tr>\n")
     out.write("</tbody>\n</table>\n")
 
 
@@ -302,6 +313,8 @@ _WRITERS = {"table": _table, "csv": _csv, "excel": _excel, "tsv": _tsv, "json": 
 
 def _document(doc: Any, fmt: str, out: IO[str]) -> None:
     if fmt == "json":
+        import json
+
         document = json.loads(render_to_string(doc.main(), "json"))
         for key, (_, part) in doc.parts.items():
             document[key] = json.loads(render_to_string(part, "json"))
@@ -313,13 +326,13 @@ def _document(doc: Any, fmt: str, out: IO[str]) -> None:
     for i, (heading, table) in enumerate(sections):
         if heading:
             out.write({"table": f"{heading}\n\n", "markdown": f"## {heading}\n\n",
-                       "html": f"<h2>{html.escape(heading)}</h2>\n"}[fmt])
+                       "html": f"<h2>{escape(heading)}</h2>\n"}[fmt])
         _WRITERS[fmt](table, out)
         if fmt != "html" and i < len(sections) - 1:
             out.write("\n")
     for note in doc.notes:
         out.write({"table": f"\nnote: {note}\n", "markdown": f"\n> {note}\n",
-                   "html": f"<p class=\"note\">{html.escape(note)}</p>\n"}[fmt])
+                   "html": f"<p class=\"note\">{escape(note)}</p>\n"}[fmt])
 
 
 # -- graph writers ---------------------------------------------------------------------------

@@ -25,7 +25,6 @@ Opening read-only never writes the table; a store without an index (an endpoint)
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -88,6 +87,8 @@ class Terms:
 
     @property
     def digest(self) -> str:
+        import hashlib  # only writes and reports need a digest: find and stats start without it
+
         text = "\n".join(sorted(self.predicates)) + "\n\n" + "\n".join(sorted(self.classes))
         text += "\n\n" + "\n".join(f"{p} {o}" for p in sorted(self.objects) for o in sorted(self.objects[p]))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -10,7 +10,6 @@ kx process writes while it reads (RocksDB leaves reading during another process'
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import time
 from pathlib import Path
@@ -410,6 +409,8 @@ class OxigraphStore(Store):
             if (self.path / rebuild.FOLDER).exists():
                 rebuild.tidy(self)  # a replace or drop killed before its commit point
             return
+        import json
+
         state = json.loads(journal.read_text("utf-8"))
         if state.get("phase") == "put-back":
             with self.index.writing(self, None):  # the update wrote graphs it did not name: all again
@@ -435,6 +436,8 @@ class OxigraphStore(Store):
     def _write_journal(self, state: dict) -> None:
         if self.path is None:
             return
+        import json
+
         tmp = self.path / (JOURNAL + ".tmp")
         with tmp.open("w", encoding="utf-8") as handle:
             json.dump(dict(state, pid=os.getpid()), handle)
