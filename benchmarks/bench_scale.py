@@ -113,6 +113,11 @@ def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | N
         timeout=timeout, env=env)
     row("kx view --focus academician-1 --depth 2",
         [*kx, "view", "--focus", focus, "--depth", "2", "-o", str(work / "focus.html")], timeout=timeout, env=env)
+    other = f"syn:seed-0-scale-{scale:g}/academician-9"
+    row("kx show academician-1", [*kx, "show", focus], timeout=timeout, env=env)
+    row("kx path academician-1 academician-9", [*kx, "path", focus, other], timeout=timeout, env=env)
+    row("kx query collaborators (academician-1)", [*kx, "query", "collaborators", "--param", f"entity={focus}"],
+        timeout=timeout, env=env)
     row("kx view (whole)", [*kx, "view", "-o", str(work / "whole.html")], timeout=timeout, env=env)
     out["_triples"] = {"seconds": None, "peak_mb": None, "status": 0,
                        "triples": _triples(store, env)}

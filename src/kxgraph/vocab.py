@@ -132,6 +132,7 @@ _PLAIN_LOCAL = (r"(?:[\w:\u00b7\u00c0-\U000effff]|%[0-9A-Fa-f]{2})"
                 r"(?:(?:[\w.:\u00b7\u00c0-\U000effff-]|%[0-9A-Fa-f]{2})*"
                 r"(?:[\w:\u00b7\u00c0-\U000effff-]|%[0-9A-Fa-f]{2}))?")
 _ESCAPABLE = set("_~.-!$&'()*+,;=/?#@%")
+_PUNCTUATION = str.maketrans("", "", "-._:")
 
 
 def _plain(text: str) -> bool:
@@ -139,6 +140,8 @@ def _plain(text: str) -> bool:
     ``text`` holds a percent escape."""
     if "%" in text:
         return re.fullmatch(_PLAIN_LOCAL, text) is not None
+    if text[0] not in "-." and text[-1] != "." and text.translate(_PUNCTUATION).isalnum():
+        return True  # the usual local part (academician-1, 太原): letters and digits between - . _ :
     last = len(text) - 1
     for i, c in enumerate(text):
         if not (c.isalnum() or c in "_:\u00b7" or 0xC0 <= ord(c) <= 0xEFFFF

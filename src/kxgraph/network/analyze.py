@@ -254,9 +254,11 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     Grows a breadth-first neighbourhood of ``a`` with SPARQL until it reaches ``b``, so only the
     part of the graph within that distance is pulled.
     """
+    import itertools
+
     import networkx as nx
 
-    from kxgraph.network.project import neighbourhood_until, resolve
+    from kxgraph.network.project import describe, neighbourhood_until, resolve
 
     if max_depth < 1:
         raise ParameterError(f"{option('max_depth')} must be 1 or more")
@@ -267,11 +269,10 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
     if goal not in G or not nx.has_path(G, start, goal):
         hint = "" if links else f" (places and programmes take part only with {option('links', ['all'], cli='all')})"
         raise NotFoundError(f"no collaboration path between {a} and {b} within {max_depth} steps{hint}")
-    rows = []
-    for i, nodes in enumerate(nx.all_shortest_paths(G, start, goal), 1):
-        if i > limit:
-            break
-        rows.append((i, len(nodes) - 1, explain(G, nodes, lang=lang), " → ".join(shorten(n) for n in nodes)))
+    found = list(itertools.islice(nx.all_shortest_paths(G, start, goal), limit))
+    describe(graph, G, (n for nodes in found for n in nodes))  # only what the paths show
+    rows = [(i, len(nodes) - 1, explain(G, nodes, lang=lang), " → ".join(shorten(n) for n in nodes))
+            for i, nodes in enumerate(found, 1)]
     return Result.table(["path", "steps", "explanation", "entities"], rows)
 
 

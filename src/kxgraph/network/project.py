@@ -624,10 +624,17 @@ def neighbourhood_until(graph: "KxGraph", start: str, goal: str, *, max_depth: i
     Bidirectional: each step grows the side with the smaller frontier, so a hub near one end does
     not pull its whole neighbourhood; every shortest path lies inside what is grown. The command's
     deadline (``kxgraph.deadline``) is checked before every query.
+
+    The nodes are not described (a hub can bring tens of thousands): ``describe`` the ones shown.
     """
-    G = _meet(graph, start, goal, max_depth, _chosen_links(links))
-    _describe(graph, G)
-    return G
+    return _meet(graph, start, goal, max_depth, _chosen_links(links))
+
+
+def describe(graph: "KxGraph", G: "nx.Graph", nodes: Iterable[str], *, properties: bool = False) -> None:
+    """Fill in the type, labels, marker and source of ``nodes`` of ``G`` (with ``properties``, their
+    literal properties too), with a query per batch of them."""
+    _describe_nodes(graph, G, [n for n in dict.fromkeys(nodes) if "://" in n or n.startswith("urn:")],
+                    properties=properties)
 
 
 def _meet(graph, start: str, goal: str, max_depth: int, chosen) -> "nx.Graph":
