@@ -77,7 +77,8 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
         if best is None or _rank(label, needle, spelt) < _rank(best[1], needle, spelt):
             hits[entity.value] = (entity, label)
     ranked = sorted(hits.values(), key=lambda hit: (*_rank(hit[1], needle, spelt), hit[0].value))[:limit]
-    rows = [(entity, *_summary(store, entity)) for entity, _ in ranked]
+    summaries = _summaries(store, [entity for entity, _ in ranked])
+    rows = [(entity, *summaries.get(entity.value, (None,) * 4)) for entity, _ in ranked]
     return Result("select", ["entity", "label", "en", "type", "synthetic"], rows)
 
 
@@ -106,11 +107,15 @@ def _rank(label: str, needle: str, spelt: str) -> tuple:
     return (not exact, not starts, len(label), label)
 
 
-def _summary(store: Store, entity: Any) -> tuple:
-    rows = _query(store, "summary", entity=entity).rows
-    kind, zh, en, synthetic = rows[0] if rows else (None, None, None, None)
-    flag = _literal("synthetic") if synthetic is not None and synthetic.value in ("true", "1") else None
-    return zh, en, kind, flag
+def _summaries(store: Store, entities: list[Any]) -> dict[str, tuple]:
+    """Entity IRI -> its (zh label, en label, type, synthetic marker), in one query for them all."""
+    if not entities:
+        return {}
+    out = {}
+    for entity, kind, zh, en, synthetic in _query(store, "summaries", entity=entities).rows:
+        flag = _literal("synthetic") if synthetic is not None and synthetic.value in ("true", "1") else None
+        out[entity.value] = (zh, en, kind, flag)
+    return out
 
 
 def resolve(store: Store, entity: str | Any) -> Any:

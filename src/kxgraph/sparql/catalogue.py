@@ -19,7 +19,7 @@ on an endpoint); a list becomes a ``VALUES`` block written from the terms' N-Tri
 store's ``inject_values``; a path is checked against the property-path grammar and written in
 place of its variable. ``Bound(text, substitutions)`` is what ``Store.query`` takes.
 
->>> q = entry("explore/summary")
+>>> q = entry("explore/exists")
 >>> [p.name for p in q.parameters]
 ['entity']
 >>> bound = q.bind({"entity": "kx:x"})
@@ -151,8 +151,8 @@ def query(store: Any, name: str, values: Mapping[str, Any] | None = None):
     """Run the shipped query ``name`` on ``store`` with ``values`` bound; returns its ``Result``.
 
     >>> import kxgraph
-    >>> query(kxgraph.open(memory=True).store, "explore/summary", {"entity": "kx:x"}).rows
-    [(None, None, None, None)]
+    >>> query(kxgraph.open(memory=True).store, "explore/summaries", {"entity": ["kx:x"]}).rows
+    [(<NamedNode value=https://w3id.org/kxgraph/ns#x>, None, None, None, None)]
     """
     bound = entry(name).bind(values)
     return store.query(bound.text, substitutions=bound.substitutions)
