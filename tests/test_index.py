@@ -16,7 +16,7 @@ SAMPLE = REPO / "tests" / "data" / "kx3-sample.ttl"
 TEMPLATES = REPO / "src" / "kxgraph" / "data" / "templates"
 SYN = "https://w3id.org/kxgraph/synthetic/"
 NEEDLES = ["院士工作站", "院士", "甲", "xiaodian DISTRICT", "taiyuan", "jinyang", "太原 科协", "小店",
-           "academician", "Academician A", "qingxu", "xiaod", "示例", "example", "shili", "新材料"]
+           "academician", "Academician A", "qingxu", "xiaod", "示例", "example", "shili", "新材料", "时期", "period"]
 
 
 def fresh(graph, method, *args, **options):
@@ -59,6 +59,20 @@ def test_find_answers_from_the_index_with_todays_ranking(loaded, kx_json, store_
         assert g.store.index.usable
         labels = [row[1].value for row in g.find("院士工作站").rows]
     assert labels == sorted(labels, key=len)  # none is exact, none starts so: shorter first
+
+
+def test_find_answers_from_the_index_without_opening_the_store(demo_store, monkeypatch):
+    """A reader opens the store's files only when a query needs them: finding data entities (typed in
+    a named graph) reads the index alone, rows and all, and answers as the store would."""
+    from kxgraph.store.oxigraph import OxigraphStore
+
+    with kxgraph.open(demo_store) as g:
+        expected = {needle: fresh(g, "find", needle, limit=50).rows for needle in ("甲", "xiaod", "有限公司")}
+    monkeypatch.setattr(OxigraphStore, "raw", property(lambda store: pytest.fail("find opened the store")))
+    with kxgraph.open(demo_store) as g:
+        for needle, rows in expected.items():
+            assert g.find(needle, limit=50).rows == rows, needle
+        assert all(row[4] is not None for row in expected["有限公司"])  # marked synthetic from the index too
 
 
 def test_an_update_is_indexed(demo_store):

@@ -24,6 +24,7 @@ PLAIN = "\n".join([
     f'<https://example.org/syn/e1> {L} "Synthetic \\"Test\\" Co. ."@EN .',
     f'<https://example.org/syn/e1> {P} "hecheng ceshi gongsi" .',
     f'<https://example.org/syn/e1> <https://w3id.org/kxgraph/ns#founded> "2001"^^<{X}gYear> .',
+    f'<https://example.org/syn/e1> <https://w3id.org/kxgraph/ns#synthetic> "true"^^<{X}boolean> .',
     f'<https://example.org/syn/e2> {T} {E} .\r',
     f'<https://example.org/syn/e2> {L} "翟样例"@zh-Hans .\r',
     f'<https://example.org/syn/e2> {L} "a\\\\z\\tc"^^<{X}string> .',
@@ -43,10 +44,11 @@ HARDER = {  # lines the scan cannot read exactly: the index reads the graph back
 
 def _index(g) -> tuple:
     conn = g.store.index._conn
-    return (sorted(conn.execute("SELECT graph, entity, label, lowered, spelling FROM labels")),
+    return (sorted(conn.execute("SELECT graph, entity, label, lowered, spelling, lang FROM labels")),
             sorted(conn.execute("SELECT graph, entity, class FROM types")),
             sorted(conn.execute("SELECT graph, triples FROM graph_sizes")),
-            sorted(conn.execute("SELECT class, entities FROM class_counts")))
+            sorted(conn.execute("SELECT class, entities FROM class_counts")),
+            sorted(conn.execute("SELECT graph, entity FROM marked")))
 
 
 def _loaded_then_rebuilt(path) -> tuple[tuple, tuple]:
@@ -79,6 +81,8 @@ def test_the_index_a_load_builds_from_the_file_is_the_one_a_rebuild_gives(tmp_pa
     mine = path.resolve().as_uri()
     assert len([row for row in loaded[0] if row[0] == mine]) == 6
     assert len([row for row in loaded[1] if row[0] == mine]) == 2
+    assert loaded[4] == [(mine, "https://example.org/syn/e1")]
+    assert ("合成测试公司", "zh") in {row[2:6:3] for row in loaded[0]}  # each label with its language
 
 
 def test_a_gzipped_file_is_scanned_the_same(tmp_path):

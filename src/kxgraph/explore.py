@@ -19,8 +19,9 @@ from typing import Any, Iterable
 from kxgraph.errors import AmbiguousNameError, NotFoundError, ParameterError, option
 from kxgraph.output.results import Result
 from kxgraph.store.base import Store
+from kxgraph.store.index import Facts
 from kxgraph.store.pinyin import first_readings, spell_labels, surname_readings
-from kxgraph.vocab import GRAPH, SOURCE, expand_curie
+from kxgraph.vocab import GRAPH, KX, SOURCE, expand_curie
 
 SECTIONS = ("type", "synthetic", "label", "property", "membership", "member", "out", "in", "source")
 MAX_INCOMING = 200
@@ -77,8 +78,10 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
         if best is None or _rank(label, needle, spelt) < _rank(best[1], needle, spelt):
             hits[entity.value] = (entity, label)
     ranked = sorted(hits.values(), key=lambda hit: (*_rank(hit[1], needle, spelt), hit[0].value))[:limit]
-    summaries = _summaries(store, [entity for entity, _ in ranked])
-    rows = [(entity, *summaries.get(entity.value, (None,) * 4)) for entity, _ in ranked]
+    entities = [entity for entity, _ in ranked]
+    facts = (store.index.facts(entities) if indexed is not None else None) or {}  # the index, or the store
+    facts.update(_facts(store, [entity for entity in entities if entity not in facts]))
+    rows = [(entity, *_summary(facts.get(entity))) for entity in entities]
     return Result("select", ["entity", "label", "en", "type", "synthetic"], rows)
 
 
@@ -107,15 +110,35 @@ def _rank(label: str, needle: str, spelt: str) -> tuple:
     return (not exact, not starts, len(label), label)
 
 
-def _summaries(store: Store, entities: list[Any]) -> dict[str, tuple]:
-    """Entity IRI -> its (zh label, en label, type, synthetic marker), in one query for them all."""
-    if not entities:
-        return {}
-    out = {}
-    for entity, kind, zh, en, synthetic in _query(store, "summaries", entity=entities).rows:
-        flag = _literal("synthetic") if synthetic is not None and synthetic.value in ("true", "1") else None
-        out[entity.value] = (zh, en, kind, flag)
+def _facts(store: Store, entities: list[Any]) -> dict[Any, Facts]:
+    """Entity -> its ``Facts`` as the store says them, in one query for them all."""
+    out: dict[Any, Facts] = {}
+    if entities:
+        for entity, kind, zh, en, synthetic in _query(store, "summaries", entity=entities).rows:
+            facts = out.setdefault(entity, Facts(set(), set(), set(), False))
+            facts.types.update([kind.value] if kind is not None and _kind(kind) == "NamedNode" else [])
+            facts.zh.update([(zh.value, zh.language)] if zh is not None else [])
+            facts.en.update([(en.value, en.language)] if en is not None else [])
+            if synthetic is not None and synthetic.value in ("true", "1"):
+                out[entity] = facts._replace(synthetic=True)
     return out
+
+
+def _summary(facts: Facts | None) -> tuple:
+    """(zh label, en label, type, synthetic marker) of a find row: of several types kxgraph's own
+    first, then the least IRI; of several labels the least (the same whether index or store says them)."""
+    import pyoxigraph as ox
+
+    if facts is None:
+        return None, None, None, None
+    kind = min(facts.types, key=lambda t: (not t.startswith(KX), t), default=None)
+    zh, en = min(facts.zh, default=None), min(facts.en, default=None)
+    return (ox.Literal(zh[0], language=zh[1]) if zh else None, ox.Literal(en[0], language=en[1]) if en else None,
+            ox.NamedNode(kind) if kind else None, _literal("synthetic") if facts.synthetic else None)
+
+
+def _kind(term: Any) -> str:
+    return type(term).__name__
 
 
 def resolve(store: Store, entity: str | Any) -> Any:

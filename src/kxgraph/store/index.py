@@ -2,13 +2,14 @@
 
 ``kxgraph-index.sqlite`` in the store directory (in memory for a memory store) holds
 
-- every ``rdfs:label`` and ``kx:pinyin`` literal with its entity and graph, under two FTS5 trigram
+- every ``rdfs:label`` and ``kx:pinyin`` literal with its entity, graph and language, under two FTS5 trigram
   indexes without positions: of the lower-cased text, and of the pinyin spelling of Chinese labels
   (``store.pinyin``, a polyphonic first character spelt in each reading): ``kx find``. A query of
   three characters or more matches its trigrams, one of one or two characters the trigrams that
   begin with it (``_matching``); ``instr`` then keeps the rows that hold the query whole;
 - the triples of each named graph and the typed entities of each graph, with the entities per
-  class they add up to: ``kx stats``;
+  class they add up to: ``kx stats``; and the entities each graph marks ``kx:synthetic``, so that
+  ``kx find`` reads its rows' type, labels and marker here too, without opening the store;
 - the figures of ``kx report``'s indicator count queries, counted after each write by ``keeper``
   (``kxgraph.store.kept``).
 
@@ -26,21 +27,24 @@ import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from kxgraph.store import kept
 from kxgraph.store.pinyin import spell_labels
 from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS
 
 LABEL = RDFS + "label"
+SYNTHETIC = KX + "synthetic"
 
 FILE = "kxgraph-index.sqlite"
-SCHEMA = "4"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+SCHEMA = "5"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
 # 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
 # 3: kept report figures (store/kept.py); a kxgraph from before them writes without forgetting them,
 #    and marks the index "2" as it does, so a reader of this schema does not trust what it left
 # 4: label and pinyin text in two FTS5 tables without positions, padded so 1- and 2-character
 #    queries find their rows through the tables' vocabularies
+# 5: each label's language (NULL for kx:pinyin), and the entities marked kx:synthetic: find's
+#    summaries (type, zh and en label, marker) come from the index
 DEFAULT = ""   # the default graph's key
 STAGING = GRAPH + "staging/"
 CANDIDATES = 5000  # as many label hits as find's SPARQL path considers
@@ -49,8 +53,9 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS labels (
   id INTEGER PRIMARY KEY, graph TEXT NOT NULL, entity TEXT NOT NULL, label TEXT NOT NULL,
-  lowered TEXT NOT NULL, spelling TEXT);
+  lowered TEXT NOT NULL, spelling TEXT, lang TEXT);
 CREATE INDEX IF NOT EXISTS labels_graph ON labels(graph);
+CREATE INDEX IF NOT EXISTS labels_entity ON labels(entity);
 CREATE VIRTUAL TABLE IF NOT EXISTS label_text USING fts5(
   lowered, content='labels', content_rowid='id', tokenize='trigram', detail=none, columnsize=0);
 CREATE VIRTUAL TABLE IF NOT EXISTS spelling_text USING fts5(
@@ -60,6 +65,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS spelling_terms USING fts5vocab(spelling_text,
 CREATE TABLE IF NOT EXISTS types (graph TEXT NOT NULL, entity TEXT NOT NULL, class TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS types_graph ON types(graph);
 CREATE INDEX IF NOT EXISTS types_class ON types(class, entity);
+CREATE INDEX IF NOT EXISTS types_entity ON types(entity);
+CREATE TABLE IF NOT EXISTS marked (graph TEXT NOT NULL, entity TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS marked_graph ON marked(graph);
+CREATE INDEX IF NOT EXISTS marked_entity ON marked(entity);
 CREATE TABLE IF NOT EXISTS graph_sizes (graph TEXT PRIMARY KEY, triples INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGER NOT NULL);
 """
@@ -67,7 +76,7 @@ CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGE
 _DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
              "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
              "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS graph_sizes", "DROP TABLE IF EXISTS class_counts",
-             "DROP TABLE IF EXISTS kept_figures", "DROP TABLE IF EXISTS kept_graphs")
+             "DROP TABLE IF EXISTS kept_figures", "DROP TABLE IF EXISTS kept_graphs", "DROP TABLE IF EXISTS marked")
 
 
 class Index:
@@ -150,6 +159,30 @@ class Index:
         except sqlite3.Error:
             return None
         return ([(_term(e), label) for e, label in labelled], [(_term(e), label) for e, label in spoken])
+
+    def facts(self, entities: Iterable[Any]) -> dict[Any, Facts] | None:
+        """What ``kx find`` shows of each entity term (``Facts``), for those the index holds a type of; or None.
+
+        An entity typed only in the default graph or the ontology's is not among them (``types``
+        keeps the named data graphs'): the store is asked for it.
+        """
+        try:
+            with self._snapshot() as conn:
+                if conn is None:
+                    return None
+                out = {}
+                for term in dict.fromkeys(entities):
+                    entity = _key(term)
+                    types = {row[0] for row in conn.execute(_FACTS["types"], (entity,))}
+                    if not types:
+                        continue
+                    labels = conn.execute(_FACTS["labels"], (entity,)).fetchall()
+                    out[term] = Facts(types, {(v, lang) for v, lang in labels if _zh(lang)},
+                                        {(v, lang) for v, lang in labels if _en(lang)},
+                                        conn.execute(_FACTS["marked"], (entity,)).fetchone() is not None)
+        except sqlite3.Error:
+            return None
+        return out
 
     def counts(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
         """Kept ``(graph, triples)`` per named graph and ``(class IRI, entities)`` per class, or None."""
@@ -293,7 +326,7 @@ class Index:
         wait in temporary tables (on disk, not in memory) until the load commits."""
         conn = self._conn
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_labels (graph TEXT, entity TEXT, label TEXT, "
-                     "lowered TEXT, spelling TEXT)")
+                     "lowered TEXT, spelling TEXT, lang TEXT)")
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_types (graph TEXT, entity TEXT, class TEXT)")
         return _Staging(conn, graph, self._pinyin)
 
@@ -317,9 +350,10 @@ class Index:
         typed = conn.execute("SELECT COUNT(*) FROM temp.staged_types WHERE graph = ?", (graph,)).fetchone()[0]
         if staged != held.get(RDFS + "label", 0) + held.get(KX + "pinyin", 0) or typed != held.get(RDF + "type", 0):
             return False
-        conn.execute("INSERT INTO labels(graph, entity, label, lowered, spelling) "
-                     "SELECT graph, entity, label, lowered, spelling FROM temp.staged_labels WHERE graph = ?",
+        conn.execute("INSERT INTO labels(graph, entity, label, lowered, spelling, lang) "
+                     "SELECT graph, entity, label, lowered, spelling, lang FROM temp.staged_labels WHERE graph = ?",
                      (graph,))
+        _mark(conn, raw, node, graph)
         if graph not in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
             conn.execute("INSERT INTO types SELECT graph, entity, class FROM temp.staged_types WHERE graph = ?",
                          (graph,))
@@ -335,17 +369,18 @@ class Index:
                 _index_text(conn, start)
                 return
         rows = []
-        for predicate in (RDFS + "label", KX + "pinyin"):
+        for predicate in (LABEL, KX + "pinyin"):
             for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
                 if isinstance(quad.object, ox.Literal):
-                    lang = (quad.object.language or "").lower()
-                    rows.append((_key(quad.subject), quad.object.value, predicate == RDFS + "label" and _zh(lang)))
-        spellings = self.spell([label for _, label, chinese in rows if chinese])
+                    lang = (quad.object.language or "").lower() if predicate == LABEL else None
+                    rows.append((_key(quad.subject), quad.object.value, lang))
+        spellings = self.spell([label for _, label, lang in rows if lang is not None and _zh(lang)])
         conn.executemany(
-            "INSERT INTO labels(graph, entity, label, lowered, spelling) VALUES (?, ?, ?, ?, ?)",
-            ((graph, entity, label, label.lower(), next(spellings) if chinese else None)
-             for entity, label, chinese in rows))
+            "INSERT INTO labels(graph, entity, label, lowered, spelling, lang) VALUES (?, ?, ?, ?, ?, ?)",
+            ((graph, entity, label, label.lower(), next(spellings) if lang is not None and _zh(lang) else None, lang)
+             for entity, label, lang in rows))
         _index_text(conn, start)
+        _mark(conn, raw, node, graph)
         if graph in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
             return
         conn.executemany("INSERT INTO types VALUES (?, ?, ?)",
@@ -382,9 +417,10 @@ class _Staging:
         chinese = [predicate == LABEL and _zh(lang) for _, predicate, _, lang in rows]
         spellings = iter(spell_labels([row[2] for row, zh in zip(rows, chinese) if zh], self._pinyin))
         graph = self.graph
-        self.conn.executemany("INSERT INTO temp.staged_labels VALUES (?, ?, ?, ?, ?)",
-                              [(graph, entity, label, label.lower(), next(spellings) if zh else None)
-                               for (entity, _, label, _), zh in zip(rows, chinese)])
+        self.conn.executemany("INSERT INTO temp.staged_labels VALUES (?, ?, ?, ?, ?, ?)",
+                              [(graph, entity, label, label.lower(), next(spellings) if zh else None,
+                                lang if predicate == LABEL else None)
+                               for (entity, predicate, label, lang), zh in zip(rows, chinese)])
 
     def types(self, rows: list[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT INTO temp.staged_types VALUES (?, ?, ?)",
@@ -393,6 +429,29 @@ class _Staging:
 
 def _zh(lang: str) -> bool:
     return lang == "zh" or lang.startswith("zh-")
+
+
+def _en(lang: str) -> bool:
+    return lang == "en" or lang.startswith("en-")
+
+
+class Facts(NamedTuple):
+    """What ``kx find`` shows of an entity: its classes, its zh and en labels as (text, language),
+    and whether it is marked ``kx:synthetic`` (true or 1)."""
+
+    types: set[str]
+    zh: set[tuple[str, str]]
+    en: set[tuple[str, str]]
+    synthetic: bool
+
+
+def _mark(conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
+    """Keep the entities ``graph`` marks ``kx:synthetic`` (true or 1)."""
+    import pyoxigraph as ox
+
+    conn.executemany("INSERT INTO marked VALUES (?, ?)",
+                     ((graph, _key(q.subject)) for q in raw.quads_for_pattern(None, ox.NamedNode(SYNTHETIC), None, node)
+                      if isinstance(q.object, ox.Literal) and q.object.value in ("true", "1")))
 
 
 def _index_text(conn: sqlite3.Connection, start: int) -> None:
@@ -444,13 +503,14 @@ def written_graphs(update: str) -> list[str] | None:
 # that begin with it, in the tables' vocabularies (label_terms, spelling_terms).
 _CLEAR = ("INSERT INTO label_text(label_text) VALUES ('delete-all')",
           "INSERT INTO spelling_text(spelling_text) VALUES ('delete-all')",
-          "DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts")
+          "DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts",
+          "DELETE FROM marked")
 _FORGET = ("INSERT INTO label_text(label_text, rowid, lowered) "
            "SELECT 'delete', id, lowered || char(31, 31) FROM labels WHERE graph = ?",
            "INSERT INTO spelling_text(spelling_text, rowid, spelling) "
            "SELECT 'delete', id, spelling || char(31, 31) FROM labels WHERE graph = ? AND spelling IS NOT NULL",
            "DELETE FROM labels WHERE graph = ?", "DELETE FROM types WHERE graph = ?",
-           "DELETE FROM graph_sizes WHERE graph = ?")
+           "DELETE FROM graph_sizes WHERE graph = ?", "DELETE FROM marked WHERE graph = ?")
 _INDEX_TEXT = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels WHERE id >= ?",
                "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
                "WHERE id >= ? AND spelling IS NOT NULL")
@@ -480,6 +540,11 @@ _MATCHING = {  # (column, way) -> statement; label hits best first, pinyin hits 
                          "length(l.label), l.label LIMIT :n",
     ("spelling", "scan"): "SELECT l.entity, l.label FROM labels l WHERE instr(l.spelling, :t) > 0 "
                           "ORDER BY l.id LIMIT :n",
+}
+_FACTS = {  # find's rows: an entity's classes, labels with their language, and its kx:synthetic mark
+    "types": "SELECT DISTINCT class FROM types WHERE entity = ?",
+    "labels": "SELECT DISTINCT label, lang FROM labels WHERE entity = ? AND lang IS NOT NULL",
+    "marked": "SELECT 1 FROM marked WHERE entity = ? LIMIT 1",
 }
 _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up to :cap
     "lowered": "SELECT COUNT(*) FROM (SELECT 1 FROM label_terms WHERE term >= :t AND term < :next LIMIT :cap)",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -47,6 +48,10 @@ class OxigraphStore(Store):
         self._lock: int | None = None
         if self.read_only and self._interrupted():
             OxigraphStore(self.path).close()  # undo an interrupted load first: the one time a read writes
+        # A reader opens RocksDB when it first needs it (``raw``): kx find answers from the label index
+        # alone, and opening 20M triples' worth of files costs more than the rest of the lookup.
+        self._unopened = self.read_only
+        self._opening = threading.Lock()
         self._store = self._open()
         self.index = Index(self.path, read_only=self.read_only, unfinished=self._interrupted)
         if self.path is not None and not self.read_only:
@@ -81,7 +86,8 @@ class OxigraphStore(Store):
             try:
                 if _rocksdb_writer(self.path):
                     raise BlockingIOError("RocksDB lock held by another process")
-                return ox.Store.read_only(str(self.path))
+                return None  # opened by ``raw`` when first needed
+
             except BaseException:
                 self._unlock()
                 raise
@@ -113,7 +119,17 @@ class OxigraphStore(Store):
     def raw(self):
         """The underlying ``pyoxigraph.Store`` (for bulk work inside kxgraph)."""
         if self._store is None:
-            raise StoreError(f"{self!r} is closed; open it again")
+            if not self._unopened:
+                raise StoreError(f"{self!r} is closed; open it again")
+            with self._opening:  # kx serve's threads may ask at once
+                if self._store is None:
+                    import pyoxigraph as ox
+
+                    try:
+                        self._store = ox.Store.read_only(str(self.path))
+                    except OSError as exc:
+                        raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+                    self._unopened = False
         return self._store
 
     def __repr__(self) -> str:
@@ -450,8 +466,9 @@ class OxigraphStore(Store):
             (self.path / JOURNAL).unlink(missing_ok=True)
 
     def close(self) -> None:
-        if getattr(self, "_store", None) is None:
+        if getattr(self, "_store", None) is None and not getattr(self, "_unopened", False):
             return
+        self._unopened = False
         if self.path is not None and not self.read_only:
             try:
                 self._store.flush()
