@@ -75,6 +75,15 @@ def test_find_answers_from_the_index_without_opening_the_store(demo_store, monke
         assert all(row[4] is not None for row in expected["有限公司"])  # marked synthetic from the index too
 
 
+def test_finds_lookups_by_entity_search_an_index_never_scan_a_table(demo_store):
+    from kxgraph.store.index import _FACTS
+
+    conn = sqlite3.connect(demo_store / FILE)
+    plans = {name: " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, ("x",)))
+             for name, sql in _FACTS.items()}
+    assert all(plan.startswith("SEARCH") and "SCAN" not in plan for plan in plans.values()), plans
+
+
 def test_an_update_is_indexed(demo_store):
     with kxgraph.open(demo_store, mode="rw") as g:
         g.update(f'INSERT DATA {{ GRAPH <https://example.org/new> {{ <{SYN}x> rdfs:label "青徐新站"@zh }} }}')

@@ -39,6 +39,7 @@ HARDER = {  # lines the scan cannot read exactly: the index reads the graph back
     "typed label": f'<https://example.org/syn/e3> {L} "7"^^<{X}integer> .',
     "unicode escape": f'<https://example.org/syn/e\\u0033> {L} "\\u5408\\u6210"@zh .',
     "predicate as object": f'<https://example.org/syn/e3> <https://example.org/p> {L} .',
+    "a mark written otherwise": f'<https://example.org/syn/e3> <https://w3id.org/kxgraph/ns#synthetic> "1"^^<{X}boolean> .',
 }
 
 

@@ -5,8 +5,8 @@ literal check decodes every literal: together they doubled ``kx load``. An N-Tri
 everything whole, so while pyoxigraph's bulk loader reads the file, ``Scan`` (a reader wrapped
 around the file) picks out, per chunk of whole lines and mostly with bytes methods that run in C:
 
-- the ``rdfs:label`` / ``kx:pinyin`` literals and ``rdf:type`` classes of IRI subjects (for the
-  label index and kept counts);
+- the ``rdfs:label`` / ``kx:pinyin`` literals, ``rdf:type`` classes and ``kx:synthetic`` marks of
+  IRI subjects (for the label index and kept counts);
 - whether any literal may be ill-typed or hold a control character (then the loader runs the
   SPARQL check as before).
 
@@ -32,8 +32,9 @@ BATCH = 1 << 20  # bytes scanned at a time (the worker holds one, QUEUED wait: a
 CHUNK = 1 << 20  # bytes read from the file at a time
 QUEUED = 2       # batches waiting for a threaded scan
 XSD = "http://www.w3.org/2001/XMLSchema#"
-LABEL, PINYIN, TYPE = (RDFS + "label", KX + "pinyin", RDF + "type")
-_PREDICATES = {f"<{iri}>".encode(): iri for iri in (LABEL, PINYIN, TYPE)}
+LABEL, PINYIN, TYPE, SYNTHETIC = (RDFS + "label", KX + "pinyin", RDF + "type", KX + "synthetic")
+_PREDICATES = {f"<{iri}>".encode(): iri for iri in (LABEL, PINYIN, TYPE, SYNTHETIC)}
+_MARK = f'"true"^^<{XSD}boolean> .'.encode()  # the one form of a kx:synthetic mark the scan reads
 _LITERAL = re.compile(rb'"([^\n]*)"(@[A-Za-z0-9-]+|\^\^<http://www\.w3\.org/2001/XMLSchema#string>)? \.\n')
 _TYPED = f'"^^<{XSD}'.encode()
 _LEFT_TO_THE_STORE = {b"time", b"duration", b"dayTimeDuration", b"yearMonthDuration"}  # literal_ok passes them
@@ -214,6 +215,12 @@ class Scan:
                 classes = objects.decode("utf-8").replace("<", "").replace("> .", "").split("\n")
                 self.sink.types(list(zip(entities, classes)))
                 continue
+            if iri == SYNTHETIC:
+                if objects != b"\n".join(repeat(_MARK, n)):
+                    self.unsure = True
+                    return
+                self.sink.marks(entities)
+                continue
             found = _LITERAL.findall(objects + b"\n") if objects[:1] == b'"' else []
             if len(found) != n or objects.count(b'\n"') != n - 1:
                 self.unsure = True
@@ -241,14 +248,19 @@ class _Abandoned(Exception):
 
 class Collected:
     """A sink that keeps the rows in memory, each once: ``labels`` as (entity, predicate, text,
-    language) and ``types`` as (entity, class). (The label index streams them to SQLite instead.)"""
+    language), ``types`` as (entity, class) and ``marks`` as entities. (The label index streams
+    them to SQLite instead.)"""
 
     def __init__(self) -> None:
         self.label_rows: dict[tuple[str, str, str, str], None] = {}
         self.type_rows: dict[tuple[str, str], None] = {}
+        self.marked: dict[str, None] = {}
 
     def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
         self.label_rows.update(dict.fromkeys(rows))
 
     def types(self, rows: list[tuple[str, str]]) -> None:
         self.type_rows.update(dict.fromkeys(rows))
+
+    def marks(self, entities: list[str]) -> None:
+        self.marked.update(dict.fromkeys(entities))

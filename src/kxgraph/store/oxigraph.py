@@ -501,6 +501,9 @@ class _Discard:
     def types(self, rows) -> None:
         pass
 
+    def marks(self, entities) -> None:
+        pass
+
 
 def _guard(iterator):
     """Re-raise errors met while iterating lazily (the store's, a SERVICE's reply) as ``QueryError``."""
