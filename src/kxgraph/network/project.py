@@ -546,8 +546,9 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
                 mine[key] = [value]
     del literal
     _first_values(found, "passage", _stream(graph, "network/whole-passages", {}))
+    attrs = dict(G.nodes(data=True))  # each node's own attribute dict, without a view per lookup
     for n in nodes:
-        mine, data = found[n], G.nodes[n]
+        mine, data = found[n], attrs[n]
         plain, src = mine.get("plain"), mine.get("row")
         data.update(type=data.get("type", ""), label_zh=mine.get("zh") or plain or "",
                     label_en=mine.get("en") or plain or "",
@@ -558,7 +559,7 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
     # read a property at a time, a node's first MAX_PROPS statements are not the store's first ones
     props.update(_properties(graph, [n for n, c in counts.items() if c > MAX_PROPS]))
     for n, mine in props.items():
-        G.nodes[n].update((p, "; ".join(v)) for p, v in sorted(mine.items()))
+        attrs[n].update((p, "; ".join(v)) for p, v in sorted(mine.items()))
 
 
 def _first_values(found: dict[str, dict[str, Any]], what: str, rows) -> None:
@@ -611,8 +612,9 @@ def _set_types(graph, G: "nx.Graph", nodes: list[str], kept: dict[str, frozenset
         kept = _kept_types(graph)
     if kept is not None:
         nothing: frozenset[str] = frozenset()
+        attrs = dict(G.nodes(data=True))
         for n in nodes:
-            G.nodes[n]["type"] = _type_curie(frozenset(kept.get(n, nothing)))
+            attrs[n]["type"] = _type_curie(frozenset(kept.get(n, nothing)))
     else:
         for batch in _batches(nodes):
             for n, types in _run(graph, "network/node-types", {"n": batch}):
