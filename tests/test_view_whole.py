@@ -107,3 +107,18 @@ def test_a_node_past_the_panels_cap_keeps_the_stores_first_statements_whatever_o
     whole = g.network().nodes["urn:test:project-1"]
     monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
     assert whole == g.network().nodes["urn:test:project-1"]
+
+
+def test_links_computed_from_each_propertys_statements_are_the_links_the_store_evaluates(g, monkeypatch):
+    """Plain-property paths (``p``, ``^p``, ``a|b``, ``^a/b``) are followed in Python, in the store's
+    order, so the nodes come in the same order (and Louvain finds the same communities)."""
+    org = "http://www.w3.org/ns/org#"
+    assert network._steps("^org:member/org:organization") == [[(org + "member", True), (org + "organization", False)]]
+    assert all(network._steps(link.path) for link in network.links().values())
+    assert network._steps("kx:partOf+") is None and network._steps("(kx:a|kx:b)/kx:c") is None
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    ours = network.project(g, links=["all"])
+    monkeypatch.setattr(network, "_steps", lambda path: None)  # every path evaluated by the store
+    theirs = network.project(g, links=["all"])
+    assert list(ours.edges(data=True)) == list(theirs.edges(data=True))
+    assert list(ours.nodes(data=True)) == list(theirs.nodes(data=True))

@@ -446,7 +446,7 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = T
               read: dict[str, list] | None = None) -> None:
     """Fill in node attributes with two queries per batch of nodes (one without ``properties``), or,
     for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes (and a ``WHOLE_SHARE`` of the store's
-    typed entities), two reads of the whole store.
+    typed entities), reads of the whole store a property at a time (``_describe_whole``).
 
     Without ``labels``, only each node's type, with one light query per batch; the rest of a node
     is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
