@@ -105,6 +105,17 @@ def _to_igraph(G: "nx.Graph") -> tuple[Any, list[str]]:
     return h, nodes
 
 
+def prime(G: "nx.Graph", edges: list[tuple[int, int]], weights: list) -> None:
+    """Keep with ``G`` the igraph copy ``_to_igraph`` would build, from ``edges`` (positions of the
+    nodes in ``G``'s order, in ``G.edges``'s order) and their weights that a caller has at hand:
+    converting a large graph again costs seconds."""
+    if engine(G) != "igraph":
+        return
+    h = igraph_module().Graph(n=G.number_of_nodes(), edges=edges)
+    h.es["weight"] = weights
+    G.graph["_igraph"] = (h, list(G))
+
+
 def betweenness(G: "nx.Graph", *, seed: int = 1) -> tuple[dict[str, float], Sampling | None]:
     """Normalised betweenness of every node (as networkx defines it), exact or sampled."""
     import networkx as nx
@@ -180,4 +191,4 @@ def louvain(G: "nx.Graph", *, seed: int = 1) -> list[set[str]] | None:
     return [{nodes[i] for i in members} for members in found]
 
 
-__all__ = ["FAST_ABOVE", "Sampling", "engine", "betweenness", "eigenvector", "louvain", "igraph_module"]
+__all__ = ["FAST_ABOVE", "Sampling", "engine", "prime", "betweenness", "eigenvector", "louvain", "igraph_module"]

@@ -30,7 +30,7 @@ from kxgraph.errors import NotFoundError, ParameterError, QueryError, option
 from kxgraph.resources import resource_path
 from kxgraph.ontology import terms
 from kxgraph.output.results import term_value
-from kxgraph.vocab import KX, RDF, RDFS, SYN, expand_curie, shorten
+from kxgraph.vocab import DCTERMS, KX, PROV, RDF, RDFS, SYN, expand_curie, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -150,16 +150,20 @@ def _run(graph, name: str, values: dict[str, Any]):
 def _stream(graph, name: str, values: dict[str, Any]):
     """Rows of the shipped query ``name`` as the store yields them, for reads of the whole store
     (no table of every row first); the command's deadline is checked every 65,536 rows."""
+    from itertools import islice
+
     from kxgraph import deadline
     from kxgraph.sparql.catalogue import entry
 
     bound = entry(name).bind(values)
     deadline.check()
     _, _, rows = graph.store.solutions(bound.text, substitutions=bound.substitutions)
-    for i, row in enumerate(rows, 1):
-        if not i & 0xFFFF:
-            deadline.check()
-        yield row
+    while True:  # a chunk at a time: no Python step of our own per row
+        chunk = list(islice(rows, 0x10000))
+        if not chunk:
+            return
+        yield from chunk
+        deadline.check()
 
 
 def _batches(items: list[str], size: int = BATCH):
@@ -247,12 +251,14 @@ def _add_edges(G: "nx.Graph", rows, *, keep=None, allowed: set[str] | None = Non
     return new
 
 
-def _whole(graph, chosen, types, kept: dict[str, frozenset[str]] | None = None) -> "nx.Graph":
+def _whole(graph, chosen, types, kept: dict[str, frozenset[str]] | None = None,
+           read: dict[str, list] | None = None) -> "nx.Graph":
     """Every link of the ``chosen`` kinds (between nodes of ``types``), gathered in plain dicts and
     handed to networkx at once: the same nodes, links and order as adding them one by one.
 
     With ``kept`` (every entity's classes, from the label index) the links are read as stored and
-    the classes checked here, instead of per link in SPARQL."""
+    the classes checked here, instead of per link in SPARQL; a link of plain properties is read a
+    property at a time, each property's statements kept in ``read`` for the nodes' details."""
     import networkx as nx
 
     if kept is None:
@@ -260,7 +266,7 @@ def _whole(graph, chosen, types, kept: dict[str, frozenset[str]] | None = None) 
         rows = ((s.value, o.value, key) for s, o, key in _link_rows(graph, chosen))
     else:
         allowed = None if not types else {e for e, classes in kept.items() if classes & types}
-        rows = _stored_links(graph, chosen, kept)
+        rows = _stored_links(graph, chosen, kept, {} if read is None else read)
     edges: dict[tuple[str, str], list[str]] = {}
     for s, o, link in rows:
         if allowed is not None and (s not in allowed or o not in allowed):
@@ -275,18 +281,74 @@ def _whole(graph, chosen, types, kept: dict[str, frozenset[str]] | None = None) 
     return G
 
 
-def _stored_links(graph, chosen: list[Link], kept: dict[str, frozenset[str]]):
+def _stored_links(graph, chosen: list[Link], kept: dict[str, frozenset[str]], read: dict[str, list]):
     """(s, o, link key) of every link of the chosen kinds between two different IRIs whose object has
     one of the link's object classes (what network/edges and network/edges-to-classes answer)."""
+    import pyoxigraph as ox
+
     nothing: frozenset[str] = frozenset()
+    named = ox.NamedNode
     for link in chosen:
         classes = set(link.object_classes)
-        for s, o in _stream(graph, "network/links", {"path": link.path}):
-            if type(s).__name__ != "NamedNode" or type(o).__name__ != "NamedNode":
+        steps = _steps(link.path)
+        pairs = (_path_pairs(graph, steps, read) if steps is not None
+                 else _stream(graph, "network/links", {"path": link.path}))
+        for s, o in pairs:
+            if type(s) is not named or type(o) is not named:
                 continue
             s, o = s.value, o.value
             if s != o and (not classes or kept.get(o, nothing) & classes):
                 yield s, o, link.key
+
+
+_STEP = re.compile(r"(\^?)([A-Za-z][\w.-]*:[\w.-]+)")
+
+
+def _steps(path: str) -> list[list[tuple[str, bool]]] | None:
+    """A link path of plain properties as alternatives (``|``) of sequences (``/``) of (property IRI,
+    read backwards); None for any other path (read by the store's own path evaluation)."""
+    alternatives = []
+    for alternative in path.split("|"):
+        sequence = []
+        for step in alternative.split("/"):
+            found = _STEP.fullmatch(step.strip())
+            iri = expand_curie(found.group(2)) if found else None
+            if iri is None:
+                return None
+            sequence.append((iri, bool(found.group(1))))
+        alternatives.append(sequence)
+    return alternatives
+
+
+def _path_pairs(graph, alternatives: list[list[tuple[str, bool]]], read: dict[str, list]):
+    """The (start, end) terms of a path of plain properties, in the order the store's path evaluation
+    gives them (each alternative in turn; a sequence from its first step's statements, each followed
+    by the next step's statements of its end), from each property's statements read once."""
+    for sequence in alternatives:
+        (first, backwards), rest = sequence[0], sequence[1:]
+        rows = _predicate_rows(graph, first, read)
+        pairs = ((v, n) for n, v in rows) if backwards else iter(rows)
+        for iri, back in rest:
+            following: dict[Any, list] = {}
+            for n, v in _predicate_rows(graph, iri, read):
+                start, end = (v, n) if back else (n, v)
+                following.setdefault(start, []).append(end)
+            pairs = _followed(pairs, following)
+        yield from pairs
+
+
+def _followed(pairs, following: dict[Any, list]):
+    for start, middle in pairs:
+        for end in following.get(middle, ()):
+            yield start, end
+
+
+def _predicate_rows(graph, iri: str, read: dict[str, list]) -> list:
+    """The (subject, object) terms of every statement of property ``iri`` (read once, kept in ``read``)."""
+    rows = read.get(iri)
+    if rows is None:
+        rows = read[iri] = list(_stream(graph, "network/predicate-values", {"p": iri}))
+    return rows
 
 
 def _neighbourhood(graph, start: str, depth: int, chosen, types, *, stop_at: str | None = None) -> "nx.Graph":
@@ -380,10 +442,11 @@ def _kept_types(graph) -> dict[str, frozenset[str]] | None:
 
 
 def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
-              kept: dict[str, frozenset[str]] | None = None, whole: bool = False) -> None:
+              kept: dict[str, frozenset[str]] | None = None, whole: bool = False,
+              read: dict[str, list] | None = None) -> None:
     """Fill in node attributes with two queries per batch of nodes (one without ``properties``), or,
     for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes (and a ``WHOLE_SHARE`` of the store's
-    typed entities), two reads of the whole store.
+    typed entities), reads of the whole store a property at a time (``_describe_whole``).
 
     Without ``labels``, only each node's type, with one light query per batch; the rest of a node
     is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
@@ -394,7 +457,7 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = T
     # reads of the whole store cost the store, batches the nodes: whole reads only for a network of
     # many nodes that is a good part of the store (not a --type slice of a big one)
     if whole and kept is not None and len(nodes) > max(WHOLE_ABOVE, len(kept) // WHOLE_SHARE):
-        _describe_whole(graph, G, nodes, properties=properties, kept=kept)
+        _describe_whole(graph, G, nodes, properties=properties, kept=kept, read=read or {})
     else:
         _describe_nodes(graph, G, nodes, properties=properties)
 
@@ -413,32 +476,25 @@ def _language(label: Any) -> str | None:
 
 
 def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
-                    kept: dict[str, frozenset[str]] | None) -> None:
-    """What ``_describe_nodes`` gives every node, from two reads of the whole store (and the kept
-    types) instead of two queries per batch of nodes: a network of most of the store's entities."""
+                    kept: dict[str, frozenset[str]] | None, read: dict[str, list] | None = None) -> None:
+    """What ``_describe_nodes`` gives every node, from reads of the whole store (and the kept types)
+    instead of two queries per batch of nodes: a network of most of the store's entities.
+
+    The store is read a property at a time (``network/predicate-values``): a row's property is then
+    never read back from the store (each IRI read back is a lookup in the store's string table, the
+    bulk of the work), and the properties the links were read from (``read``) are not read again.
+    A node with more than ``MAX_PROPS`` statements has them read again in the store's order per node
+    (``network/properties``), so its panel keeps the same first ones."""
+    import pyoxigraph as ox
+
     _set_types(graph, G, nodes, kept)
     found: dict[str, dict[str, Any]] = {n: {} for n in nodes}
-    for n, what, v in _stream(graph, "network/whole-nodes", {}):
-        mine = found.get(n.value)
-        if mine is None:
-            continue
-        key = what.value
-        if key == "label":
-            key = _language(v)
-            if key is None:
-                continue
-        if key not in mine:  # the first, as network/nodes's SAMPLE takes it
-            mine[key] = term_value(v)
-    for n in nodes:
-        mine, data = found[n], G.nodes[n]
-        plain, src = mine.get("plain"), mine.get("row")
-        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or plain or "",
-                    label_en=mine.get("en") or plain or "",
-                    synthetic=bool(mine.get("synthetic")) or n.startswith(SYN),
-                    source=mine.get("passage") or (shorten(src) if src else ""))
-    if not properties:
-        return
-    curie: dict[str, str] = {}  # a few properties and values recur on every node; shorten is not free
+    fields = {RDFS + "label": "label", KX + "synthetic": "synthetic", DCTERMS + "source": "row"}
+    skipped = {RDF + "type", PROV + "wasDerivedFrom"}  # types are kept; passages are read through their path
+    counts = dict.fromkeys(nodes, 0) if properties else {}
+    props: dict[str, dict[str, list[str]]] = {}
+    named = ox.NamedNode
+    curie: dict[str, str] = {}  # property and IRI values recur on many nodes; shorten is not free
 
     def short(iri: str) -> str:
         found_ = curie.get(iri)
@@ -446,19 +502,90 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
             found_ = curie[iri] = shorten(iri)
         return found_
 
-    wanted = set(found)
-    del found  # a small dict per node: gone before the larger read
-    props: dict[str, dict[str, list[str]]] = {}
-    counts: dict[str, int] = {}
-    for n, p, v in _stream(graph, "network/whole-properties", {}):
-        n = n.value
-        if n not in wanted or counts.get(n, 0) >= MAX_PROPS:  # a property past the cap gets no empty row
+    predicates = [p.value for (p,) in _stream(graph, "network/predicates", {}) if type(p) is named]
+    # a generated node is synthetic whatever its marker says: the markers are read for the others only
+    others = [n for n in nodes if not n.startswith(SYN)]
+    if len(others) <= len(nodes) // WHOLE_SHARE:
+        skipped.add(KX + "synthetic")
+        for batch in _batches(others):
+            _first_values(found, "synthetic", _run(graph, "network/synthetic", {"n": batch}))
+    literal: dict[Any, str] = {}  # years, statuses, levels … recur on many nodes
+    for p in predicates:
+        if p in skipped:
             continue
-        counts[n] = counts.get(n, 0) + 1
-        props.setdefault(n, {}).setdefault(short(p.value), []).append(
-            short(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
+        rows = read.pop(p, None) if read else None
+        if rows is None:
+            rows = _stream(graph, "network/predicate-values", {"p": p})
+        what = fields.get(p)
+        if what is not None:
+            _first_values(found, what, rows)
+            continue
+        if not properties:
+            continue
+        key = short(p)
+        for n, v in rows:
+            n = n.value
+            c = counts.get(n)
+            if c is None:
+                continue
+            counts[n] = c + 1
+            if c >= MAX_PROPS:
+                continue
+            if type(v) is named:
+                value = short(v.value)
+            else:
+                value = literal.get(v)
+                if value is None:
+                    value = literal[v] = str(term_value(v))
+            mine = props.get(n)
+            if mine is None:
+                props[n] = {key: [value]}
+            elif key in mine:
+                mine[key].append(value)
+            else:
+                mine[key] = [value]
+    del literal
+    _first_values(found, "passage", _stream(graph, "network/whole-passages", {}))
+    attrs = dict(G.nodes(data=True))  # each node's own attribute dict, without a view per lookup
+    for n in nodes:
+        mine, data = found[n], attrs[n]
+        plain, src = mine.get("plain"), mine.get("row")
+        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or plain or "",
+                    label_en=mine.get("en") or plain or "",
+                    synthetic=bool(mine.get("synthetic")) or n.startswith(SYN),
+                    source=mine.get("passage") or (shorten(src) if src else ""))
+    if not properties:
+        return
+    # read a property at a time, a node's first MAX_PROPS statements are not the store's first ones
+    props.update(_properties(graph, [n for n, c in counts.items() if c > MAX_PROPS]))
     for n, mine in props.items():
-        G.nodes[n].update((p, "; ".join(v)) for p, v in sorted(mine.items()))
+        attrs[n].update((p, "; ".join(v)) for p, v in sorted(mine.items()))
+
+
+def _first_values(found: dict[str, dict[str, Any]], what: str, rows) -> None:
+    """Keep in ``found`` each node's first value of ``what`` among ``rows`` (labels by language), as
+    ``network/nodes``'s SAMPLE takes it."""
+    label = what == "label"
+    for n, v in rows:
+        mine = found.get(n.value)
+        if mine is None:
+            continue
+        key = _language(v) if label else what
+        if key is not None and key not in mine:
+            mine[key] = v.value if label and v.language else term_value(v)  # a language's label: its text
+
+
+def _properties(graph, nodes: list[str]) -> dict[str, dict[str, list[str]]]:
+    """The details-panel statements of ``nodes`` (their first ``MAX_PROPS`` in the store's order),
+    by node and property CURIE, one query per batch of nodes."""
+    props: dict[str, dict[str, list[str]]] = {}
+    for batch in _batches(nodes):
+        for n, p, v in _run(graph, "network/properties", {"n": batch}):
+            mine = props.setdefault(n.value, {})
+            if sum(len(x) for x in mine.values()) < MAX_PROPS:  # a property past the cap gets no empty row
+                mine.setdefault(shorten(p.value), []).append(
+                    shorten(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
+    return props
 
 
 @functools.lru_cache(maxsize=None)
@@ -485,8 +612,9 @@ def _set_types(graph, G: "nx.Graph", nodes: list[str], kept: dict[str, frozenset
         kept = _kept_types(graph)
     if kept is not None:
         nothing: frozenset[str] = frozenset()
+        attrs = dict(G.nodes(data=True))
         for n in nodes:
-            G.nodes[n]["type"] = _type_curie(frozenset(kept.get(n, nothing)))
+            attrs[n]["type"] = _type_curie(frozenset(kept.get(n, nothing)))
     else:
         for batch in _batches(nodes):
             for n, types in _run(graph, "network/node-types", {"n": batch}):
@@ -501,7 +629,6 @@ def describe_later(G: "nx.Graph", nodes: Iterable[str]) -> None:
 
 
 def _describe_nodes(graph, G: "nx.Graph", nodes: list[str], *, properties: bool) -> None:
-    props: dict[str, dict[str, list[str]]] = {}
     for batch in _batches(nodes):
         for row in _run(graph, "network/nodes", {"n": batch}):
             n, types, zh, en, plain, syn, passage, src = (term_value(x) for x in row)
@@ -510,13 +637,7 @@ def _describe_nodes(graph, G: "nx.Graph", nodes: list[str], *, properties: bool)
                 type=shorten(type_iri) if type_iri else "", label_zh=zh or plain or "",
                 label_en=en or plain or "", synthetic=bool(syn) or n.startswith(SYN),
                 source=passage or (shorten(src) if src else ""))
-        if not properties:
-            continue
-        for n, p, v in _run(graph, "network/properties", {"n": batch}):
-            mine = props.setdefault(n.value, {})
-            if sum(len(x) for x in mine.values()) < MAX_PROPS:  # a property past the cap gets no empty row
-                mine.setdefault(shorten(p.value), []).append(
-                    shorten(v.value) if type(v).__name__ == "NamedNode" else str(term_value(v)))
+    props = _properties(graph, nodes) if properties else {}
     for n in nodes:
         data = G.nodes[n]
         data.setdefault("type", "")
@@ -612,8 +733,10 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
         _describe(graph, G, properties=properties, labels=labels)
         return G
     kept = _kept_types(graph)  # the whole network: every node's classes in one read, when kept
-    G = _whole(graph, chosen, wanted, kept)
-    _describe(graph, G, properties=properties, labels=labels, kept=kept, whole=True)
+    read: dict[str, list] = {}  # the statements of the properties links were read from, by property
+    G = _whole(graph, chosen, wanted, kept, read)
+    _describe(graph, G, properties=properties, labels=labels, kept=kept, whole=True, read=read)
+    del read
     return G
 
 

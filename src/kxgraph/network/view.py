@@ -274,6 +274,7 @@ class View:
         search text holds a line per node (labels, CURIE, the IRI where the CURIE does not give
         it, alternative labels, pinyin), read on the first search; node types are one array.
         """
+        from kxgraph.network import engine
         from kxgraph.network.analyze import community_of
 
         G = self.graph
@@ -284,15 +285,19 @@ class View:
         key_of: dict[str, int] = {}
         degree = [0] * len(nodes)
         edges: list[tuple[int, int, int, float]] = []
-        for u, v, d in G.edges(data=True):
-            a, b = number[u], number[v]
-            degree[a] += 1
-            degree[b] += 1
-            key = d.get("link", "")
-            k = key_of.get(key)
-            if k is None:
-                k = key_of[key] = len(key_of)
-            edges.append((a, b, k, d.get("weight", 1)))
+        for a, (_, neighbours) in enumerate(G.adjacency()):  # G.edges's order, without its views
+            for v, d in neighbours.items():
+                b = number[v]
+                if b < a:  # met from the other end already
+                    continue
+                degree[a] += 1
+                degree[b] += 1
+                key = d.get("link", "")
+                k = key_of.get(key)
+                if k is None:
+                    k = key_of[key] = len(key_of)
+                edges.append((a, b, k, d.get("weight", 1)))
+        engine.prime(G, [(a, b) for a, b, _, _ in edges], [e[3] for e in edges])
         group, small = _page_groups(community_of(G), nodes)
         count = len(small)
         adjacency: list[list[int]] = [[] for _ in nodes]
@@ -682,9 +687,8 @@ def _term_labels(nodes: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     # Only CURIEs in a namespace that has labelled terms can name one (not the nodes' own, e.g. syn:).
     spaces = _term_prefixes()
     found: dict[str, dict[str, str]] = {}
-    for curie in sorted(candidates):
-        if ":" not in curie or " " in curie or curie.partition(":")[0] not in spaces:
-            continue
+    named = [c for c in candidates if ":" in c and " " not in c and c.partition(":")[0] in spaces]
+    for curie in sorted(named):  # only these sorted: a big network has a million distinct values
         names = labels.get(expand_curie(curie) or "", {})
         if names.get("zh") or names.get("en"):
             found[curie] = {"zh": names.get("zh") or names["en"], "en": names.get("en") or names["zh"]}
