@@ -437,8 +437,9 @@ def _against_store(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None
     for iri, (cls, name, row, header) in new.items():
         if not identity.holds(cls) or identity.is_held(cls, iri):
             continue     # the store holds nothing of the kind, or the entity is the held one
-        held = identity.held(cls)
-        for other in identity.close(cls, name):
+        close = identity.close(cls, name)
+        held = identity.held(cls)        # after close: it may have read the class whole
+        for other in close:
             if other == iri or identity.decisions.is_distinct(iri, other):
                 continue
             evidence = identity.evidence(other, _linked(plan, iri), _labels(plan))
