@@ -6,6 +6,8 @@ the keys of the names the store holds. All names and IRIs are synthetic (合成�
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 import kxgraph
@@ -39,14 +41,20 @@ ORGANISATIONS = ["合成示例钢铁有限公司", "合成示例钢铁", "合成
                  "合成示例材料有限公司", "ｈｅｃｈｅｎｇ materials", "合成第一示例装备厂", "另一家合成企业"]
 
 
-@pytest.fixture
-def store(tmp_path):
-    (tmp_path / "held.trig").write_text(HELD, encoding="utf-8")
-    path = tmp_path / "store"
-    with kxgraph.open(path, mode="create") as g:
-        g.load(tmp_path / "held.trig")
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("held")
+    (folder / "held.trig").write_text(HELD, encoding="utf-8")
+    with kxgraph.open(folder / "store", mode="create") as g:
+        g.load(folder / "held.trig")
         g.same(SYN + "o2", SYN + "o7")   # a decision: the workshop is the company
-    return path
+    return folder / "store"
+
+
+@pytest.fixture
+def store(base, tmp_path):
+    shutil.copytree(base, tmp_path / "store")
+    return tmp_path / "store"
 
 
 def decisions(store, exclude=()) -> dict:
@@ -128,6 +136,7 @@ def key_all(g) -> set[str]:
     return keyed
 
 
+@pytest.mark.slow
 def test_the_kept_keys_follow_every_kind_of_write(store, tmp_path):
     more = tmp_path / "more.trig"
     more.write_text(f"""@prefix syn: <{SYN}> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
