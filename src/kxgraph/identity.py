@@ -237,10 +237,12 @@ class Identity:
         if not wanted:
             return
         group = {member for canonical in wanted for member in (canonical, *self._members.get(canonical, ()))}
-        types, names = heldnames.classes(self.store, group), heldnames.names(self.store, group)
         classes = set(held.classes)
+        types = {member: {g for g, c in found if c in classes}
+                 for member, found in heldnames.classes(self.store, group).items()}
+        names = heldnames.names(self.store, [member for member in group if types[member]])  # of the class only
         for member in sorted(group):
-            graphs = {g for g, c in types[member] if c in classes}
+            graphs = types[member]
             if graphs and names[member]:
                 held.labels[member] = _label(names[member])
                 if graphs - self.exclude:
