@@ -589,14 +589,15 @@ _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up
 }
 _ROWS = "SELECT COALESCE(MAX(id), 0) FROM labels"
 # Lists of values are bound as one JSON array each (json_each), never written into the text.
-_LIMITS = ("t.class IN (SELECT value FROM json_each(?)) AND t.graph NOT IN (SELECT value FROM json_each(?))")
 # (entity, key) of the names with the keys asked, of entities of the classes, outside the graphs: from the
 # few keys to their entities (CROSS JOIN keeps that order; from the classes' entities it took 50 ms a key)
 _NAMED = {
     False: "SELECT DISTINCT n.entity, n.key FROM name_keys n CROSS JOIN types t ON t.entity = n.entity "
-           "WHERE n.key IN (SELECT value FROM json_each(?)) AND n.kinds & ? AND " + _LIMITS,
-    True: "SELECT DISTINCT n.entity, n.key FROM name_keys n CROSS JOIN types t ON t.entity = n.entity "   # a range of keys
-          "WHERE n.key >= ? AND n.key < ? AND n.kinds & ? AND " + _LIMITS,
+           "WHERE n.key IN (SELECT value FROM json_each(?)) AND n.kinds & ? "
+           "AND t.class IN (SELECT value FROM json_each(?)) AND t.graph NOT IN (SELECT value FROM json_each(?))",
+    True: "SELECT DISTINCT n.entity, n.key FROM name_keys n CROSS JOIN types t ON t.entity = n.entity "  # a range of keys
+          "WHERE n.key >= ? AND n.key < ? AND n.kinds & ? "
+          "AND t.class IN (SELECT value FROM json_each(?)) AND t.graph NOT IN (SELECT value FROM json_each(?))",
 }
 _UNKEYED = ("SELECT DISTINCT t.entity FROM types t WHERE t.class IN (SELECT value FROM json_each(?)) "
             "AND t.graph NOT IN (SELECT value FROM json_each(?)) AND t.entity NOT LIKE '\\_:%' ESCAPE '\\' "
