@@ -11,12 +11,12 @@ organisations) is a decision for the user, listed with evidence (what both are l
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-from kxgraph.vocab import DCTERMS, ID, ORG, RDF, RDFS, SKOS
+from kxgraph.namekeys import block as _block, blanked, key, latin_key, person_name
+from kxgraph.vocab import DCTERMS, ID, ONTOLOGY_GRAPH, ORG, RDF, RDFS, SKOS
 
 
 RDF_TYPE = RDF + "type"
@@ -25,10 +25,6 @@ SKOS_ALT = SKOS + "altLabel"
 DC_SOURCE = DCTERMS + "source"
 ORG_MEMBER, ORG_ROLE = ORG + "member", ORG + "role"
 
-TITLES = re.compile(r"(正高级工程师|高级工程师|工程师|研究员|院士|教授|博士|高工|先生|女士|同志|老师)$")
-LATIN = re.compile(r"^[A-Za-z][A-Za-z .'’-]*$")
-
-
 def _query(store: Any, name: str, values: dict | None = None):
     """Run the shipped query ``<name>`` (``identity/…``, ``sources/…``; ``kxgraph.sparql.catalogue``)."""
     from kxgraph.sparql.catalogue import query
@@ -36,43 +32,11 @@ def _query(store: Any, name: str, values: dict | None = None):
     return query(store, name, values)
 
 
-@lru_cache(maxsize=1 << 18)   # an import names 100,000s of entities: its names all fit
-def person_name(name: str) -> str:
-    """A person's name without a bracketed note or a title after it.
-
-    >>> person_name("金智新院士"), person_name("殷瑞钰（中国工程院院士）"), person_name("王院士")
-    ('金智新', '殷瑞钰', '王院士')
-    """
-    from kxgraph.tables.sheets import clean, strip_note
-
-    name = strip_note(clean(name))
-    while (shorter := TITLES.sub("", name)) != name and len(shorter) >= 2:
-        name = shorter
-    return name
-
-
 @lru_cache(maxsize=256)
 def is_person(cls: str) -> bool:
     from kxgraph.tables.mapping import entity_classes
 
     return bool(entity_classes().get(cls, {}).get("annotated"))
-
-
-@lru_cache(maxsize=1 << 18)
-def key(name: str, person: bool) -> str:
-    """The normalised form two names share when they mean one entity."""
-    from kxgraph.tables.sheets import name_key
-    from kxgraph.tables.validate import core_name
-
-    return name_key(person_name(name)) if person else core_name(name)
-
-
-@lru_cache(maxsize=1 << 18)
-def latin_key(name: str) -> str | None:
-    """Letters of a name written in Latin letters, lower case (``Li Deyi`` → ``lideyi``), else None."""
-    if not LATIN.match(name.strip()):
-        return None
-    return re.sub(r"[^a-z]", "", name.lower())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -148,7 +112,12 @@ def classes_like(cls: str) -> list[str]:
 
 @dataclass
 class Held:
-    """The entities of one class the store holds, indexed by their normalised names."""
+    """The entities of one class the store holds, indexed by their normalised names.
+
+    Read whole (``complete``) when the store keeps no index of name keys; otherwise filled as
+    the import's names are looked up: an entity is added with all its names, so what is there
+    answers each lookup as the whole would (see ``Identity._ensure``).
+    """
 
     person: bool
     exact: dict[str, set[str]] = field(default_factory=dict)       # key -> IRIs
@@ -157,12 +126,45 @@ class Held:
     labels: dict[str, str] = field(default_factory=dict)           # IRI -> a label
     keys: dict[str, set[str]] = field(default_factory=dict)        # IRI -> its keys
     names: dict[str, set[str]] = field(default_factory=dict)       # IRI -> its labels as written
-    first: dict[tuple, list[str]] = field(default_factory=dict)    # (first character, numbers) -> keys (organisations)
+    first: dict[str, list[str]] = field(default_factory=dict)      # block (first character, numbers) -> keys (organisations)
     spelt: bool = False                                            # latin filled (only when a name needs it)
+    complete: bool = True                                          # every held entity is in (else: those looked up)
+    classes: list[str] = field(default_factory=list)               # the class and its subclasses
+    loaded: set[str] = field(default_factory=set)                  # IRIs (canonical) whose names are in
+    asked: dict[tuple[int, str], list[tuple[str, str]]] = field(default_factory=dict)  # (kind, key) -> index rows
+    blocks: set[str] = field(default_factory=set)                  # blocks whose held entities are in
+
+    def add(self, entity: str, names: Iterable[str]) -> None:
+        """Index the names of a held entity (``entity`` as decisions know it)."""
+        self.names.setdefault(entity, set()).update(names)
+        for name in names:
+            k = key(name, self.person)
+            if k not in self.exact and not self.person:
+                self.first.setdefault(_block(k), []).append(k)
+            self.exact.setdefault(k, set()).add(entity)
+            self.keys.setdefault(entity, set()).add(k)
+            if self.person and not latin_key(name):
+                for near in blanked(k):
+                    self.near.setdefault(near, set()).add(entity)
+
+
+def _label(names: Iterable[tuple[str, str, bool, str]]) -> str | None:
+    """The label an entity is shown by: its Chinese ``rdfs:label``, else a Chinese alternative
+    label, else another label, else another alternative label (the first in text order of each)."""
+    ranked = sorted((lang != "zh", not is_label, text) for text, lang, is_label, _ in names)
+    return ranked[0][2] if ranked else None
+
+
+TYPED_PAGE = 64   # entities of a class asked at a time when looking for one with a name
 
 
 class Identity:
-    """Resolves names against the store for one import (classes are read when first needed)."""
+    """Resolves names against the store for one import (classes are read when first needed).
+
+    With the store's index of name keys (``kxgraph.store.heldnames``) only the held entities an
+    import's names could match are read; without it (an endpoint, an index being rebuilt) every
+    name of the class is, once. Both answer the same.
+    """
 
     def __init__(self, store: Any, *, exclude: Iterable[str] = ()) -> None:
         from kxgraph.curation import Decisions, decisions
@@ -171,42 +173,113 @@ class Identity:
         self.exclude = set(exclude)
         self._held: dict[str, Held] = {}
         self.decisions = decisions(store) if store is not None else Decisions()
+        self._canonical = dict(self.decisions.canonical)   # held entities are known as decided before this import
+        self._members: dict[str, set[str]] = {}
+        for merged in self._canonical:
+            self._members.setdefault(self._of(merged), set()).add(merged)
+
+    def _of(self, iri: str) -> str:
+        seen = set()
+        while iri in self._canonical and iri not in seen:
+            seen.add(iri)
+            iri = self._canonical[iri]
+        return iri
 
     def held(self, cls: str) -> Held:
         if cls not in self._held:
-            self._held[cls] = self._read(cls)
+            self._held[cls] = self._open(cls)
         return self._held[cls]
 
-    def _read(self, cls: str) -> Held:
-        import pyoxigraph as ox
+    def _open(self, cls: str) -> Held:
+        from kxgraph.store import heldnames
 
-        held = Held(is_person(cls))
+        held = Held(is_person(cls), classes=classes_like(cls))
         if self.store is None:
             return held
-        found: dict[str, set[str]] = {}
+        unkeyed = heldnames.unkeyed(self.store, held.classes, self.exclude)
+        if unkeyed is None:
+            return self._read(cls)
+        held.complete = False
+        if unkeyed:   # keyed now for this import and the next; or, when the index cannot keep them, read in
+            names = heldnames.names(self.store, unkeyed)
+            if not heldnames.keep(self.store, names):
+                self._load(held, unkeyed)
+        if ONTOLOGY_GRAPH not in self.exclude:  # the index's types leave the ontology graph out
+            self._load(held, heldnames.typed_in(self.store, ONTOLOGY_GRAPH, held.classes))
+        return held
+
+    def _read(self, cls: str) -> Held:
+        """Every held entity of ``cls`` with its names, through SPARQL."""
+        import pyoxigraph as ox
+
+        held = Held(is_person(cls), classes=classes_like(cls))
+        found: dict[str, list[tuple[str, str, bool, str]]] = {}
         graphs: dict[str, set[str]] = {}
-        for c in classes_like(cls):
-            for entity, label, g in _query(self.store, "identity/names", {"class": ox.NamedNode(c)}).rows:
-                found.setdefault(entity.value, set()).add(label.value)
-                graphs.setdefault(entity.value, set()).add(g.value)
-                if getattr(label, "language", None) == "zh":
-                    held.labels[entity.value] = label.value
-                else:
-                    held.labels.setdefault(entity.value, label.value)
+        for c in held.classes:
+            for entity, label, g, name in _query(self.store, "identity/names", {"class": ox.NamedNode(c)}).rows:
+                if isinstance(entity, ox.NamedNode) and isinstance(label, ox.Literal):
+                    found.setdefault(entity.value, []).append(
+                        (label.value, label.language or "", name.value == RDFS_LABEL, g.value))
+                    graphs.setdefault(entity.value, set()).add(g.value)
         for entity, names in found.items():
-            if not graphs[entity] - self.exclude:       # only in what this import replaces
-                continue
-            entity = self.decisions.of(entity)
-            held.names.setdefault(entity, set()).update(names)
-            for name in names:
-                k = key(name, held.person)
-                if k not in held.exact and not held.person:
-                    held.first.setdefault(_block(k), []).append(k)
-                held.exact.setdefault(k, set()).add(entity)
-                held.keys.setdefault(entity, set()).add(k)
-                if held.person and not latin_key(name):
-                    for i in range(len(k)):
-                        held.near.setdefault(k[:i] + "\0" + k[i + 1:], set()).add(entity)
+            held.labels[entity] = _label(names)
+        for entity, names in found.items():
+            if graphs[entity] - self.exclude:       # not only in what this import replaces
+                held.add(self._of(entity), {text for text, *_ in names})
+        return held
+
+    def _load(self, held: Held, entities: Iterable[str]) -> None:
+        """Add held ``entities`` (IRIs as the store holds them) with every name of what they are
+        now known as: the merged entities' names too, as ``_read`` adds them."""
+        from kxgraph.store import heldnames
+
+        wanted = {self._of(e) for e in entities} - held.loaded
+        if not wanted:
+            return
+        group = {member for canonical in wanted for member in (canonical, *self._members.get(canonical, ()))}
+        classes = set(held.classes)
+        types = {member: {g for g, c in found if c in classes}
+                 for member, found in heldnames.classes(self.store, group).items()}
+        names = heldnames.names(self.store, [member for member in group if types[member]])  # of the class only
+        for member in sorted(group):
+            graphs = types[member]
+            if graphs and names[member]:
+                held.labels[member] = _label(names[member])
+                if graphs - self.exclude:
+                    held.add(self._of(member), {text for text, *_ in names[member]})
+        held.loaded |= wanted
+
+    def _ensure(self, cls: str, kind: int, keys: Iterable[str], keep: Any = None) -> Held:
+        """``held(cls)`` with the held entities whose names have ``keys`` (of ``kind``; those of the
+        index's rows ``keep`` keeps); the class read whole when the index cannot say (it was
+        rebuilt meanwhile)."""
+        from kxgraph.store import heldnames
+
+        held = self.held(cls)
+        if held.complete:
+            return held
+        keys = list(keys)
+        wanted = [k for k in keys if (kind, k) not in held.asked]
+        if wanted:
+            found = heldnames.candidates(self.store, kind, wanted, held.classes, self.exclude)
+            if found is None:
+                return self._whole(cls)
+            for k in wanted:
+                held.asked[kind, k] = []
+            for entity, k in found:
+                held.asked[kind, k[:1] if kind == heldnames.BLOCK else k].append((entity, k))
+        self._load(held, [entity for k in keys for entity, found in held.asked[kind, k] if keep is None or keep(found)])
+        return held
+
+    def _whole(self, cls: str) -> Held:
+        held = self._held[cls] = self._read(cls)
+        return held
+
+    def _entity(self, cls: str, iri: str) -> Held:
+        """``held(cls)`` with ``iri`` (as decisions know it) in, if it is held."""
+        held = self.held(cls)
+        if not held.complete:
+            self._load(held, [iri])
         return held
 
     @staticmethod
@@ -221,10 +294,16 @@ class Identity:
 
     def exact(self, cls: str, name: str) -> str | None:
         """The entity held that ``name`` means exactly, or None (also None when two would fit)."""
-        held = self.held(cls)
-        hits = held.exact.get(key(name, held.person), set())
+        from kxgraph.store.heldnames import ORGANISATION, PERSON
+
+        person = self.held(cls).person
+        k = key(name, person)
+        held = self._ensure(cls, PERSON if person else ORGANISATION, [k])
+        hits = held.exact.get(k, set())
         spelt = latin_key(name) if held.person else None
         if not hits and spelt:
+            if not held.complete:     # pinyin is matched against every held Chinese name
+                held = self._whole(cls)
             if not held.spelt:
                 self._spell(held)
             hits = held.latin.get(spelt, set())
@@ -236,17 +315,49 @@ class Identity:
         A row that links to a held entity under another spelling (金智新院士, Li Deyi) adds that
         spelling as an alternative name, so the entity keeps one label per language.
         """
-        names = self.held(cls).names.get(iri)
+        names = self._entity(cls, iri).names.get(iri)
         return RDFS_LABEL if not names or name in names else SKOS_ALT
+
+    def holds(self, cls: str) -> bool:
+        """Whether the store holds any named entity of ``cls`` (outside what the import replaces)."""
+        from kxgraph.store import heldnames
+
+        held = self.held(cls)
+        offset = 0
+        while not held.complete and not held.exact:
+            page = heldnames.typed(self.store, held.classes, self.exclude, limit=TYPED_PAGE, offset=offset)
+            if page is None:
+                held = self._whole(cls)
+            elif not page:
+                return False
+            else:
+                self._load(held, page)
+                offset += len(page)
+        return bool(held.exact)
+
+    def is_held(self, cls: str, iri: str) -> bool:
+        """Whether ``iri`` (as decisions know it) is a held entity of ``cls`` with a name."""
+        return iri in self._entity(cls, iri).keys
 
     def close(self, cls: str, name: str) -> list[str]:
         """Entities held whose names are close to ``name`` but not the same (for the user to decide)."""
+        from kxgraph.store.heldnames import BLOCK, NEAR, NEAR_MAX, ORGANISATION
+
         held = self.held(cls)
         k = key(name, held.person)
         if held.person:
-            hits = set().union(*(held.near.get(k[:i] + "\0" + k[i + 1:], set()) for i in range(len(k))))
+            if not held.complete:
+                held = self._whole(cls) if len(k) > NEAR_MAX else self._ensure(cls, NEAR, blanked(k) if len(k) >= 3 else [])
+            hits = set().union(*(held.near.get(near, set()) for near in blanked(k)))
             return sorted(e for e in hits if k not in held.keys.get(e, set())
                           and any(one_apart(k, other) for other in held.keys.get(e, ())))
+        block = _block(k)
+        if not held.complete and block not in held.blocks:
+            if k:
+                held = self._ensure(cls, BLOCK, [k[:1]], lambda other: _block(other) == block)
+            else:
+                held = self._ensure(cls, ORGANISATION, [k])
+            held.blocks.add(block)
         return sorted(e for other in held.first.get(_block(k), ()) if other != k and alike(other, k)
                       for e in held.exact[other])
 
@@ -269,15 +380,6 @@ class Identity:
         rows = _query(self.store, "sources/labels", {"entity": ox.NamedNode(value)}).rows
         labels = sorted((r[0] for r in rows if r[0] is not None), key=lambda l: l.language != "zh")
         return labels[0].value if labels else value.rsplit("/", 1)[-1]
-
-
-def _block(k: str) -> tuple:
-    """Where an organisation's close names are looked for: two names ``why_alike`` can match share
-    their first character and their numbers (1号/2号 differ on purpose), so an import compares a
-    name with the few held names of its block, not with every name the store holds."""
-    from kxgraph.tables.validate import number_marks
-
-    return k[:1], number_marks(k)
 
 
 def close_matches(plan: Any) -> None:
@@ -335,10 +437,11 @@ def _decide(plan: Any, kept: str, other: str, name: str, label: str, evidence: s
 def _against_store(plan: Any, new: dict[str, tuple[str, str, Any, str]]) -> None:
     identity: Identity = plan.identity
     for iri, (cls, name, row, header) in new.items():
-        held = identity.held(cls)
-        if not held.exact or iri in held.keys:
+        if not identity.holds(cls) or identity.is_held(cls, iri):
             continue     # the store holds nothing of the kind, or the entity is the held one
-        for other in identity.close(cls, name):
+        close = identity.close(cls, name)
+        held = identity.held(cls)        # after close: it may have read the class whole
+        for other in close:
             if other == iri or identity.decisions.is_distinct(iri, other):
                 continue
             evidence = identity.evidence(other, _linked(plan, iri), _labels(plan))

@@ -11,7 +11,13 @@
   class they add up to: ``kx stats``; and the entities each graph marks ``kx:synthetic``, so that
   ``kx find`` reads its rows' type, labels and marker here too, without opening the store;
 - the figures of ``kx report``'s indicator count queries, counted after each write by ``keeper``
-  (``kxgraph.store.kept``).
+  (``kxgraph.store.kept``);
+- the identity keys (``kxgraph.namekeys``) of the labels and alternative labels of the entities an
+  import has looked up (``name_keys``, ``name_keyed``), so that the next import looks up the held
+  names its own names could match instead of reading every name of a class (``Index.named``,
+  ``kxgraph.store.heldnames``, ``kxgraph.identity``). They are kept by the import that first needs
+  them (``Index.keep_keys``), not by each write: a write forgets the keys of every entity named in
+  a graph it touched, before or after, and the next import keys them again.
 
 The store keeps it in step. A write marks the index dirty, changes the store, then refreshes the
 graphs it wrote (all of them when it cannot tell which) and marks the index clean, in one SQLite
@@ -33,19 +39,21 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from kxgraph.store import kept
 from kxgraph.store.pinyin import spell_labels
-from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS
+from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS
 
 LABEL = RDFS + "label"
 SYNTHETIC = KX + "synthetic"
+ALT_LABEL = SKOS + "altLabel"
 
 FILE = "kxgraph-index.sqlite"
-SCHEMA = "5"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+SCHEMA = "6"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
 # 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
 # 3: kept report figures (store/kept.py); a kxgraph from before them writes without forgetting them,
 #    and marks the index "2" as it does, so a reader of this schema does not trust what it left
 # 4: label and pinyin text in two FTS5 tables without positions, padded so 1- and 2-character
 #    queries find their rows through the tables' vocabularies
-# 5: each label's language (NULL for kx:pinyin), and the entities marked kx:synthetic: find's
+# 5: identity keys of labels and alternative labels (name_keys)
+# 6: each label's language (NULL for kx:pinyin), and the entities marked kx:synthetic: find's
 #    summaries (type, zh and en label, marker) come from the index
 DEFAULT = ""   # the default graph's key
 STAGING = GRAPH + "staging/"
@@ -74,12 +82,27 @@ CREATE TABLE IF NOT EXISTS marked (graph TEXT NOT NULL, entity TEXT NOT NULL, PR
   WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS graph_sizes (graph TEXT PRIMARY KEY, triples INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS class_counts (class TEXT PRIMARY KEY, entities INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS name_keys (entity TEXT NOT NULL, graph TEXT NOT NULL, key TEXT NOT NULL,
+  kinds INTEGER NOT NULL, PRIMARY KEY (entity, graph, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys(key);
+CREATE INDEX IF NOT EXISTS name_keys_graph ON name_keys(graph);
+CREATE TABLE IF NOT EXISTS name_keyed (entity TEXT PRIMARY KEY) WITHOUT ROWID;
 """
+# name_keyed: the entities whose names' keys are all in name_keys (each with every graph naming it).
+# name_keys: the keys of the labels and alternative labels of ``entity`` in ``graph``, ``kinds`` saying
+# which they are (bits): a name's key as a person's (PERSON: namekeys.key(name, True)), as an
+# organisation's (ORGANISATION: key(name, False)), a person's key with one character blanked (NEAR:
+# namekeys.blanked, for keys of 3 to NEAR_MAX characters: one_apart needs 3, and a longer name is
+# compared with every held name). ``Index.named`` also finds the organisation keys that begin with a
+# character (BLOCK: where ``why_alike`` compares).
+PERSON, ORGANISATION, NEAR, BLOCK = 1, 2, 4, 8
+NEAR_MAX = 6
 # The tables of older schemas, dropped before a write rebuilds the index in this one.
 _DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
              "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
              "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS graph_sizes", "DROP TABLE IF EXISTS class_counts",
-             "DROP TABLE IF EXISTS kept_figures", "DROP TABLE IF EXISTS kept_graphs", "DROP TABLE IF EXISTS marked")
+             "DROP TABLE IF EXISTS kept_figures", "DROP TABLE IF EXISTS kept_graphs", "DROP TABLE IF EXISTS marked",
+             "DROP TABLE IF EXISTS name_keys", "DROP TABLE IF EXISTS name_keyed")
 
 
 class Index:
@@ -200,6 +223,61 @@ class Index:
             return None
         return graphs, classes
 
+    def named(self, kind: str, keys: Iterable[str], classes: Iterable[str],
+              exclude: Iterable[str]) -> list[tuple[str, str]] | None:
+        """``(entity, key)`` of the labels and alternative labels whose ``kind`` of key (``PERSON``,
+        ``ORGANISATION``, ``NEAR``) is one of ``keys`` (for ``BLOCK``: organisation keys beginning
+        with one of the characters ``keys``), of entities typed with one of ``classes`` in a named
+        data graph outside ``exclude``; or None (then ask the store). IRIs only, each pair once."""
+        keys, limits = list(dict.fromkeys(keys)), (_json(classes), _json(exclude))
+        try:
+            with self._snapshot() as conn:
+                if conn is None:
+                    return None
+                if kind != BLOCK:
+                    return conn.execute(_NAMED[False], (_json(keys), kind, *limits)).fetchall()
+                return [row for first in keys for row in conn.execute(
+                    _NAMED[True], (first, _after(first), ORGANISATION, *limits))]
+        except sqlite3.Error:
+            return None
+
+    def unkeyed(self, classes: Iterable[str], exclude: Iterable[str]) -> list[str] | None:
+        """IRIs typed with one of ``classes`` in a named data graph outside ``exclude`` whose keys are
+        not kept (``keep_keys``), or None."""
+        return self._entities(_UNKEYED, (_json(classes), _json(exclude)))
+
+    def keep_keys(self, entities: Iterable[str], rows: Iterable[tuple[str, str, str, int]]) -> bool:
+        """Keep the keys ``(entity, graph, key, kinds)`` of every name of ``entities``, read from the
+        store as it is now; False (nothing kept) when this index cannot be written now: opened
+        read-only, inside a write, or not clean (then the keys would not be in step)."""
+        if self.read_only or self._depth or self._conn is None:
+            return False
+        conn = self._conn
+        try:
+            with conn:
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+                if meta.get("state") != "clean" or meta.get("schema") != SCHEMA:
+                    return False
+                conn.executemany("INSERT OR REPLACE INTO name_keys VALUES (?, ?, ?, ?)", rows)
+                conn.executemany("INSERT OR IGNORE INTO name_keyed VALUES (?)", ((e,) for e in entities))
+        except sqlite3.Error:
+            return False
+        return True
+
+    def typed(self, classes: Iterable[str], exclude: Iterable[str], *, limit: int, offset: int = 0) -> list[str] | None:
+        """Up to ``limit`` IRIs typed with one of ``classes`` in a named data graph outside ``exclude``
+        (from ``offset``, in IRI order), or None."""
+        return self._entities(_TYPED, (_json(classes), _json(exclude), limit, offset))
+
+    def _entities(self, statement: str, values: tuple) -> list[str] | None:
+        try:
+            with self._snapshot() as conn:
+                if conn is None:
+                    return None
+                return [entity for (entity,) in conn.execute(statement, values)]
+        except sqlite3.Error:
+            return None
+
     def kept_figures(self) -> dict[str, tuple[str, str, int]] | None:
         """Kept ``query name -> (digest, value, entities)`` (see ``kxgraph.store.kept``), or None."""
         with self._snapshot() as conn:
@@ -281,11 +359,13 @@ class Index:
                     conn.execute(statement)
                 graphs = [g.value for g in raw.named_graphs()] + [DEFAULT]
             for graph in dict.fromkeys(g for g in graphs if not g.startswith(STAGING)):
+                _unkey(conn, None, None, graph)  # the entities named there before the write
                 self._forget(conn, graph)
                 node = ox.DefaultGraph() if graph == DEFAULT else ox.NamedNode(graph)
                 if graph != DEFAULT and not raw.contains_named_graph(node):
                     continue
                 self._index_graph(conn, raw, node, graph)
+                _unkey(conn, raw, node, graph)
                 if graph != DEFAULT:
                     size = self.sizes.pop(graph, None)
                     conn.execute("INSERT INTO graph_sizes VALUES (?, ?)",
@@ -444,6 +524,26 @@ class _Staging:
 _first, _second = itemgetter(0), itemgetter(1)
 
 
+def _unkey(conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
+    """Forget the kept keys of the entities named in ``graph``: with ``raw``, as the store holds it
+    now (its labels, indexed just before, and alternative labels); without, as the keys say."""
+    if conn.execute("SELECT 1 FROM name_keyed LIMIT 1").fetchone() is None:
+        return  # nothing kept (a new store, a load before any import): nothing to forget
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS unkeyed (entity TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute("DELETE FROM temp.unkeyed")
+    if raw is None:
+        conn.execute("INSERT OR IGNORE INTO temp.unkeyed SELECT entity FROM name_keys WHERE graph = ?", (graph,))
+    else:
+        import pyoxigraph as ox
+
+        conn.execute("INSERT OR IGNORE INTO temp.unkeyed SELECT entity FROM labels WHERE graph = ?", (graph,))
+        conn.executemany("INSERT OR IGNORE INTO temp.unkeyed VALUES (?)",
+                         ((q.subject.value,) for q in raw.quads_for_pattern(None, ox.NamedNode(ALT_LABEL), None, node)
+                          if isinstance(q.subject, ox.NamedNode)))
+    conn.execute("DELETE FROM name_keyed WHERE entity IN (SELECT entity FROM temp.unkeyed)")
+    conn.execute("DELETE FROM name_keys WHERE entity IN (SELECT entity FROM temp.unkeyed)")
+
+
 def _zh(lang: str) -> bool:
     return lang == "zh" or lang.startswith("zh-")
 
@@ -521,7 +621,7 @@ def written_graphs(update: str) -> list[str] | None:
 _CLEAR = ("INSERT INTO label_text(label_text) VALUES ('delete-all')",
           "INSERT INTO spelling_text(spelling_text) VALUES ('delete-all')",
           "DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts",
-          "DELETE FROM marked")
+          "DELETE FROM marked", "DELETE FROM name_keys", "DELETE FROM name_keyed")
 _FORGET = ("INSERT INTO label_text(label_text, rowid, lowered) "
            "SELECT 'delete', id, lowered || char(31, 31) FROM labels WHERE graph = ?",
            "INSERT INTO spelling_text(spelling_text, rowid, spelling) "
@@ -570,6 +670,23 @@ _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up
     "spelling": "SELECT COUNT(*) FROM (SELECT 1 FROM spelling_terms WHERE term >= :t AND term < :next LIMIT :cap)",
 }
 _ROWS = "SELECT COALESCE(MAX(id), 0) FROM labels"
+# Lists of values are bound as one JSON array each (json_each), never written into the text.
+# (entity, key) of the names with the keys asked, of entities of the classes, outside the graphs: from the
+# few keys to their entities (CROSS JOIN keeps that order; from the classes' entities it took 50 ms a key)
+_NAMED = {
+    False: "SELECT DISTINCT n.entity, n.key FROM name_keys n CROSS JOIN types t ON t.entity = n.entity "
+           "WHERE n.key IN (SELECT value FROM json_each(?)) AND n.kinds & ? "
+           "AND t.class IN (SELECT value FROM json_each(?)) AND t.graph NOT IN (SELECT value FROM json_each(?))",
+    True: "SELECT DISTINCT n.entity, n.key FROM name_keys n CROSS JOIN types t ON t.entity = n.entity "  # a range of keys
+          "WHERE n.key >= ? AND n.key < ? AND n.kinds & ? "
+          "AND t.class IN (SELECT value FROM json_each(?)) AND t.graph NOT IN (SELECT value FROM json_each(?))",
+}
+_UNKEYED = ("SELECT DISTINCT t.entity FROM types t WHERE t.class IN (SELECT value FROM json_each(?)) "
+            "AND t.graph NOT IN (SELECT value FROM json_each(?)) AND t.entity NOT LIKE '\\_:%' ESCAPE '\\' "
+            "AND NOT EXISTS (SELECT 1 FROM name_keyed k WHERE k.entity = t.entity)")
+_TYPED = ("SELECT DISTINCT entity FROM types WHERE class IN (SELECT value FROM json_each(?)) "
+          "AND graph NOT IN (SELECT value FROM json_each(?)) AND entity NOT LIKE '\\_:%' ESCAPE '\\' "
+          "ORDER BY entity LIMIT ? OFFSET ?")
 SCAN_SHARE = 8  # a short query found in more than one row in 8 is answered by reading every row
 
 
@@ -599,6 +716,17 @@ def _unfolded(text: str) -> bool:
     return "\x1f" not in text and all((c.isascii() and not c.isupper()) or c.lower() == c.upper() for c in text)
 
 
+def _after(first: str) -> str:
+    """The least text after every text that begins with the character ``first``."""
+    return chr(ord(first) + 1) if ord(first) < 0x10FFFF else first + "\U0010ffff"
+
+
+def _json(values: Iterable[str]) -> str:
+    import json  # only imports use it: find starts without it
+
+    return json.dumps(list(dict.fromkeys(values)), ensure_ascii=False)
+
+
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     # A read-only reader manages its own transaction; a writer lets ``with conn:`` commit.
     return sqlite3.connect(target, uri=uri, timeout=5.0, isolation_level=None if uri else "",
@@ -615,4 +743,4 @@ def _term(key: str) -> Any:
     return ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
 
 
-__all__ = ["Index", "FILE", "spell_labels", "written_graphs"]
+__all__ = ["Index", "FILE", "spell_labels", "written_graphs", "PERSON", "ORGANISATION", "BLOCK", "NEAR", "NEAR_MAX"]

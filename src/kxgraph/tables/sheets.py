@@ -12,65 +12,19 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kxgraph.errors import InputError, ParameterError, option
+from kxgraph.namekeys import CLOSE as _CLOSE, OPEN as _OPEN, clean, name_key, strip_note  # noqa: F401 (theirs, read from here too)
 
 SPLIT = re.compile(r"\s*[、，,;；/／\n]+\s*")
 _YMD = re.compile(r"^(\d{4})\s*(?:(?:年|[-/.])\s*(\d{1,2})\s*(?:(?:月|[-/.])\s*(\d{1,2})\s*日?|月)?)?\s*年?$")
-# Full-width ASCII becomes ASCII, except the Chinese punctuation people write in names on purpose.
-_KEEP = set("（），；：！？")
-_WIDTH = ({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP} | {0x3000: 0x20}
-          | dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff")))   # invisible characters go
-
 
 
 # -- cells ----------------------------------------------------------------------------------
-
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-# Spaces between two Chinese characters pad names to one width (王　伟 beside 欧阳修): not content.
-_PADDING = re.compile(f"(?<=[{_HAN}]) +(?=[{_HAN}])")
-_OPEN, _CLOSE = "（(【[", "）)】]"
-_BRACKETED = re.compile(r"\s*[（(【\[][^（()）【】\[\]]*[)）】\]]\s*$")
-
-
-def clean(value: Any, *, lines: bool = False) -> Any:
-    r"""Normalise a cell: full-width ASCII to half-width, whitespace collapsed; non-text kept.
-
-    With ``lines``, line breaks (Alt+Enter in Excel) are kept, for cells listing one name a line.
-
-    >>> clean("王　伟 "), clean("示例甲\n示例乙"), clean("示例甲\n示例乙", lines=True)
-    ('王伟', '示例甲示例乙', '示例甲\n示例乙')
-    """
-    if not isinstance(value, str):
-        return value
-    text = value.translate(_WIDTH)
-    if lines and ("\n" in text or "\r" in text):
-        return "\n".join(filter(None, (_PADDING.sub("", " ".join(line.split())) for line in text.splitlines())))
-    text = " ".join(text.split())
-    return _PADDING.sub("", text) if " " in text else text
-
-
-def strip_note(name: str) -> str:
-    """A person's name without the bracketed note written after it.
-
-    >>> strip_note("示例院士甲（中国工程院院士）")
-    '示例院士甲'
-    """
-    while name.rstrip()[-1:] in _CLOSE and (shorter := _BRACKETED.sub("", name)) != name and shorter:
-        name = shorter
-    return name
-
-
-@lru_cache(maxsize=1 << 18)
-def name_key(name: str) -> str:
-    """The form two names must share to denote the same entity (width, case, spaces ignored)."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
 
 def split_names(text: str) -> list[str]:
     """Split a cell naming several entities on 、 ， , ; ； / and line breaks, not inside brackets.

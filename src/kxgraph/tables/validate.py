@@ -17,7 +17,6 @@ row in Python by ``kxgraph.tables.importer`` as the rows are read.
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Iterator, NamedTuple
 
+from kxgraph.namekeys import core_name, number_marks
 from kxgraph.output.results import Result
 from kxgraph.output.text import where
 from kxgraph.vocab import ORG, RDF, RDFS, SH, shorten
@@ -462,36 +462,9 @@ def _graph_name(graph: str, present: list[str]) -> Any:
 
 # -- likely duplicates ----------------------------------------------------------------------
 
-_BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
-_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|总公司|分公司|股份公司|集团|公司|"
-                    r"co\.?,?ltd\.?|ltd\.?|inc\.?|corp\.?|group)+$")
-
-
-_NUMBERS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
-
-
-@lru_cache(maxsize=1 << 18)
-def core_name(name: str) -> str:
-    """A name without brackets and legal-form suffixes: 太原钢铁（集团）有限公司 → 太原钢铁."""
-    from kxgraph.tables.sheets import name_key
-
-    key = _BRACKETS.sub("", name_key(name))
-    return _LEGAL.sub("", key) or key
-
-
 def _subsequence(short: str, long: str) -> bool:
     chars = iter(long)
     return all(c in chars for c in short)
-
-
-@lru_cache(maxsize=1 << 18)
-def number_marks(name: str) -> tuple[str, ...]:
-    """The numbers in a name's core (第一, 2号 …): names with different numbers are different on purpose.
-
-    >>> number_marks("太原第一热电厂"), number_marks("太原钢铁有限公司")
-    (('一',), ())
-    """
-    return tuple(_NUMBERS.findall(core_name(name)))
 
 
 def why_alike(a: str, b: str) -> str | None:
