@@ -143,6 +143,9 @@ class EndpointStore(Store):
         self._auth = {"Authorization": f"Basic {token}"} if token else {}
         self._opener = urllib.request.build_opener(_SameOriginRedirects())
         self.dialect = None  # the server's SPARQL dialect (kxgraph.store.dialect), known after one answer
+        # Whether the server's own text index may narrow kx find (kxgraph.store.dialect): None until
+        # find has probed it once; set False to keep find on plain SPARQL.
+        self.text_index: bool | None = None
 
     def __repr__(self) -> str:
         return f"EndpointStore({safe_url(self.query_url)!r})"
@@ -184,15 +187,22 @@ class EndpointStore(Store):
         """Send a query; return the parsed answer (lazy) and the open body."""
         import pyoxigraph as ox
 
+        from kxgraph.store.dialect import STANDARD
+
         sparql = with_prefixes(sparql)
-        if substitutions:
-            sparql = inject_values(sparql, substitutions)
-        known = self.dialect is not None
-        content_type, body = self._request(self.query_url, "query",
-                                           self.dialect.query(sparql) if known else sparql, _ACCEPT)
-        if not known and self.dialect.query(sparql) != sparql:  # the first answer named the server
+        known = self.dialect or STANDARD
+
+        def bound(dialect) -> tuple[str, str]:  # the query with its values, and as the server takes it
+            text, rest = dialect.bind(sparql, substitutions or {})
+            text = inject_values(text, rest) if rest else text
+            return text, dialect.query(text)
+
+        sparql, sent = bound(known)
+        content_type, body = self._request(self.query_url, "query", sent, _ACCEPT)
+        if self.dialect is not known and bound(self.dialect)[1] != sent:  # the first answer named the server
             body.close()
-            content_type, body = self._request(self.query_url, "query", self.dialect.query(sparql), _ACCEPT)
+            sparql, sent = bound(self.dialect)
+            content_type, body = self._request(self.query_url, "query", sent, _ACCEPT)
         results = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
                    "text/tab-separated-values": ox.QueryResultsFormat.TSV}
