@@ -216,3 +216,32 @@ def test_find_through_the_text_index_or_without_it(virtuoso, embedded, kx, monke
     assert [searched(text) for text in FIND] == [False] * len(FIND)  # no index: probed, then plain SPARQL
     virtuoso.sql("DB.DBA.RDF_OBJ_FT_RULE_ADD(null, null, 'ALL'); DB.DBA.VT_INC_INDEX_DB_DBA_RDF_OBJ();")
     assert [searched(text) for text in FIND] == [True] * 4 + [False] * 4
+
+
+def test_the_text_index_is_probed_once_per_store(virtuoso, monkeypatch):
+    import kxgraph
+    from kxgraph.store.endpoint import EndpointStore
+
+    sent: list[str] = []
+    request = EndpointStore._request
+    monkeypatch.setattr(EndpointStore, "_request", lambda self, url, field, text, accept=None:
+                        sent.append(text) or request(self, url, field, text, accept))
+    graph = kxgraph.open(endpoint=virtuoso)
+    assert graph.find("晋阳") and graph.find("院士工作站") and graph.find("晋阳")
+    assert sum("finds the sampled entity" in query for query in sent) == 1  # the ASK probing the index
+
+
+def test_a_text_pattern_is_written_in_place_as_a_literal_only_for_chinese_text():
+    import pyoxigraph as ox
+
+    from kxgraph.store.dialect import STANDARD, VIRTUOSO
+
+    assert VIRTUOSO.text_words(["晋阳", "a1院士"]) == '"晋阳" AND "院士"'
+    assert VIRTUOSO.text_words(["jinyang"]) is None and STANDARD.text_words(["晋阳"]) is None
+    text = "SELECT * { ?e ?p ?label . ?label bif:contains ?words FILTER(CONTAINS(?label, ?needle)) }"
+    terms = {"words": ox.Literal('"晋阳" AND "院士"'), "needle": ox.Literal("晋阳")}
+    written, rest = VIRTUOSO.bind(text, terms)
+    assert 'bif:contains "\\"晋阳\\" AND \\"院士\\""' in written and rest == {"needle": terms["needle"]}
+    ox.Store().query("PREFIX bif: <bif:> " + written)  # still SPARQL
+    assert STANDARD.bind(text, terms) == (text, terms)
+    assert VIRTUOSO.bind(text, {"words": ox.NamedNode("http://example.org/x")})[0] == text  # no IRI in place
