@@ -8,6 +8,8 @@ character with several readings is spelt with its most common one, except the fi
 of a label, which is tried in every reading, its reading as a surname first (翟 zhai, di), so
 ``zhaiguangming`` and ``Zhai Guangming`` find 翟光明 (``kxgraph.store.pinyin``). An embedded store
 answers from its label index (``kxgraph.store.index``), spelt the same way, when it is in step.
+An endpoint whose server has a text index kxgraph trusts (Virtuoso, for Chinese text: see
+``kxgraph.store.dialect``) narrows the labels with it before the same ``CONTAINS``.
 """
 
 from __future__ import annotations
