@@ -51,9 +51,9 @@ MaxClientConnections = 4
 class Virtuoso(str):
     """The server's SPARQL URL, able to run SQL on it as its administrator."""
 
-    def __new__(cls, url: str, isql: list[str]):
+    def __new__(cls, url: str, isql: list[str], directory: Path):
         made = super().__new__(cls, url)
-        made.isql = isql
+        made.isql, made.directory = isql, directory  # files it reads must be in its directory
         return made
 
     def sql(self, statements: str) -> None:
@@ -103,8 +103,8 @@ def virtuoso(tmp_path_factory):
         for i, (graph, lines) in enumerate(by_graph.items()):
             (db / f"g{i}.nt").write_text("\n".join(lines) + "\n", encoding="utf-8")
             calls.append(f"DB.DBA.TTLP_MT(file_to_string_output('{db}/g{i}.nt'), '', '{graph}', 0);")
-        Virtuoso(url, [ISQL, f"127.0.0.1:{sql}", "dba", "dba"]).sql(" ".join(calls) + " checkpoint;")
-        yield Virtuoso(url, [ISQL, f"127.0.0.1:{sql}", "dba", "dba"])
+        Virtuoso(url, [ISQL, f"127.0.0.1:{sql}", "dba", "dba"], db).sql(" ".join(calls) + " checkpoint;")
+        yield Virtuoso(url, [ISQL, f"127.0.0.1:{sql}", "dba", "dba"], db)
     finally:
         server.terminate()
         try:
@@ -245,3 +245,27 @@ def test_a_text_pattern_is_written_in_place_as_a_literal_only_for_chinese_text()
     ox.Store().query("PREFIX bif: <bif:> " + written)  # still SPARQL
     assert STANDARD.bind(text, terms) == (text, terms)
     assert VIRTUOSO.bind(text, {"words": ox.NamedNode("http://example.org/x")})[0] == text  # no IRI in place
+
+
+def test_find_keeps_the_best_labels_when_more_than_it_reads_hold_the_text(virtuoso, kx, tmp_path):
+    """More than 5,000 labels hold the text: with the text index or without, the exact label comes
+    first, then the prefixes, shortest first, not whichever 5,000 the server read first."""
+    graph = SYN + "graph/cut"
+    lines = [f'<{SYN}cut/exact> <http://www.w3.org/2000/01/rdf-schema#label> "合成测试标签"@zh .']
+    for i in range(5100):  # synthetic labels: 5,100 holding the text after something, 5,100 starting with it
+        lines.append(f'<{SYN}cut/inner-{i}> <http://www.w3.org/2000/01/rdf-schema#label> "旧合成测试标签{i:04d}"@zh .')
+        lines.append(f'<{SYN}cut/prefix-{i}> <http://www.w3.org/2000/01/rdf-schema#label> "合成测试标签{i:04d}"@zh .')
+    data = Path(virtuoso.directory) / "cut.nt"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    virtuoso.sql(f"DB.DBA.TTLP_MT(file_to_string_output('{data}'), '', '{graph}', 0); "
+                 "DB.DBA.RDF_OBJ_FT_RULE_ADD(null, null, 'ALL'); DB.DBA.VT_INC_INDEX_DB_DBA_RDF_OBJ();")
+    try:
+        import kxgraph
+
+        expected = [SYN + "cut/exact"] + [f"{SYN}cut/prefix-{i}" for i in range(19)]
+        for text_index in (None, False):  # probed (and found), or kept to plain SPARQL
+            g = kxgraph.open(endpoint=virtuoso)
+            g.store.text_index = text_index
+            assert [row[0].value for row in g.find("合成测试标签").rows] == expected
+    finally:
+        virtuoso.sql(f"SPARQL CLEAR GRAPH <{graph}>;")
