@@ -99,7 +99,7 @@ def _text_searched(store: Store, words: list[str]) -> Result | None:
         return None
     if store.dialect is not None and store.dialect.text_words(words) is None:
         return None  # latin text: its word index could miss a label, so no probe either
-    if store.text_index is None:
+    if store.text_index is None or store.dialect is None:
         store.text_index = _probe_text_index(store)
     pattern = store.dialect.text_words(words) if store.text_index else None
     if pattern is None:

@@ -197,11 +197,11 @@ class EndpointStore(Store):
             text = inject_values(text, rest) if rest else text
             return text, dialect.query(text)
 
-        sparql, sent = bound(known)
+        text, sent = bound(known)
         content_type, body = self._request(self.query_url, "query", sent, _ACCEPT)
         if self.dialect is not known and bound(self.dialect)[1] != sent:  # the first answer named the server
             body.close()
-            sparql, sent = bound(self.dialect)
+            text, sent = bound(self.dialect)
             content_type, body = self._request(self.query_url, "query", sent, _ACCEPT)
         results = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -211,7 +211,7 @@ class EndpointStore(Store):
         try:
             if content_type in results:
                 answer = ox.parse_query_results(body, results[content_type])
-                problem = None if self.dialect.asked(answer) else _variables_problem(answer, sparql)
+                problem = None if self.dialect.asked(answer) else _variables_problem(answer, text)
                 if problem:
                     answer = None  # not to be carried by the traceback into another thread
                     raise QueryError(problem)
