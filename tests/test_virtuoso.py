@@ -269,3 +269,19 @@ def test_find_keeps_the_best_labels_when_more_than_it_reads_hold_the_text(virtuo
             assert [row[0].value for row in g.find("合成测试标签").rows] == expected
     finally:
         virtuoso.sql(f"SPARQL CLEAR GRAPH <{graph}>;")
+
+
+def test_a_first_query_resent_in_the_servers_dialect_binds_its_values_once(virtuoso, monkeypatch):
+    import pyoxigraph as ox
+
+    from kxgraph.store.endpoint import EndpointStore
+
+    sent: list[str] = []
+    request = EndpointStore._request
+    monkeypatch.setattr(EndpointStore, "_request", lambda self, url, field, text, accept=None:
+                        sent.append(text) or request(self, url, field, text, accept))
+    store = EndpointStore(virtuoso)
+    answer = store.query("SELECT ?label WHERE { ?entity rdfs:label ?label }",
+                         substitutions={"entity": ox.NamedNode(SYN + "person/a1")})
+    assert answer.rows and len(sent) == 2 and "graph-exclude" in sent[1]  # learnt it speaks to Virtuoso
+    assert [query.count("VALUES") for query in sent] == [1, 1]
