@@ -226,9 +226,16 @@ def test_the_text_index_is_probed_once_per_store(virtuoso, monkeypatch):
     request = EndpointStore._request
     monkeypatch.setattr(EndpointStore, "_request", lambda self, url, field, text, accept=None:
                         sent.append(text) or request(self, url, field, text, accept))
+    virtuoso.sql("DB.DBA.RDF_OBJ_FT_RULE_ADD(null, null, 'ALL'); DB.DBA.VT_INC_INDEX_DB_DBA_RDF_OBJ();")
     graph = kxgraph.open(endpoint=virtuoso)
     assert graph.find("晋阳") and graph.find("院士工作站") and graph.find("晋阳")
     assert sum("finds the sampled entity" in query for query in sent) == 1  # the ASK probing the index
+    assert graph.store.text_index is True
+    expected = graph.find("晋阳").rows
+    sent.clear()
+    monkeypatch.setenv("KXGRAPH_ENDPOINT_TEXT_SEARCH", "off")  # an administrator's way to keep to CONTAINS
+    assert kxgraph.open(endpoint=virtuoso).find("晋阳").rows == expected
+    assert sent and not any("bif:contains" in query for query in sent)
 
 
 def test_a_text_pattern_is_written_in_place_as_a_literal_only_for_chinese_text():

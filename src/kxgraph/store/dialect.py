@@ -16,8 +16,10 @@ Virtuoso 7.2 (Debian's ``virtuoso-opensource``, tests/test_virtuoso.py):
 - Without ``FROM``, the default graph is the union of all graphs, as kxgraph expects.
 - Text search: ``?label bif:contains "…"`` answers from Virtuoso's free-text index of literals, which
   a Debian 7.2 database has on from the start (the rule ``RDF_OBJ_FT_RULE_ADD(null, null, 'ALL')``),
-  filled in batches by the scheduled ``VT_INC_INDEX_DB_DBA_RDF_OBJ()`` (every minute), so a literal
-  loaded in the last minute may not be found yet. Latin text is split into words: "taiyuan" finds
+  filled in batches by ``VT_INC_INDEX_DB_DBA_RDF_OBJ()``, a scheduled event that runs only when the
+  server's ``SchedulerInterval`` is set (Debian's virtuoso.ini: 10 minutes; unset, as in the tests'
+  server, a label loaded 10 minutes earlier was still not found): a literal loaded since the last
+  batch is not found until the next, or until an administrator runs that procedure. Latin text is split into words: "taiyuan" finds
   "Taiyuan …" but not "abc-taiyuan2024", and a wildcard needs 4 leading letters ("taiy*"), so no
   word query finds every label holding a piece of a word. Chinese is indexed one character a word,
   and a quoted run of characters is a phrase of adjacent ones: ``"太原"`` finds every label holding
@@ -31,7 +33,8 @@ Virtuoso 7.2 (Debian's ``virtuoso-opensource``, tests/test_virtuoso.py):
   it in each branch. Without the index (the rule removed before a load), ``bif:contains`` answers
   nothing, without an error; with the rule removed after a load the old index answers and new
   literals are missing: ``kx find`` probes once per store that a sampled Chinese label is found
-  (``EndpointStore.text_index``), and a caller who knows better sets ``text_index = False``.
+  (``EndpointStore.text_index``), and a caller who knows better sets ``text_index = False`` (or
+  ``$KXGRAPH_ENDPOINT_TEXT_SEARCH=off``).
 
 Oxigraph server (``oxigraph serve --union-default-graph``): none; it has no text search, so
 ``kx find`` reads labels with ``CONTAINS``. QLever (whose ``ql:contains-word`` is a text search)

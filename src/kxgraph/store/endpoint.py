@@ -32,6 +32,7 @@ from kxgraph.vocab import with_prefixes
 
 USER_VARIABLE = "KXGRAPH_ENDPOINT_USER"
 PASSWORD_VARIABLE = "KXGRAPH_ENDPOINT_PASSWORD"
+TEXT_SEARCH_VARIABLE = "KXGRAPH_ENDPOINT_TEXT_SEARCH"   # "off": find never uses the server's text index
 TIMEOUT = 60.0                     # seconds, for a whole request: connecting, sending, reading
 MAX_BYTES = 512 * 1024 * 1024      # the largest answer read before giving up ($KXGRAPH_ENDPOINT_MAX_BYTES)
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
@@ -144,8 +145,9 @@ class EndpointStore(Store):
         self._opener = urllib.request.build_opener(_SameOriginRedirects())
         self.dialect = None  # the server's SPARQL dialect (kxgraph.store.dialect), known after one answer
         # Whether the server's own text index may narrow kx find (kxgraph.store.dialect): None until
-        # find has probed it once; set False to keep find on plain SPARQL.
-        self.text_index: bool | None = None
+        # find has probed it once; False (or $KXGRAPH_ENDPOINT_TEXT_SEARCH=off) keeps find on plain SPARQL.
+        off = os.environ.get(TEXT_SEARCH_VARIABLE, "").strip().lower() in ("off", "0", "no", "false")
+        self.text_index: bool | None = False if off else None
 
     def __repr__(self) -> str:
         return f"EndpointStore({safe_url(self.query_url)!r})"
