@@ -8,6 +8,8 @@ character with several readings is spelt with its most common one, except the fi
 of a label, which is tried in every reading, its reading as a surname first (翟 zhai, di), so
 ``zhaiguangming`` and ``Zhai Guangming`` find 翟光明 (``kxgraph.store.pinyin``). An embedded store
 answers from its label index (``kxgraph.store.index``), spelt the same way, when it is in step.
+An endpoint whose server has a text index kxgraph trusts (Virtuoso, for Chinese text: see
+``kxgraph.store.dialect``) narrows the labels with it before the same ``CONTAINS``.
 """
 
 from __future__ import annotations
@@ -66,7 +68,9 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     if indexed is not None:  # the label index, when it is in step with the store
         labelled, spoken = indexed
     else:
-        query = _query(store, "find-text", needle=_literal(max(words, key=len)))
+        query = _text_searched(store, words)
+        if query is None:
+            query = _query(store, "find-text", needle=_literal(max(words, key=len)))
         labelled = [(row[0], row[1].value) for row in query.rows]
         spoken = list(_pinyin_matches(store, spelt)) if spelt else []
     hits: dict[str, tuple[Any, str]] = {}  # each entity ranked by its best-matching label
@@ -83,6 +87,44 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     facts.update(_facts(store, [entity for entity in entities if entity not in facts]))
     rows = [(entity, *_summary(facts.get(entity))) for entity in entities]
     return Result("select", ["entity", "label", "en", "type", "synthetic"], rows)
+
+
+def _text_searched(store: Store, words: list[str]) -> Result | None:
+    """explore/find-text's answer through an endpoint's own text index, or None where it has none.
+
+    The index only narrows the labels (its hits hold every label that holds the words, see
+    ``kxgraph.store.dialect``); the same ``CONTAINS`` then keeps the same rows. Whether the server's
+    index is there and filled is probed once per store: a sampled Chinese label must be found.
+    """
+    from kxgraph.errors import QueryError
+
+    if getattr(store, "text_index", False) is False:  # not an endpoint, or one without a text index
+        return None
+    if store.dialect is not None and store.dialect.text_words(words) is None:
+        return None  # latin text: its word index could miss a label, so no probe either
+    if store.text_index is None or store.dialect is None:
+        store.text_index = _probe_text_index(store)
+    pattern = store.dialect.text_words(words) if store.text_index else None
+    if pattern is None:
+        return None
+    try:
+        return _query(store, "find-text-indexed", needle=_literal(max(words, key=len)), words=_literal(pattern))
+    except QueryError:  # the server refused this pattern: plain SPARQL answers
+        return None
+
+
+def _probe_text_index(store: Store) -> bool:
+    """Whether the server's text index finds a sampled Chinese label (asked once per store)."""
+    from kxgraph.errors import QueryError
+
+    sample = _query(store, "text-sample").rows  # also learns the server's dialect
+    pattern = store.dialect.text_words([sample[0][1].value]) if sample else None
+    if pattern is None:
+        return False
+    try:
+        return bool(_query(store, "text-probe", entity=sample[0][0], words=_literal(pattern)))
+    except QueryError:
+        return False
 
 
 def _spelling(needle: str) -> str:

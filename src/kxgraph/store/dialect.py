@@ -14,28 +14,89 @@ Virtuoso 7.2 (Debian's ``virtuoso-opensource``, tests/test_virtuoso.py):
   ``true`` / ``false``, so ``kx show`` prints what the data says.
 - ``VALUES`` after the ``WHERE`` block is a syntax error; kxgraph's binder already puts it inside.
 - Without ``FROM``, the default graph is the union of all graphs, as kxgraph expects.
+- Text search: ``?label bif:contains "…"`` answers from Virtuoso's free-text index of literals, which
+  a Debian 7.2 database has on from the start (the rule ``RDF_OBJ_FT_RULE_ADD(null, null, 'ALL')``),
+  filled in batches by ``VT_INC_INDEX_DB_DBA_RDF_OBJ()``, a scheduled event that runs only when the
+  server's ``SchedulerInterval`` is set (Debian's virtuoso.ini: 10 minutes; unset, as in the tests'
+  server, a label loaded 10 minutes earlier was still not found): a literal loaded since the last
+  batch is not found until the next, or until an administrator runs that procedure. Latin text is split into words: "taiyuan" finds
+  "Taiyuan …" but not "abc-taiyuan2024", and a wildcard needs 4 leading letters ("taiy*"), so no
+  word query finds every label holding a piece of a word. Chinese is indexed one character a word,
+  and a quoted run of characters is a phrase of adjacent ones: ``"太原"`` finds every label holding
+  太原 (with anything between the characters that is no word, as in 太-原) and never 原太. So for
+  text with Chinese in it, ``text_words`` gives a query whose hits are a superset of the labels
+  holding that text, and kxgraph's own ``CONTAINS`` then keeps exactly those (``kx find``); latin
+  text (and pinyin) goes the standard way. The pattern must be a constant in the query text (a
+  variable, even one bound by ``VALUES``, is error SR468), so ``bind`` writes that one literal in
+  place of its variable, from its N-Triples form as the binder writes every term; and the pattern
+  must follow a triple with its variable as object in the same group (SP031), so a ``UNION`` needs
+  it in each branch. Without the index (the rule removed before a load), ``bif:contains`` answers
+  nothing, without an error; with the rule removed after a load the old index answers and new
+  literals are missing: ``kx find`` probes once per store that a sampled Chinese label is found
+  (``EndpointStore.text_index``), and a caller who knows better sets ``text_index = False`` (or
+  ``$KXGRAPH_ENDPOINT_TEXT_SEARCH=off``).
 
-Oxigraph server (``oxigraph serve --union-default-graph``): none.
+Oxigraph server (``oxigraph serve --union-default-graph``): none; it has no text search, so
+``kx find`` reads labels with ``CONTAINS``. QLever (whose ``ql:contains-word`` is a text search)
+is not installable here and untested: it gets the standard path too.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 ASK_VARIABLE = "__ASK_RETVAL"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 VIRTUOSO_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                    "http://localuriqaserver/sparql")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")   # what Virtuoso indexes a character a word
+_TEXT_PATTERN = re.compile(r"(bif:contains\s+)\?([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
 class Dialect:
-    """One server's differences: graphs to hide, and how ASK comes back."""
+    """One server's differences: graphs to hide, how ASK comes back, its text search."""
 
     name: str = "standard"
     hidden_graphs: tuple[str, ...] = ()
     canonical_booleans: bool = False
+    text_search: bool = False
+
+    def text_words(self, words: list[str]) -> str | None:
+        """The server's text-search query matching every label that holds all ``words``, or None.
+
+        None where the server has no text search, or where its hits could miss such a label
+        (latin text, which its word index cannot find inside a word).
+
+        >>> VIRTUOSO.text_words(["太原", "科协"]), VIRTUOSO.text_words(["taiyuan"])
+        ('"太原" AND "科协"', None)
+        """
+        if not self.text_search:
+            return None
+        runs = dict.fromkeys(run for word in words for run in _HAN.findall(word))
+        return " AND ".join(f'"{run}"' for run in runs) or None
+
+    def bind(self, sparql: str, substitutions: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The query with the values this server takes only as constants written in place.
+
+        Virtuoso: the pattern of ``bif:contains``, a literal written from its N-Triples form.
+        """
+        if not self.text_search:
+            return sparql, dict(substitutions)
+        written = set()
+
+        def constant(match: re.Match) -> str:
+            term = substitutions.get(match.group(2))
+            if getattr(term, "language", "?") is not None or term.datatype.value != XSD_STRING:
+                return match.group(0)  # only a plain literal is a pattern; anything else stays bound
+            written.add(match.group(2))
+            return match.group(1) + str(term)
+
+        sparql = _TEXT_PATTERN.sub(constant, sparql)  # a pattern's variable serves nothing else
+        return sparql, {name: term for name, term in substitutions.items() if name not in written}
 
     def query(self, sparql: str) -> str:
         """The query as this server needs it."""
@@ -86,7 +147,7 @@ def _canonical(term: Any) -> Any:
 
 
 STANDARD = Dialect()
-VIRTUOSO = Dialect("virtuoso", VIRTUOSO_GRAPHS, canonical_booleans=True)
+VIRTUOSO = Dialect("virtuoso", VIRTUOSO_GRAPHS, canonical_booleans=True, text_search=True)
 
 
 def for_server(server: str) -> Dialect:

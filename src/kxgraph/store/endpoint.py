@@ -32,6 +32,7 @@ from kxgraph.vocab import with_prefixes
 
 USER_VARIABLE = "KXGRAPH_ENDPOINT_USER"
 PASSWORD_VARIABLE = "KXGRAPH_ENDPOINT_PASSWORD"
+TEXT_SEARCH_VARIABLE = "KXGRAPH_ENDPOINT_TEXT_SEARCH"   # "off": find never uses the server's text index
 TIMEOUT = 60.0                     # seconds, for a whole request: connecting, sending, reading
 MAX_BYTES = 512 * 1024 * 1024      # the largest answer read before giving up ($KXGRAPH_ENDPOINT_MAX_BYTES)
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
@@ -143,6 +144,10 @@ class EndpointStore(Store):
         self._auth = {"Authorization": f"Basic {token}"} if token else {}
         self._opener = urllib.request.build_opener(_SameOriginRedirects())
         self.dialect = None  # the server's SPARQL dialect (kxgraph.store.dialect), known after one answer
+        # Whether the server's own text index may narrow kx find (kxgraph.store.dialect): None until
+        # find has probed it once; False (or $KXGRAPH_ENDPOINT_TEXT_SEARCH=off) keeps find on plain SPARQL.
+        off = os.environ.get(TEXT_SEARCH_VARIABLE, "").strip().lower() in ("off", "0", "no", "false")
+        self.text_index: bool | None = False if off else None
 
     def __repr__(self) -> str:
         return f"EndpointStore({safe_url(self.query_url)!r})"
@@ -184,15 +189,22 @@ class EndpointStore(Store):
         """Send a query; return the parsed answer (lazy) and the open body."""
         import pyoxigraph as ox
 
+        from kxgraph.store.dialect import STANDARD
+
         sparql = with_prefixes(sparql)
-        if substitutions:
-            sparql = inject_values(sparql, substitutions)
-        known = self.dialect is not None
-        content_type, body = self._request(self.query_url, "query",
-                                           self.dialect.query(sparql) if known else sparql, _ACCEPT)
-        if not known and self.dialect.query(sparql) != sparql:  # the first answer named the server
+        known = self.dialect or STANDARD
+
+        def bound(dialect) -> tuple[str, str]:  # the query with its values, and as the server takes it
+            text, rest = dialect.bind(sparql, substitutions or {})
+            text = inject_values(text, rest) if rest else text
+            return text, dialect.query(text)
+
+        text, sent = bound(known)
+        content_type, body = self._request(self.query_url, "query", sent, _ACCEPT)
+        if self.dialect is not known and bound(self.dialect)[1] != sent:  # the first answer named the server
             body.close()
-            content_type, body = self._request(self.query_url, "query", self.dialect.query(sparql), _ACCEPT)
+            text, sent = bound(self.dialect)
+            content_type, body = self._request(self.query_url, "query", sent, _ACCEPT)
         results = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
                    "text/tab-separated-values": ox.QueryResultsFormat.TSV}
@@ -201,7 +213,7 @@ class EndpointStore(Store):
         try:
             if content_type in results:
                 answer = ox.parse_query_results(body, results[content_type])
-                problem = None if self.dialect.asked(answer) else _variables_problem(answer, sparql)
+                problem = None if self.dialect.asked(answer) else _variables_problem(answer, text)
                 if problem:
                     answer = None  # not to be carried by the traceback into another thread
                     raise QueryError(problem)
