@@ -11,7 +11,7 @@ organisations) is a decision for the user, listed with evidence (what both are l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -173,17 +173,11 @@ class Identity:
         self.exclude = set(exclude)
         self._held: dict[str, Held] = {}
         self.decisions = decisions(store) if store is not None else Decisions()
-        self._canonical = dict(self.decisions.canonical)   # held entities are known as decided before this import
+        # held entities are known as decided before this import
+        self._of = replace(self.decisions, canonical=dict(self.decisions.canonical)).of
         self._members: dict[str, set[str]] = {}
-        for merged in self._canonical:
+        for merged in self.decisions.canonical:
             self._members.setdefault(self._of(merged), set()).add(merged)
-
-    def _of(self, iri: str) -> str:
-        seen = set()
-        while iri in self._canonical and iri not in seen:
-            seen.add(iri)
-            iri = self._canonical[iri]
-        return iri
 
     def held(self, cls: str) -> Held:
         if cls not in self._held:
