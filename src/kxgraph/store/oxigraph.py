@@ -87,7 +87,6 @@ class OxigraphStore(Store):
                 if _rocksdb_writer(self.path):
                     raise BlockingIOError("RocksDB lock held by another process")
                 return None  # opened by ``raw`` when first needed
-
             except BaseException:
                 self._unlock()
                 raise
