@@ -154,11 +154,13 @@ def _rank(label: str, needle: str, spelt: str) -> tuple:
 
 def _facts(store: Store, entities: list[Any]) -> dict[Any, Facts]:
     """Entity -> its ``Facts`` as the store says them, in one query for them all."""
+    import pyoxigraph as ox
+
     out: dict[Any, Facts] = {}
     if entities:
         for entity, kind, zh, en, synthetic in _query(store, "summaries", entity=entities).rows:
             facts = out.setdefault(entity, Facts(set(), set(), set(), False))
-            facts.types.update([kind.value] if kind is not None and _kind(kind) == "NamedNode" else [])
+            facts.types.update([kind.value] if isinstance(kind, ox.NamedNode) else [])
             facts.zh.update([(zh.value, zh.language)] if zh is not None else [])
             facts.en.update([(en.value, en.language)] if en is not None else [])
             if synthetic is not None and synthetic.value in ("true", "1"):
@@ -177,10 +179,6 @@ def _summary(facts: Facts | None) -> tuple:
     zh, en = min(facts.zh, default=None), min(facts.en, default=None)
     return (ox.Literal(zh[0], language=zh[1]) if zh else None, ox.Literal(en[0], language=en[1]) if en else None,
             ox.NamedNode(kind) if kind else None, _literal("synthetic") if facts.synthetic else None)
-
-
-def _kind(term: Any) -> str:
-    return type(term).__name__
 
 
 def resolve(store: Store, entity: str | Any) -> Any:

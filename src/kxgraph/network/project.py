@@ -441,6 +441,11 @@ def _kept_types(graph) -> dict[str, frozenset[str]] | None:
     return entity_types(graph.store)
 
 
+def _described(node: str) -> bool:
+    """True for an IRI node, which the store can describe (a query's projection may give others)."""
+    return "://" in node or node.startswith("urn:")
+
+
 def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
               kept: dict[str, frozenset[str]] | None = None, whole: bool = False,
               read: dict[str, list] | None = None) -> None:
@@ -453,7 +458,7 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = T
     if not labels:
         _types_only(graph, G, kept)
         return
-    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    nodes = [n for n in G.nodes if _described(n)]
     # reads of the whole store cost the store, batches the nodes: whole reads only for a network of
     # many nodes that is a good part of the store (not a --type slice of a big one)
     if whole and kept is not None and len(nodes) > max(WHOLE_ABOVE, len(kept) // WHOLE_SHARE):
@@ -596,12 +601,12 @@ def _type_curie(types: frozenset[str]) -> str:
 
 
 def _types_only(graph, G: "nx.Graph", kept: dict[str, frozenset[str]] | None = None) -> None:
-    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    nodes = [n for n in G.nodes if _described(n)]
     _set_types(graph, G, nodes, kept)
     for _, data in G.nodes(data=True):
         data.setdefault("type", "")
     G.graph["describe_later"] = lambda wanted: _describe_nodes(
-        graph, G, [n for n in wanted if "label_zh" not in G.nodes[n] and ("://" in n or n.startswith("urn:"))],
+        graph, G, [n for n in wanted if "label_zh" not in G.nodes[n] and _described(n)],
         properties=False)
 
 
@@ -661,7 +666,7 @@ def describe_academies(graph: "KxGraph", G: "nx.Graph") -> None:
     ''
     """
     found: dict[str, dict[str, list[str]]] = {}
-    nodes = [n for n in G.nodes if "://" in n or n.startswith("urn:")]
+    nodes = [n for n in G.nodes if _described(n)]
     for batch in _batches(nodes):
         for row in _run(graph, "network/academies", {"n": batch}):
             n, academy, academy_zh, academy_en, division, division_zh, division_en = (
@@ -756,7 +761,7 @@ def neighbourhood_until(graph: "KxGraph", start: str, goal: str, *, max_depth: i
 def describe(graph: "KxGraph", G: "nx.Graph", nodes: Iterable[str], *, properties: bool = False) -> None:
     """Fill in the type, labels, marker and source of ``nodes`` of ``G`` (with ``properties``, their
     literal properties too), with a query per batch of them."""
-    _describe_nodes(graph, G, [n for n in dict.fromkeys(nodes) if "://" in n or n.startswith("urn:")],
+    _describe_nodes(graph, G, [n for n in dict.fromkeys(nodes) if _described(n)],
                     properties=properties)
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from kxgraph import namekeys
-from kxgraph.store.index import BLOCK, DEFAULT, NEAR, NEAR_MAX, ORGANISATION, PERSON
-from kxgraph.vocab import RDF, RDFS, SKOS
+from kxgraph.store.index import ALT_LABEL, BLOCK, DEFAULT, LABEL, NEAR, NEAR_MAX, ORGANISATION, PERSON
+from kxgraph.vocab import RDF
 
-LABEL, ALT_LABEL, TYPE = RDFS + "label", SKOS + "altLabel", RDF + "type"
+TYPE = RDF + "type"
 
 
 def _index(store: Any) -> Any:
@@ -81,7 +81,7 @@ def names(store: Any, entities: Iterable[str]) -> dict[str, list[tuple[str, str,
     import pyoxigraph as ox
 
     raw = store.raw
-    found: dict[str, list[tuple[str, str, bool]]] = {}
+    found: dict[str, list[tuple[str, str, bool, str]]] = {}
     for entity in entities:
         mine = found.setdefault(entity, [])
         for predicate in (LABEL, ALT_LABEL):
