@@ -52,6 +52,44 @@ def test_construct_is_written_as_rdf(loaded, fmt):
     assert len(list(ox.parse(out.encode(), kind))) == 2
 
 
+def test_a_large_construct_is_written_as_it_comes_with_its_prefixes_once():
+    import pyoxigraph as ox
+
+    import kxgraph
+    from kxgraph.output.render import GRAPH_BATCH, render_to_string
+
+    g = kxgraph.open(memory=True)
+    g.update("INSERT DATA { " + " ".join(f"kx:n{i} rdfs:label 'n{i}' ; kx:next kx:n{i + 1} ." for i in range(GRAPH_BATCH * 2))
+             + " }")
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    whole = set(g.query(everything).triples)
+    assert len(whole) > GRAPH_BATCH * 4  # written in several batches (with the reference data)
+    turtle = render_to_string(g.query(everything, stream=True), "turtle")
+    assert turtle.count("@prefix kx: ") == 1
+    assert {quad.triple for quad in ox.parse(turtle.encode(), ox.RdfFormat.TURTLE)} == whole
+    for fmt, kind in (("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD)):
+        text = render_to_string(g.query(everything, stream=True), fmt)
+        assert {quad.triple for quad in ox.parse(text.encode(), kind)} == whole
+
+
+def test_limit_cuts_a_construct_too(loaded):
+    out = loaded("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "--limit", "3", "--format", "ntriples").stdout
+    assert out.count("\n") == 3
+
+
+def test_a_streamed_construct_is_read_once():
+    import kxgraph
+    from kxgraph.errors import KxError
+
+    g = kxgraph.open(memory=True)
+    g.update("INSERT DATA { kx:a kx:tag 'a' . kx:b kx:tag 'b' }")
+    streamed = g.query("CONSTRUCT WHERE { ?s kx:tag ?l }", stream=True)
+    assert len(list(streamed.triples)) == 2
+    with pytest.raises(KxError, match="read once"):
+        list(streamed.triples)
+    assert len(g.query("CONSTRUCT WHERE { ?s kx:tag ?l }", stream=True).result().triples) == 2
+
+
 def test_construct_cannot_be_csv(loaded):
     result = loaded("query", "CONSTRUCT WHERE { ?a a kx:Academician }", "--format", "csv")
     assert result.exit_code == 2

@@ -13,7 +13,7 @@ import io
 import itertools
 import re
 import unicodedata
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from kxgraph.errors import ParameterError
 from kxgraph.output.formats import ALL_FORMATS, GRAPH_FORMATS, TABULAR_FORMATS
@@ -23,8 +23,8 @@ from kxgraph.vocab import PREFIXES, shorten
 # A kxgraph.output.results.Result, named but not imported: results uses this module, never the reverse.
 Result = Any
 
-__all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "display", "neutralise", "quoteattr",
-           "render", "render_page", "render_to_string", "xml_escape"]
+__all__ = ["ALL_FORMATS", "GRAPH_FORMATS", "TABULAR_FORMATS", "display", "graph_pieces", "neutralise",
+           "quoteattr", "render", "render_page", "render_to_string", "xml_escape"]
 
 
 def render(result: Result, fmt: str, out: IO[str]) -> None:
@@ -34,7 +34,12 @@ def render(result: Result, fmt: str, out: IO[str]) -> None:
             fmt = "turtle"
         if fmt not in GRAPH_FORMATS:
             raise ParameterError(f"a graph result is written as {', '.join(GRAPH_FORMATS)}, not {fmt}")
-        out.write(_graph(result, fmt))
+        if getattr(result, "streamed", False):  # written a batch at a time, never held whole
+            triples = iter(result.triples)
+            for piece in graph_pieces(iter(lambda: list(itertools.islice(triples, GRAPH_BATCH)), []), fmt):
+                out.write(piece)
+        else:
+            out.write(_graph(result.triples, fmt))
         return
     if fmt not in TABULAR_FORMATS:
         raise ParameterError(f"a table result is written as {', '.join(TABULAR_FORMATS)}, not {fmt}")
@@ -337,11 +342,33 @@ def _document(doc: Any, fmt: str, out: IO[str]) -> None:
 
 # -- graph writers ---------------------------------------------------------------------------
 
-def _graph(result: Result, fmt: str) -> str:
+GRAPH_BATCH = 500  # triples of a streamed graph written at a time
+
+
+def graph_pieces(batches: Iterable[list], fmt: str) -> Iterator[str]:
+    """A graph given in batches of triples, written piece by piece in ``fmt``: Turtle's prefixes once,
+    at the top; JSON-LD, one document, is written whole."""
+    if fmt == "jsonld":
+        yield _graph([triple for batch in batches for triple in batch], fmt)
+        return
+    first = True
+    for batch in batches:
+        text = _graph(batch, fmt)
+        if not first and fmt == "turtle":
+            lines = text.splitlines(keepends=True)
+            while lines and lines[0].startswith("@prefix "):
+                lines.pop(0)
+            text = "".join(lines)
+        first = False
+        yield text
+    if first and fmt == "turtle":
+        yield _graph([], fmt)
+
+
+def _graph(triples: Iterable[Any], fmt: str) -> str:
     import pyoxigraph as ox
 
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                   "jsonld": ox.RdfFormat.JSON_LD}[fmt]
     kwargs = {"prefixes": PREFIXES} if fmt == "turtle" else {}
-    data = ox.serialize(result.triples, format=rdf_format, **kwargs)
-    return data.decode("utf-8")
+    return ox.serialize(triples, format=rdf_format, **kwargs).decode("utf-8")

@@ -187,7 +187,8 @@ class Document(Result):
 
 
 class Streamed:
-    """A SELECT result whose rows arrive one by one and are read once (``KxGraph.query(stream=True)``).
+    """A SELECT result whose rows, or a CONSTRUCT's whose triples, arrive one by one and are read once
+    (``KxGraph.query(stream=True)``).
 
     ``render`` writes it as the rows come, in bounded memory; ``result()`` collects the rest into a
     ``Result``. Leaving it unread (``close()``, or a ``with`` block) stops the query.
@@ -198,7 +199,6 @@ class Streamed:
     """
 
     boolean = None
-    triples: tuple = ()
     streamed = True
 
     LABEL_CHUNK = 1000  # rows labelled at a time: one bounded label lookup each
@@ -260,11 +260,18 @@ class Streamed:
             self.count += 1
             yield row
 
+    @property
+    def triples(self) -> Iterator[Any]:
+        """A CONSTRUCT's triples, once (none for a SELECT)."""
+        return self.rows if self.kind == "graph" else iter(())
+
     def __iter__(self) -> Iterator[tuple]:
         return self.rows
 
     def result(self) -> Result:
-        """The rows not yet read, collected into a ``Result``."""
+        """The rows (or triples) not yet read, collected into a ``Result``."""
+        if self.kind == "graph":
+            return Result("graph", triples=list(self.rows))
         return Result(self.kind, self.variables, list(self.rows))
 
     def close(self) -> None:

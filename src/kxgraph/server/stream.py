@@ -121,25 +121,9 @@ class Stream:
         yield tail
 
     def _graph_chunks(self, fmt: str) -> Iterator[str]:
-        from kxgraph.output.render import render_to_string
-        from kxgraph.output.results import Result
+        from kxgraph.output.render import graph_pieces
 
-        if fmt == "jsonld":  # one JSON document: rendered whole, bounded by the limit
-            triples = [t for batch in self.rows() for t in batch]
-            yield render_to_string(Result("graph", triples=triples), fmt)
-            return
-        first = True
-        for batch in self.rows():
-            text = render_to_string(Result("graph", triples=batch), fmt)
-            if not first and fmt == "turtle":  # the prefixes once, at the top
-                lines = text.splitlines(keepends=True)
-                while lines and lines[0].startswith("@prefix "):
-                    lines.pop(0)
-                text = "".join(lines)
-            first = False
-            yield text
-        if first and fmt == "turtle":
-            yield render_to_string(Result("graph", triples=[]), fmt)
+        yield from graph_pieces(self.rows(), fmt)
 
     def close(self) -> None:
         self._cancel.set()

@@ -110,11 +110,12 @@ AHEAD = 8  # batches the worker may read ahead of the writer: what bounds a stre
 
 def stream(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None = None,
            limit: int | None = None, timeout: float | None = None, allow_service: bool = False) -> Result:
-    """Like ``run``, but a SELECT's rows are read as they are written: a ``Streamed`` result.
+    """Like ``run``, but a SELECT's rows or a CONSTRUCT's triples are read as they are written: a
+    ``Streamed`` result.
 
-    A worker thread reads solutions at most ``AHEAD * BATCH`` rows ahead of the reader, so memory
-    stays bounded however many rows there are; the deadline and Ctrl-C end the wait at once.
-    ASK and CONSTRUCT answers are collected as ``run`` does.
+    A worker thread reads solutions (or a CONSTRUCT's triples) at most ``AHEAD * BATCH`` ahead of
+    the reader, so memory stays bounded however many there are; the deadline and Ctrl-C end the
+    wait at once. An ASK answer is collected as ``run`` does.
     """
     from kxgraph import deadline
 
@@ -122,10 +123,10 @@ def stream(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None =
     feed = _Feed(store, sparql, substitutions, limit, None if seconds is None else time.monotonic() + seconds)
     try:
         kind, variables = feed.head()
-        if kind == "select":
+        if kind in ("select", "graph"):
             from kxgraph.output.results import Streamed
 
-            return Streamed("select", variables, feed.rows(), close=feed.close)
+            return Streamed(kind, variables, feed.rows(), close=feed.close)
         items = list(itertools.chain.from_iterable(feed.batches()))
     except QueryError:
         feed.close()
@@ -137,9 +138,7 @@ def stream(store: Any, sparql: str, *, substitutions: Mapping[str, Any] | None =
     except BaseException:
         feed.close()
         raise
-    if kind == "ask":
-        return Result("ask", boolean=bool(items[0]))
-    return Result("graph", triples=items)
+    return Result("ask", boolean=bool(items[0]))
 
 
 class _Feed:
@@ -174,7 +173,7 @@ class _Feed:
             kind, variables, items = store.solutions(sparql, substitutions=substitutions)
             if not self._put(("head", kind, variables)):
                 return
-            items = iter(items) if kind != "select" else itertools.islice(items, limit)
+            items = iter(items) if kind == "ask" else itertools.islice(items, limit)
             while batch := list(itertools.islice(items, BATCH)):
                 if not self._put(("rows", batch)):
                     return
