@@ -72,7 +72,7 @@ def run(argv: list[str], *, timeout: float, env: dict | None = None) -> dict:
 
 
 def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | None = None,
-                skip: list[str] | None = None, data_dir: Path | None = None) -> dict:
+                skip: list[str] | None = None, data_dir: Path | None = None, keep: Path | None = None) -> dict:
     # no command deadline of its own (kx's default is 60 s): the benchmark's timeout stops it
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200", KXGRAPH_TIMEOUT="0")
     store = work / f"store-{scale:g}"
@@ -99,6 +99,8 @@ def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | N
     focus = f"syn:seed-0-scale-{scale:g}/academician-1"
     row("kx find 谢琳柏", [*kx, "find", "谢琳柏"], timeout=timeout, env=env)
     row("kx find taiyuan (pinyin)", [*kx, "find", "taiyuan"], timeout=timeout, env=env)
+    row("kx find 王 (one frequent character)", [*kx, "find", "王"], timeout=timeout, env=env)
+    row("kx find 院士 (class labels among the hits)", [*kx, "find", "院士"], timeout=timeout, env=env)
     row("kx stats", [*kx, "stats"], timeout=timeout, env=env)
     row("raw pyoxigraph count queries", [sys.executable, "-c", RAW_COUNT, str(store)], timeout=timeout, env=env)
     row("kx graphs", [*kx, "graphs"], timeout=timeout, env=env)
@@ -121,6 +123,9 @@ def bench_scale(scale: float, work: Path, *, timeout: float, only: list[str] | N
     row("kx view (whole)", [*kx, "view", "-o", str(work / "whole.html")], timeout=timeout, env=env)
     out["_triples"] = {"seconds": None, "peak_mb": None, "status": 0,
                        "triples": _triples(store, env)}
+    if keep:  # kept for measuring more after the run (kx find at 20M, say)
+        shutil.rmtree(keep / store.name, ignore_errors=True)
+        shutil.move(str(store), str(keep / store.name))
     shutil.rmtree(store, ignore_errors=True)
     if not data_dir:
         data.unlink(missing_ok=True)
@@ -183,6 +188,7 @@ def main() -> None:
                         help="Leave out the rows whose name contains one of these words.")
     parser.add_argument("--data", metavar="DIR", help="Keep the generated files here and reuse them "
                         "(network-SCALE.nt.gz) instead of generating them again.")
+    parser.add_argument("--keep", metavar="DIR", help="Move each loaded store here (store-SCALE) instead of removing it.")
     args = parser.parse_args()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     results = {}
@@ -190,7 +196,8 @@ def main() -> None:
         for scale in args.scales:
             print(f"scale {scale} …", file=sys.stderr)
             results[scale] = bench_scale(float(scale), Path(tmp), timeout=args.timeout, only=args.only,
-                                         skip=args.skip, data_dir=Path(args.data) if args.data else None)
+                                         skip=args.skip, data_dir=Path(args.data) if args.data else None,
+                                         keep=Path(args.keep) if args.keep else None)
             Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     Path(args.out).write_text(markdown(results, load), encoding="utf-8")
     print(Path(args.out).read_text(encoding="utf-8"))
