@@ -249,7 +249,7 @@ class View:
                 "colorBy": self.color_by, "groups": groups,
                 "focus": index.get(focus) if focus is not None else None,
                 "types": types, "links": declared, "terms": _term_labels(nodes),
-                "nodes": nodes, "edges": edges, "overview": None}
+                "nodes": nodes, "edges": edges, "overview": None, **self._details()}
 
     def _types(self) -> tuple[list[dict[str, Any]], dict[str, int]]:
         """The node types, most common first, with colour and shape; and each type's place in that list."""
@@ -387,8 +387,13 @@ class View:
                 "terms": _term_labels(details), "nodes": [], "edges": [],
                 "overview": {"groups": groups, "links": [[a, b, k] for (a, b), k in sorted(cross.items())],
                              "starts": starts, "count": len(nodes), "edgeCount": len(edges),
-                             "synthetic": synthetic, "prefixes": prefixes}}
+                             "synthetic": synthetic, "prefixes": prefixes}, **self._details()}
         return data, "\n".join(parts)
+
+    def _details(self) -> dict[str, str]:
+        """``{"details": "brief"}`` when the nodes carry only the properties that name them (the
+        page's panel then says how to see the rest); else nothing, as pages were before."""
+        return {"details": "brief"} if self.graph.graph.get("details") == "brief" else {}
 
     def _groups(self, nodes: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """Colour groups other than types: sets ``k`` on each node item, returns the legend."""

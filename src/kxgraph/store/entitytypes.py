@@ -1,4 +1,5 @@
-"""Bulk reads of what the label index keeps, for projections of a whole store (read side only).
+"""Bulk reads of what the label index keeps, for projections of a whole store (read side only):
+every entity's classes (``entity_types``), labels, pinyin and synthetic marks (``entity_names``).
 
 ``kxgraph.store.index`` keeps every typed entity of the named data graphs in its ``types`` table
 (``kx stats`` counts them). A projection of the whole network needs the classes of every node:
@@ -56,4 +57,15 @@ def entity_types(store: Any) -> dict[str, frozenset[str]] | None:
     return found
 
 
-__all__ = ["entity_types"]
+def entity_names(store: Any) -> tuple[list[tuple[str, str, str | None]], list[str]] | None:
+    """Every entity's labels and pinyin spellings as ``(entity, text, language)`` (language "" for a
+    label without one, None for ``kx:pinyin``) and the entities marked ``kx:synthetic``, from the
+    label index (``Index.names``, which keeps them for every graph); or None when ``store`` keeps no
+    index in step with it: then read the store."""
+    index = getattr(store, "index", None)
+    if index is None or getattr(store, "raw", None) is None:
+        return None
+    return index.names()
+
+
+__all__ = ["entity_types", "entity_names"]

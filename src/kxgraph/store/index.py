@@ -210,6 +210,20 @@ class Index:
             return None
         return out
 
+    def names(self) -> tuple[list[tuple[str, str, str | None]], list[str]] | None:
+        """Every kept name and mark, for a projection of the whole store: ``(entity, text, language)``
+        of each ``rdfs:label`` (language lower-cased, "" for none) and ``kx:pinyin`` (language None),
+        as many rows as the store holds statements (one per graph), in the order they were kept (a
+        graph's rows by entity); and the entities marked ``kx:synthetic`` (true or 1), each once, in order. Or None (ask the store)."""
+        try:
+            with self._snapshot() as conn:
+                if conn is None:
+                    return None
+                return (conn.execute(_NAMES["labels"]).fetchall(),
+                        [entity for (entity,) in conn.execute(_NAMES["marked"])])
+        except sqlite3.Error:
+            return None
+
     def counts(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
         """Kept ``(graph, triples)`` per named graph and ``(class IRI, entities)`` per class, or None."""
         try:
@@ -664,6 +678,10 @@ _FACTS = {  # find's rows: an entity's classes, labels with their language, and 
     "types": "SELECT entity, class FROM types WHERE substr(entity, -20) = substr(?, -20)",
     "labels": "SELECT entity, label, lang FROM labels WHERE substr(entity, -20) = substr(?, -20) AND lang IS NOT NULL",
     "marked": "SELECT 1 FROM marked WHERE entity = ? LIMIT 1",
+}
+_NAMES = {  # a whole projection's names and marks (Index.names), in the order kept (no sort)
+    "labels": "SELECT entity, label, lang FROM labels ORDER BY id",
+    "marked": "SELECT DISTINCT entity FROM marked ORDER BY entity",
 }
 _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up to :cap
     "lowered": "SELECT COUNT(*) FROM (SELECT 1 FROM label_terms WHERE term >= :t AND term < :next LIMIT :cap)",
