@@ -68,7 +68,7 @@ def test_the_whole_page_is_the_same_from_whole_reads_as_per_batch_of_nodes(g, mo
     # share: as shipped, the markers of the few nodes not generated are asked per batch; 10**9,
     # they are read for the whole store
     if names == "store":
-        monkeypatch.setattr(entitytypes, "entity_names", lambda store: None)
+        monkeypatch.setattr(entitytypes, "entity_names", lambda store, **_: None)
     asked: list[str] = []
     run = network._run
     monkeypatch.setattr(network, "_run", lambda graph, name, values: asked.append(name) or run(graph, name, values))
@@ -136,7 +136,7 @@ def test_links_computed_from_each_propertys_statements_are_the_links_the_store_e
 def test_a_whole_projection_from_the_label_index_equals_one_from_the_store(g, monkeypatch, brief_above):
     monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
     from_index = network.project(g, brief_above=brief_above)
-    monkeypatch.setattr(entitytypes, "entity_names", lambda store: None)
+    monkeypatch.setattr(entitytypes, "entity_names", lambda store, **_: None)
     from_store = network.project(g, brief_above=brief_above)
     assert list(from_index.nodes(data=True)) == list(from_store.nodes(data=True))
     assert from_index.graph == from_store.graph

@@ -603,36 +603,36 @@ def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, list[str]]
     from the store (``network/names``), since which comes first is the store's order."""
     from kxgraph.store.entitytypes import entity_names
 
-    kept = entity_names(graph.store)
+    kept = entity_names(graph.store, outside=SYN)  # a generated node is synthetic whatever its mark
     if kept is None:
         return None
-    rows, marked = kept
-    pinyin: dict[str, list[str]] = {}
+    by_lang, marked = kept
     twice: set[str] = set()
-    slot = {"": "plain"}
-    for entity, text, lang in rows:
-        mine = found.get(entity)
-        if mine is None:
+    slots: dict[str, dict[str, str]] = {}
+    for lang, rows in by_lang.items():
+        key = "pinyin" if lang is None else _slot(lang) if lang else "plain"
+        if not key or key == "pinyin":
             continue
-        if lang is None:
+        texts = dict(rows)  # in C; a node with two labels of the language is told by the count
+        if len(texts) < len(rows) or key in slots:
+            twice.update(_differing(rows, slots.get(key, {})))
+            slots.setdefault(key, {}).update(texts)
+        else:
+            slots[key] = texts
+    pinyin: dict[str, list[str]] = {}
+    for entity, text in by_lang.get(None, ()):
+        if entity in found:
             pinyin.setdefault(entity, []).append(text)
-            continue
-        key = slot.get(lang)
-        if key is None:
-            key = slot[lang] = _slot(lang)
-        if not key:
-            continue
-        known = mine.get(key)
-        if known is None:
-            mine[key] = text
-        elif known != text:
-            twice.add(entity)
-    del rows
+    del by_lang
     twice.update(n for n, texts in pinyin.items() if len(texts) > 1 and len(set(texts)) > 1)
+    for key, texts in slots.items():
+        for n in texts.keys() & found.keys():
+            found[n][key] = texts[n]
     for n in marked:
         mine = found.get(n)
         if mine is not None:
             mine["synthetic"] = True
+    twice &= found.keys()
     if twice:
         for n in twice:
             for key in ("zh", "en", "plain"):
@@ -645,6 +645,16 @@ def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, list[str]]
                 elif type(v).__name__ == "Literal":
                     pinyin.setdefault(n.value, []).append(str(term_value(v)))
     return pinyin
+
+
+def _differing(rows: list[tuple[str, str]], known: dict[str, str]) -> set[str]:
+    """The entities among ``rows`` given two different texts (counting ``known``'s)."""
+    seen = dict(known)
+    found = set()
+    for entity, text in rows:
+        if seen.setdefault(entity, text) != text:
+            found.add(entity)
+    return found
 
 
 def _slot(lang: str) -> str:

@@ -332,11 +332,14 @@ class View:
         curie, whole, prefixes = curies(str(n) for n in nodes)
         max_weight = max((e[3] for e in edges), default=1) or 1
         inner: list[list[list]] = [[] for _ in range(count)]
+        widths: dict[Any, float] = {}  # a few distinct weights among many links
         for a, b, k, w in edges:
             c = group[a]
             if c == group[b]:
-                inner[c].append([new[a] - starts[c], new[b] - starts[c], k,
-                                 round(1 + 5 * (w - 1) / max(max_weight - 1, 1), 2)])
+                width = widths.get(w)
+                if width is None:
+                    width = widths[w] = round(1 + 5 * (w - 1) / max(max_weight - 1, 1), 2)
+                inner[c].append([new[a] - starts[c], new[b] - starts[c], k, width])
         lines: list[str] = []
         type_of: list[int] = []
         details: list[dict[str, Any]] = []
@@ -362,7 +365,10 @@ class View:
                 fields += [a for a in props.get("skos:altLabel", "").split("; ") if a]
                 if props.get("kx:pinyin"):
                     fields += [props["kx:pinyin"], props["kx:pinyin"].replace(" ", "")]
-                lines.append("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+                line = "\t".join(fields)
+                if line.count("\t") != len(fields) - 1 or "\n" in line:  # a field holds a tab or a line break
+                    line = "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
+                lines.append(line)
                 type_of.append(type_index[d.get("type") or ""])
             parts.append(f'<script type="application/json" id="kx-c{c}">'
                          f'{script_json({"n": items, "e": inner[c]})}</script>')

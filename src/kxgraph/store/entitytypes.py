@@ -57,15 +57,15 @@ def entity_types(store: Any) -> dict[str, frozenset[str]] | None:
     return found
 
 
-def entity_names(store: Any) -> tuple[list[tuple[str, str, str | None]], list[str]] | None:
-    """Every entity's labels and pinyin spellings as ``(entity, text, language)`` (language "" for a
-    label without one, None for ``kx:pinyin``) and the entities marked ``kx:synthetic``, from the
-    label index (``Index.names``, which keeps them for every graph); or None when ``store`` keeps no
-    index in step with it: then read the store."""
+def entity_names(store: Any, *, outside: str = "") -> tuple[dict[str | None, list[tuple[str, str]]], list[str]] | None:
+    """Every entity's labels by language (lower-cased, "" for none) and its ``kx:pinyin`` (under
+    None), as ``(entity, text)`` rows, and the entities marked ``kx:synthetic`` whose IRI does not
+    begin with ``outside``, from the label index (``Index.names``, which keeps them for every
+    graph); or None when ``store`` keeps no index in step with it: then read the store."""
     index = getattr(store, "index", None)
     if index is None or getattr(store, "raw", None) is None:
         return None
-    return index.names()
+    return index.names(outside=outside)
 
 
 __all__ = ["entity_types", "entity_names"]
