@@ -351,20 +351,26 @@ class View:
                 i = order[at]
                 d = attrs[i]
                 props = {k: v for k, v in d.items() if ":" in k and isinstance(v, str)}
-                extra: dict[str, Any] = {}
-                if props:
-                    extra["p"] = props
-                    details.append(extra)
-                if d.get("source"):
-                    extra["src"] = d["source"]
+                (x, y) = pos[at]
                 flag = 1 if d.get("synthetic") else 0
                 synthetic += flag
-                (x, y) = pos[at]
-                items.append([size[i], degree[i], x, y, keys[i] if keys else -1, flag, *([extra] if extra else [])])
+                item = [size[i], degree[i], x, y, keys[i] if keys else -1, flag]
                 fields = [d.get("label_zh") or "", d.get("label_en") or "", curie[i], whole[i]]
-                fields += [a for a in props.get("skos:altLabel", "").split("; ") if a]
-                if props.get("kx:pinyin"):
-                    fields += [props["kx:pinyin"], props["kx:pinyin"].replace(" ", "")]
+                source = d.get("source")
+                if props or source:
+                    extra: dict[str, Any] = {}
+                    if props:
+                        extra["p"] = props
+                        details.append(extra)
+                        alternatives, pinyin = props.get("skos:altLabel"), props.get("kx:pinyin")
+                        if alternatives:
+                            fields += [a for a in alternatives.split("; ") if a]
+                        if pinyin:
+                            fields += [pinyin, pinyin.replace(" ", "")]
+                    if source:
+                        extra["src"] = source
+                    item.append(extra)
+                items.append(item)
                 line = "\t".join(fields)
                 if line.count("\t") != len(fields) - 1 or "\n" in line:  # a field holds a tab or a line break
                     line = "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
