@@ -100,7 +100,9 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
     \b
     Colours and legend by type, node size by degree or centrality, zh/en
     labels, search, click for details (source passage or "synthetic"),
-    type filter, physics on/off. Large networks get a precomputed layout.
+    type filter, physics on/off. Large networks get a precomputed layout;
+    over 20,000 nodes the page opens on an overview of communities, whose
+    panels are brief (kx show gives the rest) unless --details all.
 
     \b
     Example:
@@ -108,6 +110,7 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
       kx view --focus 太原市科学技术协会 --depth 2 -o focus.html --open
       kx view --projection academician-academician --size-by betweenness
       kx view --types kx:Academician --color-by division -o divisions.html
+      kx view --details all -o whole.html
     """
     _check_output(output, query)
     page = open_graph().view(size_by=size_by, color_by=color_by, lang=lang, title=title, details=details,
