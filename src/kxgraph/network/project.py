@@ -503,9 +503,11 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
     only = set(NAMING) if brief else None  # the properties a panel keeps (None: all)
     if brief and read:
         read.clear()  # the links' statements: no panel shows them
-    pinyin = _kept_names(graph, found)  # each node's pinyin, its labels and marker set in found; or None
-    if pinyin is not None:
+    names = _kept_names(graph, found)  # each node's labels by language and pinyin, from the index; or None
+    pinyin = None if names is None else names.pop("pinyin")
+    if names is not None:
         skipped.update((RDFS + "label", KX + "synthetic"))
+    zh, en, plain_ = ({} if names is None else names.get(key, {}) for key in ("zh", "en", "plain"))
     counts = dict.fromkeys(nodes, 0) if properties else {}
     props: dict[str, dict[str, list[str]]] = {}
     named = ox.NamedNode
@@ -571,9 +573,9 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
     attrs = dict(G.nodes(data=True))  # each node's own attribute dict, without a view per lookup
     for n in nodes:
         mine, data = found[n], attrs[n]
-        plain, src = mine.get("plain"), mine.get("row")
-        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or plain or "",
-                    label_en=mine.get("en") or plain or "",
+        plain, src = mine.get("plain") or plain_.get(n), mine.get("row")
+        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or zh.get(n) or plain or "",
+                    label_en=mine.get("en") or en.get(n) or plain or "",
                     synthetic=bool(mine.get("synthetic")) or n.startswith(SYN),
                     source=mine.get("passage") or (shorten(src) if src else ""))
     if not properties:
@@ -598,11 +600,12 @@ def _add_texts(props: dict[str, dict[str, list[str]]], counts: dict[str, int], k
             props.setdefault(n, {}).setdefault(key, []).extend(values)
 
 
-def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, list[str]] | None:
-    """Each node's labels (``found[n]["zh"]``, ``["en"]``, ``["plain"]``) and ``kx:synthetic`` mark
-    from the label index, and its ``kx:pinyin`` texts returned; None when no index is in step with
-    the store (then read the store). A node whose labels of one language (or pinyin) differ is read
-    from the store (``network/names``), since which comes first is the store's order."""
+def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]] | None:
+    """Each node's labels from the label index by language (``{"zh": {node: text}, "en": …,
+    "plain": …}``) and its ``kx:pinyin`` texts (``"pinyin": {node: [text, …]}``), its
+    ``kx:synthetic`` mark set in ``found``; None when no index is in step with the store (then read
+    the store). A node whose labels of one language (or pinyin) differ is read from the store
+    (``network/names``) into ``found``, since which comes first is the store's order."""
     from kxgraph.store.entitytypes import entity_names
 
     kept = entity_names(graph.store, outside=SYN)  # a generated node is synthetic whatever its mark
@@ -610,7 +613,7 @@ def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, list[str]]
         return None
     by_lang, marked = kept
     twice: set[str] = set()
-    slots: dict[str, dict[str, str]] = {}
+    slots: dict[str, dict[str, Any]] = {}
     for lang, rows in by_lang.items():
         key = "pinyin" if lang is None else _slot(lang) if lang else "plain"
         if not key or key == "pinyin":
@@ -627,9 +630,6 @@ def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, list[str]]
             pinyin.setdefault(entity, []).append(text)
     del by_lang
     twice.update(n for n, texts in pinyin.items() if len(texts) > 1 and len(set(texts)) > 1)
-    for key, texts in slots.items():
-        for n in texts.keys() & found.keys():
-            found[n][key] = texts[n]
     for n in marked:
         mine = found.get(n)
         if mine is not None:
@@ -637,8 +637,8 @@ def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, list[str]]
     twice &= found.keys()
     if twice:
         for n in twice:
-            for key in ("zh", "en", "plain"):
-                found[n].pop(key, None)
+            for texts in slots.values():
+                texts.pop(n, None)
             pinyin.pop(n, None)
         for batch in _batches(sorted(twice)):
             for n, p, v in _run(graph, "network/names", {"n": batch}):
@@ -646,7 +646,8 @@ def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, list[str]]
                     _first_values(found, "label", [(n, v)])
                 elif type(v).__name__ == "Literal":
                     pinyin.setdefault(n.value, []).append(str(term_value(v)))
-    return pinyin
+    slots["pinyin"] = pinyin
+    return slots
 
 
 def _differing(rows: list[tuple[str, str]], known: dict[str, str]) -> set[str]:
