@@ -190,6 +190,8 @@ class View:
     academies and divisions that elected each academician, from the node attributes
     ``network.project.describe_academies`` sets; everyone else in one group); ``lang`` the language labels
     start in (``zh`` or ``en``; the page has a switch); ``height`` the pixels it takes in a notebook.
+    A network projected with brief details (``G.graph["details"] == "brief"``, as ``KxGraph.view``
+    does above ``OVERVIEW`` nodes) gets panels that say so and give the ``kx show`` command for the rest.
 
     >>> import networkx as nx
     >>> View(nx.Graph(), size_by="community")
