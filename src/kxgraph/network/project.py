@@ -507,7 +507,7 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
     pinyin = None if names is None else names.pop("pinyin")
     if names is not None:
         skipped.update((RDFS + "label", KX + "synthetic"))
-    zh, en, plain_ = ({} if names is None else names.get(key, {}) for key in ("zh", "en", "plain"))
+    zh_of, en_of, plain_of = ({} if names is None else names.get(key, {}) for key in ("zh", "en", "plain"))
     counts = dict.fromkeys(nodes, 0) if properties else {}
     props: dict[str, dict[str, list[str]]] = {}
     named = ox.NamedNode
@@ -525,7 +525,7 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
         predicates = [*fields, *NAMING]
     # a generated node is synthetic whatever its marker says: the markers are read for the others only
     others = [n for n in nodes if not n.startswith(SYN)]
-    if pinyin is None and len(others) <= len(nodes) // WHOLE_SHARE:
+    if names is None and len(others) <= len(nodes) // WHOLE_SHARE:
         skipped.add(KX + "synthetic")
         for batch in _batches(others):
             _first_values(found, "synthetic", _run(graph, "network/synthetic", {"n": batch}))
@@ -573,9 +573,9 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
     attrs = dict(G.nodes(data=True))  # each node's own attribute dict, without a view per lookup
     for n in nodes:
         mine, data = found[n], attrs[n]
-        plain, src = mine.get("plain") or plain_.get(n), mine.get("row")
-        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or zh.get(n) or plain or "",
-                    label_en=mine.get("en") or en.get(n) or plain or "",
+        plain, src = mine.get("plain") or plain_of.get(n), mine.get("row")
+        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or zh_of.get(n) or plain or "",
+                    label_en=mine.get("en") or en_of.get(n) or plain or "",
                     synthetic=bool(mine.get("synthetic")) or n.startswith(SYN),
                     source=mine.get("passage") or (shorten(src) if src else ""))
     if not properties:
