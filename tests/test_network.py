@@ -190,6 +190,19 @@ def test_kx_view_writes_a_page_of_the_network(kx, small_store, tmp_path):
     assert "甲院士" in data["title"]
 
 
+def test_kx_view_details_brief_keeps_only_names_in_the_panels(kx, small_store, tmp_path):
+    pages = {}
+    for details in ("all", "brief"):
+        out = tmp_path / f"{details}.html"
+        assert kx("view", "--details", details, "-o", str(out)).exit_code == 0
+        pages[details] = json.loads(out.read_text(encoding="utf-8").split('id="kx-data">', 1)[1].split("</script>", 1)[0])
+    assert "details" not in pages["all"] and pages["brief"]["details"] == "brief"
+    assert any(set(n.get("p", {})) - {"skos:altLabel", "kx:pinyin"} for n in pages["all"]["nodes"])
+    assert all(set(n.get("p", {})) <= {"skos:altLabel", "kx:pinyin"} for n in pages["brief"]["nodes"])
+    assert [(n["zh"], n["t"], n["d"]) for n in pages["all"]["nodes"]] == [(n["zh"], n["t"], n["d"]) for n in pages["brief"]["nodes"]]
+    assert kx("view", "--details", "some", "-o", str(tmp_path / "x.html")).exit_code == 2
+
+
 def test_kx_export_writes_cytoscape_json_and_graphml(kx, small_store, tmp_path):
     js, gml = tmp_path / "n.json", tmp_path / "n.graphml"
     assert kx("export", "--projection", "academician-academician", "-o", str(js)).exit_code == 0

@@ -179,3 +179,30 @@ def test_the_small_communities_open_together_from_the_overview(browser, tmp_path
     assert page.evaluate("kxView.nodes.length") == 24 and page.evaluate("kxView.edges.length") == 12
     assert "Pair 7 b" in page.locator("#details").inner_text()
     assert errors == []
+
+
+@pytest.mark.browser
+def test_a_brief_panel_names_the_node_its_community_and_the_command_for_the_rest(browser, tmp_path):
+    from kxgraph.vocab import SYN
+
+    G = nx.relabel_nodes(network(), lambda n: SYN + "seed-0-scale-1/" + n.rsplit(":", 1)[-1])
+    five = SYN + "seed-0-scale-1/n5"
+    G.nodes[five].update({"kx:pinyin": "jie dian wu", "skos:altLabel": "第五; Fifth", "synthetic": True})
+    G.graph["details"] = "brief"  # as a projection of more nodes than an overview's threshold says
+    path = View(G, overview=100).to_html(tmp_path / "brief.html")
+    page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.kxView && window.kxView.ready && kxView.searchReady", timeout=30000)
+    for query in ("jiedianwu", "Fifth"):  # search finds the node by its pinyin and alternative labels
+        page.fill("#search", query)
+        page.click("#go")
+        details = page.locator("#details").inner_text()
+        assert "节点5号" in details and "第五; Fifth" in details and "jie dian wu" in details
+    community = page.evaluate("kxView.community")
+    assert f"第 {community + 1} 组" in details and "kx show syn-seed-0-scale-1:n5" in details
+    assert "kx view --details all" in details and "合成数据" in details
+    page.click("#lang")
+    assert "All properties" in page.locator("#details").inner_text()
+    assert errors == []

@@ -12,7 +12,10 @@ import pytest
 
 import kxgraph
 from kxgraph.network import project as network
+from kxgraph.errors import ParameterError
+from kxgraph.network import view as views
 from kxgraph.network.view import View
+from kxgraph.store import entitytypes
 
 KX = "https://w3id.org/kxgraph/ns#"
 SYN = "https://w3id.org/kxgraph/synthetic/seed-0-scale-0.1/"
@@ -59,16 +62,21 @@ def part(html: str, name: str):
     return json.loads(found.group(1))
 
 
-@pytest.mark.parametrize("share", [SHIPPED, 10**9])
-def test_the_whole_page_is_the_same_from_whole_reads_as_per_batch_of_nodes(g, monkeypatch, share):
+@pytest.mark.parametrize("names, share", [("index", SHIPPED), ("store", SHIPPED), ("store", 10**9)])
+def test_the_whole_page_is_the_same_from_whole_reads_as_per_batch_of_nodes(g, monkeypatch, names, share):
+    # names: labels, pinyin and markers from the label index, or (no index in step) from the store;
     # share: as shipped, the markers of the few nodes not generated are asked per batch; 10**9,
     # they are read for the whole store
+    if names == "store":
+        monkeypatch.setattr(entitytypes, "entity_names", lambda store, **_: None)
     asked: list[str] = []
     run = network._run
     monkeypatch.setattr(network, "_run", lambda graph, name, values: asked.append(name) or run(graph, name, values))
     whole = page(g, monkeypatch, whole=True, share=share)
     assert "network/nodes" not in asked  # described from whole reads, not per batch
-    assert ("network/synthetic" in asked) == (share == SHIPPED)
+    assert ("network/synthetic" in asked) == (names == "store" and share == SHIPPED)
+    # the project's two zh labels: which is first is the store's order, so it alone is asked
+    assert ("network/names" in asked) == (names == "index")
     batched = page(g, monkeypatch, whole=False)
     assert whole == batched
     data = part(whole, "kx-data")
@@ -122,3 +130,60 @@ def test_links_computed_from_each_propertys_statements_are_the_links_the_store_e
     theirs = network.project(g, links=["all"])
     assert list(ours.edges(data=True)) == list(theirs.edges(data=True))
     assert list(ours.nodes(data=True)) == list(theirs.nodes(data=True))
+
+
+@pytest.mark.parametrize("brief_above", [None, 0])
+def test_a_whole_projection_from_the_label_index_equals_one_from_the_store(g, monkeypatch, brief_above):
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    from_index = network.project(g, brief_above=brief_above)
+    monkeypatch.setattr(entitytypes, "entity_names", lambda store, **_: None)
+    from_store = network.project(g, brief_above=brief_above)
+    assert list(from_index.nodes(data=True)) == list(from_store.nodes(data=True))
+    assert from_index.graph == from_store.graph
+    lab = from_index.nodes["urn:test:lab-1"]
+    assert lab["label_zh"] == "Sample lab" and lab["synthetic"] is True and lab["kx:pinyin"] == "shi li shi yan shi"
+    assert ("kx:trainedProfessionals" in lab) == (brief_above is None)  # a brief panel keeps only the names
+
+
+def test_a_brief_projection_keeps_what_names_a_node_whether_read_whole_or_per_batch(g, monkeypatch):
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    whole = network.project(g, brief_above=0)
+    monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
+    batched = network.project(g, brief_above=0)
+    assert list(whole.nodes(data=True)) == list(batched.nodes(data=True))
+    assert whole.graph["details"] == "brief" and "details" not in network.project(g, brief_above=10**9).graph
+    lab = whole.nodes["urn:test:lab-1"]
+    assert {k for k in lab if ":" in k} == {"skos:altLabel", "kx:pinyin"}
+    assert set(lab["skos:altLabel"].split("; ")) == {"样例实验室", "Demo lab"}
+    assert all(set(data) & {"kx:note", "kx:participant"} == set() for _, data in whole.nodes(data=True))
+
+
+def panels(html: str) -> list[dict[str, str]]:
+    data = part(html, "kx-data")
+    return [item[-1].get("p", {}) for c in range(len(data["overview"]["groups"]))
+            for item in part(html, f"kx-c{c}")["n"] if isinstance(item[-1], dict)]
+
+
+def test_an_overview_page_has_brief_panels_unless_every_property_is_asked(g, monkeypatch):
+    monkeypatch.setattr(views, "OVERVIEW", 50)  # the generated network is an overview page
+    html = g.view().html()
+    data = part(html, "kx-data")
+    assert data["overview"] is not None and data["details"] == "brief"
+    assert all(set(p) <= {"skos:altLabel", "kx:pinyin"} for p in panels(html))
+    assert any(p.get("kx:pinyin") == "shi li shi yan shi" for p in panels(html))
+    text, _ = part(html, "kx-search")  # search still finds a node by every name
+    assert {"样例实验室", "Demo lab", "shi li shi yan shi", "shilishiyanshi"} <= set(
+        next(line for line in text.split("\n") if line.startswith("Sample lab")).split("\t"))
+    every = g.view(details="all").html()
+    assert "details" not in part(every, "kx-data")
+    assert any("kx:note" in p for p in panels(every)) and any("kx:participant" in p for p in panels(every))
+    assert part(every, "kx-search") == part(html, "kx-search")
+
+
+def test_a_page_below_the_overview_keeps_every_property_unless_brief_is_asked(g):
+    G = g.view().graph  # a plain page: every property, as before
+    assert "details" not in G.graph and "kx:note" in G.nodes["urn:test:project-1"]
+    brief = g.view(details="brief")
+    assert brief.data()["details"] == "brief" and "kx:note" not in brief.graph.nodes["urn:test:project-1"]
+    with pytest.raises(ParameterError, match="details"):
+        g.view(details="some")

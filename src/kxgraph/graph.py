@@ -375,27 +375,35 @@ class KxGraph:
              query: str | None = None, params: Mapping[str, Any] | None = None,
              projection: str | None = None, links: Iterable[str] | None = None,
              size_by: str = "degree", color_by: str = "type", lang: str = "zh",
-             title: str | None = None, height: int = 640) -> "View":
+             title: str | None = None, height: int = 640, details: str | None = None) -> "View":
         """An offline HTML view of the network (chosen as in ``network()``).
 
         ``size_by``: ``degree``, ``betweenness``, ``eigenvector`` or ``none``; ``color_by``:
         ``type``, ``community``, ``source``, ``academy`` or ``division`` (the academies and
         divisions that elected each academician, with a legend); ``lang``: ``zh`` or ``en`` (the page has a switch);
-        ``height``: pixels in a notebook. ``.to_html(path)`` writes the page, ``.to_pyvis()`` gives
-        a ``pyvis.network.Network``; a notebook shows it inline.
+        ``height``: pixels in a notebook; ``details``: what a node's panel holds, ``all`` its
+        properties or ``brief`` (its names, type, source, community, links, synthetic marker and
+        CURIE, for ``kx show``); by default brief on an overview page (more than
+        ``kxgraph.network.view.OVERVIEW`` nodes, 20,000), all otherwise. ``.to_html(path)`` writes
+        the page, ``.to_pyvis()`` gives a ``pyvis.network.Network``; a notebook shows it inline.
 
         >>> open(memory=True).view(color_by="community", height=400)
         <View 0 nodes, 0 links>
         """
-        from kxgraph.network.view import View
+        from kxgraph.errors import ParameterError, option
+        from kxgraph.network.project import project
+        from kxgraph.network.view import OVERVIEW, View
 
-        G = self.network(focus=focus, depth=depth, types=types, query=query, params=params,
-                         projection=projection, links=links)
+        brief_above = {None: OVERVIEW, "brief": 0, "all": None}.get(details, -1)
+        if brief_above == -1:
+            raise ParameterError(f"{option('details')} is all or brief, not {details!r}")
+        G = project(self, focus=focus, depth=depth, types=types, query=query, projection=projection,
+                    links=links, params=dict(params) if params else None, brief_above=brief_above)
         if color_by in ("academy", "division"):
             from kxgraph.network.project import describe_academies
 
             describe_academies(self, G)
-        return View(G, size_by=size_by, color_by=color_by, lang=lang, title=title, height=height)
+        return View(G, size_by=size_by, color_by=color_by, lang=lang, title=title, height=height, overview=OVERVIEW)
 
     def analyze(self, kind: str = "centrality", *, measure: str = "degree", top: int = 10, seed: int = 1,
                 lang: str = "zh", focus: str | None = None, depth: int = 2,

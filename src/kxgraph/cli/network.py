@@ -84,19 +84,25 @@ def _network(focus, depth, types, query, params, projection, links) -> dict:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language the labels start in (the page has a switch).")
 @click.option("--title", help="Page title.")
+@click.option("--details", type=click.Choice(["all", "brief"]),
+              help="What a node's details panel holds: all its properties, or brief (names, type, source, "
+                   "community, links, synthetic marker and the kx show command for the rest). "
+                   "Default: brief on an overview page (over 20,000 nodes), all otherwise.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="kx-view.html",
               show_default=True, help="HTML file to write.")
 @click.option("--open", "open_file", is_flag=True, help="Open the file in the default browser.")
 @click.option("--year-slider", is_flag=True, help="Add a year slider that shows the network as it stood each year.")
 @timeout_option
-def view(focus, depth, types, query, params, projection, links, size_by, color_by, lang, title, output,
+def view(focus, depth, types, query, params, projection, links, size_by, color_by, lang, title, details, output,
          open_file, year_slider) -> None:
     """Write the network as one self-contained, offline HTML page.
 
     \b
     Colours and legend by type, node size by degree or centrality, zh/en
     labels, search, click for details (source passage or "synthetic"),
-    type filter, physics on/off. Large networks get a precomputed layout.
+    type filter, physics on/off. Large networks get a precomputed layout;
+    over 20,000 nodes the page opens on an overview of communities, whose
+    panels are brief (kx show gives the rest) unless --details all.
 
     \b
     Example:
@@ -104,9 +110,10 @@ def view(focus, depth, types, query, params, projection, links, size_by, color_b
       kx view --focus 太原市科学技术协会 --depth 2 -o focus.html --open
       kx view --projection academician-academician --size-by betweenness
       kx view --types kx:Academician --color-by division -o divisions.html
+      kx view --details all -o whole.html
     """
     _check_output(output, query)
-    page = open_graph().view(size_by=size_by, color_by=color_by, lang=lang, title=title,
+    page = open_graph().view(size_by=size_by, color_by=color_by, lang=lang, title=title, details=details,
                                            **_network(focus, depth, types, query, params, projection, links))
     if year_slider:
         from kxgraph.output.files import check_target, write_text

@@ -22,7 +22,9 @@ CURIE (``properties(G, node)``), so GraphML takes them; edges carry
 from __future__ import annotations
 
 import functools
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -30,7 +32,7 @@ from kxgraph.errors import NotFoundError, ParameterError, QueryError, option
 from kxgraph.resources import resource_path
 from kxgraph.ontology import terms
 from kxgraph.output.results import term_value
-from kxgraph.vocab import DCTERMS, KX, PROV, RDF, RDFS, SYN, expand_curie, shorten
+from kxgraph.vocab import DCTERMS, KX, PROV, RDF, RDFS, SKOS, SYN, expand_curie, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -41,6 +43,9 @@ BATCH = 500  # IRIs per VALUES block: big enough to be few queries, small enough
 MAX_PROPS = 40  # statements per node shown in a details panel
 WHOLE_ABOVE = 10 * BATCH  # nodes of a whole network described from reads of the whole store, not per batch,
 WHOLE_SHARE = 4           # … when they are also more than a quarter of the store's typed entities
+# The properties a brief details panel keeps (an overview page's): what else names a node, which
+# the page's search finds it by. Every other property is left to ``kx show``.
+NAMING = (SKOS + "altLabel", KX + "pinyin")
 
 
 @dataclass(frozen=True)
@@ -448,10 +453,11 @@ def _described(node: str) -> bool:
 
 def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = True,
               kept: dict[str, frozenset[str]] | None = None, whole: bool = False,
-              read: dict[str, list] | None = None) -> None:
+              read: dict[str, list] | None = None, brief: bool = False) -> None:
     """Fill in node attributes with two queries per batch of nodes (one without ``properties``), or,
     for a ``whole`` network of more than ``WHOLE_ABOVE`` nodes (and a ``WHOLE_SHARE`` of the store's
-    typed entities), reads of the whole store a property at a time (``_describe_whole``).
+    typed entities), reads of the whole store a property at a time (``_describe_whole``). ``brief``
+    keeps only the ``NAMING`` properties.
 
     Without ``labels``, only each node's type, with one light query per batch; the rest of a node
     is asked when ``describe_later`` is called for it (analysis: the nodes its table shows)."""
@@ -462,9 +468,9 @@ def _describe(graph, G: "nx.Graph", *, properties: bool = True, labels: bool = T
     # reads of the whole store cost the store, batches the nodes: whole reads only for a network of
     # many nodes that is a good part of the store (not a --type slice of a big one)
     if whole and kept is not None and len(nodes) > max(WHOLE_ABOVE, len(kept) // WHOLE_SHARE):
-        _describe_whole(graph, G, nodes, properties=properties, kept=kept, read=read or {})
+        _describe_whole(graph, G, nodes, properties=properties, kept=kept, read=read or {}, brief=brief)
     else:
-        _describe_nodes(graph, G, nodes, properties=properties)
+        _describe_nodes(graph, G, nodes, properties=properties, only=NAMING if brief else None)
 
 
 def _language(label: Any) -> str | None:
@@ -472,16 +478,12 @@ def _language(label: Any) -> str | None:
     if type(label).__name__ != "Literal":
         return None
     lang = (label.language or "").lower()
-    if not lang:
-        return "plain"
-    for wanted in ("zh", "en"):
-        if lang == wanted or lang.startswith(wanted + "-"):
-            return wanted
-    return None
+    return (_slot(lang) or None) if lang else "plain"
 
 
 def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
-                    kept: dict[str, frozenset[str]] | None, read: dict[str, list] | None = None) -> None:
+                    kept: dict[str, frozenset[str]] | None, read: dict[str, list] | None = None,
+                    brief: bool = False) -> None:
     """What ``_describe_nodes`` gives every node, from reads of the whole store (and the kept types)
     instead of two queries per batch of nodes: a network of most of the store's entities.
 
@@ -489,13 +491,23 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
     never read back from the store (each IRI read back is a lookup in the store's string table, the
     bulk of the work), and the properties the links were read from (``read``) are not read again.
     A node with more than ``MAX_PROPS`` statements has them read again in the store's order per node
-    (``network/properties``), so its panel keeps the same first ones."""
+    (``network/properties``), so its panel keeps the same first ones. Labels, pinyin and markers
+    come from the label index when it is in step with the store (``_kept_names``). ``brief`` keeps
+    only the ``NAMING`` properties: the store is then read for the nodes' sources alone."""
     import pyoxigraph as ox
 
     _set_types(graph, G, nodes, kept)
     found: dict[str, dict[str, Any]] = {n: {} for n in nodes}
     fields = {RDFS + "label": "label", KX + "synthetic": "synthetic", DCTERMS + "source": "row"}
     skipped = {RDF + "type", PROV + "wasDerivedFrom"}  # types are kept; passages are read through their path
+    only = set(NAMING) if brief else None  # the properties a panel keeps (None: all)
+    if brief and read:
+        read.clear()  # the links' statements: no panel shows them
+    names = _kept_names(graph, found)  # each node's labels by language and pinyin, from the index; or None
+    pinyin = None if names is None else names.pop("pinyin")
+    if names is not None:
+        skipped.update((RDFS + "label", KX + "synthetic"))
+    zh_of, en_of, plain_of = ({} if names is None else names.get(key, {}) for key in ("zh", "en", "plain"))
     counts = dict.fromkeys(nodes, 0) if properties else {}
     props: dict[str, dict[str, list[str]]] = {}
     named = ox.NamedNode
@@ -507,16 +519,23 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
             found_ = curie[iri] = shorten(iri)
         return found_
 
-    predicates = [p.value for (p,) in _stream(graph, "network/predicates", {}) if type(p) is named]
+    if only is None:
+        predicates = [p.value for (p,) in _stream(graph, "network/predicates", {}) if type(p) is named]
+    else:  # which properties the store holds matters only for the panel's cap, of these few
+        predicates = [*fields, *NAMING]
     # a generated node is synthetic whatever its marker says: the markers are read for the others only
     others = [n for n in nodes if not n.startswith(SYN)]
-    if len(others) <= len(nodes) // WHOLE_SHARE:
+    if names is None and len(others) <= len(nodes) // WHOLE_SHARE:
         skipped.add(KX + "synthetic")
         for batch in _batches(others):
             _first_values(found, "synthetic", _run(graph, "network/synthetic", {"n": batch}))
     literal: dict[Any, str] = {}  # years, statuses, levels … recur on many nodes
     for p in predicates:
-        if p in skipped:
+        if p in skipped or (p not in fields and only is not None and p not in only):
+            continue
+        if p == KX + "pinyin" and pinyin is not None:  # from the index: text, not terms
+            if properties:
+                _add_texts(props, counts, short(p), pinyin)
             continue
         rows = read.pop(p, None) if read else None
         if rows is None:
@@ -554,17 +573,99 @@ def _describe_whole(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
     attrs = dict(G.nodes(data=True))  # each node's own attribute dict, without a view per lookup
     for n in nodes:
         mine, data = found[n], attrs[n]
-        plain, src = mine.get("plain"), mine.get("row")
-        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or plain or "",
-                    label_en=mine.get("en") or plain or "",
+        plain, src = mine.get("plain") or plain_of.get(n), mine.get("row")
+        data.update(type=data.get("type", ""), label_zh=mine.get("zh") or zh_of.get(n) or plain or "",
+                    label_en=mine.get("en") or en_of.get(n) or plain or "",
                     synthetic=bool(mine.get("synthetic")) or n.startswith(SYN),
                     source=mine.get("passage") or (shorten(src) if src else ""))
     if not properties:
         return
     # read a property at a time, a node's first MAX_PROPS statements are not the store's first ones
-    props.update(_properties(graph, [n for n, c in counts.items() if c > MAX_PROPS]))
+    props.update(_properties(graph, [n for n, c in counts.items() if c > MAX_PROPS], only))
     for n, mine in props.items():
         attrs[n].update((p, "; ".join(v)) for p, v in sorted(mine.items()))
+
+
+def _add_texts(props: dict[str, dict[str, list[str]]], counts: dict[str, int], key: str,
+               texts: dict[str, list[str]]) -> None:
+    """Add each node's ``texts`` as values of the property ``key`` to its panel, as the loop over a
+    property's statements in ``_describe_whole`` does (counted, at most ``MAX_PROPS`` a node)."""
+    for n, values in texts.items():
+        c = counts.get(n)
+        if c is None:
+            continue
+        counts[n] = c + len(values)
+        values = values[:max(0, MAX_PROPS - c)]
+        if values:
+            props.setdefault(n, {}).setdefault(key, []).extend(values)
+
+
+def _kept_names(graph, found: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]] | None:
+    """Each node's labels from the label index by language (``{"zh": {node: text}, "en": …,
+    "plain": …}``) and its ``kx:pinyin`` texts (``"pinyin": {node: [text, …]}``), its
+    ``kx:synthetic`` mark set in ``found``; None when no index is in step with the store (then read
+    the store). A node whose labels of one language (or pinyin) differ is read from the store
+    (``network/names``) into ``found``, since which comes first is the store's order."""
+    from kxgraph.store.entitytypes import entity_names
+
+    kept = entity_names(graph.store, outside=SYN)  # a generated node is synthetic whatever its mark
+    if kept is None:
+        return None
+    by_lang, marked = kept
+    twice: set[str] = set()
+    slots: dict[str, dict[str, Any]] = {}
+    for lang, rows in by_lang.items():
+        key = "pinyin" if lang is None else _slot(lang) if lang else "plain"
+        if not key or key == "pinyin":
+            continue
+        texts = dict(rows)  # in C; a node with two labels of the language is told by the count
+        if len(texts) < len(rows) or key in slots:
+            twice.update(_differing(rows, slots.get(key, {})))
+            slots.setdefault(key, {}).update(texts)
+        else:
+            slots[key] = texts
+    pinyin: dict[str, list[str]] = {}
+    for entity, text in by_lang.get(None, ()):
+        if entity in found:
+            pinyin.setdefault(entity, []).append(text)
+    del by_lang
+    twice.update(n for n, texts in pinyin.items() if len(texts) > 1 and len(set(texts)) > 1)
+    for n in marked:
+        mine = found.get(n)
+        if mine is not None:
+            mine["synthetic"] = True
+    twice &= found.keys()
+    if twice:
+        for n in twice:
+            for texts in slots.values():
+                texts.pop(n, None)
+            pinyin.pop(n, None)
+        for batch in _batches(sorted(twice)):
+            for n, p, v in _run(graph, "network/names", {"n": batch}):
+                if p.value == RDFS + "label":
+                    _first_values(found, "label", [(n, v)])
+                elif type(v).__name__ == "Literal":
+                    pinyin.setdefault(n.value, []).append(str(term_value(v)))
+    slots["pinyin"] = pinyin
+    return slots
+
+
+def _differing(rows: list[tuple[str, str]], known: dict[str, str]) -> set[str]:
+    """The entities among ``rows`` given two different texts (counting ``known``'s)."""
+    seen = dict(known)
+    found = set()
+    for entity, text in rows:
+        if seen.setdefault(entity, text) != text:
+            found.add(entity)
+    return found
+
+
+def _slot(lang: str) -> str:
+    """Which of a node's labels a label of (lower-cased) ``lang`` is: "zh", "en" or "" (neither)."""
+    for wanted in ("zh", "en"):
+        if lang == wanted or lang.startswith(wanted + "-"):
+            return wanted
+    return ""
 
 
 def _first_values(found: dict[str, dict[str, Any]], what: str, rows) -> None:
@@ -580,12 +681,15 @@ def _first_values(found: dict[str, dict[str, Any]], what: str, rows) -> None:
             mine[key] = v.value if label and v.language else term_value(v)  # a language's label: its text
 
 
-def _properties(graph, nodes: list[str]) -> dict[str, dict[str, list[str]]]:
+def _properties(graph, nodes: list[str], only: Iterable[str] | None = None) -> dict[str, dict[str, list[str]]]:
     """The details-panel statements of ``nodes`` (their first ``MAX_PROPS`` in the store's order),
-    by node and property CURIE, one query per batch of nodes."""
+    by node and property CURIE, one query per batch of nodes; with ``only``, of those properties."""
     props: dict[str, dict[str, list[str]]] = {}
+    keep = None if only is None else set(only)
     for batch in _batches(nodes):
         for n, p, v in _run(graph, "network/properties", {"n": batch}):
+            if keep is not None and p.value not in keep:
+                continue
             mine = props.setdefault(n.value, {})
             if sum(len(x) for x in mine.values()) < MAX_PROPS:  # a property past the cap gets no empty row
                 mine.setdefault(shorten(p.value), []).append(
@@ -633,7 +737,8 @@ def describe_later(G: "nx.Graph", nodes: Iterable[str]) -> None:
         later(list(nodes))
 
 
-def _describe_nodes(graph, G: "nx.Graph", nodes: list[str], *, properties: bool) -> None:
+def _describe_nodes(graph, G: "nx.Graph", nodes: list[str], *, properties: bool,
+                    only: Iterable[str] | None = None) -> None:
     for batch in _batches(nodes):
         for row in _run(graph, "network/nodes", {"n": batch}):
             n, types, zh, en, plain, syn, passage, src = (term_value(x) for x in row)
@@ -642,7 +747,7 @@ def _describe_nodes(graph, G: "nx.Graph", nodes: list[str], *, properties: bool)
                 type=shorten(type_iri) if type_iri else "", label_zh=zh or plain or "",
                 label_en=en or plain or "", synthetic=bool(syn) or n.startswith(SYN),
                 source=passage or (shorten(src) if src else ""))
-    props = _properties(graph, nodes) if properties else {}
+    props = _properties(graph, nodes, only) if properties else {}
     for n in nodes:
         data = G.nodes[n]
         data.setdefault("type", "")
@@ -688,7 +793,8 @@ def describe_academies(graph: "KxGraph", G: "nx.Graph") -> None:
 def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
             types: Iterable[str] | None = None, query: str | None = None,
             projection: str | None = None, links: Iterable[str] | None = None,
-            params: dict[str, str] | None = None, properties: bool = True, labels: bool = True) -> "nx.Graph":
+            params: dict[str, str] | None = None, properties: bool = True, labels: bool = True,
+            brief_above: int | None = None) -> "nx.Graph":
     """Return the collaboration network (or the part asked for) as an undirected networkx graph.
 
     ``focus`` (IRI, CURIE or exact label) with ``depth`` pulls a neighbourhood; ``types`` keeps
@@ -697,7 +803,10 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     named query's parameters, e.g. ``{"entity": "syn-seed-0-scale-1:academician-1"}``); ``links`` names the links to follow
     (``works-at``, ``hosts`` …); ``properties=False`` leaves out the nodes' literal properties
     (what analysis does not need, and half the time on a large network); ``labels=False`` only
-    each node's type, the rest asked by ``describe_later`` for the nodes shown. By default every
+    each node's type, the rest asked by ``describe_later`` for the nodes shown; a network of more
+    than ``brief_above`` nodes gets only the properties that name a node (``NAMING``: alternative
+    labels, pinyin) and says so (``G.graph["details"] == "brief"``): an overview page's panels,
+    which ``kx show`` completes. By default every
     declared link except the context links
     (``located-in``, ``part-of``): a district or programme is not a collaborator, and with them it
     would be the best-connected "broker" of every analysis; ``links=["all"]`` follows every link.
@@ -723,7 +832,7 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
         G = _from_query(graph, text, "projection" if projection else "query", bound)
         if projection:
             G.graph["projection"] = projection
-        _describe(graph, G, properties=properties, labels=labels)
+        _describe(graph, G, properties=properties, labels=labels, brief=_brief(G, brief_above))
         if wanted:
             keep = {c for c in wanted}
             G = G.subgraph(n for n, d in G.nodes(data=True) if expand_curie(d["type"]) in keep).copy()
@@ -735,14 +844,38 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     chosen = _chosen_links(links)
     if focus_iri:
         G = _neighbourhood(graph, focus_iri, depth, chosen, wanted)
-        _describe(graph, G, properties=properties, labels=labels)
+        _describe(graph, G, properties=properties, labels=labels, brief=_brief(G, brief_above))
         return G
-    kept = _kept_types(graph)  # the whole network: every node's classes in one read, when kept
-    read: dict[str, list] = {}  # the statements of the properties links were read from, by property
-    G = _whole(graph, chosen, wanted, kept, read)
-    _describe(graph, G, properties=properties, labels=labels, kept=kept, whole=True, read=read)
-    del read
+    with _acyclic():
+        kept = _kept_types(graph)  # the whole network: every node's classes in one read, when kept
+        read: dict[str, list] = {}  # the statements of the properties links were read from, by property
+        G = _whole(graph, chosen, wanted, kept, read)
+        _describe(graph, G, properties=properties, labels=labels, kept=kept, whole=True, read=read,
+                  brief=_brief(G, brief_above))
+        del read
     return G
+
+
+@contextmanager
+def _acyclic():
+    """Python's cyclic garbage collector paused: a whole network is millions of small dicts, tuples
+    and strings, none in a cycle, and each full collection walks them all again (12 of them, 2 s of
+    14 s, at 220,000 nodes)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _brief(G: "nx.Graph", above: int | None) -> bool:
+    """True (and said in ``G.graph["details"]``) when ``G`` has more than ``above`` nodes."""
+    if above is None or G.number_of_nodes() <= above:
+        return False
+    G.graph["details"] = "brief"
+    return True
 
 
 def neighbourhood_until(graph: "KxGraph", start: str, goal: str, *, max_depth: int,

@@ -190,6 +190,8 @@ class View:
     academies and divisions that elected each academician, from the node attributes
     ``network.project.describe_academies`` sets; everyone else in one group); ``lang`` the language labels
     start in (``zh`` or ``en``; the page has a switch); ``height`` the pixels it takes in a notebook.
+    A network projected with brief details (``G.graph["details"] == "brief"``, as ``KxGraph.view``
+    does above ``OVERVIEW`` nodes) gets panels that say so and give the ``kx show`` command for the rest.
 
     >>> import networkx as nx
     >>> View(nx.Graph(), size_by="community")
@@ -249,7 +251,7 @@ class View:
                 "colorBy": self.color_by, "groups": groups,
                 "focus": index.get(focus) if focus is not None else None,
                 "types": types, "links": declared, "terms": _term_labels(nodes),
-                "nodes": nodes, "edges": edges, "overview": None}
+                "nodes": nodes, "edges": edges, "overview": None, **self._details()}
 
     def _types(self) -> tuple[list[dict[str, Any]], dict[str, int]]:
         """The node types, most common first, with colour and shape; and each type's place in that list."""
@@ -332,11 +334,14 @@ class View:
         curie, whole, prefixes = curies(str(n) for n in nodes)
         max_weight = max((e[3] for e in edges), default=1) or 1
         inner: list[list[list]] = [[] for _ in range(count)]
+        widths: dict[Any, float] = {}  # a few distinct weights among many links
         for a, b, k, w in edges:
             c = group[a]
             if c == group[b]:
-                inner[c].append([new[a] - starts[c], new[b] - starts[c], k,
-                                 round(1 + 5 * (w - 1) / max(max_weight - 1, 1), 2)])
+                width = widths.get(w)
+                if width is None:
+                    width = widths[w] = round(1 + 5 * (w - 1) / max(max_weight - 1, 1), 2)
+                inner[c].append([new[a] - starts[c], new[b] - starts[c], k, width])
         lines: list[str] = []
         type_of: list[int] = []
         details: list[dict[str, Any]] = []
@@ -348,21 +353,30 @@ class View:
                 i = order[at]
                 d = attrs[i]
                 props = {k: v for k, v in d.items() if ":" in k and isinstance(v, str)}
-                extra: dict[str, Any] = {}
-                if props:
-                    extra["p"] = props
-                    details.append(extra)
-                if d.get("source"):
-                    extra["src"] = d["source"]
+                (x, y) = pos[at]
                 flag = 1 if d.get("synthetic") else 0
                 synthetic += flag
-                (x, y) = pos[at]
-                items.append([size[i], degree[i], x, y, keys[i] if keys else -1, flag, *([extra] if extra else [])])
+                item = [size[i], degree[i], x, y, keys[i] if keys else -1, flag]
                 fields = [d.get("label_zh") or "", d.get("label_en") or "", curie[i], whole[i]]
-                fields += [a for a in props.get("skos:altLabel", "").split("; ") if a]
-                if props.get("kx:pinyin"):
-                    fields += [props["kx:pinyin"], props["kx:pinyin"].replace(" ", "")]
-                lines.append("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+                source = d.get("source")
+                if props or source:
+                    extra: dict[str, Any] = {}
+                    if props:
+                        extra["p"] = props
+                        details.append(extra)
+                        alternatives, pinyin = props.get("skos:altLabel"), props.get("kx:pinyin")
+                        if alternatives:
+                            fields += [a for a in alternatives.split("; ") if a]
+                        if pinyin:
+                            fields += [pinyin, pinyin.replace(" ", "")]
+                    if source:
+                        extra["src"] = source
+                    item.append(extra)
+                items.append(item)
+                line = "\t".join(fields)
+                if line.count("\t") != len(fields) - 1 or "\n" in line:  # a field holds a tab or a line break
+                    line = "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
+                lines.append(line)
                 type_of.append(type_index[d.get("type") or ""])
             parts.append(f'<script type="application/json" id="kx-c{c}">'
                          f'{script_json({"n": items, "e": inner[c]})}</script>')
@@ -387,8 +401,13 @@ class View:
                 "terms": _term_labels(details), "nodes": [], "edges": [],
                 "overview": {"groups": groups, "links": [[a, b, k] for (a, b), k in sorted(cross.items())],
                              "starts": starts, "count": len(nodes), "edgeCount": len(edges),
-                             "synthetic": synthetic, "prefixes": prefixes}}
+                             "synthetic": synthetic, "prefixes": prefixes}, **self._details()}
         return data, "\n".join(parts)
+
+    def _details(self) -> dict[str, str]:
+        """``{"details": "brief"}`` when the nodes carry only the properties that name them (the
+        page's panel then says how to see the rest); else nothing, as pages were before."""
+        return {"details": "brief"} if self.graph.graph.get("details") == "brief" else {}
 
     def _groups(self, nodes: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """Colour groups other than types: sets ``k`` on each node item, returns the legend."""

@@ -1,4 +1,5 @@
-"""Bulk reads of what the label index keeps, for projections of a whole store (read side only).
+"""Bulk reads of what the label index keeps, for projections of a whole store (read side only):
+every entity's classes (``entity_types``), labels, pinyin and synthetic marks (``entity_names``).
 
 ``kxgraph.store.index`` keeps every typed entity of the named data graphs in its ``types`` table
 (``kx stats`` counts them). A projection of the whole network needs the classes of every node:
@@ -56,4 +57,15 @@ def entity_types(store: Any) -> dict[str, frozenset[str]] | None:
     return found
 
 
-__all__ = ["entity_types"]
+def entity_names(store: Any, *, outside: str = "") -> tuple[dict[str | None, list[tuple[str, str]]], list[str]] | None:
+    """Every entity's labels by language (lower-cased, "" for none) and its ``kx:pinyin`` (under
+    None), as ``(entity, text)`` rows, and the entities marked ``kx:synthetic`` whose IRI does not
+    begin with ``outside``, from the label index (``Index.names``, which keeps them for every
+    graph); or None when ``store`` keeps no index in step with it: then read the store."""
+    index = getattr(store, "index", None)
+    if index is None or getattr(store, "raw", None) is None:
+        return None
+    return index.names(outside=outside)
+
+
+__all__ = ["entity_types", "entity_names"]

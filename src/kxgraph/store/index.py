@@ -210,6 +210,23 @@ class Index:
             return None
         return out
 
+    def names(self, *, outside: str = "") -> tuple[dict[str | None, list[tuple[str, str]]], list[str]] | None:
+        """Every kept name and mark, for a projection of the whole store: ``(entity, text)`` of each
+        ``rdfs:label`` by its language (lower-cased, "" for none) and of each ``kx:pinyin`` (under
+        None), as many rows as the store holds statements (one per graph), in the order kept (a
+        graph's rows by entity); and the entities marked ``kx:synthetic`` (true or 1) whose IRI does
+        not begin with ``outside``, each once, in order. Or None (then ask the store)."""
+        after = outside[:-1] + chr(ord(outside[-1]) + 1) if outside else ""
+        try:
+            with self._snapshot() as conn:
+                if conn is None:
+                    return None
+                langs = [lang for (lang,) in conn.execute(_NAMES["languages"])]
+                return ({lang: conn.execute(_NAMES["labels"], (lang,)).fetchall() for lang in langs},
+                        [entity for (entity,) in conn.execute(_NAMES["marked"], (outside, after))])
+        except sqlite3.Error:
+            return None
+
     def counts(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
         """Kept ``(graph, triples)`` per named graph and ``(class IRI, entities)`` per class, or None."""
         try:
@@ -664,6 +681,11 @@ _FACTS = {  # find's rows: an entity's classes, labels with their language, and 
     "types": "SELECT entity, class FROM types WHERE substr(entity, -20) = substr(?, -20)",
     "labels": "SELECT entity, label, lang FROM labels WHERE substr(entity, -20) = substr(?, -20) AND lang IS NOT NULL",
     "marked": "SELECT 1 FROM marked WHERE entity = ? LIMIT 1",
+}
+_NAMES = {  # a whole projection's names and marks (Index.names), in the order kept (no sort)
+    "languages": "SELECT DISTINCT lang FROM labels",
+    "labels": "SELECT entity, label FROM labels WHERE lang IS ? ORDER BY id",
+    "marked": "SELECT DISTINCT entity FROM marked WHERE entity < ?1 OR entity >= ?2 ORDER BY entity",
 }
 _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up to :cap
     "lowered": "SELECT COUNT(*) FROM (SELECT 1 FROM label_terms WHERE term >= :t AND term < :next LIMIT :cap)",
