@@ -46,7 +46,7 @@ SYNTHETIC = KX + "synthetic"
 ALT_LABEL = SKOS + "altLabel"
 
 FILE = "kxgraph-index.sqlite"
-SCHEMA = "6"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+SCHEMA = "7"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
 # 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
 # 3: kept report figures (store/kept.py); a kxgraph from before them writes without forgetting them,
 #    and marks the index "2" as it does, so a reader of this schema does not trust what it left
@@ -55,6 +55,8 @@ SCHEMA = "6"   # bump when the tables or the pinyin spelling change: older index
 # 5: identity keys of labels and alternative labels (name_keys)
 # 6: each label's language (NULL for kx:pinyin), and the entities marked kx:synthetic: find's
 #    summaries (type, zh and en label, marker) come from the index
+# 7: labels by length and first two characters (labels_rank: find's best prefix hits without reading
+#    every hit), and the types of the default and ontology graphs (other_types: find's summaries)
 DEFAULT = ""   # the default graph's key
 STAGING = GRAPH + "staging/"
 CANDIDATES = 5000  # as many label hits as find's SPARQL path considers
@@ -68,6 +70,8 @@ CREATE INDEX IF NOT EXISTS labels_graph ON labels(graph);
 -- the indexes by entity hold the last 20 characters of its IRI, which tell nearly all apart, in
 -- half the space of the whole IRI: a lookup reads the few rows they share and keeps the entity's
 CREATE INDEX IF NOT EXISTS labels_entity ON labels(substr(entity, -20));
+-- find's order (shorter, then by text) for the labels that begin with a query: Index.find
+CREATE INDEX IF NOT EXISTS labels_rank ON labels(length(label), substr(label, 1, 2));
 CREATE VIRTUAL TABLE IF NOT EXISTS label_text USING fts5(
   lowered, content='labels', content_rowid='id', tokenize='trigram', detail=none, columnsize=0);
 CREATE VIRTUAL TABLE IF NOT EXISTS spelling_text USING fts5(
@@ -78,6 +82,10 @@ CREATE TABLE IF NOT EXISTS types (graph TEXT NOT NULL, entity TEXT NOT NULL, cla
 CREATE INDEX IF NOT EXISTS types_graph ON types(graph);
 CREATE INDEX IF NOT EXISTS types_class ON types(class, entity);
 CREATE INDEX IF NOT EXISTS types_entity ON types(substr(entity, -20));
+-- the types of the default and ontology graphs, which kx stats does not count: find's summaries
+CREATE TABLE IF NOT EXISTS other_types (graph TEXT NOT NULL, entity TEXT NOT NULL, class TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS other_types_entity ON other_types(substr(entity, -20));
+CREATE INDEX IF NOT EXISTS other_types_graph ON other_types(graph);
 CREATE TABLE IF NOT EXISTS marked (graph TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (entity, graph))
   WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS graph_sizes (graph TEXT PRIMARY KEY, triples INTEGER NOT NULL);
@@ -100,7 +108,7 @@ NEAR_MAX = 6
 # The tables of older schemas, dropped before a write rebuilds the index in this one.
 _DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
              "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
-             "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS graph_sizes", "DROP TABLE IF EXISTS class_counts",
+             "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS other_types", "DROP TABLE IF EXISTS graph_sizes", "DROP TABLE IF EXISTS class_counts",
              "DROP TABLE IF EXISTS kept_figures", "DROP TABLE IF EXISTS kept_graphs", "DROP TABLE IF EXISTS marked",
              "DROP TABLE IF EXISTS name_keys", "DROP TABLE IF EXISTS name_keyed")
 
@@ -170,17 +178,23 @@ class Index:
         with self._snapshot() as conn:
             return conn is not None
 
-    def find(self, word: str, spelt: str) -> tuple[list, list] | None:
+    def find(self, word: str, spelt: str, *, limit: int | None = None,
+             skip: tuple[str, ...] = ()) -> tuple[list, list] | None:
         """Labels containing ``word``, and Chinese labels whose pinyin contains ``spelt``; or None.
 
         Both are lower-case; hits come as ``(entity term, label text)``, the label hits best first
-        (exact, then prefix, then shorter) and at most ``CANDIDATES`` of them.
+        (exact, then prefix, then shorter) and at most ``CANDIDATES`` of them, the pinyin hits
+        shorter first and as many. With ``limit`` (a query of one word), when the labels that
+        begin with ``word`` name ``limit`` entities whose IRIs do not begin with one of ``skip``,
+        the label hits are just those labels, the best (``_prefixed``): every other hit ranks below.
         """
         try:
             with self._snapshot() as conn:
                 if conn is None:
                     return None
-                labelled = _matching(conn, "lowered", word)
+                labelled = _prefixed(conn, word, limit, skip) if limit and not spelt else None
+                if labelled is None:
+                    labelled = _matching(conn, "lowered", word)
                 spoken = _matching(conn, "spelling", spelt) if spelt else []
         except sqlite3.Error:
             return None
@@ -189,8 +203,8 @@ class Index:
     def facts(self, entities: Iterable[Any]) -> dict[Any, Facts] | None:
         """What ``kx find`` shows of each entity term (``Facts``), for those the index holds a type of; or None.
 
-        An entity typed only in the default graph or the ontology's is not among them (``types``
-        keeps the named data graphs'): the store is asked for it.
+        An entity the index holds no type of (an untyped one) is not among them: the store is
+        asked for it.
         """
         try:
             with self._snapshot() as conn:
@@ -199,7 +213,8 @@ class Index:
                 out = {}
                 for term in dict.fromkeys(entities):
                     entity = _key(term)
-                    types = {kind for who, kind in conn.execute(_FACTS["types"], (entity,)) if who == entity}
+                    types = {kind for name in ("types", "others")
+                             for who, kind in conn.execute(_FACTS[name], (entity,)) if who == entity}
                     if not types:
                         continue
                     labels = [(v, lang) for who, v, lang in conn.execute(_FACTS["labels"], (entity,)) if who == entity]
@@ -365,6 +380,7 @@ class Index:
                 if graph != DEFAULT and not raw.contains_named_graph(node):
                     continue
                 self._index_graph(conn, raw, node, graph)
+                _other_types(conn, raw, node, graph)
                 _unkey(conn, raw, node, graph)
                 if graph != DEFAULT:
                     size = self.sizes.pop(graph, None)
@@ -620,13 +636,14 @@ def written_graphs(update: str) -> list[str] | None:
 # that begin with it, in the tables' vocabularies (label_terms, spelling_terms).
 _CLEAR = ("INSERT INTO label_text(label_text) VALUES ('delete-all')",
           "INSERT INTO spelling_text(spelling_text) VALUES ('delete-all')",
-          "DELETE FROM labels", "DELETE FROM types", "DELETE FROM graph_sizes", "DELETE FROM class_counts",
+          "DELETE FROM labels", "DELETE FROM types", "DELETE FROM other_types", "DELETE FROM graph_sizes", "DELETE FROM class_counts",
           "DELETE FROM marked", "DELETE FROM name_keys", "DELETE FROM name_keyed")
 _FORGET = ("INSERT INTO label_text(label_text, rowid, lowered) "
            "SELECT 'delete', id, lowered || char(31, 31) FROM labels WHERE graph = ?",
            "INSERT INTO spelling_text(spelling_text, rowid, spelling) "
            "SELECT 'delete', id, spelling || char(31, 31) FROM labels WHERE graph = ? AND spelling IS NOT NULL",
            "DELETE FROM labels WHERE graph = ?", "DELETE FROM types WHERE graph = ?",
+           "DELETE FROM other_types WHERE graph = ?",
            "DELETE FROM graph_sizes WHERE graph = ?", "DELETE FROM marked WHERE graph = ?")
 _INDEX_TEXT = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels WHERE id >= ?",
                "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
@@ -635,14 +652,15 @@ _STAGED_COUNTS = ("SELECT ?g ?p (COUNT(*) AS ?n) { VALUES ?p { <http://www.w3.or
                   "<https://w3id.org/kxgraph/ns#pinyin> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                   "<https://w3id.org/kxgraph/ns#synthetic> } "
                   "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?p")
-_MATCHING = {  # (column, way) -> statement; label hits best first, pinyin hits in the order of the rows
+_MATCHING = {  # (column, way) -> statement; label hits best first, pinyin hits shorter first
     # way "text": a query of three characters or more, through the trigrams it holds
     ("lowered", "text"): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
                          "WHERE label_text MATCH :q AND instr(l.lowered, :t) > 0 "
                          "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
                          "length(l.label), l.label LIMIT :n",
     ("spelling", "text"): "SELECT l.entity, l.label FROM spelling_text JOIN labels l ON l.id = spelling_text.rowid "
-                          "WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 ORDER BY l.id LIMIT :n",
+                          "WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 "
+                          "ORDER BY length(l.label), l.label LIMIT :n",
     # way "terms": 1 or 2 characters, through the trigrams beginning with them
     ("lowered", "terms"): "SELECT l.entity, l.label FROM labels l WHERE l.id IN "
                           "(SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
@@ -651,17 +669,18 @@ _MATCHING = {  # (column, way) -> statement; label hits best first, pinyin hits 
                           "length(l.label), l.label LIMIT :n",
     ("spelling", "terms"): "SELECT l.entity, l.label FROM labels l WHERE l.id IN "
                            "(SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
-                           "AND instr(l.spelling, :t) > 0 ORDER BY l.id LIMIT :n",
+                           "AND instr(l.spelling, :t) > 0 ORDER BY length(l.label), l.label LIMIT :n",
     # way "scan": every row (a query that most rows hold, or one the vocabularies cannot answer)
     ("lowered", "scan"): "SELECT l.entity, l.label FROM labels l WHERE instr(l.lowered, :t) > 0 "
                          "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
                          "length(l.label), l.label LIMIT :n",
     ("spelling", "scan"): "SELECT l.entity, l.label FROM labels l WHERE instr(l.spelling, :t) > 0 "
-                          "ORDER BY l.id LIMIT :n",
+                          "ORDER BY length(l.label), l.label LIMIT :n",
 }
 _FACTS = {  # find's rows: an entity's classes, labels with their language, and its kx:synthetic mark
     # (by the tail alone: with "AND entity = ?" SQLite leaves the index on the tail unused)
     "types": "SELECT entity, class FROM types WHERE substr(entity, -20) = substr(?, -20)",
+    "others": "SELECT entity, class FROM other_types WHERE substr(entity, -20) = substr(?, -20)",
     "labels": "SELECT entity, label, lang FROM labels WHERE substr(entity, -20) = substr(?, -20) AND lang IS NOT NULL",
     "marked": "SELECT 1 FROM marked WHERE entity = ? LIMIT 1",
 }
@@ -670,6 +689,12 @@ _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up
     "spelling": "SELECT COUNT(*) FROM (SELECT 1 FROM spelling_terms WHERE term >= :t AND term < :next LIMIT :cap)",
 }
 _ROWS = "SELECT COALESCE(MAX(id), 0) FROM labels"
+# The labels of one length whose first two characters are from :low up to, not with, :high, in
+# find's order up to those two characters (labels_rank), that begin with :t
+_PREFIXED = ("SELECT entity, label, substr(label, 1, 2) FROM labels WHERE length(label) = :length "
+             "AND substr(label, 1, 2) >= :low AND substr(label, 1, 2) < :high "
+             "AND substr(lowered, 1, length(:t)) = :t ORDER BY substr(label, 1, 2)")
+_LONGEST = "SELECT length(label) FROM labels ORDER BY length(label) DESC LIMIT 1"
 # Lists of values are bound as one JSON array each (json_each), never written into the text.
 # (entity, key) of the names with the keys asked, of entities of the classes, outside the graphs: from the
 # few keys to their entities (CROSS JOIN keeps that order; from the classes' entities it took 50 ms a key)
@@ -708,6 +733,58 @@ def _matching(conn: sqlite3.Connection, column: str, text: str) -> list[tuple[st
         if conn.execute(_TERMS[column], {**values, "cap": cap}).fetchone()[0] < cap:
             way = "terms"
     return conn.execute(_MATCHING[column, way], values).fetchall()
+
+
+def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
+              skip: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """``(entity, label)`` of the labels that begin with ``text``, best first, until they name
+    ``limit`` entities whose IRIs do not begin with one of ``skip``; None when they name fewer.
+
+    A label that begins with the query ranks above every other hit, exact first (``explore._rank``),
+    then shorter, then by text. ``labels_rank`` holds the labels in that order up to their first two
+    characters: one search per length, from the query's, reads the labels of that length that
+    begin so, and the reading stops with the first two characters after the ``limit``-th entity
+    (the labels that tie with it up to those are all read; find sorts them whole). Only for text
+    without case (Chinese, digits), where a label begins with the text when its lower-cased form does.
+    """
+    if not text or not _caseless(text) or ord(text[min(len(text), 2) - 1]) >= 0x10FFFF:
+        return None
+    low = text[:2]
+    values = {"t": text, "low": low, "high": low[:-1] + chr(ord(low[-1]) + 1)}
+    longest = conn.execute(_LONGEST).fetchone()
+    named: set[str] = set()
+    rows = []
+    for length in range(len(text), (longest[0] if longest else 0) + 1):
+        last = None
+        for entity, label, head in conn.execute(_PREFIXED, {**values, "length": length}):
+            if len(named) >= limit and head != last:
+                return rows
+            rows.append((entity, label))
+            last = head
+            if not entity.startswith(skip):
+                named.add(entity)
+        if len(named) >= limit:
+            return rows
+    return None
+
+
+def _caseless(text: str) -> bool:
+    """True when no character of ``text`` has case or combines with another (CJK, digits, punctuation),
+    so that a label begins with or holds ``text`` exactly when its lower-cased form does."""
+    import unicodedata
+
+    return "\x1f" not in text and all(c.lower() == c == c.upper() and not unicodedata.combining(c) for c in text)
+
+
+def _other_types(conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
+    """Keep the types the default and ontology graphs give (``types`` keeps the named data graphs')."""
+    import pyoxigraph as ox
+
+    if graph in (DEFAULT, ONTOLOGY_GRAPH):
+        conn.executemany("INSERT INTO other_types VALUES (?, ?, ?)",
+                         sorted((graph, _key(q.subject), q.object.value)
+                                for q in raw.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, node)
+                                if isinstance(q.object, ox.NamedNode)))
 
 
 def _unfolded(text: str) -> bool:
