@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
@@ -182,11 +182,12 @@ class Index:
              skip: tuple[str, ...] = ()) -> tuple[list, list] | None:
         """Labels containing ``word``, and Chinese labels whose pinyin contains ``spelt``; or None.
 
-        Both are lower-case; hits come as ``(entity term, label text)``, the label hits best first
-        (exact, then prefix, then shorter) and at most ``CANDIDATES`` of them, the pinyin hits
-        shorter first and as many. With ``limit`` (a query of one word), when the labels that
-        begin with ``word`` name ``limit`` entities whose IRIs do not begin with one of ``skip``,
-        the label hits are just those labels, the best (``_prefixed``): every other hit ranks below.
+        Both are lower-case; hits come as ``(entity term, label text)``, each kind best first as
+        find ranks a query of the one word ``word`` (exact, then beginning so, then shorter, then
+        by text) and at most ``CANDIDATES`` of them. With ``limit`` (a query of one word), each kind
+        stops once its hits name ``limit`` entities whose IRIs do not begin with one of ``skip``
+        (with the hits that tie with the last): the best ``limit`` entities are among them. When
+        the labels that begin with ``word`` name that many, only they are read (``_prefixed``).
         """
         try:
             with self._snapshot() as conn:
@@ -194,8 +195,8 @@ class Index:
                     return None
                 labelled = _prefixed(conn, word, limit, skip) if limit and not spelt else None
                 if labelled is None:
-                    labelled = _matching(conn, "lowered", word)
-                spoken = _matching(conn, "spelling", spelt) if spelt else []
+                    labelled = _matching(conn, "lowered", word, word, spelt, limit, skip)
+                spoken = _matching(conn, "spelling", spelt, word, spelt, limit, skip) if spelt else []
         except sqlite3.Error:
             return None
         return ([(_term(e), label) for e, label in labelled], [(_term(e), label) for e, label in spoken])
@@ -652,30 +653,29 @@ _STAGED_COUNTS = ("SELECT ?g ?p (COUNT(*) AS ?n) { VALUES ?p { <http://www.w3.or
                   "<https://w3id.org/kxgraph/ns#pinyin> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                   "<https://w3id.org/kxgraph/ns#synthetic> } "
                   "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?p")
-_MATCHING = {  # (column, way) -> statement; label hits best first, pinyin hits shorter first
+# The rank of a hit as find's _rank has it, over a query of one word (:w; :s its spelling in pinyin,
+# or the word): not the word, not beginning with the word or the spelling, longer, later by text.
+_RANK = ("l.lowered != :w, NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), "
+         "length(l.label)")
+_MATCHING = {  # (column, way) -> statement: (entity, label, rank...) of the rows holding :t, best first
     # way "text": a query of three characters or more, through the trigrams it holds
-    ("lowered", "text"): "SELECT l.entity, l.label FROM label_text JOIN labels l ON l.id = label_text.rowid "
-                         "WHERE label_text MATCH :q AND instr(l.lowered, :t) > 0 "
-                         "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
-                         "length(l.label), l.label LIMIT :n",
-    ("spelling", "text"): "SELECT l.entity, l.label FROM spelling_text JOIN labels l ON l.id = spelling_text.rowid "
-                          "WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 "
-                          "ORDER BY length(l.label), l.label LIMIT :n",
+    ("lowered", "text"): f"SELECT l.entity, l.label, {_RANK} FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                         f"WHERE label_text MATCH :q AND instr(l.lowered, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("spelling", "text"): f"SELECT l.entity, l.label, {_RANK} FROM spelling_text JOIN labels l "
+                          f"ON l.id = spelling_text.rowid WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 "
+                          f"ORDER BY 3, 4, 5, l.label LIMIT :n",
     # way "terms": 1 or 2 characters, through the trigrams beginning with them
-    ("lowered", "terms"): "SELECT l.entity, l.label FROM labels l WHERE l.id IN "
-                          "(SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
-                          "AND instr(l.lowered, :t) > 0 "
-                          "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
-                          "length(l.label), l.label LIMIT :n",
-    ("spelling", "terms"): "SELECT l.entity, l.label FROM labels l WHERE l.id IN "
-                           "(SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
-                           "AND instr(l.spelling, :t) > 0 ORDER BY length(l.label), l.label LIMIT :n",
+    ("lowered", "terms"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE l.id IN "
+                          f"(SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
+                          f"AND instr(l.lowered, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("spelling", "terms"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE l.id IN "
+                           f"(SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
+                           f"AND instr(l.spelling, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
     # way "scan": every row (a query that most rows hold, or one the vocabularies cannot answer)
-    ("lowered", "scan"): "SELECT l.entity, l.label FROM labels l WHERE instr(l.lowered, :t) > 0 "
-                         "ORDER BY l.lowered != :t, substr(l.lowered, 1, length(:t)) != :t, "
-                         "length(l.label), l.label LIMIT :n",
-    ("spelling", "scan"): "SELECT l.entity, l.label FROM labels l WHERE instr(l.spelling, :t) > 0 "
-                          "ORDER BY length(l.label), l.label LIMIT :n",
+    ("lowered", "scan"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE instr(l.lowered, :t) > 0 "
+                         f"ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("spelling", "scan"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE instr(l.spelling, :t) > 0 "
+                          f"ORDER BY 3, 4, 5, l.label LIMIT :n",
 }
 _FACTS = {  # find's rows: an entity's classes, labels with their language, and its kx:synthetic mark
     # (by the tail alone: with "AND entity = ?" SQLite leaves the index on the tail unused)
@@ -715,24 +715,44 @@ _TYPED = ("SELECT DISTINCT entity FROM types WHERE class IN (SELECT value FROM j
 SCAN_SHARE = 8  # a short query found in more than one row in 8 is answered by reading every row
 
 
-def _matching(conn: sqlite3.Connection, column: str, text: str) -> list[tuple[str, str]]:
-    """``(entity, label)`` of rows whose ``column`` contains ``text``, through the index.
-
-    Label hits (``lowered``) come best first: exact, then prefix, then shorter; pinyin hits in the
-    order of the rows. The answer is the same whichever way the rows are found.
+def _matching(conn: sqlite3.Connection, column: str, text: str, word: str, spelt: str,
+              limit: int | None = None, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """``(entity, label)`` of rows whose ``column`` contains ``text``, through the index, best first
+    as ``word`` ranks them (``_RANK``), at most ``CANDIDATES``; with ``limit``, only until they name
+    that many entities outside ``skip`` (``_best``). The answer is the same whichever way the rows are found.
     """
-    values = {"t": text, "n": CANDIDATES}
+    values = {"t": text, "n": CANDIDATES, "w": word, "s": spelt or word}
     if len(text) >= 3:
         trigrams = dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2))
         values["q"] = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in trigrams)
-        return conn.execute(_MATCHING[column, "text"], values).fetchall()
-    way = "scan"
-    if text and _unfolded(text) and ord(text[-1]) < 0x10FFFF:
-        values["next"] = text[:-1] + chr(ord(text[-1]) + 1)  # the trigrams from text up to, not with, this
-        cap = max(1, conn.execute(_ROWS).fetchone()[0] // SCAN_SHARE)
-        if conn.execute(_TERMS[column], {**values, "cap": cap}).fetchone()[0] < cap:
-            way = "terms"
-    return conn.execute(_MATCHING[column, way], values).fetchall()
+        way = "text"
+    else:
+        way = "scan"
+        if text and _unfolded(text) and ord(text[-1]) < 0x10FFFF:
+            values["next"] = text[:-1] + chr(ord(text[-1]) + 1)  # the trigrams from text up to, not with, this
+            cap = max(1, conn.execute(_ROWS).fetchone()[0] // SCAN_SHARE)
+            if conn.execute(_TERMS[column], {**values, "cap": cap}).fetchone()[0] < cap:
+                way = "terms"
+    with closing(conn.execute(_MATCHING[column, way], values)) as rows:
+        if limit:
+            return _best(rows, limit, skip)
+        return [(entity, label) for entity, label, *_ in rows]
+
+
+def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(entity, label)`` of ``rows`` (entity, label, rank...), best first, until they name ``limit``
+    entities whose IRIs do not begin with one of ``skip``, and those that tie with the last of them."""
+    named: set[str] = set()
+    out, last = [], None
+    for entity, label, *rank in rows:
+        rank.append(label)
+        if len(named) >= limit and rank != last:
+            break
+        out.append((entity, label))
+        last = rank
+        if not entity.startswith(skip):
+            named.add(entity)
+    return out
 
 
 def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
@@ -756,13 +776,14 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
     rows = []
     for length in range(len(text), (longest[0] if longest else 0) + 1):
         last = None
-        for entity, label, head in conn.execute(_PREFIXED, {**values, "length": length}):
-            if len(named) >= limit and head != last:
-                return rows
-            rows.append((entity, label))
-            last = head
-            if not entity.startswith(skip):
-                named.add(entity)
+        with closing(conn.execute(_PREFIXED, {**values, "length": length})) as found:
+            for entity, label, head in found:
+                if len(named) >= limit and head != last:
+                    return rows
+                rows.append((entity, label))
+                last = head
+                if not entity.startswith(skip):
+                    named.add(entity)
         if len(named) >= limit:
             return rows
     return None
