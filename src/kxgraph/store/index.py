@@ -193,10 +193,13 @@ class Index:
             with self._snapshot() as conn:
                 if conn is None:
                     return None
-                labelled = _prefixed(conn, word, limit, skip) if limit and not spelt else None
-                if labelled is None:
+                # the labels beginning with the word, when they are enough, rank above every other hit
+                labelled = _prefixed(conn, word, limit, skip) if limit and spelt in ("", word) else None
+                if labelled is not None:
+                    spoken = []
+                else:
                     labelled = _matching(conn, "lowered", word, word, spelt, limit, skip)
-                spoken = _matching(conn, "spelling", spelt, word, spelt, limit, skip) if spelt else []
+                    spoken = _matching(conn, "spelling", spelt, word, spelt, limit, skip) if spelt else []
         except sqlite3.Error:
             return None
         return ([(_term(e), label) for e, label in labelled], [(_term(e), label) for e, label in spoken])
@@ -757,44 +760,60 @@ def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tupl
 
 def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
               skip: tuple[str, ...]) -> list[tuple[str, str]] | None:
-    """``(entity, label)`` of the labels that begin with ``text``, best first, until they name
-    ``limit`` entities whose IRIs do not begin with one of ``skip``; None when they name fewer.
+    """``(entity, label)`` of the labels that begin with ``text`` (lower-cased), best first, until they
+    name ``limit`` entities whose IRIs do not begin with one of ``skip``; None when they name fewer.
 
     A label that begins with the query ranks above every other hit, exact first (``explore._rank``),
     then shorter, then by text. ``labels_rank`` holds the labels in that order up to their first two
-    characters: one search per length, from the query's, reads the labels of that length that
-    begin so, and the reading stops with the first two characters after the ``limit``-th entity
-    (the labels that tie with it up to those are all read; find sorts them whole). Only for text
-    without case (Chinese, digits), where a label begins with the text when its lower-cased form does.
+    characters: one search per length, from the query's, and per way of writing its first two
+    characters in any case (``_heads``), reads the labels of that length that begin so, and the
+    reading stops with the first two characters after the ``limit``-th entity (the labels that tie
+    with it up to those are all read; find sorts them whole).
     """
-    if not text or not _caseless(text) or ord(text[min(len(text), 2) - 1]) >= 0x10FFFF:
+    heads = _heads(text)
+    if not heads:
         return None
-    low = text[:2]
-    values = {"t": text, "low": low, "high": low[:-1] + chr(ord(low[-1]) + 1)}
     longest = conn.execute(_LONGEST).fetchone()
     named: set[str] = set()
     rows = []
     for length in range(len(text), (longest[0] if longest else 0) + 1):
         last = None
-        with closing(conn.execute(_PREFIXED, {**values, "length": length})) as found:
-            for entity, label, head in found:
-                if len(named) >= limit and head != last:
-                    return rows
-                rows.append((entity, label))
-                last = head
-                if not entity.startswith(skip):
-                    named.add(entity)
+        for low, high in heads:
+            with closing(conn.execute(_PREFIXED, {"t": text, "low": low, "high": high, "length": length})) as found:
+                for entity, label, head in found:
+                    if len(named) >= limit and head != last:
+                        return rows
+                    rows.append((entity, label))
+                    last = head
+                    if not entity.startswith(skip):
+                        named.add(entity)
         if len(named) >= limit:
             return rows
     return None
 
 
-def _caseless(text: str) -> bool:
-    """True when no character of ``text`` has case or combines with another (CJK, digits, punctuation),
-    so that a label begins with or holds ``text`` exactly when its lower-cased form does."""
-    import unicodedata
+# Characters whose lower case is the key's, besides the key's own upper and title case: a label
+# beginning with one of them begins, lower-cased, with the key (a test checks the table against Unicode)
+# (and a final capital sigma is lower-cased as the final sigma)
+UNCASED = {"i": "\u0130", "\u03b8": "\u03f4", "\u00df": "\u1e9e", "\u03c9": "\u2126", "k": "\u212a", "\u00e5": "\u212b",
+           "\u03c2": "\u03a3"}  # capital dotted I, theta symbol, capital sharp s, ohm, kelvin, angstrom, sigma
 
-    return "\x1f" not in text and all(c.lower() == c == c.upper() and not unicodedata.combining(c) for c in text)
+
+def _heads(text: str) -> list[tuple[str, str]]:
+    """The ranges (from, up to) of the first two characters of the labels that may begin, lower-cased,
+    with ``text``, in order; none for a text that a label may hold otherwise than character by
+    character (a combining mark: İ is lower-cased as i and a combining dot), or empty."""
+    import unicodedata
+    from itertools import product
+
+    if not text or "\x1f" in text or any(unicodedata.combining(c) for c in text):
+        return []
+    ways = [sorted({c, *UNCASED.get(c, ""), *(u for u in (c.upper(), c.title()) if len(u) == 1)})
+            for c in text[:2]]
+    heads = sorted("".join(chars) for chars in product(*ways))
+    if any(ord(head[-1]) >= 0x10FFFF for head in heads):
+        return []
+    return [(head, head[:-1] + chr(ord(head[-1]) + 1)) for head in heads]
 
 
 def _other_types(conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
