@@ -194,7 +194,9 @@ class Index:
                 if conn is None:
                     return None
                 # the labels beginning with the word, when they are enough, rank above every other hit
-                labelled = _prefixed(conn, word, limit, skip) if limit and spelt in ("", word) else None
+                labelled = None
+                if limit and spelt in ("", word):
+                    labelled = _prefixed(conn, word, limit, skip, _waste(conn, word, spelt))
                 if labelled is not None:
                     spoken = []
                 else:
@@ -694,9 +696,13 @@ _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up
 _ROWS = "SELECT COALESCE(MAX(id), 0) FROM labels"
 # The labels of one length whose first two characters are from :low up to, not with, :high, in
 # find's order up to those two characters (labels_rank), that begin with :t
-_PREFIXED = ("SELECT entity, label, substr(label, 1, 2) FROM labels WHERE length(label) = :length "
-             "AND substr(label, 1, 2) >= :low AND substr(label, 1, 2) < :high "
-             "AND substr(lowered, 1, length(:t)) = :t ORDER BY substr(label, 1, 2)")
+_PREFIXED = ("SELECT entity, label, substr(label, 1, 2), substr(lowered, 1, length(:t)) = :t FROM labels "
+             "WHERE length(label) = :length AND substr(label, 1, 2) >= :low AND substr(label, 1, 2) < :high "
+             "ORDER BY substr(label, 1, 2)")
+_TEXT_HITS = {  # how many rows hold all the trigrams of a query of three characters or more, up to :cap
+    "lowered": "SELECT COUNT(*) FROM (SELECT 1 FROM label_text WHERE label_text MATCH :q LIMIT :cap)",
+    "spelling": "SELECT COUNT(*) FROM (SELECT 1 FROM spelling_text WHERE spelling_text MATCH :q LIMIT :cap)",
+}
 _LONGEST = "SELECT length(label) FROM labels ORDER BY length(label) DESC LIMIT 1"
 # Lists of values are bound as one JSON array each (json_each), never written into the text.
 # (entity, key) of the names with the keys asked, of entities of the classes, outside the graphs: from the
@@ -726,8 +732,7 @@ def _matching(conn: sqlite3.Connection, column: str, text: str, word: str, spelt
     """
     values = {"t": text, "n": CANDIDATES, "w": word, "s": spelt or word}
     if len(text) >= 3:
-        trigrams = dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2))
-        values["q"] = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in trigrams)
+        values["q"] = _trigrams(text)
         way = "text"
     else:
         way = "scan"
@@ -740,6 +745,26 @@ def _matching(conn: sqlite3.Connection, column: str, text: str, word: str, spelt
         if limit:
             return _best(rows, limit, skip)
         return [(entity, label) for entity, label, *_ in rows]
+
+
+def _trigrams(text: str) -> str:
+    """A full-text query for the rows holding every trigram of ``text`` (three characters or more)."""
+    grams = dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2))
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+
+
+def _waste(conn: sqlite3.Connection, word: str, spelt: str) -> int | None:
+    """How many labels ``_prefixed`` may read in vain before it gives way to reading every hit: a
+    quarter of the hits of ``word`` (and of ``spelt``) when they are fewer than ``CANDIDATES`` (so it
+    costs at most a quarter more than reading them); None (no bound) for a word of one or two
+    characters (every label read begins with it) or one of many hits."""
+    if len(word) < 3:
+        return None
+    hits = 0
+    for column, text in (("lowered", word), ("spelling", spelt)):
+        if text:
+            hits += conn.execute(_TEXT_HITS[column], {"q": _trigrams(text), "cap": CANDIDATES}).fetchone()[0]
+    return hits // 4 if hits < CANDIDATES else None
 
 
 def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -758,8 +783,8 @@ def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tupl
     return out
 
 
-def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
-              skip: tuple[str, ...]) -> list[tuple[str, str]] | None:
+def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, ...],
+              waste: int | None = None) -> list[tuple[str, str]] | None:
     """``(entity, label)`` of the labels that begin with ``text`` (lower-cased), best first, until they
     name ``limit`` entities whose IRIs do not begin with one of ``skip``; None when they name fewer.
 
@@ -768,7 +793,8 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
     characters: one search per length, from the query's, and per way of writing its first two
     characters in any case (``_heads``), reads the labels of that length that begin so, and the
     reading stops with the first two characters after the ``limit``-th entity (the labels that tie
-    with it up to those are all read; find sorts them whole).
+    with it up to those are all read; find sorts them whole). It gives up (None) after reading
+    ``waste`` labels that begin with the query's first two characters but not with it (see ``_waste``).
     """
     heads = _heads(text)
     if not heads:
@@ -780,9 +806,15 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
         last = None
         for low, high in heads:
             with closing(conn.execute(_PREFIXED, {"t": text, "low": low, "high": high, "length": length})) as found:
-                for entity, label, head in found:
+                for entity, label, head, begins in found:
                     if len(named) >= limit and head != last:
                         return rows
+                    if not begins:
+                        if waste is not None:
+                            waste -= 1
+                            if waste < 0:
+                                return None
+                        continue
                     rows.append((entity, label))
                     last = head
                     if not entity.startswith(skip):
