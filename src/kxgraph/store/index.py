@@ -194,9 +194,7 @@ class Index:
                 if conn is None:
                     return None
                 # the labels beginning with the word, when they are enough, rank above every other hit
-                labelled = None
-                if limit and spelt in ("", word):
-                    labelled = _prefixed(conn, word, limit, skip, _waste(conn, word, spelt))
+                labelled = _labels_begin(conn, word, limit, skip) if limit and spelt in ("", word) else None
                 if labelled is not None:
                     spoken = []
                 else:
@@ -699,10 +697,11 @@ _ROWS = "SELECT COALESCE(MAX(id), 0) FROM labels"
 _PREFIXED = ("SELECT entity, label, substr(label, 1, 2), substr(lowered, 1, length(:t)) = :t FROM labels "
              "WHERE length(label) = :length AND substr(label, 1, 2) >= :low AND substr(label, 1, 2) < :high "
              "ORDER BY substr(label, 1, 2)")
-_TEXT_HITS = {  # how many rows hold all the trigrams of a query of three characters or more, up to :cap
-    "lowered": "SELECT COUNT(*) FROM (SELECT 1 FROM label_text WHERE label_text MATCH :q LIMIT :cap)",
-    "spelling": "SELECT COUNT(*) FROM (SELECT 1 FROM spelling_text WHERE spelling_text MATCH :q LIMIT :cap)",
-}
+# how many labels hold all the trigrams of a query of three characters or more, up to :cap
+_TEXT_HITS = "SELECT COUNT(*) FROM (SELECT 1 FROM label_text WHERE label_text MATCH :q LIMIT :cap)"
+# labels read in vain (they begin with a longer query's first two characters, not with it) before
+# _prefixed gives up: first a few, then, for a query that many labels hold, more
+WASTE = (1000, 20000)
 _LONGEST = "SELECT length(label) FROM labels ORDER BY length(label) DESC LIMIT 1"
 # Lists of values are bound as one JSON array each (json_each), never written into the text.
 # (entity, key) of the names with the keys asked, of entities of the classes, outside the graphs: from the
@@ -753,18 +752,18 @@ def _trigrams(text: str) -> str:
     return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
 
 
-def _waste(conn: sqlite3.Connection, word: str, spelt: str) -> int | None:
-    """How many labels ``_prefixed`` may read in vain before it gives way to reading every hit: a
-    quarter of the hits of ``word`` (and of ``spelt``) when they are fewer than ``CANDIDATES`` (so it
-    costs at most a quarter more than reading them); None (no bound) for a word of one or two
-    characters (every label read begins with it) or one of many hits."""
+def _labels_begin(conn: sqlite3.Connection, word: str, limit: int,
+                  skip: tuple[str, ...]) -> list[tuple[str, str]] | None:
+    """``_prefixed``'s answer, or None when the labels that begin with ``word`` name fewer than
+    ``limit`` entities, or when finding them wastes more than reading every hit would cost: a word of
+    three characters or more may read ``WASTE[0]`` labels in vain, ``WASTE[1]`` when it has at least
+    ``CANDIDATES`` label hits (every label read for a shorter word begins with it)."""
     if len(word) < 3:
-        return None
-    hits = 0
-    for column, text in (("lowered", word), ("spelling", spelt)):
-        if text:
-            hits += conn.execute(_TEXT_HITS[column], {"q": _trigrams(text), "cap": CANDIDATES}).fetchone()[0]
-    return hits // 4 if hits < CANDIDATES else None
+        return _prefixed(conn, word, limit, skip)
+    found = _prefixed(conn, word, limit, skip, WASTE[0])
+    if found is None and conn.execute(_TEXT_HITS, {"q": _trigrams(word), "cap": CANDIDATES}).fetchone()[0] >= CANDIDATES:
+        found = _prefixed(conn, word, limit, skip, WASTE[1])
+    return found
 
 
 def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -794,7 +793,7 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, 
     characters in any case (``_heads``), reads the labels of that length that begin so, and the
     reading stops with the first two characters after the ``limit``-th entity (the labels that tie
     with it up to those are all read; find sorts them whole). It gives up (None) after reading
-    ``waste`` labels that begin with the query's first two characters but not with it (see ``_waste``).
+    ``waste`` labels that begin with the query's first two characters but not with it.
     """
     heads = _heads(text)
     if not heads:
