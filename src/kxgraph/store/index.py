@@ -6,10 +6,14 @@
   indexes without positions: of the lower-cased text, and of the pinyin spelling of Chinese labels
   (``store.pinyin``, a polyphonic first character spelt in each reading): ``kx find``. A query of
   three characters or more matches its trigrams, one of one or two characters the trigrams that
-  begin with it (``_matching``); ``instr`` then keeps the rows that hold the query whole;
+  begin with it (``_matching``); ``instr`` then keeps the rows that hold the query whole. The
+  labels are also indexed by length and first two characters (``labels_rank``), find's order, so
+  that the labels a query begins with, which rank first, are read best first and only until they
+  are enough (``_prefixed``); every hit is read, best first, only when they are not;
 - the triples of each named graph and the typed entities of each graph, with the entities per
-  class they add up to: ``kx stats``; and the entities each graph marks ``kx:synthetic``, so that
-  ``kx find`` reads its rows' type, labels and marker here too, without opening the store;
+  class they add up to: ``kx stats``; the types of the default and ontology graphs apart
+  (``other_types``); and the entities each graph marks ``kx:synthetic``, so that ``kx find`` reads
+  its rows' type, labels and marker here too, without opening the store;
 - the figures of ``kx report``'s indicator count queries, counted after each write by ``keeper``
   (``kxgraph.store.kept``);
 - the identity keys (``kxgraph.namekeys``) of the labels and alternative labels of the entities an
@@ -701,7 +705,7 @@ _PREFIXED = ("SELECT entity, label, substr(label, 1, 2), substr(lowered, 1, leng
 _TEXT_HITS = "SELECT COUNT(*) FROM (SELECT 1 FROM label_text WHERE label_text MATCH :q LIMIT :cap)"
 # labels read in vain (they begin with a longer query's first two characters, not with it) before
 # _prefixed gives up: first a few, then, for a query that many labels hold, more
-WASTE = (1000, 20000)
+WASTE = (1000, 10000)
 _LONGEST = "SELECT length(label) FROM labels ORDER BY length(label) DESC LIMIT 1"
 # Lists of values are bound as one JSON array each (json_each), never written into the text.
 # (entity, key) of the names with the keys asked, of entities of the classes, outside the graphs: from the
