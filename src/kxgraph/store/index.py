@@ -112,7 +112,8 @@ NEAR_MAX = 6
 # The tables of older schemas, dropped before a write rebuilds the index in this one.
 _DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
              "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
-             "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS other_types", "DROP TABLE IF EXISTS graph_sizes", "DROP TABLE IF EXISTS class_counts",
+             "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS other_types", "DROP TABLE IF EXISTS graph_sizes",
+             "DROP TABLE IF EXISTS class_counts",
              "DROP TABLE IF EXISTS kept_figures", "DROP TABLE IF EXISTS kept_graphs", "DROP TABLE IF EXISTS marked",
              "DROP TABLE IF EXISTS name_keys", "DROP TABLE IF EXISTS name_keyed")
 
@@ -644,7 +645,8 @@ def written_graphs(update: str) -> list[str] | None:
 # that begin with it, in the tables' vocabularies (label_terms, spelling_terms).
 _CLEAR = ("INSERT INTO label_text(label_text) VALUES ('delete-all')",
           "INSERT INTO spelling_text(spelling_text) VALUES ('delete-all')",
-          "DELETE FROM labels", "DELETE FROM types", "DELETE FROM other_types", "DELETE FROM graph_sizes", "DELETE FROM class_counts",
+          "DELETE FROM labels", "DELETE FROM types", "DELETE FROM other_types", "DELETE FROM graph_sizes",
+          "DELETE FROM class_counts",
           "DELETE FROM marked", "DELETE FROM name_keys", "DELETE FROM name_keyed")
 _FORGET = ("INSERT INTO label_text(label_text, rowid, lowered) "
            "SELECT 'delete', id, lowered || char(31, 31) FROM labels WHERE graph = ?",
@@ -660,29 +662,35 @@ _STAGED_COUNTS = ("SELECT ?g ?p (COUNT(*) AS ?n) { VALUES ?p { <http://www.w3.or
                   "<https://w3id.org/kxgraph/ns#pinyin> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                   "<https://w3id.org/kxgraph/ns#synthetic> } "
                   "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?p")
-# The rank of a hit as find's _rank has it, over a query of one word (:w; :s its spelling in pinyin,
-# or the word): not the word, not beginning with the word or the spelling, longer, later by text.
-_RANK = ("l.lowered != :w, NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), "
-         "length(l.label)")
+# Each hit with its rank as find's _rank has it for a query of one word (:w; :s its spelling in
+# pinyin, or the word): not the word, not beginning with the word or the spelling, longer, later by text
 _MATCHING = {  # (column, way) -> statement: (entity, label, rank...) of the rows holding :t, best first
     # way "text": a query of three characters or more, through the trigrams it holds
-    ("lowered", "text"): f"SELECT l.entity, l.label, {_RANK} FROM label_text JOIN labels l ON l.id = label_text.rowid "
-                         f"WHERE label_text MATCH :q AND instr(l.lowered, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
-    ("spelling", "text"): f"SELECT l.entity, l.label, {_RANK} FROM spelling_text JOIN labels l "
-                          f"ON l.id = spelling_text.rowid WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 "
-                          f"ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("lowered", "text"): "SELECT l.entity, l.label, l.lowered != :w, "
+                         "NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), length(l.label) "
+                         "FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                         "WHERE label_text MATCH :q AND instr(l.lowered, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("spelling", "text"): "SELECT l.entity, l.label, l.lowered != :w, "
+                          "NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), length(l.label) "
+                          "FROM spelling_text JOIN labels l ON l.id = spelling_text.rowid "
+                          "WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 "
+                          "ORDER BY 3, 4, 5, l.label LIMIT :n",
     # way "terms": 1 or 2 characters, through the trigrams beginning with them
-    ("lowered", "terms"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE l.id IN "
-                          f"(SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
-                          f"AND instr(l.lowered, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
-    ("spelling", "terms"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE l.id IN "
-                           f"(SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
-                           f"AND instr(l.spelling, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("lowered", "terms"): "SELECT l.entity, l.label, l.lowered != :w, "
+                          "NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), length(l.label) "
+                          "FROM labels l WHERE l.id IN (SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
+                          "AND instr(l.lowered, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("spelling", "terms"): "SELECT l.entity, l.label, l.lowered != :w, "
+                           "NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), length(l.label) "
+                           "FROM labels l WHERE l.id IN (SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
+                           "AND instr(l.spelling, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
     # way "scan": every row (a query that most rows hold, or one the vocabularies cannot answer)
-    ("lowered", "scan"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE instr(l.lowered, :t) > 0 "
-                         f"ORDER BY 3, 4, 5, l.label LIMIT :n",
-    ("spelling", "scan"): f"SELECT l.entity, l.label, {_RANK} FROM labels l WHERE instr(l.spelling, :t) > 0 "
-                          f"ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("lowered", "scan"): "SELECT l.entity, l.label, l.lowered != :w, "
+                         "NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), length(l.label) "
+                         "FROM labels l WHERE instr(l.lowered, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
+    ("spelling", "scan"): "SELECT l.entity, l.label, l.lowered != :w, "
+                          "NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), length(l.label) "
+                          "FROM labels l WHERE instr(l.spelling, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
 }
 _FACTS = {  # find's rows: an entity's classes, labels with their language, and its kx:synthetic mark
     # (by the tail alone: with "AND entity = ?" SQLite leaves the index on the tail unused)
@@ -765,8 +773,10 @@ def _labels_begin(conn: sqlite3.Connection, word: str, limit: int,
     if len(word) < 3:
         return _prefixed(conn, word, limit, skip)
     found = _prefixed(conn, word, limit, skip, WASTE[0])
-    if found is None and conn.execute(_TEXT_HITS, {"q": _trigrams(word), "cap": CANDIDATES}).fetchone()[0] >= CANDIDATES:
-        found = _prefixed(conn, word, limit, skip, WASTE[1])
+    if found is None:
+        hits = conn.execute(_TEXT_HITS, {"q": _trigrams(word), "cap": CANDIDATES}).fetchone()[0]
+        if hits >= CANDIDATES:
+            found = _prefixed(conn, word, limit, skip, WASTE[1])
     return found
 
 
