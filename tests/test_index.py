@@ -62,12 +62,13 @@ def test_find_answers_from_the_index_with_todays_ranking(loaded, kx_json, store_
 
 
 def test_find_answers_from_the_index_without_opening_the_store(demo_store, monkeypatch):
-    """A reader opens the store's files only when a query needs them: finding data entities (typed in
-    a named graph) reads the index alone, rows and all, and answers as the store would."""
+    """A reader opens the store's files only when a query needs them: finding entities reads the index
+    alone, rows and all, and answers as the store would; so do the ontology's classes and properties
+    (院士 finds kx:Academician, typed in the ontology's graph)."""
     from kxgraph.store.oxigraph import OxigraphStore
 
     with kxgraph.open(demo_store) as g:
-        expected = {needle: fresh(g, "find", needle, limit=50).rows for needle in ("甲", "xiaod", "有限公司")}
+        expected = {needle: fresh(g, "find", needle, limit=50).rows for needle in ("甲", "xiaod", "有限公司", "院士")}
     monkeypatch.setattr(OxigraphStore, "raw", property(lambda store: pytest.fail("find opened the store")))
     with kxgraph.open(demo_store) as g:
         for needle, rows in expected.items():
@@ -76,12 +77,15 @@ def test_find_answers_from_the_index_without_opening_the_store(demo_store, monke
 
 
 def test_finds_lookups_by_entity_search_an_index_never_scan_a_table(demo_store):
-    from kxgraph.store.index import _FACTS
+    from kxgraph.store.index import _FACTS, _PREFIXED
 
     conn = sqlite3.connect(demo_store / FILE)
     plans = {name: " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, ("x",)))
              for name, sql in _FACTS.items()}
     assert all(plan.startswith("SEARCH") and "SCAN" not in plan for plan in plans.values()), plans
+    values = {"t": "合成", "low": "合成", "high": "合我", "length": 3}
+    plan = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + _PREFIXED, values))
+    assert plan.startswith("SEARCH") and "labels_rank" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def test_an_update_is_indexed(demo_store):
@@ -204,3 +208,79 @@ def test_an_endpoint_store_has_no_index():
     from kxgraph.store.endpoint import EndpointStore
 
     assert EndpointStore("http://127.0.0.1:9/query").index is None
+
+
+# Synthetic labels that many entities share the beginning of (合成…), some only holding it (别的合成…),
+# their pinyin (hecheng), two labelled exactly 合成 and a source record labelled so too (kx sources
+# lists records: find skips them), and ties: one label on several entities, ordered by IRI.
+MANY = ([(f"p{i:02d}", "合成" + "甲" * (i % 4) + "站", "zh") for i in range(30)]
+        + [(f"c{i:02d}", "别的合成" + "乙" * (i % 3), "zh") for i in range(30)]
+        + [("x1", "合成", "zh"), ("x0", "合成", "zh")]
+        + [(f"e{i}", f"Hecheng depot {i % 3}", "en") for i in range(8)]
+        + [("k1", "\u212aelvin synthetic", "en"), ("k2", "kelvin synthetic", "en"), ("k3", "KELVIN synthetic x", "en"),
+           ("i1", "\u0130nci synthetic", "en"), ("i2", "inci synthetic", "en")])
+# A second graph, indexed after the first, gives labels that tie with earlier ones to entities whose
+# IRIs sort first: the index reads them later, and find must still put them first.
+LATER = [("a0", "合成", "zh"), ("a1", "合成站", "zh"), ("b0", "别的合成", "zh"), ("ae0", "Hecheng depot 0", "en")]
+RECORD = "https://w3id.org/kxgraph/source/synthetic-record"
+
+
+@pytest.fixture(scope="module")
+def many_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("many") / "store"
+    def triples(labels):
+        return " ".join(f'<{SYN}{name}> a <https://w3id.org/kxgraph/ns#Organization> ; rdfs:label "{label}"@{lang} .'
+                        for name, label, lang in labels)
+
+    with kxgraph.open(path, mode="create") as g:
+        g.update("INSERT DATA { GRAPH <https://example.org/syn> { " + triples(MANY)
+                 + f' <{RECORD}> rdfs:label "合成"@zh . }} }}')
+        g.update("INSERT DATA { GRAPH <https://example.org/syn-later> { " + triples(LATER) + " } }")
+    return path
+
+
+@pytest.mark.parametrize("needle", ["合成", "合", "成", "成站", "甲站", "hecheng", "Hecheng depot", "合成 站", "kelvin",
+                                    "k", "i", "in", "synthetic"])
+def test_find_with_a_limit_gives_the_best_of_every_hit(many_store, needle):
+    """Whatever way the index reads its hits, the first ``limit`` rows are those of ranking every hit
+    (exact, then beginning so, then shorter, then by text; the same label by entity IRI)."""
+    with kxgraph.open(many_store, read_only=True) as g:
+        assert g.store.index.usable
+        every = fresh(g, "find", needle, limit=500).rows
+        assert len(every) >= 3
+        for limit in (1, 2, 3, 7, 25, 500):
+            assert g.find(needle, limit=limit).rows == every[:limit], (needle, limit)
+        assert RECORD not in {row[0].value for row in every}
+
+
+def test_the_labels_a_query_begins_are_read_alone_when_they_name_enough(many_store):
+    """A Chinese word that many labels begin with is answered from those labels, shortest first, without
+    reading every label that holds it; one that no label begins with reads its hits."""
+    with kxgraph.open(many_store, read_only=True) as g:
+        assert g.store.index.usable
+        statements = []
+        g.store.index._conn.set_trace_callback(statements.append)
+        found = [(row[0].value[len(SYN):], row[1].value) for row in g.find("合成", limit=4).rows]
+        assert found == [("a0", "合成"), ("x0", "合成"), ("x1", "合成"), ("a1", "合成站")]  # not the record
+        assert any("length(label) = " in sql for sql in statements)
+        assert not any("SELECT l.entity, l.label" in sql for sql in statements), statements  # every hit
+        statements.clear()
+        found = [row[2].value for row in g.find("kelvin", limit=3).rows]  # en labels, one beginning with the kelvin sign
+        assert sorted(found) == ["KELVIN synthetic x", "kelvin synthetic", "\u212aelvin synthetic"]
+        statements.clear()
+        assert [row[1].value for row in g.find("的合", limit=2).rows] == ["别的合成", "别的合成"]
+        assert any("SELECT l.entity, l.label" in sql and "label_terms" in sql for sql in statements)
+        g.store.index._conn.set_trace_callback(None)
+
+
+def test_the_ways_of_writing_a_labels_beginning_cover_unicode():
+    """Every character whose lower case begins with another is among that one's ways (UNCASED, or its
+    upper or title case), so a label that begins with a query in any case is read."""
+    from kxgraph.store.index import UNCASED
+
+    for code in range(0x110000):
+        char = chr(code)
+        lowered = char.lower()
+        if lowered != char:
+            key = lowered[0]
+            assert char in {key.upper(), key.title()} | set(UNCASED.get(key, "")), hex(code)

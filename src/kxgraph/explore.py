@@ -64,7 +64,8 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     # Several words (太原 科协) must all occur in one label; the store is asked for the longest.
     words = needle.split()
     spelt = _spelling(needle)
-    indexed = store.index.find(max(words, key=len), spelt) if store.index is not None else None
+    indexed = (store.index.find(max(words, key=len), spelt, limit=limit if len(words) == 1 else None, skip=_RECORDS)
+               if store.index is not None else None)
     if indexed is not None:  # the label index, when it is in step with the store
         labelled, spoken = indexed
     else:
