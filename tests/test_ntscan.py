@@ -124,8 +124,8 @@ def test_a_new_graph_is_indexed_from_its_file_not_read_back_from_the_store(tmp_p
     taken = []
     real = Index._take_staged
 
-    def spy(self, conn, raw, node, graph):
-        taken.append((graph, real(self, conn, raw, node, graph)))
+    def spy(self, raw, node, graph):
+        taken.append((graph, real(self, raw, node, graph)))
         return taken[-1][1]
 
     monkeypatch.setattr(Index, "_take_staged", spy)

@@ -65,6 +65,7 @@ class Scan:
         self._size = 0
         self.unsure = False    # the index must read the graph back from the store
         self.suspect = False   # a literal may be ill-typed or hold a control character
+        self.lines: int | None = 0  # lines of triples; None when a blank, comment or indented line was met
         self._valid: set[tuple[bytes, bytes]] = set()
 
     # -- the reader pyoxigraph pulls from ----------------------------------------------------
@@ -102,6 +103,8 @@ class Scan:
             self._queue.put(None)
             self._worker.join()
             self._worker = None
+        elif self._error is None:
+            self._done()
         if self._error is not None:
             raise self._error
 
@@ -120,6 +123,15 @@ class Scan:
                     self._lines(data)
                 except BaseException as exc:  # noqa: BLE001 - raised again by finish, in the reader's thread
                     self._error = exc
+        if self._error is None:
+            try:
+                self._done()
+            except BaseException as exc:  # noqa: BLE001 - raised again by finish, in the reader's thread
+                self._error = exc
+
+    def _done(self) -> None:
+        """The whole file is scanned: the sink hears how many lines of triples it had."""
+        self.sink.done(None if self.unsure else self.lines)
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -150,6 +162,12 @@ class Scan:
         self._queue.put(data)
 
     def _lines(self, data: bytes) -> None:
+        if self.lines is not None:  # one triple a line, unless a line is blank, a comment, indented or ends in CR alone
+            if data[:1] in b"# \t\r" or b"\n#" in data or b"\n\n" in data or b"\n " in data or b"\n\t" in data \
+                    or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+                self.lines = None
+            else:
+                self.lines += data.count(b"\n")
         if data.translate(None, _ALLOWED) or (b"\xc2" in data and _C1.search(data)):
             self.suspect = True
         if b"\\" in data:
@@ -255,6 +273,7 @@ class Collected:
         self.label_rows: dict[tuple[str, str, str, str], None] = {}
         self.type_rows: dict[tuple[str, str], None] = {}
         self.marked: dict[str, None] = {}
+        self.lines: int | None = None  # lines of triples in the file, once read (None: not counted)
 
     def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
         self.label_rows.update(dict.fromkeys(rows))
@@ -264,3 +283,6 @@ class Collected:
 
     def marks(self, entities: list[str]) -> None:
         self.marked.update(dict.fromkeys(entities))
+
+    def done(self, lines: int | None) -> None:
+        self.lines = lines

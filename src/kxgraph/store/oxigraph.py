@@ -221,6 +221,7 @@ class OxigraphStore(Store):
             sentinel = prefix + "uncommitted"
             direct, staged, counter = [], [], itertools.count()
             scans: set[str] = set()  # new graphs whose labels and types were read as the file streamed in
+            quads: set[str] = set()  # graphs written by TriG or N-Quads files (a scan did not read them whole)
             touched: list[str] = []
             for item in items:
                 if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
@@ -237,6 +238,7 @@ class OxigraphStore(Store):
                         check_literals(self._store, list(mapping), item.path, lenient=lenient)
                         staged.extend(mapping.items())
                         touched.extend(mapping.values())
+                        quads.update(mapping.values())
                         continue
                     if item.graph in direct and item.graph not in done:
                         target = item.graph
@@ -261,7 +263,7 @@ class OxigraphStore(Store):
             if written is not None:
                 written.extend([*counts, *drop])  # the index forgets the graphs dropped with the load
             self.index.sizes.update(counts)  # counted once, not again by the index
-            self.index.scanned.update(scans)
+            self.index.scanned.update(scans - quads)
         return counts
 
     def reindex(self) -> None:
@@ -501,6 +503,9 @@ class _Discard:
         pass
 
     def marks(self, entities) -> None:
+        pass
+
+    def done(self, lines) -> None:
         pass
 
 
