@@ -187,3 +187,62 @@ def test_an_error_in_the_scans_thread_fails_the_load_and_leaves_nothing(tmp_path
     assert g.graphs().rows == before
     assert g.store.index.usable
     g.close()
+
+
+def test_the_scan_counts_lines_of_triples_unless_a_line_is_blank_a_comment_or_indented():
+    assert _scan(PLAIN).lines == 11
+    assert _scan(PLAIN + "\n").lines == 11
+    for odd in ("\n\n", "\n# a comment\n", "\n   \n", "\n\t" + PLAIN.split("\n")[0] + "\n"):
+        assert _scan(PLAIN + odd + PLAIN.split("\n")[0] + "\n").lines is None
+    assert _scan("# a comment first\n" + PLAIN).lines is None
+
+
+def _fts_whole(g) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(g.store.index.file)  # raises sqlite3.DatabaseError when a full-text table is not whole
+    try:
+        with conn:
+            conn.execute("INSERT INTO label_text(label_text) VALUES ('integrity-check')")
+            conn.execute("INSERT INTO spelling_text(spelling_text) VALUES ('integrity-check')")
+        rows = conn.execute("SELECT COUNT(*) FROM labels").fetchone()[0]  # each row's trigrams, once
+        assert conn.execute("SELECT COUNT(DISTINCT doc) FROM label_terms").fetchone()[0] == rows
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("extra", ["", "twice", "blank", "comment"])
+def test_a_first_load_into_a_new_store_on_disk_indexes_what_a_rebuild_gives(tmp_path, extra):
+    lines = PLAIN.split("\n")
+    text = PLAIN + "\n" + {"": "", "twice": lines[1], "blank": "\n" + lines[0], "comment": "# synthetic\n"}[extra] + "\n"
+    path = tmp_path / "synthetic.nt"
+    path.write_text(text, encoding="utf-8")
+    g = kxgraph.open(tmp_path / "store", mode="create")  # no index yet: the load builds it whole
+    g.load(path)
+    loaded = _index(g)
+    _fts_whole(g)
+    assert {hit[0].value for hit in g.store.index.find("合成测试", "")[0]} == {"https://example.org/syn/e1",
+                                                                            "https://example.org/syn/e2"}
+    g.reindex()
+    assert loaded == _index(g)
+    assert len([row for row in loaded[0] if row[0] == path.resolve().as_uri()]) == 6
+    g.close()
+
+
+def test_a_load_that_fails_after_its_file_was_scanned_leaves_the_index_as_it_was(tmp_path):
+    first = tmp_path / "first.nt"
+    first.write_text(PLAIN.replace("/syn/e", "/syn/f"), encoding="utf-8")
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    g.load(first)
+    before = _index(g)
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nt"
+    good.write_text(PLAIN, encoding="utf-8")  # scanned whole, its rows in the index's tables, then
+    bad.write_text(f"<https://example.org/syn/e9> {L} \"合成\" \n", encoding="utf-8")  # no final dot
+    with pytest.raises(InputError):
+        g.load(good, bad)
+    assert _index(g) == before
+    _fts_whole(g)
+    assert g.store.index.usable
+    assert {hit[0].value for hit in g.store.index.find("合成测试", "")[0]} == {"https://example.org/syn/f1",
+                                                                            "https://example.org/syn/f2"}
+    g.close()
