@@ -223,9 +223,28 @@ def test_a_first_load_into_a_new_store_on_disk_indexes_what_a_rebuild_gives(tmp_
     _fts_whole(g)
     assert {hit[0].value for hit in g.store.index.find("合成测试", "")[0]} == {"https://example.org/syn/e1",
                                                                             "https://example.org/syn/e2"}
+    made = _sqlite_indexes(g)  # the load made the tables' indexes again once its rows were in
     g.reindex()
     assert loaded == _index(g)
+    assert made == _sqlite_indexes(g) and {"labels_entity", "types_class"} <= {name for name, _ in made}
     assert len([row for row in loaded[0] if row[0] == path.resolve().as_uri()]) == 6
+    g.close()
+
+
+def _sqlite_indexes(g) -> list:
+    return sorted(g.store.index._conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
+def test_a_first_load_that_fails_leaves_the_index_tables_with_their_indexes(tmp_path):
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nt"
+    good.write_text(PLAIN, encoding="utf-8")
+    bad.write_text(f"<https://example.org/syn/e9> {L} \"合成\" \n", encoding="utf-8")  # no final dot
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    with pytest.raises(InputError):
+        g.load(good, bad)
+    failed = _sqlite_indexes(g)
+    g.load(good)
+    assert failed == _sqlite_indexes(g) and {"labels_entity", "types_class"} <= {name for name, _ in failed}
     g.close()
 
 
