@@ -265,3 +265,27 @@ def test_a_load_that_fails_after_its_file_was_scanned_leaves_the_index_as_it_was
     assert {hit[0].value for hit in g.store.index.find("合成测试", "")[0]} == {"https://example.org/syn/f1",
                                                                             "https://example.org/syn/f2"}
     g.close()
+
+
+def test_labels_put_in_the_full_text_tables_a_few_at_a_time_are_found_as_after_a_rebuild(tmp_path, monkeypatch):
+    import kxgraph.store.index as index
+    import kxgraph.store.ntscan as ntscan
+
+    monkeypatch.setattr(index, "TEXT_CHUNK", 3)
+    monkeypatch.setattr(ntscan, "BATCH", 64)  # many batches of a few lines each
+    path = tmp_path / "synthetic.nt"
+    path.write_text("\n".join(PLAIN.replace("/e", f"/n{i}e") for i in range(30)) + "\n", encoding="utf-8")
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    g.load(path)
+    loaded, found = _index(g), _hits(g, "测试公司", "ceshi")
+    _fts_whole(g)
+    g.reindex()
+    assert loaded == _index(g) and found == _hits(g, "测试公司", "ceshi")
+    assert len(found[0]) == len(found[1]) == 60  # 合成测试公司 of two entities a line, and its pinyin
+    g.close()
+
+
+def _hits(g, word: str, spelt: str) -> tuple[list, list]:
+    """The label index's hits, each kind sorted (of labels that rank alike, find shows the least IRI first)."""
+    labelled, spoken = g.store.index.find(word, spelt)
+    return sorted((e.value, label) for e, label in labelled), sorted((e.value, label) for e, label in spoken)

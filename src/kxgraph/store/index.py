@@ -510,7 +510,7 @@ class _Staging:
         self.conn, self.graph, self._pinyin = conn, graph, pinyin
         self.typed_here = graph not in (DEFAULT, ONTOLOGY_GRAPH)  # kx stats counts the named data graphs'
         self.start = conn.execute(_ROWS).fetchone()[0] + 1  # the label rows of this graph: start to end - 1
-        self.end = self.start
+        self.end = self.indexed = self.start  # and the rows from indexed on are not in the full-text tables yet
         self.labelled = self.typed = self.marked = 0
         self.lines: int | None = None  # lines of triples in the file, when the scan could count them
         self._done = False
@@ -536,6 +536,8 @@ class _Staging:
                                for i, ((entity, predicate, label, lang), zh) in enumerate(zip(rows, chinese))])
         self.end += len(rows)
         self.labelled += len(rows)
+        if self.end - self.indexed >= TEXT_CHUNK:
+            self._to_text()
 
     def types(self, rows: list[tuple[str, str]]) -> None:
         if self.typed_here:
@@ -555,14 +557,19 @@ class _Staging:
             self._done = True
             for sql in self._indexes:
                 self.conn.execute(sql)
-            # the full-text tables' terms wait in memory up to HASHSIZE bytes (not the default 1 MB):
-            # fewer segments to merge; set back to the default after, so the setting is not kept
-            for statement in _HASHSIZE:
-                self.conn.execute(statement, (HASHSIZE,))
-            for statement in _INDEX_RANGE:
-                self.conn.execute(statement, (self.start, self.end))
-            for statement in _HASHSIZE:
+            self._to_text()
+            for statement in _HASHSIZE:  # the default again: the setting is not kept
                 self.conn.execute(statement, (1 << 20,))
+
+    def _to_text(self) -> None:
+        """Put the rows staged since the last time into the full-text tables, TEXT_CHUNK rows at a
+        time (each statement writes its terms out: one per batch of the scan made many small segments)."""
+        if self.indexed == self.start:
+            for statement in _HASHSIZE:  # terms wait in memory up to HASHSIZE bytes, not 1 MB: fewer merges
+                self.conn.execute(statement, (HASHSIZE,))
+        for statement in _INDEX_RANGE:
+            self.conn.execute(statement, (self.indexed, self.end))
+        self.indexed = self.end
 
 
 _first, _second = itemgetter(0), itemgetter(1)
@@ -676,6 +683,7 @@ _INDEX_TEXT = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || cha
                "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
                "WHERE id >= ? AND spelling IS NOT NULL")
 HASHSIZE = 64 << 20
+TEXT_CHUNK = 1 << 16  # label rows put in the full-text tables at a time as a load streams
 _HASHSIZE = ("INSERT INTO label_text(label_text, rank) VALUES ('hashsize', ?)",
              "INSERT INTO spelling_text(spelling_text, rank) VALUES ('hashsize', ?)")
 _ANY_ROW = "SELECT 1 FROM labels UNION ALL SELECT 1 FROM types LIMIT 1"
