@@ -214,7 +214,8 @@ def _fts_whole(g) -> None:
 @pytest.mark.parametrize("extra", ["", "twice", "blank", "comment"])
 def test_a_first_load_into_a_new_store_on_disk_indexes_what_a_rebuild_gives(tmp_path, extra):
     lines = PLAIN.split("\n")
-    text = PLAIN + "\n" + {"": "", "twice": lines[1], "blank": "\n" + lines[0], "comment": "# synthetic\n"}[extra] + "\n"
+    more = {"": "", "twice": lines[1], "blank": "\n" + lines[0], "comment": "# synthetic\n"}[extra]
+    text = PLAIN + "\n" + more + "\n"
     path = tmp_path / "synthetic.nt"
     path.write_text(text, encoding="utf-8")
     g = kxgraph.open(tmp_path / "store", mode="create")  # no index yet: the load builds it whole
@@ -281,7 +282,7 @@ def test_labels_put_in_the_full_text_tables_a_few_at_a_time_are_found_as_after_a
     _fts_whole(g)
     g.reindex()
     assert loaded == _index(g) and found == _hits(g, "测试公司", "ceshi")
-    assert len(found[0]) == len(found[1]) == 60  # 合成测试公司 of two entities a line, and its pinyin
+    assert len(found[0]) == len(found[1]) == 60  # 合成测试公司 of two entities in each copy, and its pinyin
     g.close()
 
 

@@ -541,7 +541,8 @@ class _Staging:
 
     def types(self, rows: list[tuple[str, str]]) -> None:
         if self.typed_here:
-            self.conn.executemany("INSERT INTO types VALUES (?, ?, ?)", [(self.graph, entity, kind) for entity, kind in rows])
+            self.conn.executemany("INSERT INTO types VALUES (?, ?, ?)",
+                                  [(self.graph, entity, kind) for entity, kind in rows])
         self.typed += len(rows)
 
     def marks(self, entities: list[str]) -> None:
@@ -687,7 +688,8 @@ TEXT_CHUNK = 1 << 16  # label rows put in the full-text tables at a time as a lo
 _HASHSIZE = ("INSERT INTO label_text(label_text, rank) VALUES ('hashsize', ?)",
              "INSERT INTO spelling_text(spelling_text, rank) VALUES ('hashsize', ?)")
 _ANY_ROW = "SELECT 1 FROM labels UNION ALL SELECT 1 FROM types LIMIT 1"
-_TABLE_INDEXES = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('labels', 'types') AND sql IS NOT NULL"
+_TABLE_INDEXES = ("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('labels', 'types') "
+                  "AND sql IS NOT NULL")
 _DROP_TABLE_INDEXES = ("SELECT 'DROP INDEX \"' || replace(name, '\"', '\"\"') || '\"' FROM sqlite_master "
                        "WHERE type = 'index' AND tbl_name IN ('labels', 'types') AND sql IS NOT NULL")
 _INDEX_RANGE = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels "

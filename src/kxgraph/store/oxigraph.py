@@ -261,7 +261,8 @@ class OxigraphStore(Store):
                 raise
             self._store.flush()
             self._remove_journal()
-            counts = {g: counted[g] if g in counted and g not in quads else self._count(g) for g in dict.fromkeys(touched)}
+            counts = {g: counted[g] if g in counted and g not in quads else self._count(g)
+                      for g in dict.fromkeys(touched)}
             if written is not None:
                 written.extend([*counts, *drop])  # the index forgets the graphs dropped with the load
             self.index.sizes.update(counts)  # counted once, not again by the index
