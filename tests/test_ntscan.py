@@ -189,12 +189,16 @@ def test_an_error_in_the_scans_thread_fails_the_load_and_leaves_nothing(tmp_path
     g.close()
 
 
-def test_the_scan_counts_lines_of_triples_unless_a_line_is_blank_a_comment_or_indented():
+def test_the_scan_counts_lines_of_triples_unless_a_line_is_blank_a_comment_or_ends_otherwise():
+    first = PLAIN.split("\n")[0]
     assert _scan(PLAIN).lines == 11
     assert _scan(PLAIN + "\n").lines == 11
-    for odd in ("\n\n", "\n# a comment\n", "\n   \n", "\n\t" + PLAIN.split("\n")[0] + "\n"):
-        assert _scan(PLAIN + odd + PLAIN.split("\n")[0] + "\n").lines is None
+    assert _scan(PLAIN + "\n\t" + first + "\n").lines == 12  # an indented triple is a triple
+    for odd in ("\n\n", "\n# a comment\n", "\n   \n", "\n" + first[:-1] + "\n", "\n" + first + " # said\n",
+                "\n" + first + "\r" + first + "\n"):  # CR alone ends a line too
+        assert _scan(PLAIN + odd + first + "\n").lines is None, odd
     assert _scan("# a comment first\n" + PLAIN).lines is None
+    assert _scan(PLAIN + "\n# a comment ending as a triple does .\n").lines == 12  # too many: never too few
 
 
 def _fts_whole(g) -> None:
@@ -211,10 +215,11 @@ def _fts_whole(g) -> None:
         conn.close()
 
 
-@pytest.mark.parametrize("extra", ["", "twice", "blank", "comment"])
+@pytest.mark.parametrize("extra", ["", "twice", "blank", "comment", "a comment counted"])
 def test_a_first_load_into_a_new_store_on_disk_indexes_what_a_rebuild_gives(tmp_path, extra):
     lines = PLAIN.split("\n")
-    more = {"": "", "twice": lines[1], "blank": "\n" + lines[0], "comment": "# synthetic\n"}[extra]
+    more = {"": "", "twice": lines[1], "blank": "\n" + lines[0], "comment": "# synthetic\n",
+            "a comment counted": "# synthetic .\n" + lines[1]}[extra]
     text = PLAIN + "\n" + more + "\n"
     path = tmp_path / "synthetic.nt"
     path.write_text(text, encoding="utf-8")

@@ -65,7 +65,7 @@ class Scan:
         self._size = 0
         self.unsure = False    # the index must read the graph back from the store
         self.suspect = False   # a literal may be ill-typed or hold a control character
-        self.lines: int | None = 0  # lines of triples; None when a blank, comment or indented line was met
+        self.lines: int | None = 0  # lines of triples (``_count_lines``); None when a line was not one
         self._valid: set[tuple[bytes, bytes]] = set()
 
     # -- the reader pyoxigraph pulls from ----------------------------------------------------
@@ -162,12 +162,8 @@ class Scan:
         self._queue.put(data)
 
     def _lines(self, data: bytes) -> None:
-        if self.lines is not None:  # one triple a line, unless a line is blank, a comment, indented or ends in CR alone
-            if data[:1] in b"# \t\r" or b"\n#" in data or b"\n\n" in data or b"\n " in data or b"\n\t" in data \
-                    or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
-                self.lines = None
-            else:
-                self.lines += data.count(b"\n")
+        if self.lines is not None:
+            self._count_lines(data)
         if data.translate(None, _ALLOWED) or (b"\xc2" in data and _C1.search(data)):
             self.suspect = True
         if b"\\" in data:
@@ -179,6 +175,16 @@ class Scan:
             self._typed(data)
         if not self.unsure and any(p in data for p in _PREDICATES):
             self._picked(data)
+
+    def _count_lines(self, data: bytes) -> None:
+        """Count the lines of triples: when every line ends with " ." (CR LF or LF, no CR alone), each
+        holds one triple, or is a comment ending so (then the count is too high, never too low:
+        ``Index._take_staged`` then checks the staged rows against the store). Else ``lines`` is None."""
+        lines, ends = data.count(b"\n"), data.count(b" .\n")
+        if b"\r" in data:
+            crlf = data.count(b" .\r\n")
+            ends = ends + crlf if data.count(b"\r") == crlf else -1
+        self.lines = self.lines + lines if ends == lines else None
 
     def _typed(self, data: bytes) -> None:
         """Check each XSD-typed literal's lexical form (each distinct one once)."""
