@@ -30,6 +30,8 @@ if point.startswith("journal"):   # the store has committed, its journal is stil
     o.OxigraphStore._remove_journal = pause(o.OxigraphStore._remove_journal)
 elif point.startswith("refresh"):  # journal gone, the index not yet refreshed
     ix.Index.refresh = pause(ix.Index.refresh)
+elif point.startswith("staged"):  # the file read, its rows in the index's tables, nothing committed
+    ix._Staging.done = pause(ix._Staging.done)
 elif point == "rebuild":           # a replace by rebuilding the store, just past its commit point
     import kxgraph.store.rebuild as rebuild
     rebuild.run = pause(rebuild.run)
@@ -87,13 +89,13 @@ def _kept(kx) -> tuple[list, list]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", ["journal-after", "refresh", "index-after"])
+@pytest.mark.parametrize("point", ["staged-after", "journal-after", "refresh", "index-after"])
 def test_a_load_killed_around_its_commit_never_leaves_stale_index_data(kx, store_path, tmp_path, point):
     kx("load", str(_file(tmp_path / "old.nt", 300, "old")))
     _killed(store_path, point, "load", str(_file(tmp_path / "new.nt", 3000, "new")))
     kept = _kept(kx)  # read-only commands: the first one finishes or undoes the killed load
     assert kept == _fresh(store_path)
-    assert any("new" in row for row in kept[2]) == (point != "journal-before")
+    assert any("new" in row for row in kept[2]) == (point != "staged-after")
     kx("load", str(_file(tmp_path / "more.nt", 10, "more")))  # the next write: index in step again
     assert _kept(kx) == _fresh(store_path)
 
@@ -123,3 +125,17 @@ def test_a_reader_that_finds_an_unfinished_write_does_not_trust_the_index(kx, st
             assert counted[(tmp_path / "old.nt").as_uri()] == 60
         finally:
             (store_path / JOURNAL).unlink()
+
+
+@pytest.mark.slow
+def test_a_first_load_killed_with_its_rows_in_the_index_tables_leaves_nothing_of_them(kx, store_path, tmp_path):
+    _killed(store_path, "staged-after", "load", str(_file(tmp_path / "new.nt", 3000, "new")))
+    kept = _kept(kx)  # the tables' indexes were dropped for the rows and made again, none of it committed
+    assert kept == _fresh(store_path) and kept[2] == []
+    kx("load", str(_file(tmp_path / "more.nt", 10, "more")))
+    assert _kept(kx) == _fresh(store_path)
+    import sqlite3
+
+    with sqlite3.connect(store_path / "kxgraph-index.sqlite") as conn:
+        names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"labels_entity", "types_class"} <= names

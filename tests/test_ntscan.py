@@ -124,8 +124,8 @@ def test_a_new_graph_is_indexed_from_its_file_not_read_back_from_the_store(tmp_p
     taken = []
     real = Index._take_staged
 
-    def spy(self, conn, raw, node, graph):
-        taken.append((graph, real(self, conn, raw, node, graph)))
+    def spy(self, raw, node, graph):
+        taken.append((graph, real(self, raw, node, graph)))
         return taken[-1][1]
 
     monkeypatch.setattr(Index, "_take_staged", spy)
@@ -187,3 +187,111 @@ def test_an_error_in_the_scans_thread_fails_the_load_and_leaves_nothing(tmp_path
     assert g.graphs().rows == before
     assert g.store.index.usable
     g.close()
+
+
+def test_the_scan_counts_lines_of_triples_unless_a_line_is_blank_a_comment_or_ends_otherwise():
+    first = PLAIN.split("\n")[0]
+    assert _scan(PLAIN).lines == 11
+    assert _scan(PLAIN + "\n").lines == 11
+    assert _scan(PLAIN + "\n\t" + first + "\n").lines == 12  # an indented triple is a triple
+    for odd in ("\n\n", "\n# a comment\n", "\n   \n", "\n" + first[:-1] + "\n", "\n" + first + " # said\n",
+                "\n" + first + "\r" + first + "\n"):  # CR alone ends a line too
+        assert _scan(PLAIN + odd + first + "\n").lines is None, odd
+    assert _scan("# a comment first\n" + PLAIN).lines is None
+    assert _scan(PLAIN + "\n# a comment ending as a triple does .\n").lines == 12  # too many: never too few
+
+
+def _fts_whole(g) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(g.store.index.file)  # raises sqlite3.DatabaseError when a full-text table is not whole
+    try:
+        with conn:
+            conn.execute("INSERT INTO label_text(label_text) VALUES ('integrity-check')")
+            conn.execute("INSERT INTO spelling_text(spelling_text) VALUES ('integrity-check')")
+        rows = conn.execute("SELECT COUNT(*) FROM labels").fetchone()[0]  # each row's trigrams, once
+        assert conn.execute("SELECT COUNT(DISTINCT doc) FROM label_terms").fetchone()[0] == rows
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("extra", ["", "twice", "blank", "comment", "a comment counted"])
+def test_a_first_load_into_a_new_store_on_disk_indexes_what_a_rebuild_gives(tmp_path, extra):
+    lines = PLAIN.split("\n")
+    more = {"": "", "twice": lines[1], "blank": "\n" + lines[0], "comment": "# synthetic\n",
+            "a comment counted": "# synthetic .\n" + lines[1]}[extra]
+    text = PLAIN + "\n" + more + "\n"
+    path = tmp_path / "synthetic.nt"
+    path.write_text(text, encoding="utf-8")
+    g = kxgraph.open(tmp_path / "store", mode="create")  # no index yet: the load builds it whole
+    g.load(path)
+    loaded = _index(g)
+    _fts_whole(g)
+    assert {hit[0].value for hit in g.store.index.find("合成测试", "")[0]} == {"https://example.org/syn/e1",
+                                                                            "https://example.org/syn/e2"}
+    made = _sqlite_indexes(g)  # the load made the tables' indexes again once its rows were in
+    g.reindex()
+    assert loaded == _index(g)
+    assert made == _sqlite_indexes(g) and {"labels_entity", "types_class"} <= {name for name, _ in made}
+    assert len([row for row in loaded[0] if row[0] == path.resolve().as_uri()]) == 6
+    g.close()
+
+
+def _sqlite_indexes(g) -> list:
+    return sorted(g.store.index._conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
+def test_a_first_load_that_fails_leaves_the_index_tables_with_their_indexes(tmp_path):
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nt"
+    good.write_text(PLAIN, encoding="utf-8")
+    bad.write_text(f"<https://example.org/syn/e9> {L} \"合成\" \n", encoding="utf-8")  # no final dot
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    with pytest.raises(InputError):
+        g.load(good, bad)
+    failed = _sqlite_indexes(g)
+    g.load(good)
+    assert failed == _sqlite_indexes(g) and {"labels_entity", "types_class"} <= {name for name, _ in failed}
+    g.close()
+
+
+def test_a_load_that_fails_after_its_file_was_scanned_leaves_the_index_as_it_was(tmp_path):
+    first = tmp_path / "first.nt"
+    first.write_text(PLAIN.replace("/syn/e", "/syn/f"), encoding="utf-8")
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    g.load(first)
+    before = _index(g)
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nt"
+    good.write_text(PLAIN, encoding="utf-8")  # scanned whole, its rows in the index's tables, then
+    bad.write_text(f"<https://example.org/syn/e9> {L} \"合成\" \n", encoding="utf-8")  # no final dot
+    with pytest.raises(InputError):
+        g.load(good, bad)
+    assert _index(g) == before
+    _fts_whole(g)
+    assert g.store.index.usable
+    assert {hit[0].value for hit in g.store.index.find("合成测试", "")[0]} == {"https://example.org/syn/f1",
+                                                                            "https://example.org/syn/f2"}
+    g.close()
+
+
+def test_labels_put_in_the_full_text_tables_a_few_at_a_time_are_found_as_after_a_rebuild(tmp_path, monkeypatch):
+    import kxgraph.store.index as index
+    import kxgraph.store.ntscan as ntscan
+
+    monkeypatch.setattr(index, "TEXT_CHUNK", 3)
+    monkeypatch.setattr(ntscan, "BATCH", 64)  # many batches of a few lines each
+    path = tmp_path / "synthetic.nt"
+    path.write_text("\n".join(PLAIN.replace("/e", f"/n{i}e") for i in range(30)) + "\n", encoding="utf-8")
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    g.load(path)
+    loaded, found = _index(g), _hits(g, "测试公司", "ceshi")
+    _fts_whole(g)
+    g.reindex()
+    assert loaded == _index(g) and found == _hits(g, "测试公司", "ceshi")
+    assert len(found[0]) == len(found[1]) == 60  # 合成测试公司 of two entities in each copy, and its pinyin
+    g.close()
+
+
+def _hits(g, word: str, spelt: str) -> tuple[list, list]:
+    """The label index's hits, each kind sorted (of labels that rank alike, find shows the least IRI first)."""
+    labelled, spoken = g.store.index.find(word, spelt)
+    return sorted((e.value, label) for e, label in labelled), sorted((e.value, label) for e, label in spoken)

@@ -25,7 +25,8 @@
 
 The store keeps it in step. A write marks the index dirty, changes the store, then refreshes the
 graphs it wrote (all of them when it cannot tell which) and marks the index clean, in one SQLite
-transaction. Readers use the index only when it is clean and of this schema: a missing, dirty or
+transaction; an N-Triples load begins that transaction early, writing a new graph's rows as its
+file streams into the store (``Index.stage``), so a failed load rolls them back with the rest. Readers use the index only when it is clean and of this schema: a missing, dirty or
 older index means "ask the store" (SPARQL), never a wrong answer. A write that finds the index
 dirty (a process died in the middle of one) or missing rebuilds it whole; ``kx reindex`` does so
 on demand. Opening read-only never creates or writes the file.
@@ -132,6 +133,8 @@ class Index:
         self._pinyin: dict[str, str] = {}
         self.sizes: dict[str, int] = {}  # graph sizes a writer has just counted, so they are not counted twice
         self.scanned: set[str] = set()  # new graphs whose labels and types a load staged as it streamed
+        self._staged: dict[str, _Staging] = {}  # graph -> the rows a load put in the tables as it streamed
+        self._cleared = False  # the tables were emptied for this write's rebuild when it began staging
         self.keeper: Any = None  # store -> kept figures, counted after each write (see kxgraph.store.kept)
         self._recount = True
         self.writes = 0  # writes begun by this object: kept figures counted across one are not stored
@@ -353,6 +356,8 @@ class Index:
             self._depth -= 1
             if outer:
                 self.sizes.clear()
+                if self._conn is not None:
+                    self._conn.rollback()  # rows a load staged as it streamed go with the store's write
                 self._unstage()
                 self._set("state", self._prior)  # the store undid the write, so the index is as it was
             raise
@@ -379,6 +384,7 @@ class Index:
         self._create()
         fresh = state.get("schema") == SCHEMA and state.get("state") == "clean"
         self._prior = "clean" if fresh else "missing"
+        self._cleared = False
         self.writes += 1
         self._set("state", "dirty")
 
@@ -395,13 +401,18 @@ class Index:
         conn = self._conn
         touched = None if graphs is None else [g for g in dict.fromkeys(graphs) if not g.startswith(STAGING)]
         with conn:
+            for staging in self._staged.values():
+                staging.done()  # every staged row is in the full-text tables: forgetting one removes it whole
             if graphs is None:
-                for statement in _CLEAR:
-                    conn.execute(statement)
+                if not self._cleared:  # (else emptied when the load began staging: the staged rows stay)
+                    for statement in _CLEAR:
+                        conn.execute(statement)
+                    self.scanned.clear()
                 graphs = [g.value for g in raw.named_graphs()] + [DEFAULT]
             for graph in dict.fromkeys(g for g in graphs if not g.startswith(STAGING)):
                 _unkey(conn, None, None, graph)  # the entities named there before the write
-                self._forget(conn, graph)
+                if graph not in self.scanned:  # a new graph's rows are the ones its load staged
+                    self._forget(conn, graph)
                 node = ox.DefaultGraph() if graph == DEFAULT else ox.NamedNode(graph)
                 if graph != DEFAULT and not raw.contains_named_graph(node):
                     continue
@@ -447,59 +458,54 @@ class Index:
     # -- rows staged while a load streams (kxgraph.store.ntscan) ------------------------------
 
     def stage(self, graph: str) -> "_Staging":
-        """A sink for the labels and types of the new graph ``graph`` as a load reads them: they
-        wait in temporary tables (on disk, not in memory) until the load commits."""
+        """A sink for the labels, types and marks of the new graph ``graph`` as a load reads them.
+
+        They go straight into the index's tables, in the write's SQLite transaction (while the
+        store's bulk loader works beside), and are kept when the load commits and the store holds
+        as many of them as were staged (``_take_staged``); a failed load rolls them back with the
+        transaction. A write that rebuilds the index whole empties its tables first, here.
+        """
         conn = self._conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_labels (graph TEXT, entity TEXT, label TEXT, "
-                     "lowered TEXT, spelling TEXT, lang TEXT)")
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_types (graph TEXT, entity TEXT, class TEXT)")
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_marks (graph TEXT, entity TEXT)")
-        return _Staging(conn, graph, self._pinyin)
+        if not self._cleared and (self._prior != "clean" or self._pending is None):
+            for statement in _CLEAR:
+                conn.execute(statement)
+            self._cleared = True
+        staging = _Staging(conn, graph, self._pinyin)
+        self._staged[graph] = staging
+        return staging
 
     def _unstage(self) -> None:
         self.scanned.clear()
-        if self._conn is not None and not self.read_only:
-            self._conn.execute("DROP TABLE IF EXISTS temp.staged_labels")
-            self._conn.execute("DROP TABLE IF EXISTS temp.staged_types")
-            self._conn.execute("DROP TABLE IF EXISTS temp.staged_marks")
+        self._staged.clear()
 
-    def _take_staged(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> bool:
-        """Move the rows a load staged for ``graph`` into the index; False when they are not the graph's.
+    def _take_staged(self, raw: Any, node: Any, graph: str) -> bool:
+        """Whether the rows a load staged for ``graph`` are the graph's.
 
-        The file may say a triple twice (the store keeps it once), so the staged rows are taken only
-        when they are as many as the store's label, pinyin and type triples of the graph.
+        The file may say a triple twice (the store keeps it once). When the store holds as many
+        triples in the graph as the file had lines of triples, it said none twice; else the staged
+        rows must be as many as the store's label, pinyin and type triples of the graph.
         """
         import pyoxigraph as ox
 
+        staging = self._staged.pop(graph, None)
+        if staging is None:
+            return False
+        if staging.lines is not None and staging.lines == self.sizes.get(graph):
+            return True
         held = {row[1].value: int(row[2].value)
                 for row in raw.query(_STAGED_COUNTS, substitutions={ox.Variable("g"): node})}
-        staged = conn.execute("SELECT COUNT(*) FROM temp.staged_labels WHERE graph = ?", (graph,)).fetchone()[0]
-        typed = conn.execute("SELECT COUNT(*) FROM temp.staged_types WHERE graph = ?", (graph,)).fetchone()[0]
-        marked = conn.execute("SELECT COUNT(*) FROM temp.staged_marks WHERE graph = ?", (graph,)).fetchone()[0]
-        if (staged != held.get(LABEL, 0) + held.get(KX + "pinyin", 0) or typed != held.get(RDF + "type", 0)
-                or marked != held.get(SYNTHETIC, 0)):
-            return False
-        # in entity order, so that the indexes by entity grow at their end, not all over (20M triples)
-        conn.execute("INSERT INTO labels(graph, entity, label, lowered, spelling, lang) SELECT graph, entity, "
-                     "label, lowered, spelling, lang FROM temp.staged_labels WHERE graph = ? ORDER BY entity",
-                     (graph,))
-        conn.execute("INSERT OR IGNORE INTO marked SELECT graph, entity FROM temp.staged_marks WHERE graph = ? "
-                     "ORDER BY entity",
-                     (graph,))
-        if graph not in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
-            conn.execute("INSERT INTO types SELECT graph, entity, class FROM temp.staged_types WHERE graph = ? "
-                         "ORDER BY entity", (graph,))
-        return True
+        return (staging.labelled == held.get(LABEL, 0) + held.get(KX + "pinyin", 0)
+                and staging.typed == held.get(RDF + "type", 0) and staging.marked == held.get(SYNTHETIC, 0))
 
     def _index_graph(self, conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
         import pyoxigraph as ox
 
-        start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
         if graph in self.scanned:  # read from the file as it was loaded: no lookup per entity in the store
             self.scanned.discard(graph)
-            if self._take_staged(conn, raw, node, graph):
-                _index_text(conn, start)
+            if self._take_staged(raw, node, graph):
                 return
+            self._forget(conn, graph)
+        start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
         rows = []
         for predicate in (LABEL, KX + "pinyin"):
             for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
@@ -540,27 +546,74 @@ class Index:
 
 
 class _Staging:
-    """Rows of one graph into the index's temporary tables, as the index keeps them (see ``Index.stage``):
-    each label lower-cased and, when Chinese, spelt in pinyin."""
+    """Rows of one new graph into the index's tables as a load streams (see ``Index.stage``): each
+    label lower-cased and, when Chinese, spelt in pinyin; counted, for ``Index._take_staged``."""
 
     def __init__(self, conn: sqlite3.Connection, graph: str, pinyin: dict[str, str]) -> None:
         self.conn, self.graph, self._pinyin = conn, graph, pinyin
+        self.typed_here = graph not in (DEFAULT, ONTOLOGY_GRAPH)  # kx stats counts the named data graphs'
+        self.start = conn.execute(_ROWS).fetchone()[0] + 1  # the label rows of this graph: start to end - 1
+        self.end = self.indexed = self.start  # and the rows from indexed on are not in the full-text tables yet
+        self.labelled = self.typed = self.marked = 0
+        self.lines: int | None = None  # lines of triples in the file, when the scan could count them
+        self._done = False
+        # Into empty tables (a new index, or one a rebuild emptied), rows go faster without the
+        # tables' indexes, made again, sorted, once the file is read: dropped in this write's
+        # transaction, so a failed load brings them back with everything else.
+        self._indexes: list[str] = []
+        if conn.execute(_ANY_ROW).fetchone() is None:
+            if not conn.in_transaction:
+                conn.execute("BEGIN")
+            self._indexes = [sql for (sql,) in conn.execute(_TABLE_INDEXES)]
+            for (statement,) in conn.execute(_DROP_TABLE_INDEXES).fetchall():
+                conn.execute(statement)
 
     def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
         chinese = [predicate == LABEL and _zh(lang) for _, predicate, _, lang in rows]
         spellings = iter(spell_labels([row[2] for row, zh in zip(rows, chinese) if zh], self._pinyin))
-        graph = self.graph
-        self.conn.executemany("INSERT INTO temp.staged_labels VALUES (?, ?, ?, ?, ?, ?)",
-                              [(graph, entity, label, label.lower(), next(spellings) if zh else None,
+        graph, first = self.graph, self.end
+        self.conn.executemany("INSERT INTO labels(id, graph, entity, label, lowered, spelling, lang) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              [(first + i, graph, entity, label, label.lower(), next(spellings) if zh else None,
                                 lang if predicate == LABEL else None)
-                               for (entity, predicate, label, lang), zh in zip(rows, chinese)])
+                               for i, ((entity, predicate, label, lang), zh) in enumerate(zip(rows, chinese))])
+        self.end += len(rows)
+        self.labelled += len(rows)
+        if self.end - self.indexed >= TEXT_CHUNK:
+            self._to_text()
 
     def types(self, rows: list[tuple[str, str]]) -> None:
-        self.conn.executemany("INSERT INTO temp.staged_types VALUES (?, ?, ?)",
-                              [(self.graph, entity, kind) for entity, kind in rows])
+        if self.typed_here:
+            self.conn.executemany("INSERT INTO types VALUES (?, ?, ?)",
+                                  [(self.graph, entity, kind) for entity, kind in rows])
+        self.typed += len(rows)
 
     def marks(self, entities: list[str]) -> None:
-        self.conn.executemany("INSERT INTO temp.staged_marks VALUES (?, ?)", zip(repeat(self.graph), entities))
+        self.conn.executemany("INSERT OR IGNORE INTO marked VALUES (?, ?)", zip(repeat(self.graph), entities))
+        self.marked += len(entities)
+
+    def done(self, lines: int | None = None) -> None:
+        """The file is read (``lines`` of triples in it, None when not counted): its labels go into
+        the full-text tables (on the scan's thread, while the bulk loader finishes)."""
+        if lines is not None:
+            self.lines = lines
+        if not self._done:
+            self._done = True
+            for sql in self._indexes:
+                self.conn.execute(sql)
+            self._to_text()
+            for statement in _HASHSIZE:  # the default again: the setting is not kept
+                self.conn.execute(statement, (1 << 20,))
+
+    def _to_text(self) -> None:
+        """Put the rows staged since the last time into the full-text tables, TEXT_CHUNK rows at a
+        time (each statement writes its terms out: one per batch of the scan made many small segments)."""
+        if self.indexed == self.start:
+            for statement in _HASHSIZE:  # terms wait in memory up to HASHSIZE bytes, not 1 MB: fewer merges
+                self.conn.execute(statement, (HASHSIZE,))
+        for statement in _INDEX_RANGE:
+            self.conn.execute(statement, (self.indexed, self.end))
+        self.indexed = self.end
 
 
 _first, _second = itemgetter(0), itemgetter(1)
@@ -675,6 +728,19 @@ _FORGET = ("INSERT INTO label_text(label_text, rowid, lowered) "
 _INDEX_TEXT = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels WHERE id >= ?",
                "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
                "WHERE id >= ? AND spelling IS NOT NULL")
+HASHSIZE = 64 << 20
+TEXT_CHUNK = 1 << 16  # label rows put in the full-text tables at a time as a load streams
+_HASHSIZE = ("INSERT INTO label_text(label_text, rank) VALUES ('hashsize', ?)",
+             "INSERT INTO spelling_text(spelling_text, rank) VALUES ('hashsize', ?)")
+_ANY_ROW = "SELECT 1 FROM labels UNION ALL SELECT 1 FROM types LIMIT 1"
+_TABLE_INDEXES = ("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('labels', 'types') "
+                  "AND sql IS NOT NULL")
+_DROP_TABLE_INDEXES = ("SELECT 'DROP INDEX \"' || replace(name, '\"', '\"\"') || '\"' FROM sqlite_master "
+                       "WHERE type = 'index' AND tbl_name IN ('labels', 'types') AND sql IS NOT NULL")
+_INDEX_RANGE = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels "
+                "WHERE id >= ? AND id < ?",
+                "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
+                "WHERE id >= ? AND id < ? AND spelling IS NOT NULL")  # the label rows a load staged
 _STAGED_COUNTS = ("SELECT ?g ?p (COUNT(*) AS ?n) { VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> "
                   "<https://w3id.org/kxgraph/ns#pinyin> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                   "<https://w3id.org/kxgraph/ns#synthetic> } "

@@ -65,6 +65,7 @@ class Scan:
         self._size = 0
         self.unsure = False    # the index must read the graph back from the store
         self.suspect = False   # a literal may be ill-typed or hold a control character
+        self.lines: int | None = 0  # lines of triples (``_count_lines``); None when a line was not one
         self._valid: set[tuple[bytes, bytes]] = set()
 
     # -- the reader pyoxigraph pulls from ----------------------------------------------------
@@ -102,6 +103,8 @@ class Scan:
             self._queue.put(None)
             self._worker.join()
             self._worker = None
+        elif self._error is None:
+            self._done()
         if self._error is not None:
             raise self._error
 
@@ -120,6 +123,15 @@ class Scan:
                     self._lines(data)
                 except BaseException as exc:  # noqa: BLE001 - raised again by finish, in the reader's thread
                     self._error = exc
+        if self._error is None:
+            try:
+                self._done()
+            except BaseException as exc:  # noqa: BLE001 - raised again by finish, in the reader's thread
+                self._error = exc
+
+    def _done(self) -> None:
+        """The whole file is scanned: the sink hears how many lines of triples it had."""
+        self.sink.done(None if self.unsure else self.lines)
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -150,6 +162,8 @@ class Scan:
         self._queue.put(data)
 
     def _lines(self, data: bytes) -> None:
+        if self.lines is not None:
+            self._count_lines(data)
         if data.translate(None, _ALLOWED) or (b"\xc2" in data and _C1.search(data)):
             self.suspect = True
         if b"\\" in data:
@@ -161,6 +175,16 @@ class Scan:
             self._typed(data)
         if not self.unsure and any(p in data for p in _PREDICATES):
             self._picked(data)
+
+    def _count_lines(self, data: bytes) -> None:
+        """Count the lines of triples: when every line ends with " ." (CR LF or LF, no CR alone), each
+        holds one triple, or is a comment ending so (then the count is too high, never too low:
+        ``Index._take_staged`` then checks the staged rows against the store). Else ``lines`` is None."""
+        lines, ends = data.count(b"\n"), data.count(b" .\n")
+        if b"\r" in data:
+            crlf = data.count(b" .\r\n")
+            ends = ends + crlf if data.count(b"\r") == crlf else -1
+        self.lines = self.lines + lines if ends == lines else None
 
     def _typed(self, data: bytes) -> None:
         """Check each XSD-typed literal's lexical form (each distinct one once)."""
@@ -255,6 +279,7 @@ class Collected:
         self.label_rows: dict[tuple[str, str, str, str], None] = {}
         self.type_rows: dict[tuple[str, str], None] = {}
         self.marked: dict[str, None] = {}
+        self.lines: int | None = None  # lines of triples in the file, once read (None: not counted)
 
     def labels(self, rows: list[tuple[str, str, str, str]]) -> None:
         self.label_rows.update(dict.fromkeys(rows))
@@ -264,3 +289,6 @@ class Collected:
 
     def marks(self, entities: list[str]) -> None:
         self.marked.update(dict.fromkeys(entities))
+
+    def done(self, lines: int | None) -> None:
+        self.lines = lines

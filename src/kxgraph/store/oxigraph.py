@@ -221,6 +221,8 @@ class OxigraphStore(Store):
             sentinel = prefix + "uncommitted"
             direct, staged, counter = [], [], itertools.count()
             scans: set[str] = set()  # new graphs whose labels and types were read as the file streamed in
+            quads: set[str] = set()  # graphs written by TriG or N-Quads files (a scan did not read them whole)
+            counted: dict[str, int] = {}  # new graphs' triples, counted as their scan finished
             touched: list[str] = []
             for item in items:
                 if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
@@ -237,6 +239,7 @@ class OxigraphStore(Store):
                         check_literals(self._store, list(mapping), item.path, lenient=lenient)
                         staged.extend(mapping.items())
                         touched.extend(mapping.values())
+                        quads.update(mapping.values())
                         continue
                     if item.graph in direct and item.graph not in done:
                         target = item.graph
@@ -245,8 +248,9 @@ class OxigraphStore(Store):
                         target = f"{prefix}{next(counter)}"
                         staged.append((target, item.graph))
                         scans.discard(item.graph)  # a second file into the graph: read it back whole
+                        counted.pop(item.graph, None)
                     touched.append(item.graph)
-                    scan = self._bulk_load(item, target, progress, staging=target == item.graph)
+                    scan = self._bulk_load(item, target, progress, staging=target == item.graph, counted=counted)
                     if scan is None or scan.suspect:
                         check_literals(self._store, [target], item.path, lenient=lenient)
                     if scan is not None and not scan.unsure and target == item.graph:
@@ -257,11 +261,12 @@ class OxigraphStore(Store):
                 raise
             self._store.flush()
             self._remove_journal()
-            counts = {g: self._count(g) for g in dict.fromkeys(touched)}
+            counts = {g: counted[g] if g in counted and g not in quads else self._count(g)
+                      for g in dict.fromkeys(touched)}
             if written is not None:
                 written.extend([*counts, *drop])  # the index forgets the graphs dropped with the load
             self.index.sizes.update(counts)  # counted once, not again by the index
-            self.index.scanned.update(scans)
+            self.index.scanned.update(scans - quads)
         return counts
 
     def reindex(self) -> None:
@@ -350,10 +355,10 @@ class OxigraphStore(Store):
         return sum(int(row[1].value) for row in answer)
 
     def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None, *,
-                   staging: bool = False):
+                   staging: bool = False, counted: dict[str, int] | None = None):
         """Bulk-load one file into ``target``; an N-Triples file is scanned as it streams in
         (``kxgraph.store.ntscan``), its labels and types ``staging`` in the index for the new graph
-        ``target``: the ``Scan`` is returned, else None."""
+        ``target``, whose triples then go in ``counted``: the ``Scan`` is returned, else None."""
         import pyoxigraph as ox
 
         from kxgraph.store.ntscan import Scan
@@ -367,6 +372,8 @@ class OxigraphStore(Store):
                     scan = Scan(handle, sink, threaded=True)
                     try:
                         self._store.bulk_load(scan, **options)
+                        if staging and counted is not None:  # while the scan's thread finishes the index's rows
+                            counted[target] = self._count(target)
                     except BaseException:
                         scan.abandon()
                         raise
@@ -501,6 +508,9 @@ class _Discard:
         pass
 
     def marks(self, entities) -> None:
+        pass
+
+    def done(self, lines) -> None:
         pass
 
 
