@@ -70,7 +70,7 @@ def _fresh(store: Path) -> tuple[list, list]:
 
     with kxgraph.open(store) as g:
         g.store.index.counts = lambda: None
-        g.store.index.find = lambda *a: None
+        g.store.index.find = lambda *a, **k: None
         graphs = sorted((_text(n), _text(c)) for n, c in g.graphs().rows)
         stats = sorted((_text(row[0]), _text(row[3])) for row in g.stats().rows)
         found = sorted(_text(row[0]) for row in g.find("合成new7").rows)
