@@ -67,6 +67,9 @@ def find(store: Store, text: str, *, limit: int = 20) -> Result:
     indexed = (store.index.find(max(words, key=len), spelt, limit=limit if len(words) == 1 else None, skip=_RECORDS)
                if store.index is not None else None)
     if indexed is not None:  # the label index, when it is in step with the store
+        from kxgraph import deadline
+
+        deadline.check()  # no query ran, and the command's --timeout still holds
         labelled, spoken = indexed
     else:
         query = _text_searched(store, words)

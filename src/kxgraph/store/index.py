@@ -26,7 +26,8 @@
 The store keeps it in step. A write marks the index dirty, changes the store, then refreshes the
 graphs it wrote (all of them when it cannot tell which) and marks the index clean, in one SQLite
 transaction; an N-Triples load begins that transaction early, writing a new graph's rows as its
-file streams into the store (``Index.stage``), so a failed load rolls them back with the rest. Readers use the index only when it is clean and of this schema: a missing, dirty or
+file streams into the store (``Index.stage``), so a failed load rolls them back with the rest.
+Readers use the index only when it is clean and of this schema: a missing, dirty or
 older index means "ask the store" (SPARQL), never a wrong answer. A write that finds the index
 dirty (a process died in the middle of one) or missing rebuilds it whole; ``kx reindex`` does so
 on demand. Opening read-only never creates or writes the file.
