@@ -77,7 +77,8 @@ def test_find_answers_from_the_index_without_opening_the_store(demo_store, monke
 
 
 def test_finds_lookups_by_entity_search_an_index_never_scan_a_table(demo_store):
-    from kxgraph.store.index import _FACTS, _PREFIXED
+    from kxgraph.store.index import _FACTS
+    from kxgraph.store.labelsearch import _PREFIXED
 
     conn = sqlite3.connect(demo_store / FILE)
     plans = {name: " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, ("x",)))
@@ -276,7 +277,7 @@ def test_the_labels_a_query_begins_are_read_alone_when_they_name_enough(many_sto
 def test_the_ways_of_writing_a_labels_beginning_cover_unicode():
     """Every character whose lower case begins with another is among that one's ways (UNCASED, or its
     upper or title case), so a label that begins with a query in any case is read."""
-    from kxgraph.store.index import UNCASED
+    from kxgraph.store.labelsearch import UNCASED
 
     for code in range(0x110000):
         char = chr(code)
