@@ -11,6 +11,17 @@ from click.testing import CliRunner
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ctrl_c_reaches_the_commands_tests_start():
+    """A suite started with Ctrl-C ignored (``nohup pytest … &`` in a shell) would hand that to
+    every ``kx`` a test starts, and the tests of Ctrl-C would fail for the shell's sake."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @pytest.fixture
 def repo() -> Path:
     """The repository's top folder (docs/, notebooks/ …; shipped data is under kxgraph.resources)."""
