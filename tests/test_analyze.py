@@ -155,11 +155,11 @@ def test_all_shortest_paths_are_listed(g):
 def test_a_path_describes_only_the_entities_it_shows(g, monkeypatch):
     """What the search grew to find the path (a hub can bring tens of thousands of nodes) is not
     described: only the entities on the paths shown are looked up."""
-    from kxgraph.network import project
+    from kxgraph.network import describe
 
     described: list[str] = []
-    real = project._describe_nodes
-    monkeypatch.setattr(project, "_describe_nodes",
+    real = describe._describe_nodes
+    monkeypatch.setattr(describe, "_describe_nodes",
                         lambda graph, G, nodes, **kw: (described.extend(nodes), real(graph, G, nodes, **kw)))
     rows = g.path("syn:a1", "syn:a3", lang="en", limit=1).records()
     shown = {SYN + n.removeprefix("syn:") for n in rows[0]["entities"].split(" → ")}

@@ -80,7 +80,7 @@ def test_the_network_writes_as_graphml(g, tmp_path):
     nx.write_graphml(G, tmp_path / "n.graphml")
     back = nx.read_graphml(tmp_path / "n.graphml")
     assert back.number_of_nodes() == G.number_of_nodes()
-    from kxgraph.network.project import properties
+    from kxgraph.network.describe import properties
     node = next(n for n in G if properties(G, n))
     assert back.nodes[node]["label_zh"] == G.nodes[node]["label_zh"]
     assert {k: back.nodes[node][k] for k in properties(G, node)} == properties(G, node)

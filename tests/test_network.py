@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kxgraph
-from kxgraph.network import project as network
+from kxgraph.network import describe, project as network
 from kxgraph.errors import KxError, NotFoundError, ParameterError
 
 DATA = Path(__file__).parent / "data" / "network-small.ttl"
@@ -74,9 +74,9 @@ def test_nodes_carry_type_labels_synthetic_marker_source_and_properties(g):
     a1 = G.nodes[SYN + "a1"]
     assert (a1["type"], a1["label_zh"], a1["label_en"], a1["synthetic"]) == (
         "kx:Academician", "甲院士", "Academician A", True)
-    assert network.properties(G, SYN + "a1") == {"kx:discipline": "材料"}
+    assert describe.properties(G, SYN + "a1") == {"kx:discipline": "材料"}
     assert G.nodes[SYN + "e1"]["source"] == "样例原文：一号企业依托建设一号工作站。"
-    assert network.properties(G, SYN + "p1")["kx:status"] == "kx:RnDCompleted"
+    assert describe.properties(G, SYN + "p1")["kx:status"] == "kx:RnDCompleted"
 
 
 @pytest.mark.parametrize("depth, expected", [
@@ -244,9 +244,9 @@ def test_a_named_query_with_parameters_draws_its_rows(kx, small_store, tmp_path)
 def test_details_keep_at_most_max_props_statements_and_no_empty_property(g):
     many = " ; ".join(f'<urn:test:p{i}> "值{i}-{j}"' for i in range(20) for j in range(5))
     g.update(f"PREFIX kx: <https://w3id.org/kxgraph/ns#> INSERT DATA {{ <{SYN}a1> {many} }}")
-    props = network.properties(g.network(), SYN + "a1")
+    props = describe.properties(g.network(), SYN + "a1")
     assert all(value for value in props.values())
-    assert sum(len(value.split("; ")) for value in props.values()) == network.MAX_PROPS
+    assert sum(len(value.split("; ")) for value in props.values()) == describe.MAX_PROPS
 
 
 def test_a_query_file_with_parameters_honours_them_in_export(kx, small_store, tmp_path):

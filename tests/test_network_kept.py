@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import kxgraph
-from kxgraph.network import project as network
+from kxgraph.network import describe, project as network
 from kxgraph.store.entitytypes import entity_types
 
 DATA = Path(__file__).parent / "data" / "network-small.ttl"
@@ -72,26 +72,27 @@ def snapshot(G):
 @pytest.mark.parametrize("whole_reads", [True, False])
 def test_the_whole_network_is_the_same_with_kept_types_as_with_sparql(g, monkeypatch, options, whole_reads):
     # whole_reads: node labels, markers and properties from reads of the whole store, not per batch
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0 if whole_reads else 10**9)
-    monkeypatch.setattr(network, "WHOLE_SHARE", 10**9)  # the small network counts as most of the store
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0 if whole_reads else 10**9)
+    monkeypatch.setattr(describe, "WHOLE_SHARE", 10**9)  # the small network counts as most of the store
     kept = network.project(g, **options)
     assert SYN + "w3" in kept
-    monkeypatch.setattr(network, "_kept_types", lambda graph: None)
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
+    monkeypatch.setattr(network, "kept_types", lambda graph: None)
+    monkeypatch.setattr(describe, "kept_types", lambda graph: None)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 10**9)
     asked = network.project(g, **options)
     assert snapshot(kept) == snapshot(asked)
 
 
 def test_a_node_with_many_statements_keeps_the_first_ones_in_whole_reads(g, monkeypatch):
-    facts = " ".join(f'<{SYN}a3> <{KX}note> "fact {i:02d}" .' for i in range(network.MAX_PROPS + 5))
+    facts = " ".join(f'<{SYN}a3> <{KX}note> "fact {i:02d}" .' for i in range(describe.MAX_PROPS + 5))
     g.update(f"INSERT DATA {{ GRAPH <urn:test:small> {{ {facts} }} }}")
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
-    monkeypatch.setattr(network, "WHOLE_SHARE", 10**9)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0)
+    monkeypatch.setattr(describe, "WHOLE_SHARE", 10**9)
     whole = network.project(g).nodes[SYN + "a3"]
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 10**9)
     batched = network.project(g).nodes[SYN + "a3"]
     assert whole == batched
-    assert sum(len(v.split("; ")) for k, v in whole.items() if ":" in k) == network.MAX_PROPS
+    assert sum(len(v.split("; ")) for k, v in whole.items() if ":" in k) == describe.MAX_PROPS
     assert whole["label_zh"] == "丙院士" and whole["synthetic"] is True
 
 
@@ -112,13 +113,13 @@ def test_igraph_is_imported_without_its_plotting_back_ends():
 
 
 def test_a_small_slice_of_a_big_store_is_described_per_batch_not_by_reading_the_store(g, monkeypatch):
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)  # WHOLE_SHARE as shipped: the store holds far more
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0)  # WHOLE_SHARE as shipped: the store holds far more
     others = " ".join(f"<{SYN}enterprise-{i}> a <{KX}Enterprise> ." for i in range(40))
     g.update(f"INSERT DATA {{ GRAPH <urn:test:small> {{ {others} }} }}")
     read = []
-    monkeypatch.setattr(network, "_describe_whole", lambda *args, **kwargs: read.append(args))
+    monkeypatch.setattr(describe, "_describe_whole", lambda *args, **kwargs: read.append(args))
     G = network.project(g, types=["kx:Academician", "kx:AcademicianWorkstation"])
-    assert SYN + "a1" in G and G.number_of_nodes() < len(entity_types(g.store)) // network.WHOLE_SHARE
+    assert SYN + "a1" in G and G.number_of_nodes() < len(entity_types(g.store)) // describe.WHOLE_SHARE
     assert read == []
     assert G.nodes[SYN + "a1"]["label_en"] == "Academician A"
 

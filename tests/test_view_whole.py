@@ -11,7 +11,7 @@ import re
 import pytest
 
 import kxgraph
-from kxgraph.network import project as network
+from kxgraph.network import describe, project as network
 from kxgraph.errors import ParameterError
 from kxgraph.network import view as views
 from kxgraph.network.view import View
@@ -20,8 +20,8 @@ from kxgraph.store import entitytypes
 KX = "https://w3id.org/kxgraph/ns#"
 SYN = "https://w3id.org/kxgraph/synthetic/seed-0-scale-0.1/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-FACTS = network.MAX_PROPS + 5
-SHIPPED = network.WHOLE_SHARE
+FACTS = describe.MAX_PROPS + 5
+SHIPPED = describe.WHOLE_SHARE
 
 # Nodes not generated (so their own kx:synthetic marker counts), linked to the generated network:
 # a project with more statements than a details panel shows and a second label in each language; a
@@ -52,8 +52,8 @@ def g():
 
 
 def page(g, monkeypatch, *, whole: bool, share: int = SHIPPED) -> str:
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0 if whole else 10**9)
-    monkeypatch.setattr(network, "WHOLE_SHARE", share)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0 if whole else 10**9)
+    monkeypatch.setattr(describe, "WHOLE_SHARE", share)
     return View(g.network(), overview=50).html()
 
 
@@ -70,8 +70,8 @@ def test_the_whole_page_is_the_same_from_whole_reads_as_per_batch_of_nodes(g, mo
     if names == "store":
         monkeypatch.setattr(entitytypes, "entity_names", lambda store, **_: None)
     asked: list[str] = []
-    run = network._run
-    monkeypatch.setattr(network, "_run", lambda graph, name, values: asked.append(name) or run(graph, name, values))
+    run = describe.run
+    monkeypatch.setattr(describe, "run", lambda graph, name, values: asked.append(name) or run(graph, name, values))
     whole = page(g, monkeypatch, whole=True, share=share)
     assert "network/nodes" not in asked  # described from whole reads, not per batch
     assert ("network/synthetic" in asked) == (names == "store" and share == SHIPPED)
@@ -95,7 +95,7 @@ def test_the_whole_page_keeps_what_a_user_searches_and_reads(g, monkeypatch):
     lab = next(p for p in details if p.get("kx:pinyin") == "shi li shi yan shi")
     assert lab["kx:trainedProfessionals"] == "7" and lab["kx:share"] == "2.5" and lab["kx:open"] == "True"
     project = next(p for p in details if "kx:note" in p)
-    assert sum(len(v.split("; ")) for v in project.values()) == network.MAX_PROPS  # the panel's cap
+    assert sum(len(v.split("; ")) for v in project.values()) == describe.MAX_PROPS  # the panel's cap
     G = g.network()
     assert G.nodes["urn:test:project-1"]["synthetic"] is False and G.nodes["urn:test:lab-1"]["synthetic"] is True
     assert G.nodes["urn:test:project-1"]["label_zh"] in ("示例合作项目", "另一个名字")
@@ -104,16 +104,16 @@ def test_the_whole_page_keeps_what_a_user_searches_and_reads(g, monkeypatch):
 @pytest.mark.parametrize("backwards", [False, True])
 def test_a_node_past_the_panels_cap_keeps_the_stores_first_statements_whatever_order_properties_are_read(
         g, monkeypatch, backwards):
-    stream = network._stream
+    stream = describe.stream
 
     def ordered(graph, name, values):
         rows = list(stream(graph, name, values))
         return reversed(rows) if backwards and name == "network/predicates" else rows
 
-    monkeypatch.setattr(network, "_stream", ordered)
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    monkeypatch.setattr(describe, "stream", ordered)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0)
     whole = g.network().nodes["urn:test:project-1"]
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 10**9)
     assert whole == g.network().nodes["urn:test:project-1"]
 
 
@@ -124,7 +124,7 @@ def test_links_computed_from_each_propertys_statements_are_the_links_the_store_e
     assert network._steps("^org:member/org:organization") == [[(org + "member", True), (org + "organization", False)]]
     assert all(network._steps(link.path) for link in network.links().values())
     assert network._steps("kx:partOf+") is None and network._steps("(kx:a|kx:b)/kx:c") is None
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0)
     ours = network.project(g, links=["all"])
     monkeypatch.setattr(network, "_steps", lambda path: None)  # every path evaluated by the store
     theirs = network.project(g, links=["all"])
@@ -134,7 +134,7 @@ def test_links_computed_from_each_propertys_statements_are_the_links_the_store_e
 
 @pytest.mark.parametrize("brief_above", [None, 0])
 def test_a_whole_projection_from_the_label_index_equals_one_from_the_store(g, monkeypatch, brief_above):
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0)
     from_index = network.project(g, brief_above=brief_above)
     monkeypatch.setattr(entitytypes, "entity_names", lambda store, **_: None)
     from_store = network.project(g, brief_above=brief_above)
@@ -146,9 +146,9 @@ def test_a_whole_projection_from_the_label_index_equals_one_from_the_store(g, mo
 
 
 def test_a_brief_projection_keeps_what_names_a_node_whether_read_whole_or_per_batch(g, monkeypatch):
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 0)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 0)
     whole = network.project(g, brief_above=0)
-    monkeypatch.setattr(network, "WHOLE_ABOVE", 10**9)
+    monkeypatch.setattr(describe, "WHOLE_ABOVE", 10**9)
     batched = network.project(g, brief_above=0)
     assert list(whole.nodes(data=True)) == list(batched.nodes(data=True))
     assert whole.graph["details"] == "brief" and "details" not in network.project(g, brief_above=10**9).graph

@@ -400,7 +400,7 @@ class KxGraph:
         G = project(self, focus=focus, depth=depth, types=types, query=query, projection=projection,
                     links=links, params=dict(params) if params else None, brief_above=brief_above)
         if color_by in ("academy", "division"):
-            from kxgraph.network.project import describe_academies
+            from kxgraph.network.describe import describe_academies
 
             describe_academies(self, G)
         return View(G, size_by=size_by, color_by=color_by, lang=lang, title=title, height=height, overview=OVERVIEW)

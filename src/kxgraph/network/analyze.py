@@ -44,13 +44,13 @@ def _node(iri: str):
 
 
 def describe_later(G: "nx.Graph", nodes) -> None:
-    from kxgraph.network.project import describe_later as later
+    from kxgraph.network.describe import describe_later as later
 
     later(G, nodes)
 
 
 def _label(G: "nx.Graph", n: str, lang: str = "zh") -> str:
-    from kxgraph.network.project import node_label
+    from kxgraph.network.describe import node_label
 
     describe_later(G, [n])  # a network projected with types only: this node's labels now
     return node_label(G.nodes[n], n, lang)
@@ -158,7 +158,7 @@ def communities(G: "nx.Graph", *, seed: int = 1, top: int | None = None, members
                 lang: str = "zh") -> Result:
     """One row per Louvain community, largest first (the ``top`` largest when given): size, its
     types (named in ``lang``), and its ``members`` best-connected members."""
-    from kxgraph.network.project import type_label
+    from kxgraph.network.describe import type_label
 
     community = community_of(G, seed=seed)
     grouped: dict[int, list[str]] = defaultdict(list)
@@ -220,7 +220,8 @@ def analyze(G: "nx.Graph", *, kind: str = "centrality", measure: str = "degree",
 # -- paths -----------------------------------------------------------------------------------
 
 def _step(G: "nx.Graph", here: str, there: str, lang: str) -> str:
-    from kxgraph.network.project import links, type_label
+    from kxgraph.network.describe import type_label
+    from kxgraph.network.project import links
 
     data = G.edges[here, there]
     key = data.get("link", "").split("|")[0]
@@ -258,7 +259,8 @@ def paths(graph: "KxGraph", a: str, b: str, *, max_depth: int = 8, limit: int = 
 
     import networkx as nx
 
-    from kxgraph.network.project import describe, neighbourhood_until, resolve
+    from kxgraph.network.describe import describe
+    from kxgraph.network.project import neighbourhood_until, resolve
 
     if max_depth < 1:
         raise ParameterError(f"{option('max_depth')} must be 1 or more")
@@ -284,7 +286,7 @@ def _flat(G: "nx.Graph", lang: str = "zh") -> "nx.Graph":
 
     Control characters, which XML cannot carry, and bidi overrides are written as ``\\uXXXX``.
     """
-    from kxgraph.network.project import node_label
+    from kxgraph.network.describe import node_label
     from kxgraph.output.text import visible
 
     def clean(value: Any) -> Any:
@@ -302,7 +304,7 @@ def _flat(G: "nx.Graph", lang: str = "zh") -> "nx.Graph":
 
 def cytoscape(G: "nx.Graph", lang: str = "zh") -> dict[str, Any]:
     """The network as Cytoscape.js elements (``{"elements": {"nodes": […], "edges": […]}}``)."""
-    from kxgraph.network.project import node_label
+    from kxgraph.network.describe import node_label
 
     nodes = [{"data": {"id": n, **d, "label": node_label(d, n, lang)}} for n, d in G.nodes(data=True)]
     edges = [{"data": {"id": f"e{i}", "source": u, "target": v, **d}}

@@ -255,7 +255,7 @@ class View:
 
     def _types(self) -> tuple[list[dict[str, Any]], dict[str, int]]:
         """The node types, most common first, with colour and shape; and each type's place in that list."""
-        from kxgraph.network.project import type_label
+        from kxgraph.network.describe import type_label
 
         counts = Counter(t or "" for _, t in self.graph.nodes(data="type"))
         order = [t for t, _ in counts.most_common()]
@@ -497,7 +497,7 @@ class View:
         It needs no script, so it shows where a notebook strips the live view (JupyterLab does
         for untrusted output, e.g. a notebook run by nbclient or received from a colleague).
         """
-        from kxgraph.network.project import node_label
+        from kxgraph.network.describe import node_label
 
         data = self._page_data()
         esc = html_lib.escape
@@ -724,7 +724,7 @@ def _term_prefixes() -> frozenset[str]:
 def _default_title(G: "nx.Graph", lang: str = "zh") -> str:
     kind = G.graph.get("kind", "collaboration")
     if kind == "focus":
-        from kxgraph.network.project import node_label
+        from kxgraph.network.describe import node_label
 
         focus = G.graph.get("focus", "")
         name = node_label(G.nodes[focus], focus, lang) if focus in G else shorten(focus)
