@@ -26,6 +26,18 @@ def page_data(html: str, part: str = "kx-data"):
     return json.loads(text)
 
 
+def opened(browser, path):
+    """The page at ``path`` opened in Chromium with networking cut off (the page's own CSP holds),
+    once drawn and its search text read: (page, requests that tried to leave, page errors)."""
+    page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+    requests, errors = [], []
+    page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.kxView && window.kxView.ready && kxView.searchReady", timeout=30000)
+    return page, requests, errors
+
+
 def test_a_network_above_the_threshold_gets_an_overview_of_its_communities():
     G = network()
     html = View(G, overview=100).html()
@@ -101,12 +113,7 @@ def test_the_overview_opens_offline_with_search_and_drill_down(browser, tmp_path
     G = nx.relabel_nodes(network(), lambda n: SYN + "seed-0-scale-1/" + n.rsplit(":", 1)[-1])  # CURIEs in the page
     path = View(G, overview=100).to_html(tmp_path / "overview.html")
     data = page_data(path.read_text(encoding="utf-8"))
-    page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()  # the page's own CSP holds
-    requests, errors = [], []
-    page.route("http*://**/*", lambda route: (requests.append(route.request.url), route.abort()))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.kxView && window.kxView.ready && kxView.searchReady", timeout=30000)
+    page, requests, errors = opened(browser, path)
     groups = len(data["overview"]["groups"])
     assert page.evaluate("kxView.nodes.getIds()").count("g0") == 1
     assert page.evaluate("kxView.nodes.length") == groups
@@ -164,11 +171,7 @@ def test_the_small_communities_open_together_from_the_overview(browser, tmp_path
         G.nodes[f"urn:kx:p{i}a"].update(label_zh=f"合成甲{i}", label_en=f"Pair {i} a")
         G.nodes[f"urn:kx:p{i}b"].update(label_zh=f"合成乙{i}", label_en=f"Pair {i} b")
     path = View(G, overview=100).to_html(tmp_path / "overview.html")
-    page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.kxView && window.kxView.ready", timeout=30000)
+    page, requests, errors = opened(browser, path)
     last = page.evaluate("kxView.nodes.length") - 1
     assert page.evaluate(f"kxView.nodes.get('g{last}').label") == "12 个小社区，共 24 个节点（点击展开）"
     page.click("#lang")
@@ -178,7 +181,7 @@ def test_the_small_communities_open_together_from_the_overview(browser, tmp_path
     assert page.evaluate("kxView.community") == last
     assert page.evaluate("kxView.nodes.length") == 24 and page.evaluate("kxView.edges.length") == 12
     assert "Pair 7 b" in page.locator("#details").inner_text()
-    assert errors == []
+    assert requests == [] and errors == []
 
 
 @pytest.mark.browser
@@ -190,11 +193,7 @@ def test_a_brief_panel_names_the_node_its_community_and_the_command_for_the_rest
     G.nodes[five].update({"kx:pinyin": "jie dian wu", "skos:altLabel": "第五; Fifth", "synthetic": True})
     G.graph["details"] = "brief"  # as a projection of more nodes than an overview's threshold says
     path = View(G, overview=100).to_html(tmp_path / "brief.html")
-    page = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.kxView && window.kxView.ready && kxView.searchReady", timeout=30000)
+    page, requests, errors = opened(browser, path)
     for query in ("jiedianwu", "Fifth"):  # search finds the node by its pinyin and alternative labels
         page.fill("#search", query)
         page.click("#go")
@@ -205,4 +204,4 @@ def test_a_brief_panel_names_the_node_its_community_and_the_command_for_the_rest
     assert "kx view --details all" in details and "合成数据" in details
     page.click("#lang")
     assert "All properties" in page.locator("#details").inner_text()
-    assert errors == []
+    assert requests == [] and errors == []
