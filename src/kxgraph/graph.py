@@ -361,7 +361,7 @@ class KxGraph:
 
         Every attribute is a string, number or boolean, so ``nx.write_graphml(G, path)`` works:
         nodes carry ``type``, ``label_zh``, ``label_en``, ``synthetic``, ``source`` and one attribute
-        per property, named by its CURIE (``kxgraph.network.project.properties(G, node)``).
+        per property, named by its CURIE (``kxgraph.network.describe.properties(G, node)``).
 
         >>> open(memory=True).network(focus=None, types=["kx:Academician"]).number_of_nodes()
         0

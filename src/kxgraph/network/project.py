@@ -367,8 +367,8 @@ def project(graph: "KxGraph", *, focus: str | None = None, depth: int = 2,
     named query's parameters, e.g. ``{"entity": "syn-seed-0-scale-1:academician-1"}``); ``links`` names the links to follow
     (``works-at``, ``hosts`` …); ``properties=False`` leaves out the nodes' literal properties
     (what analysis does not need, and half the time on a large network); ``labels=False`` only
-    each node's type, the rest asked by ``describe_later`` for the nodes shown; a network of more
-    than ``brief_above`` nodes gets only the properties that name a node (``NAMING``: alternative
+    each node's type, the rest asked by ``describe.describe_later`` for the nodes shown; a network of more
+    than ``brief_above`` nodes gets only the properties that name a node (``describe.NAMING``: alternative
     labels, pinyin) and says so (``G.graph["details"] == "brief"``): an overview page's panels,
     which ``kx show`` completes. By default every
     declared link except the context links

@@ -188,7 +188,7 @@ class View:
     ``color_by`` is ``type`` (default; shapes always follow the type), ``community`` (Louvain),
     ``source`` (the report, a spreadsheet file, or synthetic), ``academy`` or ``division`` (the
     academies and divisions that elected each academician, from the node attributes
-    ``network.project.describe_academies`` sets; everyone else in one group); ``lang`` the language labels
+    ``network.describe.describe_academies`` sets; everyone else in one group); ``lang`` the language labels
     start in (``zh`` or ``en``; the page has a switch); ``height`` the pixels it takes in a notebook.
     A network projected with brief details (``G.graph["details"] == "brief"``, as ``KxGraph.view``
     does above ``OVERVIEW`` nodes) gets panels that say so and give the ``kx show`` command for the rest.
