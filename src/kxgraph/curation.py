@@ -155,21 +155,10 @@ def _types(store: Any, node: Any) -> set[str]:
 
 def compatible(a: set[str], b: set[str]) -> bool:
     """Whether entities of these classes may be one thing (a shared class, or one a subclass of the other)."""
-    from kxgraph.ontology import terms
+    from kxgraph.ontology import ancestors
 
-    parents = terms()[1]
-
-    def ancestors(cls: str) -> set[str]:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for parent in parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen
-
-    up_a = set().union(*map(ancestors, a)) if a else set()
-    up_b = set().union(*map(ancestors, b)) if b else set()
+    up_a = set().union(*({c} | ancestors(c) for c in a))
+    up_b = set().union(*({c} | ancestors(c) for c in b))
     return bool(a & up_b or b & up_a) or not a or not b
 
 

@@ -29,6 +29,23 @@ def terms() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
     return labels, parents
 
 
+def ancestors(cls: str) -> set[str]:
+    """Every superclass of ``cls`` in ``ontology/kx.ttl``, however far up (not ``cls`` itself).
+
+    >>> "http://www.w3.org/ns/org#Organization" in ancestors("https://w3id.org/kxgraph/ns#Enterprise")
+    True
+    """
+    parents = terms()[1]
+    seen: set[str] = set()
+    todo = [cls]
+    while todo:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
 def label(iri: str, lang: str) -> str:
     """The ontology's ``lang`` label of a term (its CURIE when it has none).
 

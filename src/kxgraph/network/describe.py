@@ -14,7 +14,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Iterable
 
 from kxgraph.errors import ParameterError
-from kxgraph.ontology import terms
+from kxgraph.ontology import ancestors, terms
 from kxgraph.output.results import term_value
 from kxgraph.vocab import DCTERMS, KX, PROV, RDF, RDFS, SKOS, SYN, expand_curie, shorten
 
@@ -32,24 +32,12 @@ WHOLE_SHARE = 4           # … when they are also more than a quarter of the st
 NAMING = (SKOS + "altLabel", KX + "pinyin")
 
 
-def _ancestors(cls: str) -> set[str]:
-    _, parents = terms()
-    seen: set[str] = set()
-    todo = [cls]
-    while todo:
-        for p in parents.get(todo.pop(), ()):
-            if p not in seen:
-                seen.add(p)
-                todo.append(p)
-    return seen
-
-
 def most_specific(types: Iterable[str]) -> str | None:
     """The deepest class among ``types`` (kx classes first), or None."""
     types = sorted(set(types))
     if not types:
         return None
-    return max(types, key=lambda t: (t.startswith(KX), len(_ancestors(t)), t))
+    return max(types, key=lambda t: (t.startswith(KX), len(ancestors(t)), t))
 
 
 def type_label(type_curie: str | None, lang: str = "zh") -> str:
@@ -73,7 +61,7 @@ def expand_types(types: Iterable[str]) -> set[str]:
         if iri not in known:
             raise ParameterError(f"unknown type {t!r}: not a class of ontology/kx.ttl")
         wanted.add(iri)
-    return wanted | {c for c in parents if _ancestors(c) & wanted}
+    return wanted | {c for c in parents if ancestors(c) & wanted}
 
 
 def run(graph, name: str, values: dict[str, Any]):
