@@ -19,6 +19,9 @@ KX = "https://w3id.org/kxgraph/ns#"
 PAUSED = """
 import sys, kxgraph.store.oxigraph as o, kxgraph.store.index as ix
 point = sys.argv.pop(1)
+if point.endswith("-apart"):       # the file's rows staged by a child process (kxgraph.store.stager)
+    import kxgraph.store.stager as stager
+    stager.APART, point = 0, point[:-len("-apart")]
 def pause(real):
     def wrapper(*args, **kwargs):
         if point.endswith("-after"):
@@ -32,6 +35,8 @@ elif point.startswith("refresh"):  # journal gone, the index not yet refreshed
     ix.Index.refresh = pause(ix.Index.refresh)
 elif point.startswith("staged"):  # the file read, its rows in the index's tables, nothing committed
     ix._Staging.done = pause(ix._Staging.done)
+elif point.startswith("reported"):  # the child staged the rows, uncommitted, and said so
+    stager.Stager.report = pause(stager.Stager.report)
 elif point == "rebuild":           # a replace by rebuilding the store, just past its commit point
     import kxgraph.store.rebuild as rebuild
     rebuild.run = pause(rebuild.run)
@@ -89,13 +94,14 @@ def _kept(kx) -> tuple[list, list]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", ["staged-after", "journal-after", "refresh", "index-after"])
+@pytest.mark.parametrize("point", ["staged-after", "journal-after", "refresh", "index-after",
+                                   "reported-after-apart", "journal-after-apart", "refresh-apart", "index-after-apart"])
 def test_a_load_killed_around_its_commit_never_leaves_stale_index_data(kx, store_path, tmp_path, point):
     kx("load", str(_file(tmp_path / "old.nt", 300, "old")))
     _killed(store_path, point, "load", str(_file(tmp_path / "new.nt", 3000, "new")))
     kept = _kept(kx)  # read-only commands: the first one finishes or undoes the killed load
     assert kept == _fresh(store_path)
-    assert any("new" in row for row in kept[2]) == (point != "staged-after")
+    assert any("new" in row for row in kept[2]) == (point not in ("staged-after", "reported-after-apart"))
     kx("load", str(_file(tmp_path / "more.nt", 10, "more")))  # the next write: index in step again
     assert _kept(kx) == _fresh(store_path)
 
@@ -128,8 +134,9 @@ def test_a_reader_that_finds_an_unfinished_write_does_not_trust_the_index(kx, st
 
 
 @pytest.mark.slow
-def test_a_first_load_killed_with_its_rows_in_the_index_tables_leaves_nothing_of_them(kx, store_path, tmp_path):
-    _killed(store_path, "staged-after", "load", str(_file(tmp_path / "new.nt", 3000, "new")))
+@pytest.mark.parametrize("point", ["staged-after", "reported-after-apart"])
+def test_a_first_load_killed_with_its_rows_in_the_index_tables_leaves_nothing_of_them(kx, store_path, tmp_path, point):
+    _killed(store_path, point, "load", str(_file(tmp_path / "new.nt", 3000, "new")))
     kept = _kept(kx)  # the tables' indexes were dropped for the rows and made again, none of it committed
     assert kept == _fresh(store_path) and kept[2] == []
     kx("load", str(_file(tmp_path / "more.nt", 10, "more")))

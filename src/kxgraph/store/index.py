@@ -136,6 +136,7 @@ class Index:
         self.scanned: set[str] = set()  # new graphs whose labels and types a load staged as it streamed
         self._staged: dict[str, _Staging] = {}  # graph -> the rows a load put in the tables as it streamed
         self._cleared = False  # the tables were emptied for this write's rebuild when it began staging
+        self.apart: Any = None  # the child process staging this write's big files (kxgraph.store.stager.Stager)
         self.keeper: Any = None  # store -> kept figures, counted after each write (see kxgraph.store.kept)
         self._recount = True
         self.writes = 0  # writes begun by this object: kept figures counted across one are not stored
@@ -358,6 +359,7 @@ class Index:
             self._depth -= 1
             if outer:
                 self.sizes.clear()
+                self._settle_apart(commit=False)
                 if self._conn is not None:
                     self._conn.rollback()  # rows a load staged as it streamed go with the store's write
                 self._unstage()
@@ -402,6 +404,7 @@ class Index:
         raw = store.raw
         conn = self._conn
         touched = None if graphs is None else [g for g in dict.fromkeys(graphs) if not g.startswith(STAGING)]
+        self._settle_apart(commit=True)  # the child's rows are in the file before this transaction reads them
         with conn:
             for staging in self._staged.values():
                 staging.done()  # every staged row is in the full-text tables: forgetting one removes it whole
@@ -468,13 +471,46 @@ class Index:
         transaction. A write that rebuilds the index whole empties its tables first, here.
         """
         conn = self._conn
-        if not self._cleared and (self._prior != "clean" or self._pending is None):
+        if self.clearing():
             for statement in _CLEAR:
                 conn.execute(statement)
-            self._cleared = True
         staging = _Staging(conn, graph, self._pinyin)
         self._staged[graph] = staging
         return staging
+
+    def clearing(self) -> bool:
+        """Whether the write's first staging must empty the tables first (a write that rebuilds the
+        index whole); from now on they count as emptied."""
+        if self._cleared or (self._prior == "clean" and self._pending is not None):
+            return False
+        self._cleared = True
+        return True
+
+    @property
+    def free(self) -> bool:
+        """True inside a write whose rows nothing has begun to write here yet: another process may
+        take the index's file for this write's staging (``kxgraph.store.stager``)."""
+        return self.writable and self.file is not None and not self._conn.in_transaction and not self._staged
+
+    def staged_apart(self, graph: str, report: Any) -> None:
+        """The rows of the new graph ``graph`` are staged by this write's child process (``apart``),
+        as many as ``report`` says (``kxgraph.store.stager.Report``); kept if it commits them."""
+        self._staged[graph] = report
+
+    def _settle_apart(self, *, commit: bool) -> None:
+        """Have the child process commit (or drop) what it staged. The graphs whose rows it staged
+        and failed to commit are read back from the store, as for a file it could not read."""
+        apart, self.apart = self.apart, None
+        if apart is None:
+            return
+        if commit and apart.commit():
+            return
+        apart.abort()
+        for graph in apart.graphs:
+            self._staged.pop(graph, None)
+            self.scanned.discard(graph)
+        if apart.cleared:
+            self._cleared = False
 
     def _unstage(self) -> None:
         self.scanned.clear()

@@ -26,7 +26,7 @@ from typing import Any
 
 from kxgraph.vocab import KX, RDF, RDFS
 
-__all__ = ["Scan", "Collected"]
+__all__ = ["Scan", "Collected", "Discarded"]
 
 BATCH = 1 << 20  # bytes scanned at a time (the worker holds one, QUEUED wait: a few MB)
 CHUNK = 1 << 20  # bytes read from the file at a time
@@ -292,3 +292,22 @@ class Collected:
 
     def done(self, lines: int | None) -> None:
         self.lines = lines
+
+
+class Discarded:
+    """A sink that keeps nothing: for a file whose rows the index does not take (a second file
+    into a graph, a staged target), whose scan only says whether the literal check must run."""
+
+    lines: int | None = None
+
+    def labels(self, rows) -> None:
+        pass
+
+    def types(self, rows) -> None:
+        pass
+
+    def marks(self, entities) -> None:
+        pass
+
+    def done(self, lines) -> None:
+        pass

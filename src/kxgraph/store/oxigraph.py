@@ -361,14 +361,30 @@ class OxigraphStore(Store):
         ``target``, whose triples then go in ``counted``: the ``Scan`` is returned, else None."""
         import pyoxigraph as ox
 
-        from kxgraph.store.ntscan import Scan
+        from kxgraph.store import stager
+        from kxgraph.store.ntscan import Discarded, Scan
 
         options = {"format": item.format, "to_graph": ox.NamedNode(target), "base_iri": item.path.resolve().as_uri()}
         try:
+            writable = staging and self.index.writable
+            if item.format == ox.RdfFormat.N_TRIPLES and self.index.writable and (
+                    self.index.apart is not None or (self.index.free and stager.worth(item.path))):
+                # a big file: scanned and its rows staged by a child process (store.stager), so
+                # that the bulk loader never waits for the GIL of a scan beside it
+                if self.index.apart is None:
+                    self.index.apart = stager.Stager(self.index.file)
+                self.index.apart.scan(item.path, target if writable else None,
+                                      clear=writable and self.index.clearing())
+                self._bulk_load_file(item, options, progress)
+                if writable and counted is not None:  # while the child finishes the index's rows
+                    counted[target] = self._count(target)
+                report = self.index.apart.report()
+                if writable:
+                    self.index.staged_apart(target, report)
+                return report
             if item.format == ox.RdfFormat.N_TRIPLES:
                 with open_rdf(item.path, progress) as handle:
-                    writable = staging and self.index.writable
-                    sink = self.index.stage(target) if writable else _Discard()
+                    sink = self.index.stage(target) if writable else Discarded()
                     scan = Scan(handle, sink, threaded=True)
                     try:
                         self._store.bulk_load(scan, **options)
@@ -379,16 +395,19 @@ class OxigraphStore(Store):
                         raise
                     scan.finish()
                 return scan
-            if progress is None and not (is_gzip(item.path) or has_bom(item.path)):  # no Python in the loop
-                self._store.bulk_load(path=str(item.path), **options)
-                return None
-            with open_rdf(item.path, progress) as handle:
-                self._store.bulk_load(handle, **options)
+            self._bulk_load_file(item, options, progress)
             return None
         except SyntaxError as exc:
             raise syntax_error(exc, str(item.path)) from exc
         except (OSError, EOFError) as exc:
             raise InputError(f"cannot load: {exc}", file=str(item.path)) from exc
+
+    def _bulk_load_file(self, item: LoadItem, options: dict[str, Any], progress: Callable[[int], None] | None) -> None:
+        if progress is None and not (is_gzip(item.path) or has_bom(item.path)):  # no Python in the loop
+            self._store.bulk_load(path=str(item.path), **options)
+            return
+        with open_rdf(item.path, progress) as handle:
+            self._store.bulk_load(handle, **options)
 
     def _stage_quads(self, item: LoadItem, prefix: str, counter: Iterator[int],
                      progress: Callable[[int], None] | None) -> dict[str, str]:
@@ -496,22 +515,6 @@ def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: boo
         ops += [f"ADD {graph_node(stage)} TO {graph_node(target)}", f"DROP SILENT GRAPH {graph_node(stage)}"]
     ops.append(f"DROP SILENT GRAPH {graph_node(sentinel)}")
     return " ;\n".join(ops)
-
-
-class _Discard:
-    """A sink for the rows of a scan that the index does not take (a staged target)."""
-
-    def labels(self, rows) -> None:
-        pass
-
-    def types(self, rows) -> None:
-        pass
-
-    def marks(self, entities) -> None:
-        pass
-
-    def done(self, lines) -> None:
-        pass
 
 
 def _guard(iterator):
