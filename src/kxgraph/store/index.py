@@ -359,11 +359,13 @@ class Index:
             self._depth -= 1
             if outer:
                 self.sizes.clear()
-                self._settle_apart(commit=False)
+                committed = self._settle_apart(commit=False)
                 if self._conn is not None:
                     self._conn.rollback()  # rows a load staged as it streamed go with the store's write
                 self._unstage()
-                self._set("state", self._prior)  # the store undid the write, so the index is as it was
+                # the store undid the write, so the index is as it was; unless a child process may
+                # have committed rows of the write (it failed after the store's commit): then dirty
+                self._set("state", "dirty" if committed else self._prior)
             raise
         self._depth -= 1
         if outer:
@@ -497,20 +499,22 @@ class Index:
         as many as ``report`` says (``kxgraph.store.stager.Report``); kept if it commits them."""
         self._staged[graph] = report
 
-    def _settle_apart(self, *, commit: bool) -> None:
-        """Have the child process commit (or drop) what it staged. The graphs whose rows it staged
-        and failed to commit are read back from the store, as for a file it could not read."""
+    def _settle_apart(self, *, commit: bool) -> bool:
+        """Have the child process commit (or drop) what it staged; True when its rows may be in the
+        file. The graphs whose rows it staged and failed to commit are read back from the store, as
+        for a file it could not read."""
         apart, self.apart = self.apart, None
         if apart is None:
-            return
+            return False
         if commit and apart.commit():
-            return
+            return True
         apart.abort()
         for graph in apart.graphs:
             self._staged.pop(graph, None)
             self.scanned.discard(graph)
         if apart.cleared:
             self._cleared = False
+        return apart.asked
 
     def _unstage(self) -> None:
         self.scanned.clear()

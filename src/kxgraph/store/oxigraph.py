@@ -222,7 +222,7 @@ class OxigraphStore(Store):
             direct, staged, counter = [], [], itertools.count()
             scans: set[str] = set()  # new graphs whose labels and types were read as the file streamed in
             quads: set[str] = set()  # graphs written by TriG or N-Quads files (a scan did not read them whole)
-            counted: dict[str, int] = {}  # new graphs' triples, counted as their scan finished
+            counted: dict[str, _Later] = {}  # new graphs' triples, counted on a thread once loaded
             touched: list[str] = []
             for item in items:
                 if not is_quad_format(item.format) and item.graph not in direct and not self._has(item.graph):
@@ -261,7 +261,9 @@ class OxigraphStore(Store):
                 raise
             self._store.flush()
             self._remove_journal()
-            counts = {g: counted[g] if g in counted and g not in quads else self._count(g)
+            if self.index.apart is not None:  # the store's write is in: the child commits its rows meanwhile
+                self.index.apart.ask_commit()
+            counts = {g: counted[g].result() if g in counted and g not in quads else self._count(g)
                       for g in dict.fromkeys(touched)}
             if written is not None:
                 written.extend([*counts, *drop])  # the index forgets the graphs dropped with the load
@@ -355,7 +357,7 @@ class OxigraphStore(Store):
         return sum(int(row[1].value) for row in answer)
 
     def _bulk_load(self, item: LoadItem, target: str, progress: Callable[[int], None] | None, *,
-                   staging: bool = False, counted: dict[str, int] | None = None):
+                   staging: bool = False, counted: dict[str, "_Later"] | None = None):
         """Bulk-load one file into ``target``; an N-Triples file is scanned as it streams in
         (``kxgraph.store.ntscan``), its labels and types ``staging`` in the index for the new graph
         ``target``, whose triples then go in ``counted``: the ``Scan`` is returned, else None."""
@@ -376,8 +378,8 @@ class OxigraphStore(Store):
                 self.index.apart.scan(item.path, target if writable else None,
                                       clear=writable and self.index.clearing())
                 self._bulk_load_file(item, options, progress)
-                if writable and counted is not None:  # while the child finishes the index's rows
-                    counted[target] = self._count(target)
+                if writable and counted is not None:  # while the child finishes and the load commits
+                    counted[target] = _Later(self._count, target)
                 report = self.index.apart.report()
                 if writable:
                     self.index.staged_apart(target, report)
@@ -388,8 +390,8 @@ class OxigraphStore(Store):
                     scan = Scan(handle, sink, threaded=True)
                     try:
                         self._store.bulk_load(scan, **options)
-                        if staging and counted is not None:  # while the scan's thread finishes the index's rows
-                            counted[target] = self._count(target)
+                        if staging and counted is not None:  # while the scan's thread finishes and the load commits
+                            counted[target] = _Later(self._count, target)
                     except BaseException:
                         scan.abandon()
                         raise
@@ -502,6 +504,29 @@ class OxigraphStore(Store):
         self._store = None
         self.index.close()
         self._unlock()
+
+
+class _Later:
+    """``function(*args)`` run on a thread: one that releases the GIL (a count query) while the
+    caller goes on; ``result`` waits for it (and raises what it raised)."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, *args), name="kxgraph-count", daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., Any], *args: Any) -> None:
+        try:
+            self._value = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised again by result, in the caller's thread
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _commit_update(staged: list[tuple[str, str]], sentinel: str, *, replace: bool, fresh: list[str],

@@ -79,6 +79,7 @@ class Stager:
         self.graphs: list[str] = []  # the graphs whose rows the child staged
         self.cleared = False          # the child emptied the index's tables first
         self.failed: str | None = None
+        self.asked = False            # the child was asked to commit: its rows may be in the file
         self._proc: subprocess.Popen | None = None
         self._sent = 0
 
@@ -102,9 +103,17 @@ class Stager:
         answer = self._answer("done")
         return Report(answer)
 
+    def ask_commit(self) -> None:
+        """Ask the child to commit its rows (the store's write is committed), without waiting:
+        ``commit`` takes the answer. From here the rows may be in the index's file."""
+        if self.failed is None and not self.asked:
+            self.asked = True
+            self._send({"commit": True})
+
     def commit(self) -> bool:
-        """Ask the child to commit its rows; True once they are in the index's file."""
-        if self.failed is None and self._answer("committed", send={"commit": True}) is not None:
+        """Have the child commit its rows; True once they are in the index's file."""
+        self.ask_commit()
+        if self._answer("committed") is not None:
             self._close()
             return True
         self.abort()
@@ -124,13 +133,9 @@ class Stager:
         except (OSError, ValueError) as exc:
             self.failed = f"the index's child process is gone ({exc})"
 
-    def _answer(self, key: str, *, send: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    def _answer(self, key: str) -> dict[str, Any] | None:
         if self.failed is not None or self._proc is None:
             return None
-        if send is not None:
-            self._send(send)
-            if self.failed is not None:
-                return None
         line = self._proc.stdout.readline()
         try:
             answer = json.loads(line) if line else {"error": "the index's child process ended"}
