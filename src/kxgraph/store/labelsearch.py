@@ -16,7 +16,11 @@ from contextlib import closing
 from typing import Iterable
 
 CANDIDATES = 5000  # as many label hits as find's SPARQL path considers
-LAST_ROW = "SELECT COALESCE(MAX(id), 0) FROM labels"  # the last label row's id
+# A label row's id is its label's length above a running number of SEQ_BITS bits (``row_id``), so
+# that the full-text tables, whose hits come in rowid order, give the shorter labels first
+SEQ_BITS = 40
+LONGEST = (1 << 22) - 1  # longer labels share its length's ids (and are sorted whole, as ties)
+ROWS = "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'), 0)"  # label rows ever numbered
 
 # Each hit with its rank as find's _rank has it for a query of one word (:w; :s its spelling in
 # pinyin, or the word): not the word, not beginning with the word or the spelling, longer, later by text
@@ -48,6 +52,106 @@ _MATCHING = {  # (column, way) -> statement: (entity, label, rank...) of the row
                           "NOT (substr(l.lowered, 1, length(:w)) = :w OR substr(l.lowered, 1, length(:s)) = :s), length(l.label) "
                           "FROM labels l WHERE instr(l.spelling, :t) > 0 ORDER BY 3, 4, 5, l.label LIMIT :n",
 }
+# The same hits in rowid order, which is find's order up to the text (``row_id``): (id, entity,
+# label, lowered) of the rows holding :t; "heads" those whose text begins with :t, found through the
+# trigrams of the text marked at its start (char(30), see index._INDEX_TEXT) followed by :t
+_STREAM = {
+    ("lowered", "text"): "SELECT l.id, l.entity, l.label, l.lowered FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                         "WHERE label_text MATCH :q AND instr(l.lowered, :t) > 0 ORDER BY label_text.rowid",
+    ("spelling", "text"): "SELECT l.id, l.entity, l.label, l.lowered FROM spelling_text JOIN labels l "
+                          "ON l.id = spelling_text.rowid WHERE spelling_text MATCH :q AND instr(l.spelling, :t) > 0 "
+                          "ORDER BY spelling_text.rowid",
+    ("lowered", "heads"): "SELECT l.id, l.entity, l.label, l.lowered FROM label_text JOIN labels l ON l.id = label_text.rowid "
+                          "WHERE label_text MATCH :q AND substr(l.lowered, 1, length(:t)) = :t ORDER BY label_text.rowid",
+    ("lowered", "terms"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l "
+                          "WHERE l.id IN (SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
+                          "AND instr(l.lowered, :t) > 0 ORDER BY l.id",
+    ("spelling", "terms"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l "
+                           "WHERE l.id IN (SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
+                           "AND instr(l.spelling, :t) > 0 ORDER BY l.id",
+    ("lowered", "scan"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l WHERE instr(l.lowered, :t) > 0 ORDER BY l.id",
+    ("spelling", "scan"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l WHERE instr(l.spelling, :t) > 0 "
+                          "ORDER BY l.id",
+}
+HEAD = "\x1e"  # the mark before each lowered text in label_text
+
+
+def row_id(label: str, seq: int) -> int:
+    """The id of the label row numbered ``seq`` (below ``1 << SEQ_BITS``): shorter labels' come first."""
+    return min(len(label), LONGEST) << SEQ_BITS | seq
+
+
+def best_first(conn: sqlite3.Connection, word: str, spelt: str, limit: int,
+               skip: tuple[str, ...]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]] | None:
+    """``(entity, label)`` of the labels holding ``word`` (lower-case) and of the Chinese labels whose
+    pinyin holds it when it is latin, enough for find's best ``limit`` entities whose IRIs do not begin
+    with one of ``skip``; or None when they cannot be read so (then ``matching`` reads every hit).
+    ``spelt`` is the word as pinyin (then the word itself) or "".
+
+    The labels that begin with the word rank first: when they name ``limit`` entities, they are
+    the answer, read best first (``labels_begin``, or through the marked trigrams). Else all of them,
+    and of the other hits, which rank by length and then text (a pinyin hit by its label's), the
+    shortest ones, read in rowid order (``row_id``) until they name ``limit`` entities, with the rest
+    of that length. The answer is the same as ranking every hit.
+    """
+    import unicodedata
+
+    if not word or HEAD in word or "\x1f" in word or any(unicodedata.combining(c) for c in word):
+        return None  # (a combining mark: a label may begin with the word and be shorter than an exact one)
+    found = labels_begin(conn, word, limit, skip)
+    if found is None:
+        if len(word) < 2:
+            return None
+        found = _read(_stream(conn, "lowered", "heads", word, _trigrams(HEAD + word)), limit, skip)
+    heads, enough = found
+    if enough:
+        return heads, []
+    others = [_read(_stream(conn, column, way, text, query), limit, skip, word)[0]
+              for column, text in (("lowered", word), ("spelling", spelt)) if text
+              for way, query in [_way(conn, column, text)]]
+    return heads + others[0], others[1] if len(others) > 1 else []
+
+
+def _way(conn: sqlite3.Connection, column: str, text: str) -> tuple[str, str | None]:
+    """How the hits of ``text`` in ``column`` are read (``_STREAM``), and the full-text query."""
+    if len(text) >= 3:
+        return "text", _trigrams(text)
+    if text and _unfolded(text) and ord(text[-1]) < 0x10FFFF:
+        cap = max(1, conn.execute(ROWS).fetchone()[0] // SCAN_SHARE)
+        values = {"t": text, "next": text[:-1] + chr(ord(text[-1]) + 1), "cap": cap}
+        if conn.execute(_TERMS[column], values).fetchone()[0] < cap:
+            return "terms", None
+    return "scan", None
+
+
+def _stream(conn: sqlite3.Connection, column: str, way: str, text: str, query: str | None) -> sqlite3.Cursor:
+    values = {"t": text, "q": query}
+    if way == "terms":
+        values["next"] = text[:-1] + chr(ord(text[-1]) + 1)
+    return conn.execute(_STREAM[column, way], values)
+
+
+def _read(rows: sqlite3.Cursor, limit: int, skip: tuple[str, ...],
+          begun: str = "") -> tuple[list[tuple[str, str]], bool]:
+    """``(entity, label)`` of ``rows`` (id, entity, label, lowered: in rowid order) whose lowered text
+    does not begin with ``begun`` (when given), until they name ``limit`` entities whose IRIs do not
+    begin with one of ``skip``, and the rows of the same length after; and whether they named so many."""
+    named: set[str] = set()
+    out: list[tuple[str, str]] = []
+    band = -1
+    with closing(rows):
+        for row_id_, entity, label, lowered in rows:
+            if begun and lowered.startswith(begun):
+                continue
+            if len(named) >= limit and row_id_ >> SEQ_BITS != band:
+                return out, True
+            out.append((entity, label))
+            band = row_id_ >> SEQ_BITS
+            if not entity.startswith(skip):
+                named.add(entity)
+    return out, len(named) >= limit
+
+
 _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up to :cap
     "lowered": "SELECT COUNT(*) FROM (SELECT 1 FROM label_terms WHERE term >= :t AND term < :next LIMIT :cap)",
     "spelling": "SELECT COUNT(*) FROM (SELECT 1 FROM spelling_terms WHERE term >= :t AND term < :next LIMIT :cap)",
@@ -57,11 +161,9 @@ _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up
 _PREFIXED = ("SELECT entity, label, substr(label, 1, 2), substr(lowered, 1, length(:t)) = :t FROM labels "
              "WHERE length(label) = :length AND substr(label, 1, 2) >= :low AND substr(label, 1, 2) < :high "
              "ORDER BY substr(label, 1, 2)")
-# how many labels hold all the trigrams of a query of three characters or more, up to :cap
-_TEXT_HITS = "SELECT COUNT(*) FROM (SELECT 1 FROM label_text WHERE label_text MATCH :q LIMIT :cap)"
 # labels read in vain (they begin with a longer query's first two characters, not with it) before
-# _prefixed gives up: first a few, then, for a query that many labels hold, more
-WASTE = (1000, 10000)
+# _prefixed gives up (best_first then reads the labels beginning with it through the full-text table)
+WASTE = 1000
 _LONGEST = "SELECT length(label) FROM labels ORDER BY length(label) DESC LIMIT 1"
 SCAN_SHARE = 8  # a short query found in more than one row in 8 is answered by reading every row
 
@@ -80,7 +182,7 @@ def matching(conn: sqlite3.Connection, column: str, text: str, word: str, spelt:
         way = "scan"
         if text and _unfolded(text) and ord(text[-1]) < 0x10FFFF:
             values["next"] = text[:-1] + chr(ord(text[-1]) + 1)  # the trigrams from text up to, not with, this
-            cap = max(1, conn.execute(LAST_ROW).fetchone()[0] // SCAN_SHARE)
+            cap = max(1, conn.execute(ROWS).fetchone()[0] // SCAN_SHARE)
             if conn.execute(_TERMS[column], {**values, "cap": cap}).fetchone()[0] < cap:
                 way = "terms"
     with closing(conn.execute(_MATCHING[column, way], values)) as rows:
@@ -96,19 +198,11 @@ def _trigrams(text: str) -> str:
 
 
 def labels_begin(conn: sqlite3.Connection, word: str, limit: int,
-                  skip: tuple[str, ...]) -> list[tuple[str, str]] | None:
-    """``_prefixed``'s answer, or None when the labels that begin with ``word`` name fewer than
-    ``limit`` entities, or when finding them wastes more than reading every hit would cost: a word of
-    three characters or more may read ``WASTE[0]`` labels in vain, ``WASTE[1]`` when it has at least
-    ``CANDIDATES`` label hits (every label read for a shorter word begins with it)."""
-    if len(word) < 3:
-        return _prefixed(conn, word, limit, skip)
-    found = _prefixed(conn, word, limit, skip, WASTE[0])
-    if found is None:
-        hits = conn.execute(_TEXT_HITS, {"q": _trigrams(word), "cap": CANDIDATES}).fetchone()[0]
-        if hits >= CANDIDATES:
-            found = _prefixed(conn, word, limit, skip, WASTE[1])
-    return found
+                  skip: tuple[str, ...]) -> tuple[list[tuple[str, str]], bool] | None:
+    """``_prefixed``'s answer and whether it names ``limit`` entities (else it is every label that
+    begins with ``word``), or None when finding them wastes more than reading otherwise costs: a
+    word of three characters or more may read ``WASTE`` labels in vain."""
+    return _prefixed(conn, word, limit, skip, WASTE if len(word) >= 3 else None)
 
 
 def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -128,9 +222,10 @@ def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tupl
 
 
 def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, ...],
-              waste: int | None = None) -> list[tuple[str, str]] | None:
+              waste: int | None = None) -> tuple[list[tuple[str, str]], bool] | None:
     """``(entity, label)`` of the labels that begin with ``text`` (lower-cased), best first, until they
-    name ``limit`` entities whose IRIs do not begin with one of ``skip``; None when they name fewer.
+    name ``limit`` entities whose IRIs do not begin with one of ``skip``, and True; or all of them and
+    False when they name fewer.
 
     A label that begins with the query ranks above every other hit, exact first (``explore._rank``),
     then shorter, then by text. ``labels_rank`` holds the labels in that order up to their first two
@@ -152,7 +247,7 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, 
             with closing(conn.execute(_PREFIXED, {"t": text, "low": low, "high": high, "length": length})) as found:
                 for entity, label, head, begins in found:
                     if len(named) >= limit and head != last:
-                        return rows
+                        return rows, True
                     if not begins:
                         if waste is not None:
                             waste -= 1
@@ -164,8 +259,8 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, 
                     if not entity.startswith(skip):
                         named.add(entity)
         if len(named) >= limit:
-            return rows
-    return None
+            return rows, True
+    return rows, False
 
 
 # Characters whose lower case is the key's, besides the key's own upper and title case: a label
@@ -198,4 +293,5 @@ def _unfolded(text: str) -> bool:
     return "\x1f" not in text and all((c.isascii() and not c.isupper()) or c.lower() == c.upper() for c in text)
 
 
-__all__ = ["CANDIDATES", "LAST_ROW", "SCAN_SHARE", "UNCASED", "WASTE", "labels_begin", "matching"]
+__all__ = ["CANDIDATES", "HEAD", "LONGEST", "ROWS", "SCAN_SHARE", "SEQ_BITS", "UNCASED", "WASTE", "best_first",
+           "labels_begin", "matching", "row_id"]
