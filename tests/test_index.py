@@ -181,8 +181,10 @@ def test_one_and_two_character_queries_find_what_sparql_finds(demo_store):
             assert g.find(needle, limit=500).rows == fresh(g, "find", needle, limit=500).rows, needle
         g.store.index._conn.set_trace_callback(None)
     # the rarer ones through the index's vocabularies, those most labels hold by reading every row
-    assert any("label_terms WHERE term" in sql and "ORDER BY" in sql for sql in ways)
-    assert any("spelling_terms WHERE term" in sql and "ORDER BY" in sql for sql in ways)
+    # (any of the trigrams that begin with them, read shortest first)
+    assert any("label_grams WHERE term" in sql for sql in ways)
+    assert any("spelling_grams WHERE term" in sql for sql in ways)
+    assert any("label_text MATCH" in sql and "\" OR \"" in sql for sql in ways)
     assert any("FROM labels l WHERE instr" in sql for sql in ways)
 
 
@@ -263,14 +265,19 @@ def test_the_labels_a_query_begins_are_read_alone_when_they_name_enough(many_sto
         g.store.index._conn.set_trace_callback(statements.append)
         found = [(row[0].value[len(SYN):], row[1].value) for row in g.find("合成", limit=4).rows]
         assert found == [("a0", "合成"), ("x0", "合成"), ("x1", "合成"), ("a1", "合成站")]  # not the record
-        assert any("length(label) = " in sql for sql in statements)
-        assert not any("SELECT l." in sql for sql in statements), statements  # no hit of those holding it
+        assert any("label_text MATCH" in sql and "substr(l.lowered, 1, length(" in sql for sql in statements)  # the labels it begins
+        assert not any("instr(l." in sql for sql in statements), statements  # no hit of those holding it
+        statements.clear()
+        assert [row[1].value for row in g.find("合", limit=3).rows] == ["合成", "合成", "合成"]
+        assert any("length(label) = " in sql for sql in statements)  # one character: by length and beginning
+        assert not any("instr(l." in sql for sql in statements), statements
         statements.clear()
         found = [row[2].value for row in g.find("kelvin", limit=3).rows]  # en labels, one beginning with the kelvin sign
         assert sorted(found) == ["KELVIN synthetic x", "kelvin synthetic", "\u212aelvin synthetic"]
         statements.clear()
         assert [row[1].value for row in g.find("的合", limit=2).rows] == ["别的合成", "别的合成"]
-        assert any("SELECT l.id, l.entity" in sql and "label_terms" in sql for sql in statements)
+        assert any("label_grams" in sql for sql in statements)
+        assert any("SELECT l.id, l.entity" in sql and "label_text MATCH" in sql for sql in statements)
         g.store.index._conn.set_trace_callback(None)
 
 

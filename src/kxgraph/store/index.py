@@ -87,6 +87,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS spelling_text USING fts5(
   spelling, content='labels', content_rowid='id', tokenize='trigram', detail=none, columnsize=0);
 CREATE VIRTUAL TABLE IF NOT EXISTS label_terms USING fts5vocab(label_text, instance);
 CREATE VIRTUAL TABLE IF NOT EXISTS spelling_terms USING fts5vocab(spelling_text, instance);
+CREATE VIRTUAL TABLE IF NOT EXISTS label_grams USING fts5vocab(label_text, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS spelling_grams USING fts5vocab(spelling_text, row);
 CREATE TABLE IF NOT EXISTS types (graph TEXT NOT NULL, entity TEXT NOT NULL, class TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS types_graph ON types(graph);
 CREATE INDEX IF NOT EXISTS types_class ON types(class, entity);
@@ -116,6 +118,7 @@ PERSON, ORGANISATION, NEAR, BLOCK = 1, 2, 4, 8
 NEAR_MAX = 6
 # The tables of older schemas, dropped before a write rebuilds the index in this one.
 _DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
+             "DROP TABLE IF EXISTS label_grams", "DROP TABLE IF EXISTS spelling_grams",
              "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
              "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS other_types", "DROP TABLE IF EXISTS graph_sizes",
              "DROP TABLE IF EXISTS class_counts",

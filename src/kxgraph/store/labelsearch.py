@@ -63,17 +63,17 @@ _STREAM = {
                           "ORDER BY spelling_text.rowid",
     ("lowered", "heads"): "SELECT l.id, l.entity, l.label, l.lowered FROM label_text JOIN labels l ON l.id = label_text.rowid "
                           "WHERE label_text MATCH :q AND substr(l.lowered, 1, length(:t)) = :t ORDER BY label_text.rowid",
-    ("lowered", "terms"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l "
-                          "WHERE l.id IN (SELECT doc FROM label_terms WHERE term >= :t AND term < :next) "
-                          "AND instr(l.lowered, :t) > 0 ORDER BY l.id",
-    ("spelling", "terms"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l "
-                           "WHERE l.id IN (SELECT doc FROM spelling_terms WHERE term >= :t AND term < :next) "
-                           "AND instr(l.spelling, :t) > 0 ORDER BY l.id",
     ("lowered", "scan"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l WHERE instr(l.lowered, :t) > 0 ORDER BY l.id",
     ("spelling", "scan"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l WHERE instr(l.spelling, :t) > 0 "
                           "ORDER BY l.id",
 }
+_NOTHING = "SELECT NULL, NULL, NULL, NULL WHERE 0"
 HEAD = "\x1e"  # the mark before each lowered text in label_text
+# The trigrams (term) that begin with 1 or 2 characters (from :t up to, not with, :next), and how
+# many rows hold each (doc)
+_GRAMS = {"lowered": "SELECT term, doc FROM label_grams WHERE term >= :t AND term < :next",
+          "spelling": "SELECT term, doc FROM spelling_grams WHERE term >= :t AND term < :next"}
+GRAMS = 500
 
 
 def row_id(label: str, seq: int) -> int:
@@ -89,7 +89,7 @@ def best_first(conn: sqlite3.Connection, word: str, spelt: str, limit: int,
     ``spelt`` is the word as pinyin (then the word itself) or "".
 
     The labels that begin with the word rank first: when they name ``limit`` entities, they are
-    the answer, read best first (``labels_begin``, or through the marked trigrams). Else all of them,
+    the answer, read best first (through the marked trigrams; of one character, ``labels_begin``). Else all of them,
     and of the other hits, which rank by length and then text (a pinyin hit by its label's), the
     shortest ones, read in rowid order (``row_id``) until they name ``limit`` entities, with the rest
     of that length. The answer is the same as ranking every hit.
@@ -98,11 +98,12 @@ def best_first(conn: sqlite3.Connection, word: str, spelt: str, limit: int,
 
     if not word or HEAD in word or "\x1f" in word or any(unicodedata.combining(c) for c in word):
         return None  # (a combining mark: a label may begin with the word and be shorter than an exact one)
-    found = labels_begin(conn, word, limit, skip)
-    if found is None:
-        if len(word) < 2:
-            return None
+    if len(word) >= 2:
         found = _read(_stream(conn, "lowered", "heads", word, _trigrams(HEAD + word)), limit, skip)
+    else:
+        found = labels_begin(conn, word, limit, skip)
+        if found is None:
+            return None
     heads, enough = found
     if enough:
         return heads, []
@@ -113,22 +114,28 @@ def best_first(conn: sqlite3.Connection, word: str, spelt: str, limit: int,
 
 
 def _way(conn: sqlite3.Connection, column: str, text: str) -> tuple[str, str | None]:
-    """How the hits of ``text`` in ``column`` are read (``_STREAM``), and the full-text query."""
+    """How the hits of ``text`` in ``column`` are read (``_STREAM``), and the full-text query: of 1 or
+    2 characters, any of the trigrams that begin with it (``_GRAMS``), unless they are more than
+    ``GRAMS`` or held more than once in ``SCAN_SHARE`` rows (then every row is read, shortest first)."""
     if len(text) >= 3:
         return "text", _trigrams(text)
     if text and _unfolded(text) and ord(text[-1]) < 0x10FFFF:
-        cap = max(1, conn.execute(ROWS).fetchone()[0] // SCAN_SHARE)
-        values = {"t": text, "next": text[:-1] + chr(ord(text[-1]) + 1), "cap": cap}
-        if conn.execute(_TERMS[column], values).fetchone()[0] < cap:
-            return "terms", None
+        budget = max(1, conn.execute(ROWS).fetchone()[0] // SCAN_SHARE)
+        grams = []
+        with closing(conn.execute(_GRAMS[column], {"t": text, "next": text[:-1] + chr(ord(text[-1]) + 1)})) as rows:
+            for gram, docs in rows:
+                grams.append('"' + gram.replace('"', '""') + '"')
+                budget -= docs
+                if budget < 0 or len(grams) > GRAMS:
+                    return "scan", None
+        return ("text", " OR ".join(grams)) if grams else ("none", None)
     return "scan", None
 
 
 def _stream(conn: sqlite3.Connection, column: str, way: str, text: str, query: str | None) -> sqlite3.Cursor:
-    values = {"t": text, "q": query}
-    if way == "terms":
-        values["next"] = text[:-1] + chr(ord(text[-1]) + 1)
-    return conn.execute(_STREAM[column, way], values)
+    if way == "none":
+        return conn.execute(_NOTHING)
+    return conn.execute(_STREAM[column, way], {"t": text, "q": query})
 
 
 def _read(rows: sqlite3.Cursor, limit: int, skip: tuple[str, ...],
