@@ -344,3 +344,12 @@ def test_the_full_text_tables_give_shorter_labels_first(deep_store):
             f"SELECT l.label FROM {table} JOIN labels l ON l.id = {table}.rowid WHERE {table} MATCH ?",
             (" AND ".join(f'"{text[i:i + 3]}"' for i in range(len(text) - 2)),))]
         assert len(lengths) > 20 and lengths == sorted(lengths), table
+
+
+def test_an_index_missing_a_table_falls_back_to_the_store(demo_store):
+    """An index file that lost one of its tables (damaged, or written by another kxgraph of this
+    schema) is an error reading it, and find asks the store instead of failing."""
+    with sqlite3.connect(demo_store / FILE) as conn:
+        conn.execute("DROP TABLE label_grams")
+    with kxgraph.open(demo_store, read_only=True) as g:
+        assert g.find("士工", limit=5).rows == fresh(g, "find", "士工", limit=5).rows != []

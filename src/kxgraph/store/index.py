@@ -175,10 +175,12 @@ class Index:
             yield None
             return
         try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            try:
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            except sqlite3.Error:
+                meta = {}
+            # (an error inside the block is the reader's to catch, not this generator's: it yields once)
             yield conn if meta.get("state") == "clean" and meta.get("schema") == SCHEMA else None
-        except sqlite3.Error:
-            yield None
         finally:
             conn.execute("ROLLBACK")
 
