@@ -6,10 +6,12 @@
   indexes without positions: of the lower-cased text, and of the pinyin spelling of Chinese labels
   (``store.pinyin``, a polyphonic first character spelt in each reading): ``kx find``. A query of
   three characters or more matches its trigrams, one of one or two characters the trigrams that
-  begin with it (``labelsearch.matching``); ``instr`` then keeps the rows that hold the query whole. The
-  labels are also indexed by length and first two characters (``labels_rank``), find's order, so
-  that the labels a query begins with, which rank first, are read best first and only until they
-  are enough (``labelsearch.labels_begin``); every hit is read, best first, only when they are not;
+  begin with it; ``instr`` then keeps the rows that hold the query whole. The label rows are
+  numbered by length (``labelsearch.row_id``), so the full-text tables give the shorter labels
+  first, find's order up to the text, and find reads its hits best first, only until they are
+  enough (``labelsearch.best_first``): first the labels the query begins with, which rank first
+  (through the mark before each text in ``label_text``; of one character, through an index of the
+  labels by length and first two characters, ``labels_rank``), then the others;
 - the triples of each named graph and the typed entities of each graph, with the entities per
   class they add up to: ``kx stats``; the types of the default and ontology graphs apart
   (``other_types``); and the entities each graph marks ``kx:synthetic``, so that ``kx find`` reads
@@ -45,7 +47,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from kxgraph.store import kept
 from kxgraph.store.pinyin import spell_labels
-from kxgraph.store.labelsearch import LONGEST, ROWS, SEQ_BITS, best_first, matching
+from kxgraph.store.labelsearch import LONGEST, ROWS, SEQ_BITS, best_first, matching, row_id
 from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS
 
 LABEL = RDFS + "label"
@@ -525,7 +527,7 @@ class Index:
         spellings = self.spell([label for _, label, lang in rows if lang is not None and _zh(lang)])
         conn.executemany(
             "INSERT INTO labels(id, graph, entity, label, lowered, spelling, lang) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((min(len(label), LONGEST) << SEQ_BITS | seq + i, graph, entity, label, label.lower(),
+            ((row_id(label, seq + i), graph, entity, label, label.lower(),
               next(spellings) if lang is not None and _zh(lang) else None, lang)
              for i, (entity, label, lang) in enumerate(rows)))
         conn.execute(_SEQ, (seq + len(rows),))
@@ -584,7 +586,7 @@ class _Staging:
         chinese = [predicate == LABEL and _zh(lang) for _, predicate, _, lang in rows]
         spellings = iter(spell_labels([row[2] for row, zh in zip(rows, chinese) if zh], self._pinyin))
         graph, first = self.graph, self.end
-        lengths = [min(len(row[2]), LONGEST) for row in rows]
+        lengths = [min(len(row[2]), LONGEST) for row in rows]  # (row_id, written out: a load's many rows)
         self._lengths.update(lengths)
         self.conn.executemany("INSERT INTO labels(id, graph, entity, label, lowered, spelling, lang) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)",

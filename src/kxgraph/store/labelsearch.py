@@ -2,10 +2,13 @@
 
 The index (``kxgraph.store.index``) keeps every label lower-cased and, when Chinese, spelt in
 pinyin, in full-text tables of trigrams (``label_text``, ``spelling_text``) whose vocabularies
-(``label_terms``, ``spelling_terms``) also find a 1- or 2-character query, and an index of the
-labels by length and first two characters (``labels_rank``), find's order. ``labels_begin`` reads
-the labels a query begins with, best first, only until they name enough entities; ``matching``
-reads every other hit, ranked in SQL as ``explore._rank`` ranks it. The answer is the same
+(``label_grams``, ``spelling_grams``; ``label_terms``, ``spelling_terms``) also find a 1- or
+2-character query. Its label rows are numbered by length (``row_id``), so the full-text tables give
+the shorter labels first, find's order up to the text; and label_text marks where each text begins.
+For a query of one word, ``best_first`` reads the labels it begins with (one character: through an
+index of the labels by length and first two characters, ``labels_rank``), then, when they are not
+enough, the other hits, each only until they name enough entities; ``matching`` reads every hit,
+ranked in SQL as ``explore._rank`` ranks it (a query of several words). The answer is the same
 whichever way the rows are found (tests/test_index.py compares it with SPARQL's).
 """
 
@@ -168,9 +171,6 @@ _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up
 _PREFIXED = ("SELECT entity, label, substr(label, 1, 2), substr(lowered, 1, length(:t)) = :t FROM labels "
              "WHERE length(label) = :length AND substr(label, 1, 2) >= :low AND substr(label, 1, 2) < :high "
              "ORDER BY substr(label, 1, 2)")
-# labels read in vain (they begin with a longer query's first two characters, not with it) before
-# _prefixed gives up (best_first then reads the labels beginning with it through the full-text table)
-WASTE = 1000
 _LONGEST = "SELECT length(label) FROM labels ORDER BY length(label) DESC LIMIT 1"
 SCAN_SHARE = 8  # a short query found in more than one row in 8 is answered by reading every row
 
@@ -206,10 +206,10 @@ def _trigrams(text: str) -> str:
 
 def labels_begin(conn: sqlite3.Connection, word: str, limit: int,
                   skip: tuple[str, ...]) -> tuple[list[tuple[str, str]], bool] | None:
-    """``_prefixed``'s answer and whether it names ``limit`` entities (else it is every label that
-    begins with ``word``), or None when finding them wastes more than reading otherwise costs: a
-    word of three characters or more may read ``WASTE`` labels in vain."""
-    return _prefixed(conn, word, limit, skip, WASTE if len(word) >= 3 else None)
+    """``_prefixed``'s answer for a word of one or two characters (of more, it may read many labels
+    that begin with its first two only) and whether it names ``limit`` entities (else it is every
+    label that begins with ``word``), or None."""
+    return _prefixed(conn, word, limit, skip)
 
 
 def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -228,8 +228,8 @@ def _best(rows: Iterable[tuple], limit: int, skip: tuple[str, ...]) -> list[tupl
     return out
 
 
-def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, ...],
-              waste: int | None = None) -> tuple[list[tuple[str, str]], bool] | None:
+def _prefixed(conn: sqlite3.Connection, text: str, limit: int,
+              skip: tuple[str, ...]) -> tuple[list[tuple[str, str]], bool] | None:
     """``(entity, label)`` of the labels that begin with ``text`` (lower-cased), best first, until they
     name ``limit`` entities whose IRIs do not begin with one of ``skip``, and True; or all of them and
     False when they name fewer.
@@ -239,8 +239,8 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, 
     characters: one search per length, from the query's, and per way of writing its first two
     characters in any case (``_heads``), reads the labels of that length that begin so, and the
     reading stops with the first two characters after the ``limit``-th entity (the labels that tie
-    with it up to those are all read; find sorts them whole). It gives up (None) after reading
-    ``waste`` labels that begin with the query's first two characters but not with it.
+    with it up to those are all read; find sorts them whole). None for a text ``_heads`` has no
+    ways for.
     """
     heads = _heads(text)
     if not heads:
@@ -256,10 +256,6 @@ def _prefixed(conn: sqlite3.Connection, text: str, limit: int, skip: tuple[str, 
                     if len(named) >= limit and head != last:
                         return rows, True
                     if not begins:
-                        if waste is not None:
-                            waste -= 1
-                            if waste < 0:
-                                return None
                         continue
                     rows.append((entity, label))
                     last = head
@@ -300,5 +296,5 @@ def _unfolded(text: str) -> bool:
     return "\x1f" not in text and all((c.isascii() and not c.isupper()) or c.lower() == c.upper() for c in text)
 
 
-__all__ = ["CANDIDATES", "HEAD", "LONGEST", "ROWS", "SCAN_SHARE", "SEQ_BITS", "UNCASED", "WASTE", "best_first",
+__all__ = ["CANDIDATES", "HEAD", "LONGEST", "ROWS", "SCAN_SHARE", "SEQ_BITS", "UNCASED", "best_first",
            "labels_begin", "matching", "row_id"]
