@@ -108,6 +108,11 @@ def test_a_drop_is_indexed(demo_store):
         after = {r[0].value for r in g.find("院士工作站", limit=500).rows}
     assert SYN + "ws/w1" in before and SYN + "ws/w1" not in after
     assert_in_step(demo_store)
+    with sqlite3.connect(demo_store / FILE) as conn:  # the dropped rows left the full-text tables whole
+        for table, grams in (("label_text", '"院士工" OR "\x1e甲院" OR "\x1e龙城"'), ("spelling_text", '"yua" OR "gon"')):
+            assert conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", (grams,)).fetchone()[0] > 0
+            assert conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ? AND rowid NOT IN "
+                                "(SELECT id FROM labels)", (grams,)).fetchone()[0] == 0, table
 
 
 def test_an_import_is_indexed(demo_store, kx):
