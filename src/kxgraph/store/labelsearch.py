@@ -70,6 +70,23 @@ _STREAM = {
     ("spelling", "scan"): "SELECT l.id, l.entity, l.label, l.lowered FROM labels l WHERE instr(l.spelling, :t) > 0 "
                           "ORDER BY l.id",
 }
+# The rows of one length among them (ids from :lo up to, not with, :hi) in find's order: (entity,
+# label, lowered, whether not the word :t), exact first, then by text
+_BAND = {
+    ("lowered", "text"): "SELECT l.entity, l.label, l.lowered, l.lowered != :t FROM label_text JOIN labels l "
+                         "ON l.id = label_text.rowid WHERE label_text MATCH :q AND label_text.rowid >= :lo "
+                         "AND label_text.rowid < :hi AND instr(l.lowered, :t) > 0 ORDER BY 4, l.label",
+    ("spelling", "text"): "SELECT l.entity, l.label, l.lowered, l.lowered != :t FROM spelling_text JOIN labels l "
+                          "ON l.id = spelling_text.rowid WHERE spelling_text MATCH :q AND spelling_text.rowid >= :lo "
+                          "AND spelling_text.rowid < :hi AND instr(l.spelling, :t) > 0 ORDER BY 4, l.label",
+    ("lowered", "heads"): "SELECT l.entity, l.label, l.lowered, l.lowered != :t FROM label_text JOIN labels l "
+                          "ON l.id = label_text.rowid WHERE label_text MATCH :q AND label_text.rowid >= :lo "
+                          "AND label_text.rowid < :hi AND substr(l.lowered, 1, length(:t)) = :t ORDER BY 4, l.label",
+    ("lowered", "scan"): "SELECT l.entity, l.label, l.lowered, l.lowered != :t FROM labels l "
+                         "WHERE l.id >= :lo AND l.id < :hi AND instr(l.lowered, :t) > 0 ORDER BY 4, l.label",
+    ("spelling", "scan"): "SELECT l.entity, l.label, l.lowered, l.lowered != :t FROM labels l "
+                          "WHERE l.id >= :lo AND l.id < :hi AND instr(l.spelling, :t) > 0 ORDER BY 4, l.label",
+}
 _NOTHING = "SELECT NULL, NULL, NULL, NULL WHERE 0"
 HEAD = "\x1e"  # the mark before each lowered text in label_text
 # The trigrams (term) that begin with 1 or 2 characters (from :t up to, not with, :next), and how
@@ -102,7 +119,7 @@ def best_first(conn: sqlite3.Connection, word: str, spelt: str, limit: int,
     if not word or HEAD in word or "\x1f" in word or any(unicodedata.combining(c) for c in word):
         return None  # (a combining mark: a label may begin with the word and be shorter than an exact one)
     if len(word) >= 2:
-        found = _read(_stream(conn, "lowered", "heads", word, _trigrams(HEAD + word)), limit, skip)
+        found = _read(conn, ("lowered", "heads"), word, _trigrams(HEAD + word), limit, skip)
     else:
         found = labels_begin(conn, word, limit, skip)
         if found is None:
@@ -110,7 +127,7 @@ def best_first(conn: sqlite3.Connection, word: str, spelt: str, limit: int,
     heads, enough = found
     if enough:
         return heads, []
-    others = [_read(_stream(conn, column, way, text, query), limit, skip, word)[0]
+    others = [_read(conn, (column, way), text, query, limit, skip, word)[0]
               for column, text in (("lowered", word), ("spelling", spelt)) if text
               for way, query in [_way(conn, column, text)]]
     return heads + others[0], others[1] if len(others) > 1 else []
@@ -135,31 +152,45 @@ def _way(conn: sqlite3.Connection, column: str, text: str) -> tuple[str, str | N
     return "scan", None
 
 
-def _stream(conn: sqlite3.Connection, column: str, way: str, text: str, query: str | None) -> sqlite3.Cursor:
-    if way == "none":
-        return conn.execute(_NOTHING)
-    return conn.execute(_STREAM[column, way], {"t": text, "q": query})
+def _read(conn: sqlite3.Connection, kind: tuple[str, str], text: str, query: str | None, limit: int,
+          skip: tuple[str, ...], begun: str = "") -> tuple[list[tuple[str, str]], bool]:
+    """``(entity, label)`` of the hits of ``text`` (``_STREAM[kind]``, the full-text ``query``) whose
+    lowered text does not begin with ``begun`` (when given), read in rowid order until they name
+    ``limit`` entities whose IRIs do not begin with one of ``skip``; and whether they named so many.
 
-
-def _read(rows: sqlite3.Cursor, limit: int, skip: tuple[str, ...],
-          begun: str = "") -> tuple[list[tuple[str, str]], bool]:
-    """``(entity, label)`` of ``rows`` (id, entity, label, lowered: in rowid order) whose lowered text
-    does not begin with ``begun`` (when given), until they name ``limit`` entities whose IRIs do not
-    begin with one of ``skip``, and the rows of the same length after; and whether they named so many."""
+    The length where they become so many is read again whole in find's order (``_BAND``, sorted
+    in SQL), and only as far as the ``limit``-th entity and the hits that tie with it."""
     named: set[str] = set()
     out: list[tuple[str, str]] = []
-    band = -1
-    with closing(rows):
-        for row_id_, entity, label, lowered in rows:
+    band, before, kept = -1, 0, named
+    with closing(conn.execute(_STREAM[kind], {"t": text, "q": query}) if kind[1] != "none"
+                 else conn.execute(_NOTHING)) as rows:
+        for row, entity, label, lowered in rows:
             if begun and lowered.startswith(begun):
                 continue
-            if len(named) >= limit and row_id_ >> SEQ_BITS != band:
-                return out, True
+            if row >> SEQ_BITS != band:
+                band, before, kept = row >> SEQ_BITS, len(out), set(named)
             out.append((entity, label))
-            band = row_id_ >> SEQ_BITS
             if not entity.startswith(skip):
                 named.add(entity)
-    return out, len(named) >= limit
+                if len(named) >= limit:
+                    break
+        else:
+            return out, False
+    del out[before:]
+    named, last = kept, None
+    values = {"t": text, "q": query, "lo": band << SEQ_BITS, "hi": (band + 1) << SEQ_BITS}
+    with closing(conn.execute(_BAND[kind], values)) as rows:
+        for entity, label, lowered, inexact in rows:
+            if begun and lowered.startswith(begun):
+                continue
+            if len(named) >= limit and (inexact, label) != last:
+                break
+            out.append((entity, label))
+            last = (inexact, label)
+            if not entity.startswith(skip):
+                named.add(entity)
+    return out, True
 
 
 _TERMS = {  # how many (trigram, row) pairs begin with a short query, counted up to :cap
