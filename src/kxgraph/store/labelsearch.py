@@ -88,6 +88,9 @@ _BAND = {
                           "WHERE l.id >= :lo AND l.id < :hi AND instr(l.spelling, :t) > 0 ORDER BY 4, l.label",
 }
 _NOTHING = "SELECT NULL, NULL, NULL, NULL WHERE 0"
+# how many rows hold a trigram, counted up to :cap, and the last of them (by rowid: of the longest label)
+_GRAM_HITS = "SELECT COUNT(*), MAX(rowid) FROM (SELECT rowid FROM label_text WHERE label_text MATCH :q LIMIT :cap)"
+SAMPLE, SAMPLES = 2000, 8
 HEAD = "\x1e"  # the mark before each lowered text in label_text
 # The trigrams (term) that begin with 1 or 2 characters (from :t up to, not with, :next), and how
 # many rows hold each (doc)
@@ -119,7 +122,7 @@ def best_first(conn: sqlite3.Connection, word: str, spelt: str, limit: int,
     if not word or HEAD in word or "\x1f" in word or any(unicodedata.combining(c) for c in word):
         return None  # (a combining mark: a label may begin with the word and be shorter than an exact one)
     if len(word) >= 2:
-        found = _read(conn, ("lowered", "heads"), word, _trigrams(HEAD + word), limit, skip)
+        found = _read(conn, ("lowered", "heads"), word, _marked(conn, word), limit, skip)
     else:
         found = labels_begin(conn, word, limit, skip)
         if found is None:
@@ -227,6 +230,25 @@ def matching(conn: sqlite3.Connection, column: str, text: str, word: str, spelt:
         if limit:
             return _best(rows, limit, skip)
         return [(entity, label) for entity, label, *_ in rows]
+
+
+def _marked(conn: sqlite3.Connection, word: str) -> str:
+    """A full-text query for the rows that may begin with ``word`` (two characters or more): the
+    trigram of the mark and its first two characters, and of the word's other trigrams the one or
+    two that fewest rows hold (``_GRAM_HITS``, counted up to ``SAMPLE``; of the first ``SAMPLES``):
+    of two held by so many, the one whose ``SAMPLE``-th row comes later (in longer labels).
+    FTS5 reads every row of each trigram it is asked for, so a common one (uan) would cost more
+    than it spares; ``_STREAM``'s ``substr`` keeps the rows that begin with the word whichever are
+    asked for."""
+    grams = list(dict.fromkeys(word[i:i + 3] for i in range(len(word) - 2)))
+    if len(grams) > 1:
+        held = {}
+        for gram in grams[:SAMPLES]:
+            count, last = conn.execute(_GRAM_HITS, {"q": _trigrams(gram), "cap": SAMPLE}).fetchone()
+            held[gram] = (count, -(last or 0))
+        grams = sorted(held, key=held.get)
+        grams = grams[:1] if held[grams[0]][0] < SAMPLE else grams[:2]
+    return _trigrams(HEAD + word[:2]) + "".join(" AND " + _trigrams(gram) for gram in grams)
 
 
 def _trigrams(text: str) -> str:
