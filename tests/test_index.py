@@ -108,6 +108,11 @@ def test_a_drop_is_indexed(demo_store):
         after = {r[0].value for r in g.find("院士工作站", limit=500).rows}
     assert SYN + "ws/w1" in before and SYN + "ws/w1" not in after
     assert_in_step(demo_store)
+    with sqlite3.connect(demo_store / FILE) as conn:  # the dropped rows left the full-text tables whole
+        for table, grams in (("label_text", '"院士工" OR "\x1e甲院" OR "\x1e龙城"'), ("spelling_text", '"yua" OR "gon"')):
+            assert conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", (grams,)).fetchone()[0] > 0
+            assert conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ? AND rowid NOT IN "
+                                "(SELECT id FROM labels)", (grams,)).fetchone()[0] == 0, table
 
 
 def test_an_import_is_indexed(demo_store, kx):
@@ -181,8 +186,10 @@ def test_one_and_two_character_queries_find_what_sparql_finds(demo_store):
             assert g.find(needle, limit=500).rows == fresh(g, "find", needle, limit=500).rows, needle
         g.store.index._conn.set_trace_callback(None)
     # the rarer ones through the index's vocabularies, those most labels hold by reading every row
-    assert any("label_terms WHERE term" in sql and "ORDER BY" in sql for sql in ways)
-    assert any("spelling_terms WHERE term" in sql and "ORDER BY" in sql for sql in ways)
+    # (any of the trigrams that begin with them, read shortest first)
+    assert any("label_grams WHERE term" in sql for sql in ways)
+    assert any("spelling_grams WHERE term" in sql for sql in ways)
+    assert any("label_text MATCH" in sql and "\" OR \"" in sql for sql in ways)
     assert any("FROM labels l WHERE instr" in sql for sql in ways)
 
 
@@ -263,14 +270,19 @@ def test_the_labels_a_query_begins_are_read_alone_when_they_name_enough(many_sto
         g.store.index._conn.set_trace_callback(statements.append)
         found = [(row[0].value[len(SYN):], row[1].value) for row in g.find("合成", limit=4).rows]
         assert found == [("a0", "合成"), ("x0", "合成"), ("x1", "合成"), ("a1", "合成站")]  # not the record
-        assert any("length(label) = " in sql for sql in statements)
-        assert not any("SELECT l.entity, l.label" in sql for sql in statements), statements  # every hit
+        assert any("label_text MATCH" in sql and "substr(l.lowered, 1, length(" in sql for sql in statements)  # the labels it begins
+        assert not any("instr(l." in sql for sql in statements), statements  # no hit of those holding it
+        statements.clear()
+        assert [row[1].value for row in g.find("合", limit=3).rows] == ["合成", "合成", "合成"]
+        assert any("length(label) = " in sql for sql in statements)  # one character: by length and beginning
+        assert not any("instr(l." in sql for sql in statements), statements
         statements.clear()
         found = [row[2].value for row in g.find("kelvin", limit=3).rows]  # en labels, one beginning with the kelvin sign
         assert sorted(found) == ["KELVIN synthetic x", "kelvin synthetic", "\u212aelvin synthetic"]
         statements.clear()
         assert [row[1].value for row in g.find("的合", limit=2).rows] == ["别的合成", "别的合成"]
-        assert any("SELECT l.entity, l.label" in sql and "label_terms" in sql for sql in statements)
+        assert any("label_grams" in sql for sql in statements)
+        assert any("SELECT l.id, l.entity" in sql and "label_text MATCH" in sql for sql in statements)
         g.store.index._conn.set_trace_callback(None)
 
 
@@ -285,3 +297,64 @@ def test_the_ways_of_writing_a_labels_beginning_cover_unicode():
         if lowered != char:
             key = lowered[0]
             assert char in {key.upper(), key.title()} | set(UNCASED.get(key, "")), hex(code)
+
+
+# Synthetic labels for reading hits shortest first: three long ones begin with 深合 (pinyin shenhe),
+# two hundred hold it inside at many lengths, in an N-Triples file whose rows go into the full-text
+# tables a few at a time, and a later graph adds ties of every kind to entities whose IRIs sort first.
+DEEP = ([(f"h{i}", "深合" + "长" * (20 + i), "zh") for i in range(3)]
+        + [(f"m{i:03d}", "前" * (1 + i * 7 % 13) + "深合" + "后" * (i % 5), "zh") for i in range(200)]
+        + [(f"e{i:02d}", "Old " * (i % 6) + f"shenhe synthetic {i}", "en") for i in range(40)])
+DEEP_LATER = [("a0", "前深合", "zh"), ("a1", "前前深合后", "zh"), ("a2", "Old shenhe synthetic 3", "en")]
+
+
+@pytest.fixture(scope="module")
+def deep_store(tmp_path_factory):
+    from kxgraph.store import index
+
+    folder = tmp_path_factory.mktemp("deep")
+    source = folder / "deep.nt"
+    source.write_text("".join(f'<{SYN}{name}> <http://www.w3.org/2000/01/rdf-schema#label> "{label}"@{lang} .\n'
+                              f'<{SYN}{name}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                              f'<https://w3id.org/kxgraph/ns#Organization> .\n' for name, label, lang in DEEP),
+                      encoding="utf-8")
+    chunk, index.TEXT_CHUNK = index.TEXT_CHUNK, 16
+    try:
+        with kxgraph.open(folder / "store", mode="create") as g:
+            g.load(source, graph="https://example.org/deep")
+            g.update("INSERT DATA { GRAPH <https://example.org/deep-later> { "
+                     + " ".join(f'<{SYN}{name}> rdfs:label "{label}"@{lang} .' for name, label, lang in DEEP_LATER)
+                     + " } }")
+    finally:
+        index.TEXT_CHUNK = chunk
+    return folder / "store"
+
+
+@pytest.mark.parametrize("needle", ["深合", "深", "合后", "前深合", "shenhe", "henh", "old", "synthetic 3", "后"])
+def test_find_reads_hits_shortest_first_and_gives_the_best_of_every_hit(deep_store, needle):
+    """Hits beyond the labels a query begins are read shortest first and only as far as the answer
+    needs, whichever graph or load wrote them; the answer is that of ranking every hit."""
+    with kxgraph.open(deep_store, read_only=True) as g:
+        assert g.store.index.usable
+        every = fresh(g, "find", needle, limit=500).rows
+        assert len(every) >= 3
+        for limit in (1, 2, 5, 12, 60, 500):
+            assert g.find(needle, limit=limit).rows == every[:limit], (needle, limit)
+
+
+def test_the_full_text_tables_give_shorter_labels_first(deep_store):
+    conn = sqlite3.connect(deep_store / FILE)
+    for table, text in (("label_text", "深合后"), ("spelling_text", "shenhe"), ("label_text", "shenhe")):
+        lengths = [len(label) for (label,) in conn.execute(
+            f"SELECT l.label FROM {table} JOIN labels l ON l.id = {table}.rowid WHERE {table} MATCH ?",
+            (" AND ".join(f'"{text[i:i + 3]}"' for i in range(len(text) - 2)),))]
+        assert len(lengths) > 20 and lengths == sorted(lengths), table
+
+
+def test_an_index_missing_a_table_falls_back_to_the_store(demo_store):
+    """An index file that lost one of its tables (damaged, or written by another kxgraph of this
+    schema) is an error reading it, and find asks the store instead of failing."""
+    with sqlite3.connect(demo_store / FILE) as conn:
+        conn.execute("DROP TABLE label_grams")
+    with kxgraph.open(demo_store, read_only=True) as g:
+        assert g.find("士工", limit=5).rows == fresh(g, "find", "士工", limit=5).rows != []

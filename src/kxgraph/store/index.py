@@ -6,10 +6,12 @@
   indexes without positions: of the lower-cased text, and of the pinyin spelling of Chinese labels
   (``store.pinyin``, a polyphonic first character spelt in each reading): ``kx find``. A query of
   three characters or more matches its trigrams, one of one or two characters the trigrams that
-  begin with it (``labelsearch.matching``); ``instr`` then keeps the rows that hold the query whole. The
-  labels are also indexed by length and first two characters (``labels_rank``), find's order, so
-  that the labels a query begins with, which rank first, are read best first and only until they
-  are enough (``labelsearch.labels_begin``); every hit is read, best first, only when they are not;
+  begin with it; ``instr`` then keeps the rows that hold the query whole. The label rows are
+  numbered by length (``labelsearch.row_id``), so the full-text tables give the shorter labels
+  first, find's order up to the text, and find reads its hits best first, only until they are
+  enough (``labelsearch.best_first``): first the labels the query begins with, which rank first
+  (through the mark before each text in ``label_text``; of one character, through an index of the
+  labels by length and first two characters, ``labels_rank``), then the others;
 - the triples of each named graph and the typed entities of each graph, with the entities per
   class they add up to: ``kx stats``; the types of the default and ontology graphs apart
   (``other_types``); and the entities each graph marks ``kx:synthetic``, so that ``kx find`` reads
@@ -45,7 +47,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from kxgraph.store import kept
 from kxgraph.store.pinyin import spell_labels
-from kxgraph.store.labelsearch import LAST_ROW, labels_begin, matching
+from kxgraph.store.labelsearch import LONGEST, ROWS, SEQ_BITS, best_first, matching, row_id
 from kxgraph.vocab import GRAPH, KX, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SKOS
 
 LABEL = RDFS + "label"
@@ -53,7 +55,7 @@ SYNTHETIC = KX + "synthetic"
 ALT_LABEL = SKOS + "altLabel"
 
 FILE = "kxgraph-index.sqlite"
-SCHEMA = "7"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
+SCHEMA = "8"   # bump when the tables or the pinyin spelling change: older indexes are then ignored
 # 2: a label whose first character has several readings is spelt in each (surnames: 翟 zhai, di)
 # 3: kept report figures (store/kept.py); a kxgraph from before them writes without forgetting them,
 #    and marks the index "2" as it does, so a reader of this schema does not trust what it left
@@ -64,6 +66,9 @@ SCHEMA = "7"   # bump when the tables or the pinyin spelling change: older index
 #    summaries (type, zh and en label, marker) come from the index
 # 7: labels by length and first two characters (labels_rank: find's best prefix hits without reading
 #    every hit), and the types of the default and ontology graphs (other_types: find's summaries)
+# 8: label rows numbered by length (labelsearch.row_id: full-text hits come shortest first, so find
+#    reads only as many as its answer needs), the running number in meta ('seq'), and each lowered
+#    text marked at its start in label_text (the labels a query begins, through their trigrams)
 DEFAULT = ""   # the default graph's key
 STAGING = GRAPH + "staging/"
 
@@ -84,6 +89,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS spelling_text USING fts5(
   spelling, content='labels', content_rowid='id', tokenize='trigram', detail=none, columnsize=0);
 CREATE VIRTUAL TABLE IF NOT EXISTS label_terms USING fts5vocab(label_text, instance);
 CREATE VIRTUAL TABLE IF NOT EXISTS spelling_terms USING fts5vocab(spelling_text, instance);
+CREATE VIRTUAL TABLE IF NOT EXISTS label_grams USING fts5vocab(label_text, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS spelling_grams USING fts5vocab(spelling_text, row);
 CREATE TABLE IF NOT EXISTS types (graph TEXT NOT NULL, entity TEXT NOT NULL, class TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS types_graph ON types(graph);
 CREATE INDEX IF NOT EXISTS types_class ON types(class, entity);
@@ -113,6 +120,7 @@ PERSON, ORGANISATION, NEAR, BLOCK = 1, 2, 4, 8
 NEAR_MAX = 6
 # The tables of older schemas, dropped before a write rebuilds the index in this one.
 _DROP_OLD = ("DROP TABLE IF EXISTS label_terms", "DROP TABLE IF EXISTS spelling_terms",
+             "DROP TABLE IF EXISTS label_grams", "DROP TABLE IF EXISTS spelling_grams",
              "DROP TABLE IF EXISTS label_text", "DROP TABLE IF EXISTS spelling_text", "DROP TABLE IF EXISTS labels",
              "DROP TABLE IF EXISTS types", "DROP TABLE IF EXISTS other_types", "DROP TABLE IF EXISTS graph_sizes",
              "DROP TABLE IF EXISTS class_counts",
@@ -170,10 +178,12 @@ class Index:
             yield None
             return
         try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            try:
+                meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            except sqlite3.Error:
+                meta = {}
+            # (an error inside the block is the reader's to catch, not this generator's: it yields once)
             yield conn if meta.get("state") == "clean" and meta.get("schema") == SCHEMA else None
-        except sqlite3.Error:
-            yield None
         finally:
             conn.execute("ROLLBACK")
 
@@ -197,17 +207,16 @@ class Index:
         by text) and at most ``labelsearch.CANDIDATES`` of them. With ``limit`` (a query of one
         word), each kind stops once its hits name ``limit`` entities whose IRIs do not begin with
         one of ``skip`` (with the hits that tie with the last): the best ``limit`` entities are
-        among them. When the labels that begin with ``word`` name that many, only they are read
-        (``labelsearch.labels_begin``).
+        among them. The hits are then read best first (``labelsearch.best_first``): the labels that
+        begin with ``word`` alone when they name that many, else the shortest of the others.
         """
         try:
             with self._snapshot() as conn:
                 if conn is None:
                     return None
-                # the labels beginning with the word, when they are enough, rank above every other hit
-                labelled = labels_begin(conn, word, limit, skip) if limit and spelt in ("", word) else None
-                if labelled is not None:
-                    spoken = []
+                found = best_first(conn, word, spelt, limit, skip) if limit and spelt in ("", word) else None
+                if found is not None:
+                    labelled, spoken = found
                 else:
                     labelled = matching(conn, "lowered", word, word, spelt, limit, skip)
                     spoken = matching(conn, "spelling", spelt, word, spelt, limit, skip) if spelt else []
@@ -243,8 +252,8 @@ class Index:
     def names(self, *, outside: str = "") -> tuple[dict[str | None, list[tuple[str, str]]], list[str]] | None:
         """Every kept name and mark, for a projection of the whole store: ``(entity, text)`` of each
         ``rdfs:label`` by its language (lower-cased, "" for none) and of each ``kx:pinyin`` (under
-        None), as many rows as the store holds statements (one per graph), in the order kept (a
-        graph's rows by entity); and the entities marked ``kx:synthetic`` (true or 1) whose IRI does
+        None), as many rows as the store holds statements (one per graph), in the order kept (by
+        length: labelsearch.row_id); and the entities marked ``kx:synthetic`` (true or 1) whose IRI does
         not begin with ``outside``, each once, in order. Or None (then ask the store)."""
         after = outside[:-1] + chr(ord(outside[-1]) + 1) if outside else ""
         try:
@@ -547,7 +556,7 @@ class Index:
             if self._take_staged(raw, node, graph):
                 return
             self._forget(conn, graph)
-        start = conn.execute("SELECT COALESCE(MAX(id), 0) FROM labels").fetchone()[0] + 1
+        seq = conn.execute(ROWS).fetchone()[0]
         rows = []
         for predicate in (LABEL, KX + "pinyin"):
             for quad in raw.quads_for_pattern(None, ox.NamedNode(predicate), None, node):
@@ -557,10 +566,12 @@ class Index:
         rows.sort(key=_first)  # in entity order, so that the indexes by entity grow at their end
         spellings = self.spell([label for _, label, lang in rows if lang is not None and _zh(lang)])
         conn.executemany(
-            "INSERT INTO labels(graph, entity, label, lowered, spelling, lang) VALUES (?, ?, ?, ?, ?, ?)",
-            ((graph, entity, label, label.lower(), next(spellings) if lang is not None and _zh(lang) else None, lang)
-             for entity, label, lang in rows))
-        _index_text(conn, start)
+            "INSERT INTO labels(id, graph, entity, label, lowered, spelling, lang) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((row_id(label, seq + i), graph, entity, label, label.lower(),
+              next(spellings) if lang is not None and _zh(lang) else None, lang)
+             for i, (entity, label, lang) in enumerate(rows)))
+        conn.execute(_SEQ, (seq + len(rows),))
+        _index_text(conn, graph)
         _mark(conn, raw, node, graph)
         if graph in (DEFAULT, ONTOLOGY_GRAPH):  # kx stats counts entities of the named data graphs
             return
@@ -594,8 +605,9 @@ class _Staging:
     def __init__(self, conn: sqlite3.Connection, graph: str, pinyin: dict[str, str]) -> None:
         self.conn, self.graph, self._pinyin = conn, graph, pinyin
         self.typed_here = graph not in (DEFAULT, ONTOLOGY_GRAPH)  # kx stats counts the named data graphs'
-        self.start = conn.execute(LAST_ROW).fetchone()[0] + 1  # the label rows of this graph: start to end - 1
+        self.start = conn.execute(ROWS).fetchone()[0]  # the label rows of this graph: numbered start to end - 1
         self.end = self.indexed = self.start  # and the rows from indexed on are not in the full-text tables yet
+        self._lengths: set[int] = set()  # (of these lengths)
         self.labelled = self.typed = self.marked = 0
         self.lines: int | None = None  # lines of triples in the file, when the scan could count them
         self._done = False
@@ -614,11 +626,14 @@ class _Staging:
         chinese = [predicate == LABEL and _zh(lang) for _, predicate, _, lang in rows]
         spellings = iter(spell_labels([row[2] for row, zh in zip(rows, chinese) if zh], self._pinyin))
         graph, first = self.graph, self.end
+        lengths = [min(len(row[2]), LONGEST) for row in rows]  # (row_id, written out: a load's many rows)
+        self._lengths.update(lengths)
         self.conn.executemany("INSERT INTO labels(id, graph, entity, label, lowered, spelling, lang) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              [(first + i, graph, entity, label, label.lower(), next(spellings) if zh else None,
-                                lang if predicate == LABEL else None)
-                               for i, ((entity, predicate, label, lang), zh) in enumerate(zip(rows, chinese))])
+                              [(length << SEQ_BITS | first + i, graph, entity, label, label.lower(),
+                                next(spellings) if zh else None, lang if predicate == LABEL else None)
+                               for i, ((entity, predicate, label, lang), zh, length)
+                               in enumerate(zip(rows, chinese, lengths))])
         self.end += len(rows)
         self.labelled += len(rows)
         if self.end - self.indexed >= TEXT_CHUNK:
@@ -653,8 +668,12 @@ class _Staging:
         if self.indexed == self.start:
             for statement in _HASHSIZE:  # terms wait in memory up to HASHSIZE bytes, not 1 MB: fewer merges
                 self.conn.execute(statement, (HASHSIZE,))
-        for statement in _INDEX_RANGE:
-            self.conn.execute(statement, (self.indexed, self.end))
+        if self._lengths:
+            lengths = _json(sorted(self._lengths))
+            for statement in _INDEX_RANGE:
+                self.conn.execute(statement, (lengths, self.indexed, self.end))
+        self.conn.execute(_SEQ, (self.end,))
+        self._lengths.clear()
         self.indexed = self.end
 
 
@@ -708,10 +727,10 @@ def _mark(conn: sqlite3.Connection, raw: Any, node: Any, graph: str) -> None:
                             if isinstance(q.object, ox.Literal) and q.object.value in ("true", "1")))
 
 
-def _index_text(conn: sqlite3.Connection, start: int) -> None:
-    """Put the label rows from id ``start`` on into the full-text tables (rows are never updated in place)."""
+def _index_text(conn: sqlite3.Connection, graph: str) -> None:
+    """Put the label rows of ``graph``, just written, into the full-text tables (rows are never updated in place)."""
     for statement in _INDEX_TEXT:
-        conn.execute(statement, (start,))
+        conn.execute(statement, (graph,))
 
 
 _TARGET = re.compile(
@@ -754,22 +773,25 @@ def written_graphs(update: str) -> list[str] | None:
 # The SQL of the index, each statement written out whole (nothing is pasted into SQL text). The
 # full-text tables index each text with two unit separators after it, so that every character of
 # a label begins one of its trigrams: a 1- or 2-character query finds its rows as the trigrams
-# that begin with it, in the tables' vocabularies (label_terms, spelling_terms).
+# that begin with it, in the tables' vocabularies (label_terms, spelling_terms). label_text's texts
+# also begin with a record separator (labelsearch.HEAD): the rows a query begins hold its trigrams
+# and those of the separator before it.
 _CLEAR = ("INSERT INTO label_text(label_text) VALUES ('delete-all')",
           "INSERT INTO spelling_text(spelling_text) VALUES ('delete-all')",
           "DELETE FROM labels", "DELETE FROM types", "DELETE FROM other_types", "DELETE FROM graph_sizes",
           "DELETE FROM class_counts",
           "DELETE FROM marked", "DELETE FROM name_keys", "DELETE FROM name_keyed")
 _FORGET = ("INSERT INTO label_text(label_text, rowid, lowered) "
-           "SELECT 'delete', id, lowered || char(31, 31) FROM labels WHERE graph = ?",
+           "SELECT 'delete', id, char(30) || lowered || char(31, 31) FROM labels WHERE graph = ?",
            "INSERT INTO spelling_text(spelling_text, rowid, spelling) "
            "SELECT 'delete', id, spelling || char(31, 31) FROM labels WHERE graph = ? AND spelling IS NOT NULL",
            "DELETE FROM labels WHERE graph = ?", "DELETE FROM types WHERE graph = ?",
            "DELETE FROM other_types WHERE graph = ?",
            "DELETE FROM graph_sizes WHERE graph = ?", "DELETE FROM marked WHERE graph = ?")
-_INDEX_TEXT = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels WHERE id >= ?",
+_INDEX_TEXT = ("INSERT INTO label_text(rowid, lowered) SELECT id, char(30) || lowered || char(31, 31) FROM labels "
+               "WHERE graph = ? ORDER BY id",
                "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
-               "WHERE id >= ? AND spelling IS NOT NULL")
+               "WHERE graph = ? AND spelling IS NOT NULL ORDER BY id")  # one graph's rows, in rowid order
 HASHSIZE = 64 << 20
 TEXT_CHUNK = 1 << 16  # label rows put in the full-text tables at a time as a load streams
 _HASHSIZE = ("INSERT INTO label_text(label_text, rank) VALUES ('hashsize', ?)",
@@ -779,10 +801,17 @@ _TABLE_INDEXES = ("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_na
                   "AND sql IS NOT NULL")
 _DROP_TABLE_INDEXES = ("SELECT 'DROP INDEX \"' || replace(name, '\"', '\"\"') || '\"' FROM sqlite_master "
                        "WHERE type = 'index' AND tbl_name IN ('labels', 'types') AND sql IS NOT NULL")
-_INDEX_RANGE = ("INSERT INTO label_text(rowid, lowered) SELECT id, lowered || char(31, 31) FROM labels "
-                "WHERE id >= ? AND id < ?",
-                "INSERT INTO spelling_text(rowid, spelling) SELECT id, spelling || char(31, 31) FROM labels "
-                "WHERE id >= ? AND id < ? AND spelling IS NOT NULL")  # the label rows a load staged
+# The label rows a load staged numbered from ?2 up to, not with, ?3 (labelsearch.row_id), of the
+# lengths in the JSON array ?1, in rowid order (a row out of order makes FTS5 write its terms out)
+# (40 is labelsearch.SEQ_BITS)
+_INDEX_RANGE = ("INSERT INTO label_text(rowid, lowered) SELECT l.id, char(30) || l.lowered || char(31, 31) "
+                "FROM json_each(?1) AS j CROSS JOIN labels l "
+                "WHERE l.id >= (j.value << 40) + ?2 AND l.id < (j.value << 40) + ?3 ORDER BY l.id",
+                "INSERT INTO spelling_text(rowid, spelling) SELECT l.id, l.spelling || char(31, 31) "
+                "FROM json_each(?1) AS j CROSS JOIN labels l "
+                "WHERE l.id >= (j.value << 40) + ?2 AND l.id < (j.value << 40) + ?3 AND l.spelling IS NOT NULL "
+                "ORDER BY l.id")
+_SEQ = "INSERT OR REPLACE INTO meta VALUES ('seq', ?)"  # the number the next label row gets
 _STAGED_COUNTS = ("SELECT ?g ?p (COUNT(*) AS ?n) { VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> "
                   "<https://w3id.org/kxgraph/ns#pinyin> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                   "<https://w3id.org/kxgraph/ns#synthetic> } "
