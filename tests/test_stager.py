@@ -161,3 +161,27 @@ def test_a_write_that_fails_after_the_child_was_asked_to_commit_leaves_the_index
     g.reindex()
     assert g.store.index.usable and loaded == _index(g)
     g.close()
+
+
+def test_a_bulk_load_is_made_durable_by_syncing_the_log_not_by_a_flush_that_waits_for_compaction(tmp_path):
+    class Watched:  # the pyoxigraph store, with its flushes counted
+        def __init__(self, store):
+            self.store, self.flushes = store, 0
+
+        def flush(self):
+            self.flushes += 1
+            self.store.flush()
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    path = tmp_path / "first.nt"
+    path.write_text(MANY, encoding="utf-8")
+    g = kxgraph.open(tmp_path / "store", mode="create")
+    watched = g.store._store = Watched(g.store._store)
+    g.load(path)
+    g.close()
+    assert watched.flushes == 0 and list((tmp_path / "store").glob("*.log"))  # the writes are in the synced log
+    with kxgraph.open(tmp_path / "store") as again:  # replayed on the next open
+        assert {n.value: int(c.value) for n, c in again.graphs().rows}[path.resolve().as_uri()] == 440
+        assert len(_hits(again, "测试公司", "ceshi")[0]) == 80
