@@ -252,13 +252,20 @@ def many_store(tmp_path_factory):
 def test_find_with_a_limit_gives_the_best_of_every_hit(many_store, needle):
     """Whatever way the index reads its hits, the first ``limit`` rows are those of ranking every hit
     (exact, then beginning so, then shorter, then by text; the same label by entity IRI)."""
-    with kxgraph.open(many_store, read_only=True) as g:
+    every = _best_of_every_hit(many_store, needle, (1, 2, 3, 7, 25, 500))
+    assert RECORD not in {row[0].value for row in every}
+
+
+def _best_of_every_hit(store, needle: str, limits: tuple[int, ...]) -> list:
+    """Every hit of ``needle`` ranked by SPARQL (at least 3), after checking that the index's first
+    ``limit`` rows are its first ``limit`` for each of ``limits``."""
+    with kxgraph.open(store, read_only=True) as g:
         assert g.store.index.usable
         every = fresh(g, "find", needle, limit=500).rows
         assert len(every) >= 3
-        for limit in (1, 2, 3, 7, 25, 500):
+        for limit in limits:
             assert g.find(needle, limit=limit).rows == every[:limit], (needle, limit)
-        assert RECORD not in {row[0].value for row in every}
+    return every
 
 
 def test_the_labels_a_query_begins_are_read_alone_when_they_name_enough(many_store):
@@ -334,12 +341,7 @@ def deep_store(tmp_path_factory):
 def test_find_reads_hits_shortest_first_and_gives_the_best_of_every_hit(deep_store, needle):
     """Hits beyond the labels a query begins are read shortest first and only as far as the answer
     needs, whichever graph or load wrote them; the answer is that of ranking every hit."""
-    with kxgraph.open(deep_store, read_only=True) as g:
-        assert g.store.index.usable
-        every = fresh(g, "find", needle, limit=500).rows
-        assert len(every) >= 3
-        for limit in (1, 2, 5, 12, 60, 500):
-            assert g.find(needle, limit=limit).rows == every[:limit], (needle, limit)
+    _best_of_every_hit(deep_store, needle, (1, 2, 5, 12, 60, 500))
 
 
 def test_the_full_text_tables_give_shorter_labels_first(deep_store):

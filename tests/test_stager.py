@@ -98,9 +98,13 @@ def test_a_load_that_fails_after_the_child_staged_a_file_leaves_the_index_as_it_
     "import sys, json; sys.stdin.readline(); print(json.dumps({'done': 0, 'unsure': False, 'suspect': False,"
     " 'lines': 1, 'labelled': 1, 'typed': 1, 'marked': 1}), flush=True); sys.exit(0)",
     "print('not the protocol', flush=True)",
+    None,  # no interpreter to start
 ])
 def test_a_child_that_fails_leaves_the_index_to_the_store_and_the_load_succeeds(tmp_path, apart, monkeypatch, child):
-    monkeypatch.setattr(stager, "CHILD", ["-c", child])
+    if child is None:
+        monkeypatch.setattr(stager.sys, "executable", str(tmp_path / "no-such-python"))
+    else:
+        monkeypatch.setattr(stager, "CHILD", ["-c", child])
     g, _ = _loaded(tmp_path, "first.nt")
     loaded = _index(g)
     assert g.store.index.usable  # every row read back from the store instead

@@ -442,7 +442,7 @@ class OxigraphStore(Store):
         stale = [g.value for g in self._store.named_graphs() if g.value.startswith(prefix)]
         for graph in new_graphs + stale:
             self._store.remove_graph(_node(graph))
-        self._store.flush()
+        self._sync_log()  # (a flush could wait minutes for the compaction of a big load's files)
         self._remove_journal()
 
     def _recover(self) -> None:

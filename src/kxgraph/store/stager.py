@@ -88,10 +88,14 @@ class Stager:
         if self.failed is not None:
             return
         if self._proc is None:
-            self._proc = subprocess.Popen(
-                [sys.executable, *CHILD, str(self.index_file), str(os.getpid())],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                encoding="utf-8", close_fds=True)
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, *CHILD, str(self.index_file), str(os.getpid())],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                    encoding="utf-8", close_fds=True)
+            except OSError as exc:  # no interpreter to start: the graphs are read back from the store
+                self.failed = f"cannot start the index's child process ({exc})"
+                return
         if graph is not None:
             self.graphs.append(graph)
             self.cleared = self.cleared or clear
