@@ -298,8 +298,6 @@ class Discarded:
     """A sink that keeps nothing: for a file whose rows the index does not take (a second file
     into a graph, a staged target), whose scan only says whether the literal check must run."""
 
-    lines: int | None = None
-
     def labels(self, rows) -> None:
         pass
 

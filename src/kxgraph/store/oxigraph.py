@@ -379,7 +379,7 @@ class OxigraphStore(Store):
                 self.index.apart.scan(item.path, target if writable else None,
                                       clear=writable and self.index.clearing())
                 self._bulk_load_file(item, options, progress)
-                if writable and counted is not None:  # while the child finishes and the load commits
+                if staging and counted is not None:  # while the child finishes and the load commits
                     counted[target] = _Later(self._count, target)
                 report = self.index.apart.report()
                 if writable:

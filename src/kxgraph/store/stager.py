@@ -81,7 +81,6 @@ class Stager:
         self.failed: str | None = None
         self.asked = False            # the child was asked to commit: its rows may be in the file
         self._proc: subprocess.Popen | None = None
-        self._sent = 0
 
     def scan(self, path: Path, graph: str | None, *, clear: bool = False) -> None:
         """Ask the child to scan ``path`` and, with ``graph``, to stage its rows for that graph."""
@@ -100,12 +99,10 @@ class Stager:
             self.graphs.append(graph)
             self.cleared = self.cleared or clear
         self._send({"scan": str(path.resolve()), "graph": graph, "clear": clear})
-        self._sent += 1
 
     def report(self) -> Report:
         """What the child read of the oldest file whose report is not yet taken (waits for it)."""
-        answer = self._answer("done")
-        return Report(answer)
+        return Report(self._answer("done"))
 
     def ask_commit(self) -> None:
         """Ask the child to commit its rows (the store's write is committed), without waiting:
